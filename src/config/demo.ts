@@ -1,0 +1,31 @@
+import type { FileConfig } from './schema.js';
+
+/** The fictional school `npm start` runs when no configuration file is given. */
+export const DEMO_SCHOOL_ID = 'northgate';
+
+/** Configuration of the demo school, Northgate Primary (all people and domains are fictional). */
+export function demoFileConfig(): FileConfig {
+  return {
+    schools: [
+      {
+        id: DEMO_SCHOOL_ID,
+        name: 'Northgate Primary',
+        timezone: 'Europe/London',
+        caseNumberPrefix: 'NGP',
+        ownDomains: ['northgate.example'],
+        trustedDomains: ['northshire-council.example', 'northgate-trust.example'],
+        dsl: {
+          members: [
+            { email: 'r.okafor@northgate.example', role: 'dsl' },
+            { email: 'm.hughes@northgate.example', role: 'deputy' },
+          ],
+          channel: { teamId: 'demo-team-safeguarding', channelId: '19:demo-dsl-channel@thread.tacv2' },
+        },
+        directory: { source: 'demo' },
+      },
+    ],
+    server: { host: '127.0.0.1', port: 3978 },
+    bot: {},
+    dataDir: '.lantern/data',
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Every error Lantern raises on purpose carries a code from this table. Callers branch on the code,
+ * never on the message; the message tells the person reading it what to do next.
+ */
+export const ErrorCode = {
+  ConfigInvalid: 'config_invalid',
+  ConfigUnreadable: 'config_unreadable',
+  BindRefused: 'bind_refused',
+  DatabaseUnavailable: 'database_unavailable',
+  EmbeddedDatabaseUnavailable: 'embedded_database_unavailable',
+  JobUnknown: 'job_unknown',
+  JobInvalid: 'job_invalid',
+  CardTemplateMissing: 'card_template_missing',
+  CardTemplateUnfilled: 'card_template_unfilled',
+  ManifestInvalid: 'manifest_invalid',
+  UsageError: 'usage_error',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An expected failure with a stable code and a message that says how to fix it. */
+export class LanternError extends Error {
+  readonly code: ErrorCode;
+  readonly details: readonly string[];
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: readonly string[] } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LanternError';
+    this.code = code;
+    this.details = options.details ?? [];
+  }
+}
+
+/** True when `err` is a LanternError, optionally with the given code. */
+export function isLanternError(err: unknown, code?: ErrorCode): err is LanternError {
+  return err instanceof LanternError && (code === undefined || err.code === code);
+}
