@@ -6,6 +6,7 @@ export const ErrorCode = {
   ConfigInvalid: 'config_invalid',
   ConfigUnreadable: 'config_unreadable',
   BindRefused: 'bind_refused',
+  PortInUse: 'port_in_use',
   DatabaseUnavailable: 'database_unavailable',
   EmbeddedDatabaseUnavailable: 'embedded_database_unavailable',
   JobUnknown: 'job_unknown',

@@ -1,10 +1,12 @@
 import type { Connection } from 'mongoose';
 import { personSchema } from '../directory/person.js';
+import { conversationRefSchema } from '../teams/conversation-ref.js';
 
 /** Compiles every collection's model on one connection; each capability adds its schema here. */
 export function createModels(conn: Connection) {
   return {
     people: conn.model('Person', personSchema, 'people'),
+    conversationRefs: conn.model('ConversationRef', conversationRefSchema, 'conversation_refs'),
   };
 }
 

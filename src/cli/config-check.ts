@@ -1,0 +1,23 @@
+import { loadConfig } from '../config/load.js';
+import { readDirectorySource } from '../directory/sync.js';
+import type { CliCommand } from './command.js';
+
+/** `lantern config check FILE`: validates a config file (and the directory files it names). */
+export const configCheckCommand: CliCommand = {
+  summary: 'Validate a configuration file and the directory files it names',
+  usage: 'lantern config check FILE',
+  async run(args, io) {
+    const file = args[0];
+    if (!file) {
+      io.err('Usage: lantern config check FILE');
+      return 2;
+    }
+    const config = loadConfig({ file, env: io.env, cwd: io.cwd });
+    for (const school of config.schools) {
+      const people = readDirectorySource(school);
+      io.out(`✓ ${school.id}: ${school.name} — ${school.timezone}, ${school.ownDomains.join(', ')}, ${people.length} people (${school.directory.source})`);
+    }
+    io.out(`${file} is valid: ${config.schools.length} school(s)${config.trust ? ` in ${config.trust.name}` : ''}; bot credentials ${config.bot ? 'set' : 'not set (loopback only)'}.`);
+    return 0;
+  },
+};

@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { Connection } from 'mongoose';
+import type { LanternConfig } from '../config/load.js';
+import { ErrorCode, LanternError } from '../errors.js';
+import { connectDatabase } from '../db/connect.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded/start.js';
+import { createModels, ensureIndexes, type Models } from '../db/models.js';
+import { readDirectorySource, syncDirectory } from '../directory/sync.js';
+import type { Logger } from '../log/logger.js';
+import { createBot } from '../teams/bot.js';
+import { createWebApp } from '../web/app.js';
+import { assertBindAllowed } from '../web/bind-guard.js';
+
+/** A running Lantern: where it listens, which database it uses, and how to stop it. */
+export interface RunningLantern {
+  readonly url: string;
+  readonly port: number;
+  readonly database: string;
+  readonly connection: Connection;
+  readonly models: Models;
+  stop(): Promise<void>;
+}
+
+/** Connects to MONGODB_URI, or starts the embedded database when it is unset. */
+async function openDatabase(config: LanternConfig, log: Logger): Promise<{ connection: Connection; description: string; embedded?: EmbeddedDatabase }> {
+  if (config.database.uri) {
+    const connection = await connectDatabase(config.database.uri);
+    return { connection, description: `MongoDB at MONGODB_URI (database "${connection.name}")` };
+  }
+  const embedded = await startEmbeddedDatabase(config.database.dataDir, log);
+  try {
+    const connection = await connectDatabase(embedded.uri, { dbName: 'lantern' });
+    return { connection, description: `embedded ${embedded.description}`, embedded };
+  } catch (err) {
+    await embedded.stop();
+    throw err;
+  }
+}
+
+function listen(app: ReturnType<typeof createWebApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new LanternError(ErrorCode.PortInUse, `Port ${port} on ${host} is already in use: stop the other program or set PORT to a free port.`, { cause: err })
+          : err,
+      ),
+    );
+  });
+}
+
+/**
+ * Starts Lantern: database, indexes, directories, the bot and the HTTP server. Refuses to bind a
+ * non-loopback address without Microsoft credentials, before touching the database.
+ */
+export async function startLantern(config: LanternConfig, logger: Logger): Promise<RunningLantern> {
+  assertBindAllowed(config.server.host, config.bot !== null);
+  const { connection, description, embedded } = await openDatabase(config, logger);
+  const cleanup: (() => Promise<void>)[] = [() => connection.close(), async () => embedded?.stop()];
+  const stopAll = async () => {
+    for (const step of cleanup.splice(0)) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
+  };
+  try {
+    logger.info({ database: description }, 'database connected');
+    const models = createModels(connection);
+    await ensureIndexes(models);
+    for (const school of config.schools) {
+      const counts = await syncDirectory(models.people, school.id, readDirectorySource(school));
+      logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
+    }
+
+    const { adapter, agent, authConfig } = createBot({ config, models, logger });
+    const app = createWebApp({ logger, connection, adapter, agent, authConfig });
+    const server = await listen(app, config.server.host, config.server.port);
+    cleanup.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.server.port;
+    const hostForUrl = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+    return { url: `http://${hostForUrl}:${port}`, port, database: description, connection, models, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,97 @@
+import { AgentApplication, CloudAdapter, MemoryStorage, MessageFactory, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
+import type { LanternConfig } from '../config/load.js';
+import type { Models } from '../db/models.js';
+import type { Logger } from '../log/logger.js';
+import { findCommand, normaliseCommandText, type CommandContext } from './commands.js';
+import { markConversationRemoved, saveConversationRef } from './conversation-ref.js';
+import { identifySender, tenantOf } from './identify.js';
+
+/** What the bot needs from the rest of Lantern. */
+export interface BotDeps {
+  config: LanternConfig;
+  models: Models;
+  logger: Logger;
+}
+
+/** The bot's half of Microsoft's auth settings, built from Lantern's config (the SDK never reads env for us). */
+export function botAuthConfiguration(config: LanternConfig): AuthConfiguration {
+  if (!config.bot) return {} as AuthConfiguration;
+  return {
+    clientId: config.bot.appId,
+    clientSecret: config.bot.appSecret,
+    ...(config.bot.tenantId ? { tenantId: config.bot.tenantId } : {}),
+  } as AuthConfiguration;
+}
+
+function activityLogger(turn: TurnContext, logger: Logger): Logger {
+  const activity = turn.activity;
+  return logger.child({
+    activityId: activity.id,
+    activityType: activity.type,
+    tenantId: tenantOf(activity),
+    conversationType: activity.conversation?.conversationType ?? 'personal',
+  });
+}
+
+/** A handler for one kind of activity; the table below is the whole of the bot's surface. */
+type ActivityRoute = (turn: TurnContext, deps: BotDeps, log: Logger) => Promise<void>;
+
+async function onMessage(turn: TurnContext, deps: BotDeps, log: Logger): Promise<void> {
+  const text = normaliseCommandText(turn.activity.text);
+  const sender = await identifySender(turn.activity, deps.config, deps.models);
+  const command = findCommand(text);
+  log.info({ command: command ? text : 'unknown', schoolId: sender.school?.id, known: sender.person !== null }, 'message received');
+  if (!command) {
+    const said = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    await turn.sendActivity(MessageFactory.text(said ? `I don't know "${said}" yet. Type **help** to see what I can do for you.` : 'Type **help** to see what I can do for you.'));
+    return;
+  }
+  const ctx: CommandContext = { turn, sender, config: deps.config, models: deps.models, log };
+  await command.run(ctx);
+}
+
+async function onInstallOrMembers(turn: TurnContext, deps: BotDeps, log: Logger): Promise<void> {
+  const activity = turn.activity;
+  const tenantId = tenantOf(activity);
+  const removed = activity.type === 'installationUpdate' && String(activity.action ?? '').startsWith('remove');
+  if (removed) {
+    if (activity.conversation?.id) await markConversationRemoved(deps.models.conversationRefs, activity.conversation.id);
+    log.info('app removed from a conversation');
+    return;
+  }
+  const sender = await identifySender(activity, deps.config, deps.models);
+  await saveConversationRef(deps.models.conversationRefs, activity, {
+    ...(tenantId ? { tenantId } : {}),
+    ...(sender.school ? { schoolId: sender.school.id } : {}),
+  });
+  log.info({ schoolId: sender.school?.id }, 'conversation reference stored');
+}
+
+/** Activity type → handler. Adding a kind of activity is adding a key. */
+export const ACTIVITY_ROUTES = {
+  message: onMessage,
+  conversationUpdate: onInstallOrMembers,
+  installationUpdate: onInstallOrMembers,
+} as const satisfies Record<string, ActivityRoute>;
+
+/** Builds the Microsoft 365 Agents SDK adapter and the agent application with Lantern's routes. */
+export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentApplication<TurnState>; authConfig: AuthConfiguration } {
+  const authConfig = botAuthConfiguration(deps.config);
+  const adapter = new CloudAdapter(authConfig);
+  const agent = new AgentApplication<TurnState>({ storage: new MemoryStorage(), adapter, startTypingTimer: false });
+  for (const [type, route] of Object.entries(ACTIVITY_ROUTES)) {
+    agent.onActivity(type, async (turn) => {
+      const log = activityLogger(turn, deps.logger);
+      try {
+        await route(turn, deps, log);
+      } catch (err) {
+        log.error({ err }, 'activity handler failed');
+        await turn.sendActivity(MessageFactory.text('Sorry, something went wrong on my side. Please try again in a minute; if it keeps happening, tell your IT manager.'));
+      }
+    });
+  }
+  adapter.onTurnError = async (turn, err) => {
+    activityLogger(turn, deps.logger).error({ err }, 'turn failed');
+  };
+  return { adapter, agent, authConfig };
+}

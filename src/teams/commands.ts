@@ -1,0 +1,61 @@
+import type { TurnContext } from '@microsoft/agents-hosting';
+import type { Logger } from '../log/logger.js';
+import type { LanternConfig } from '../config/load.js';
+import type { Models } from '../db/models.js';
+import { cardMessage, renderCard } from './cards.js';
+import { helpItemsFor, roleLabel } from './help.js';
+import type { Sender } from './identify.js';
+
+/** What a command handler receives: the turn, who sent it, and Lantern's services. */
+export interface CommandContext {
+  turn: TurnContext;
+  sender: Sender;
+  config: LanternConfig;
+  models: Models;
+  log: Logger;
+}
+
+/** A command someone can type in chat with Lantern. */
+export interface Command {
+  /** Shown on the help card. */
+  readonly usage: string;
+  run(ctx: CommandContext): Promise<void>;
+}
+
+async function sendHelp(ctx: CommandContext): Promise<void> {
+  const { person, school, isDsl } = ctx.sender;
+  if (!person || !school) {
+    const card = renderCard('not-recognised', { schoolLabel: school?.name ?? 'your school' });
+    await ctx.turn.sendActivity(cardMessage(card));
+    return;
+  }
+  const card = renderCard('help', {
+    schoolName: school.name,
+    firstName: person.displayName.split(' ')[0] ?? person.displayName,
+    roleLabel: roleLabel(person.role, person.jobTitle ?? undefined, isDsl),
+    items: helpItemsFor({ role: person.role, formsTaught: person.formsTaught ?? null }, isDsl),
+    commandList: Object.values(COMMANDS).map((c) => c.usage).join(', '),
+  });
+  await ctx.turn.sendActivity(cardMessage(card));
+}
+
+/** Every chat command, keyed by what the person types (lower case). */
+export const COMMANDS = {
+  help: { usage: '"help" (this card)', run: sendHelp },
+} as const satisfies Record<string, Command>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+/** Normalises typed text: drops @mentions of the bot, trims, lower-cases and collapses spaces. */
+export function normaliseCommandText(text: string | undefined): string {
+  return (text ?? '')
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** The command matching the text, or undefined. */
+export function findCommand(text: string): Command | undefined {
+  return Object.hasOwn(COMMANDS, text) ? COMMANDS[text as CommandName] : undefined;
+}
