@@ -12,10 +12,13 @@ export const configCheckCommand: CliCommand = {
       io.err('Usage: lantern config check FILE');
       return 2;
     }
-    const config = loadConfig({ file, env: io.env, cwd: io.cwd });
+    const config = loadConfig({ file, env: io.env, cwd: io.cwd, requireSecrets: false });
     for (const school of config.schools) {
       const people = readDirectorySource(school);
       io.out(`✓ ${school.id}: ${school.name} — ${school.timezone}, ${school.ownDomains.join(', ')}, ${people.length} people (${school.directory.source})`);
+    }
+    if (config.bot && !config.bot.appSecret) {
+      io.err('Note: LANTERN_BOT_APP_SECRET is not set in this environment; the server will not start without it.');
     }
     io.out(`${file} is valid: ${config.schools.length} school(s)${config.trust ? ` in ${config.trust.name}` : ''}; bot credentials ${config.bot ? 'set' : 'not set (loopback only)'}.`);
     return 0;

@@ -90,13 +90,16 @@ function envProblem(key: string, fix: string): never {
   throw new LanternError(ErrorCode.ConfigInvalid, `${key}: ${fix}`, { details: [`${key}: ${fix}`] });
 }
 
-function readBotCredentials(file: FileConfig, env: Env): BotCredentials | null {
+function readBotCredentials(file: FileConfig, env: Env, requireSecrets: boolean): BotCredentials | null {
   const appId = env[ENV_KEYS.botAppId]?.trim() || file.bot.appId;
   const appSecret = env[ENV_KEYS.botAppSecret]?.trim();
   const tenantId = env[ENV_KEYS.botTenantId]?.trim() || file.bot.tenantId;
   if (!appId && !appSecret) return null;
   if (!appId) envProblem(ENV_KEYS.botAppId, 'is missing while LANTERN_BOT_APP_SECRET is set; set bot.appId in the config file or LANTERN_BOT_APP_ID');
-  if (!appSecret) envProblem(ENV_KEYS.botAppSecret, `is missing; set it to the client secret of the Entra app ${appId}`);
+  if (!appSecret) {
+    if (!requireSecrets) return { appId, appSecret: '', ...(tenantId ? { tenantId } : {}) };
+    envProblem(ENV_KEYS.botAppSecret, `is missing; set it to the client secret of the Entra app ${appId}`);
+  }
   return tenantId ? { appId, appSecret, tenantId } : { appId, appSecret };
 }
 
@@ -111,8 +114,10 @@ function readPort(env: Env, fallback: number): number {
 /**
  * Loads the configuration: the file named by `file` (or LANTERN_CONFIG, or ./lantern.config.yaml when present),
  * or the built-in demo school when there is none; secrets and deployment settings come from `env`.
+ * `requireSecrets: false` (for `lantern config check` on a machine without the secrets) leaves a
+ * missing bot secret empty instead of failing.
  */
-export function loadConfig(options: { file?: string; env?: Env; cwd?: string } = {}): LanternConfig {
+export function loadConfig(options: { file?: string; env?: Env; cwd?: string; requireSecrets?: boolean } = {}): LanternConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.file ?? env[ENV_KEYS.configFile];
@@ -130,13 +135,18 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string } =
     mode: file ? 'configured' : 'demo',
     source: file ?? 'built-in demo school (Northgate Primary)',
     ...(fileConfig.trust ? { trust: fileConfig.trust } : {}),
-    schools: fileConfig.schools.map((s) => ({ ...s, caseNumberPrefix: s.caseNumberPrefix ?? (s.id.slice(0, 6).toUpperCase().replace(/[^A-Z]/g, '') || 'CASE') })),
+    schools: fileConfig.schools.map((s) => ({
+      ...s,
+      caseNumberPrefix: s.caseNumberPrefix ?? (s.id.slice(0, 6).toUpperCase().replace(/[^A-Z]/g, '') || 'CASE'),
+      // Paths in the file are relative to the file, so a config works from any working directory.
+      directory: s.directory.source === 'csv' && file ? { ...s.directory, file: path.resolve(path.dirname(file), s.directory.file) } : s.directory,
+    })),
     server: {
       host: env[ENV_KEYS.host]?.trim() || fileConfig.server.host,
       port: readPort(env, fileConfig.server.port),
       ...(fileConfig.server.publicUrl ? { publicUrl: fileConfig.server.publicUrl } : {}),
     },
-    bot: readBotCredentials(fileConfig, env),
+    bot: readBotCredentials(fileConfig, env, options.requireSecrets ?? true),
     database: {
       ...(uri ? { uri } : {}),
       dataDir: path.resolve(cwd, env[ENV_KEYS.dataDir]?.trim() || fileConfig.dataDir),

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,10 +51,42 @@ export interface RunningFerretDb {
   stop(): Promise<void>;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops a FerretDB left running on this data directory by a Lantern that was killed (kill -9 leaves its
+ * child behind), so two servers never share the SQLite files.
+ */
+async function stopOrphan(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    // Not Linux, or the process is gone.
+  }
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (cmdline === '' || cmdline.includes('ferretdb'))) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
+}
+
 /** Starts FerretDB with its SQLite backend in `dataDir` (created if missing) on a free or given port. */
 export async function startFerretDb(options: { binary: string; dataDir: string; port?: number }): Promise<RunningFerretDb> {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  const pidFile = path.join(dataDir, 'ferretdb.pid');
+  await stopOrphan(pidFile);
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     options.binary,
@@ -69,6 +101,7 @@ export async function startFerretDb(options: { binary: string; dataDir: string; 
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  if (child.pid) writeFileSync(pidFile, String(child.pid));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -91,6 +124,7 @@ export async function startFerretDb(options: { binary: string; dataDir: string; 
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exitedPromise;
       clearTimeout(timer);
+      rmSync(pidFile, { force: true });
     },
   };
 }

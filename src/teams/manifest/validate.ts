@@ -21,6 +21,7 @@ interface CompiledSchema {
 interface Checker {
   schema: CompiledSchema;
   semver: RegExp | undefined;
+  guidPattern: string | undefined;
 }
 
 type AjvClass = new (options: object) => { compile(schema: object): CompiledSchema };
@@ -53,7 +54,7 @@ function checkerFor(manifestVersion: string): Checker | undefined {
     );
   }
   const schemaFile = path.join(path.dirname(packageJson), 'build', 'json-schemas', 'teams', `v${manifestVersion}`, 'MicrosoftTeams.schema.json');
-  let schema: { definitions?: { semver?: { pattern?: string } } };
+  let schema: { definitions?: { semver?: { pattern?: string }; guid?: { pattern?: string } } };
   try {
     schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as typeof schema;
   } catch {
@@ -65,7 +66,11 @@ function checkerFor(manifestVersion: string): Checker | undefined {
   const ajv = new Ajv({ allErrors: true, strictTypes: false });
   addFormats(ajv, ['uri', 'email', 'regex']);
   const semverPattern = schema.definitions?.semver?.pattern;
-  const checker = { schema: ajv.compile(schema), semver: semverPattern ? new RegExp(semverPattern) : undefined };
+  const checker = {
+    schema: ajv.compile(schema),
+    semver: semverPattern ? new RegExp(semverPattern) : undefined,
+    guidPattern: schema.definitions?.guid?.pattern,
+  };
   checkers.set(manifestVersion, checker);
   return checker;
 }
@@ -79,12 +84,15 @@ function pointerToPath(pointer: string): (string | number)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
-function describe(error: SchemaError): string {
+function describe(error: SchemaError, checker: Checker): string {
   const at = pointerToPath(error.instancePath);
   const { params } = error;
   if (typeof params.missingProperty === 'string') return `${formatPath([...at, params.missingProperty])}: missing — add it`;
   if (typeof params.additionalProperty === 'string') {
     return `${formatPath([...at, params.additionalProperty])}: unknown key — remove it or check the spelling`;
+  }
+  if (params.pattern !== undefined && params.pattern === checker.guidPattern) {
+    return `${formatPath(at)}: must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47 (the bot's Entra app id)`;
   }
   const allowed = Array.isArray(params.allowedValues) ? ` (${params.allowedValues.join(', ')})` : '';
   return `${formatPath(at)}: ${error.message ?? 'is invalid'}${allowed}`;
@@ -100,7 +108,7 @@ export function validateTeamsManifest(manifest: unknown): string[] {
   const checker = checkerFor(version);
   if (!checker) return [`manifestVersion: "${version}" is not a schema version @microsoft/app-manifest bundles — use "${TEAMS_MANIFEST_VERSION}"`];
 
-  const errors = checker.schema(manifest) ? [] : (checker.schema.errors ?? []).map(describe);
+  const errors = checker.schema(manifest) ? [] : (checker.schema.errors ?? []).map((error) => describe(error, checker));
   // The schema says the app version "must follow semver" and defines a semver pattern, but does not apply it to
   // `version`; Teams rejects the upload otherwise, so check it here.
   const appVersion = (manifest as { version?: unknown }).version;
