@@ -2,11 +2,13 @@ import { isLanternError } from '../errors.js';
 import type { CliCommand, CliIO } from './command.js';
 import { configCheckCommand } from './config-check.js';
 import { serveCommand } from './serve.js';
+import { teamsPackageCommand } from './teams-package.js';
 
 /** Every `lantern` sub-command, keyed by the words that name it. */
 export const CLI_COMMANDS: Readonly<Record<string, CliCommand>> = {
   serve: serveCommand,
   'config check': configCheckCommand,
+  'teams package': teamsPackageCommand,
 };
 
 function helpText(): string {

@@ -71,8 +71,8 @@ export async function startLantern(config: LanternConfig, logger: Logger): Promi
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }
 
-    const { adapter, agent, authConfig } = createBot({ config, models, logger });
-    const app = createWebApp({ logger, connection, adapter, agent, authConfig });
+    const { adapter, agent } = createBot({ config, models, logger });
+    const app = createWebApp({ logger, connection, adapter, agent });
     const server = await listen(app, config.server.host, config.server.port);
     cleanup.unshift(
       () =>

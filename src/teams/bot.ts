@@ -1,5 +1,6 @@
 import { AgentApplication, CloudAdapter, MemoryStorage, MessageFactory, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../config/load.js';
+import { ErrorCode, LanternError } from '../errors.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../log/logger.js';
 import { findCommand, normaliseCommandText, type CommandContext } from './commands.js';
@@ -13,14 +14,22 @@ export interface BotDeps {
   logger: Logger;
 }
 
-/** The bot's half of Microsoft's auth settings, built from Lantern's config (the SDK never reads env for us). */
+/**
+ * The bot's auth settings, built from Lantern's config. Every key is present (even when undefined) and the
+ * connections map is explicit, because the SDK otherwise fills gaps from environment variables such as
+ * CLIENTID or Connections__*: a stray variable must not silently change who may call /api/messages.
+ */
 export function botAuthConfiguration(config: LanternConfig): AuthConfiguration {
-  if (!config.bot) return {} as AuthConfiguration;
+  const connection = {
+    clientId: config.bot?.appId,
+    clientSecret: config.bot?.appSecret,
+    tenantId: config.bot?.tenantId,
+  };
   return {
-    clientId: config.bot.appId,
-    clientSecret: config.bot.appSecret,
-    ...(config.bot.tenantId ? { tenantId: config.bot.tenantId } : {}),
-  } as AuthConfiguration;
+    ...connection,
+    connections: new Map([['serviceConnection', connection]]),
+    connectionsMap: [{ serviceUrl: '*', connection: 'serviceConnection' }],
+  } as unknown as AuthConfiguration;
 }
 
 function activityLogger(turn: TurnContext, logger: Logger): Logger {
@@ -77,7 +86,17 @@ export const ACTIVITY_ROUTES = {
 /** Builds the Microsoft 365 Agents SDK adapter and the agent application with Lantern's routes. */
 export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentApplication<TurnState>; authConfig: AuthConfiguration } {
   const authConfig = botAuthConfiguration(deps.config);
-  const adapter = new CloudAdapter(authConfig);
+  let adapter: CloudAdapter;
+  try {
+    adapter = new CloudAdapter(authConfig);
+  } catch (err) {
+    // The SDK refuses anonymous mode when NODE_ENV=production.
+    throw new LanternError(
+      ErrorCode.ConfigInvalid,
+      'The Microsoft 365 Agents SDK needs bot credentials when NODE_ENV=production: set bot.appId and LANTERN_BOT_APP_SECRET, or unset NODE_ENV to run the demo.',
+      { cause: err },
+    );
+  }
   const agent = new AgentApplication<TurnState>({ storage: new MemoryStorage(), adapter, startTypingTimer: false });
   for (const [type, route] of Object.entries(ACTIVITY_ROUTES)) {
     agent.onActivity(type, async (turn) => {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Connection } from 'mongoose';
-import { authorizeJWT, type AgentApplication, type AuthConfiguration, type CloudAdapter, type Request as AgentRequest, type TurnState } from '@microsoft/agents-hosting';
+import { type AgentApplication, type CloudAdapter, type Request as AgentRequest, type TurnState } from '@microsoft/agents-hosting';
 import { pingDatabase } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
 
@@ -13,7 +13,6 @@ export interface WebDeps {
   connection: Connection;
   adapter: CloudAdapter;
   agent: AgentApplication<TurnState>;
-  authConfig: AuthConfiguration;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -68,7 +67,9 @@ export function createWebApp(deps: WebDeps): Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
   });
 
-  const authorize = authorizeJWT(deps.authConfig) as unknown as RequestHandler;
+  // The adapter checks the Bot Framework / Entra JWT with its normalised auth settings: 401 without a valid token
+  // when credentials are configured; anonymous only in demo / local mode.
+  const authorize: RequestHandler = (req, res, next) => deps.adapter.authorizeRequest(req as unknown as AgentRequest, res, next);
   app.post('/api/messages', express.json({ limit: '1mb' }), authorize, async (req, res) => {
     if (!req.body || typeof req.body !== 'object' || typeof req.body.type !== 'string') {
       res.status(400).json({ error: 'The body must be a Bot Framework activity (a JSON object with a "type").', requestId: req.id });
