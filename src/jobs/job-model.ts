@@ -1,4 +1,5 @@
 import { Schema, type Model, type Types } from 'mongoose';
+import { ErrorCode, LanternError } from '../errors.js';
 
 /** Where a job is: queued → running → done; a failed attempt waits as `failed` until its retry; `dead` is final. */
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'dead'] as const;
@@ -84,6 +85,37 @@ export const jobFenceSchema = new Schema<JobFenceDoc>(
   { strict: 'throw', minimize: false, versionKey: false },
 );
 jobFenceSchema.index({ jobId: 1, fence: -1 });
+
+// Data and results are meant to be ids and counts, not documents; bigger payloads belong in their own collection.
+const MAX_JSON_CHARS = 16_000;
+const MAX_KEY_CHARS = 512;
+
+/** Checks what enqueue was given and returns the data as the JSON it will be stored as. */
+export function checkJobInput(name: string, options: { key: string; data: unknown; maxAttempts?: number | undefined }): unknown {
+  const invalid = (why: string) => new LanternError(ErrorCode.JobInvalid, `Cannot enqueue job "${name}": ${why}`);
+  if (typeof options.key !== 'string' || options.key.length === 0 || options.key.length > MAX_KEY_CHARS) throw invalid(`key must be 1–${MAX_KEY_CHARS} characters.`);
+  if (options.maxAttempts !== undefined && (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1)) throw invalid('maxAttempts must be a whole number of at least 1.');
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(options.data ?? null);
+  } catch (err) {
+    throw invalid(`data is not JSON (${(err as Error).message}).`);
+  }
+  if (json === undefined) throw invalid('data is not JSON.');
+  if (json.length > MAX_JSON_CHARS) throw invalid(`data is ${json.length} characters of JSON; keep it under ${MAX_JSON_CHARS} and store bulk elsewhere.`);
+  return JSON.parse(json) as unknown;
+}
+
+/** Results are stored as JSON; anything too big or not JSON is replaced by a note saying so. */
+export function toStoredResult(value: unknown): unknown {
+  try {
+    const json = JSON.stringify(value ?? null);
+    if (json === undefined) return null;
+    return json.length > MAX_JSON_CHARS ? { omitted: 'result too large to store', chars: json.length } : (JSON.parse(json) as unknown);
+  } catch {
+    return { omitted: 'result is not JSON' };
+  }
+}
 
 export type JobModel = Model<JobDoc>;
 export type JobFenceModel = Model<JobFenceDoc>;

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { ErrorCode, LanternError, isLanternError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { changeJobState, HeldJob, isDuplicateKey, rollForward, stateOf, type JobDoc, type JobState, type JobStatus, type JobStores } from './job-model.js';
+import { changeJobState, checkJobInput, HeldJob, isDuplicateKey, rollForward, stateOf, type JobDoc, type JobState, type JobStatus, type JobStores, toStoredResult } from './job-model.js';
 
 /** What a handler sees of the job it runs. */
 export interface JobRun<D = unknown> {
@@ -80,9 +80,6 @@ export type RunOutcome = 'done' | 'retrying' | 'dead' | 'lost' | 'abandoned';
 /** Count of runs by outcome. */
 export type RunSummary = Record<RunOutcome, number>;
 
-// Data and results are meant to be ids and counts, not documents; bigger payloads belong in their own collection.
-const MAX_JSON_CHARS = 16_000;
-const MAX_KEY_CHARS = 512;
 const CLAIM_BATCH = 10;
 const RETRYABLE: JobStatus[] = ['queued', 'failed'];
 // A claim that keeps colliding gives up for this round rather than spin; the next poll tries again.
@@ -141,7 +138,7 @@ export class JobRunner<H extends JobHandlers> {
     if (!Object.hasOwn(this.handlers, name)) {
       throw new LanternError(ErrorCode.JobUnknown, `No handler is registered for job "${name}". Add it to the runner's handlers table.`);
     }
-    const data = checkEnqueue(name, options);
+    const data = checkJobInput(name, options);
     try {
       const created = await this.stores.jobs.create({
         name,
@@ -280,7 +277,7 @@ export class JobRunner<H extends JobHandlers> {
         }
         return await this.recordFailure(job, log, err, { final: false });
       }
-      const recorded = await job.change({ status: 'done', result: toStorable(result), lockedUntil: null, finishedAt: this.clock() });
+      const recorded = await job.change({ status: 'done', result: toStoredResult(result), lockedUntil: null, finishedAt: this.clock() });
       if (!recorded) return lost(log);
       log.info('Job done');
       return 'done';
@@ -319,32 +316,6 @@ function lost(log: Logger): RunOutcome {
 function requestedDelay(err: unknown): number | undefined {
   const value = typeof err === 'object' && err !== null ? (err as { retryAfterMs?: unknown }).retryAfterMs : undefined;
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
-function checkEnqueue(name: string, options: EnqueueOptions<unknown>): unknown {
-  const invalid = (why: string) => new LanternError(ErrorCode.JobInvalid, `Cannot enqueue job "${name}": ${why}`);
-  if (typeof options.key !== 'string' || options.key.length === 0 || options.key.length > MAX_KEY_CHARS) throw invalid(`key must be 1–${MAX_KEY_CHARS} characters.`);
-  if (options.maxAttempts !== undefined && (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1)) throw invalid('maxAttempts must be a whole number of at least 1.');
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(options.data ?? null);
-  } catch (err) {
-    throw invalid(`data is not JSON (${(err as Error).message}).`);
-  }
-  if (json === undefined) throw invalid('data is not JSON.');
-  if (json.length > MAX_JSON_CHARS) throw invalid(`data is ${json.length} characters of JSON; keep it under ${MAX_JSON_CHARS} and store bulk elsewhere.`);
-  return JSON.parse(json) as unknown;
-}
-
-/** Results are stored as JSON; anything too big or not JSON is replaced by a note saying so. */
-function toStorable(value: unknown): unknown {
-  try {
-    const json = JSON.stringify(value ?? null);
-    if (json === undefined) return null;
-    return json.length > MAX_JSON_CHARS ? { omitted: 'result too large to store', chars: json.length } : (JSON.parse(json) as unknown);
-  } catch {
-    return { omitted: 'result is not JSON' };
-  }
 }
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
