@@ -69,6 +69,20 @@ describe('demo mode', () => {
     expect((await lantern.models.conversationRefs.findOne({ conversationId }).lean())?.installed).toBe(false);
   });
 
+  it('answers a button press with an unknown verb or no data with a clear card, never a 500', async () => {
+    const invoke = (value: unknown) => makeMessage('', { type: 'invoke', name: 'adaptiveCard/action', text: undefined, value, deliveryMode: undefined });
+    const unknown = await postActivity(lantern.url, invoke({ action: { type: 'Action.Execute', verb: 'no.such.verb', data: {} } }));
+    expect(unknown.status).toBe(200);
+    expect(unknown.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(unknown.body)).toContain('This card is out of date');
+
+    const submit = await postActivity(lantern.url, makeMessage('', { text: undefined, value: { verb: 'no.such.verb' } }));
+    expect(JSON.stringify(repliedCards(submit.body))).toContain('This card is out of date');
+
+    const malformed = await postActivity(lantern.url, invoke({ action: 'not an object' }));
+    expect(malformed.status).toBeLessThan(500);
+  });
+
   it('rejects malformed requests with a clear 4xx and no stack trace', async () => {
     const bad = await postActivity(lantern.url, '{"type": "message", ');
     expect(bad.status).toBe(400);

@@ -259,6 +259,8 @@ export class JobRunner<H extends JobHandlers> {
     try {
       const handler = Object.hasOwn(this.handlers, claimed.name) ? this.handlers[claimed.name] : undefined;
       if (!handler) {
+        // Dead, not skipped: otherwise it is claimed and retried forever. In a rolling deploy an older
+        // instance can kill a job type a newer one enqueues, so ship a handler before enqueueing its jobs.
         const err = new LanternError(ErrorCode.JobUnknown, `No handler for job "${claimed.name}" on instance ${this.instanceId}. Deploy a version that handles it, then enqueue it again.`);
         return await this.recordFailure(job, log, err, { final: true });
       }

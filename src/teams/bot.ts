@@ -1,8 +1,11 @@
-import { AgentApplication, CloudAdapter, MemoryStorage, MessageFactory, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
+import { Activity, ActivityTypes } from '@microsoft/agents-activity';
+import { AgentApplication, CloudAdapter, MemoryStorage, MessageFactory, RouteRank, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../config/load.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../log/logger.js';
+import { CARD_ACTIONS, readCardAction, staleCard } from './card-actions.js';
+import { cardMessage, type AdaptiveCardJson } from './cards.js';
 import { findCommand, normaliseCommandText, type CommandContext } from './commands.js';
 import { markConversationRemoved, saveConversationRef } from './conversation-ref.js';
 import { identifySender, tenantOf } from './identify.js';
@@ -45,7 +48,30 @@ function activityLogger(turn: TurnContext, logger: Logger): Logger {
 /** A handler for one kind of activity; the table below is the whole of the bot's surface. */
 type ActivityRoute = (turn: TurnContext, deps: BotDeps, log: Logger) => Promise<void>;
 
+/** Runs the handler for a pressed card button; unknown verbs and failures become a clear card. */
+async function runCardAction(turn: TurnContext, deps: BotDeps, log: Logger): Promise<AdaptiveCardJson | string> {
+  const action = readCardAction(turn);
+  const handler = action && Object.hasOwn(CARD_ACTIONS, action.verb) ? CARD_ACTIONS[action.verb] : undefined;
+  if (!action || !handler) {
+    log.warn({ verb: action?.verb?.slice(0, 60) }, 'unknown card verb');
+    return staleCard('unknown-verb');
+  }
+  const sender = await identifySender(turn.activity, deps.config, deps.models);
+  try {
+    return await handler({ turn, sender, config: deps.config, models: deps.models, log: log.child({ verb: action.verb }), ...action });
+  } catch (err) {
+    log.error({ err, verb: action.verb }, 'card action failed');
+    return staleCard('failed');
+  }
+}
+
 async function onMessage(turn: TurnContext, deps: BotDeps, log: Logger): Promise<void> {
+  if (!turn.activity.text && readCardAction(turn)) {
+    // Action.Submit from a client without Universal Actions: answer with a new card.
+    const result = await runCardAction(turn, deps, log);
+    await turn.sendActivity(typeof result === 'string' ? MessageFactory.text(result) : cardMessage(result));
+    return;
+  }
   const text = normaliseCommandText(turn.activity.text);
   const sender = await identifySender(turn.activity, deps.config, deps.models);
   const command = findCommand(text);
@@ -109,6 +135,22 @@ export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentA
       }
     });
   }
+  agent.adaptiveCards.actionExecute(/.*/, async (turn) => runCardAction(turn, deps, activityLogger(turn, deps.logger)));
+  // A card invoke the SDK cannot parse (no Action.Execute inside) would otherwise get a 501: answer with a card.
+  agent.addRoute(
+    async (turn) => turn.activity.type === ActivityTypes.Invoke && turn.activity.name === 'adaptiveCard/action',
+    async (turn) => {
+      activityLogger(turn, deps.logger).warn('malformed card invoke');
+      await turn.sendActivity(
+        Activity.fromObject({
+          type: ActivityTypes.InvokeResponse,
+          value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: staleCard('bad-data') } },
+        }),
+      );
+    },
+    true,
+    RouteRank.Last,
+  );
   adapter.onTurnError = async (turn, err) => {
     activityLogger(turn, deps.logger).error({ err }, 'turn failed');
   };

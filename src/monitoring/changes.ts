@@ -1,0 +1,100 @@
+import { ErrorCode, LanternError } from '../errors.js';
+import { normaliseDomain } from './domains.js';
+import type { RuleSetting, RuleSettings } from './settings.js';
+import type { Suppression } from './suppressions.js';
+
+/** The settings monitoring runs with for one school; only ever changed through the functions below. */
+export interface MonitoringSettings {
+  readonly rules: RuleSettings;
+  readonly suppressions: readonly Suppression[];
+  readonly trustedDomains: readonly string[];
+}
+
+/** What changed. Each variant records enough to undo it. */
+export type ChangeWhat =
+  | { type: 'rule.setting'; ruleId: string; before: RuleSetting | null; after: RuleSetting | null }
+  | { type: 'suppression.add'; suppression: Suppression }
+  | { type: 'suppression.remove'; suppression: Suppression }
+  | { type: 'trusted_domain.add'; domain: string }
+  | { type: 'trusted_domain.remove'; domain: string };
+
+/** One entry of the append-only change log (DfE standards: every rule and allowlist change, with who and why). */
+export interface ChangeLogEntry {
+  readonly at: string;
+  readonly who: string;
+  readonly why: string;
+  readonly what: ChangeWhat;
+}
+
+/** Who is making a change and why; both are required. */
+export interface ChangeAuthor {
+  who: string;
+  why: string;
+  /** When; defaults to now. */
+  at?: Date;
+}
+
+/** A change applied: the new settings and the log entry to append. */
+export interface ChangeResult {
+  settings: MonitoringSettings;
+  entry: ChangeLogEntry;
+}
+
+function entry(author: ChangeAuthor, what: ChangeWhat): ChangeLogEntry {
+  const who = author.who.trim();
+  const why = author.why.trim();
+  if (!who) throw new LanternError(ErrorCode.ConfigInvalid, 'A monitoring change needs the name or email of who made it.');
+  if (why.length < 3) throw new LanternError(ErrorCode.ConfigInvalid, 'A monitoring change needs a reason: say why in a few words.');
+  return { at: (author.at ?? new Date()).toISOString(), who, why, what };
+}
+
+/** Sets (or, with `null`, clears) a rule's overrides. */
+export function changeRuleSetting(settings: MonitoringSettings, ruleId: string, after: RuleSetting | null, author: ChangeAuthor): ChangeResult {
+  const before = settings.rules[ruleId] ?? null;
+  const rules: Record<string, RuleSetting> = { ...settings.rules };
+  if (after === null) delete rules[ruleId];
+  else rules[ruleId] = after;
+  return { settings: { ...settings, rules }, entry: entry(author, { type: 'rule.setting', ruleId, before, after }) };
+}
+
+/** Adds a suppression (replacing one with the same id). */
+export function addSuppression(settings: MonitoringSettings, suppression: Suppression, author: ChangeAuthor): ChangeResult {
+  const suppressions = [...settings.suppressions.filter((s) => s.id !== suppression.id), suppression];
+  return { settings: { ...settings, suppressions }, entry: entry(author, { type: 'suppression.add', suppression }) };
+}
+
+/** Removes a suppression by id; throws when there is none, so a typo is not logged as a change. */
+export function removeSuppression(settings: MonitoringSettings, id: string, author: ChangeAuthor): ChangeResult {
+  const found = settings.suppressions.find((s) => s.id === id);
+  if (!found) throw new LanternError(ErrorCode.ConfigInvalid, `There is no suppression "${id}"; list them to find the right id.`);
+  const suppressions = settings.suppressions.filter((s) => s.id !== id);
+  return { settings: { ...settings, suppressions }, entry: entry(author, { type: 'suppression.remove', suppression: found }) };
+}
+
+/** Adds a trusted partner domain (local authority, NHS, the trust). */
+export function addTrustedDomain(settings: MonitoringSettings, domain: string, author: ChangeAuthor): ChangeResult {
+  const d = normaliseDomain(domain);
+  const trustedDomains = settings.trustedDomains.includes(d) ? settings.trustedDomains : [...settings.trustedDomains, d];
+  return { settings: { ...settings, trustedDomains }, entry: entry(author, { type: 'trusted_domain.add', domain: d }) };
+}
+
+/** Removes a trusted partner domain. */
+export function removeTrustedDomain(settings: MonitoringSettings, domain: string, author: ChangeAuthor): ChangeResult {
+  const d = normaliseDomain(domain);
+  const trustedDomains = settings.trustedDomains.filter((t) => t !== d);
+  return { settings: { ...settings, trustedDomains }, entry: entry(author, { type: 'trusted_domain.remove', domain: d }) };
+}
+
+/** One line for the governors' digest ("r.okafor@… raised data.mass_download.google threshold: 50 → 80 (exam week)"). */
+export function describeChange(e: ChangeLogEntry): string {
+  const w = e.what;
+  const what =
+    w.type === 'rule.setting'
+      ? `changed ${w.ruleId}: ${JSON.stringify(w.before ?? {})} → ${JSON.stringify(w.after ?? {})}`
+      : w.type === 'suppression.add'
+        ? `added suppression ${w.suppression.id} until ${w.suppression.expiresAt}`
+        : w.type === 'suppression.remove'
+          ? `removed suppression ${w.suppression.id}`
+          : `${w.type === 'trusted_domain.add' ? 'trusted' : 'stopped trusting'} ${w.domain}`;
+  return `${e.at.slice(0, 10)} ${e.who} ${what} (${e.why})`;
+}

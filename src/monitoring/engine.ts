@@ -1,0 +1,157 @@
+import { CounterState, createMemoryCounters, type ThresholdCounters } from './counters.js';
+import { normaliseRecord, recordTime, type RecordProblem } from './records/normalise.js';
+import type { AuditRecord } from './records/types.js';
+import { RuleIndex } from './rule-index.js';
+import type { Rule, RuleHit } from './rule.js';
+import { ALL_RULES } from './rules/index.js';
+import { effectiveRule, type EffectiveRule, type RuleSettings } from './settings.js';
+import { severityFor } from './severity.js';
+import { findSuppression, type Suppression } from './suppressions.js';
+import type { TenantContext } from './tenant.js';
+import type { Detection, RecordKind } from './types.js';
+
+/** What an engine needs; everything stateful is injected so a connector can persist it. */
+export interface EngineOptions {
+  tenant: TenantContext;
+  /** Rules to run (default: every rule in rules/). */
+  rules?: readonly Rule[];
+  /** Per-rule overrides: enabled, severity, threshold, windows. */
+  settings?: RuleSettings;
+  suppressions?: readonly Suppression[];
+  /** Rolling counters for threshold rules (default: fresh in-memory counters). */
+  counters?: ThresholdCounters;
+  /** Clock for suppression expiry (ms since the epoch). */
+  now?: () => number;
+  /** Receives every detection, unfolded: one per matching record, or per event of a burst past its threshold. */
+  onDetection(detection: Detection): void;
+  /** Receives detections a suppression silenced (for the audit trail and the scan summary). */
+  onSuppressed?(detection: Detection, suppression: Suppression): void;
+}
+
+/** Running totals, for the scan summary and the connector's health report. */
+export interface EngineStats {
+  records: number;
+  byKind: Record<RecordKind, number>;
+  malformed: number;
+  unknownKind: number;
+  detections: number;
+  suppressed: number;
+  /** Rule evaluations that threw (a bug: rules must not throw); the record is still processed by the others. */
+  ruleErrors: number;
+}
+
+/** The rule engine: feed it raw records one at a time. */
+export interface Engine {
+  /** Normalises and evaluates one raw record. Returns the problem when the record was skipped. */
+  process(raw: unknown): RecordProblem | undefined;
+  /** Evaluates an already-normalised record. */
+  evaluate(record: AuditRecord): void;
+  readonly stats: EngineStats;
+  readonly rules: readonly EffectiveRule[];
+  readonly counters: ThresholdCounters;
+}
+
+const MAX_IDS_PER_DETECTION = 100;
+
+/** Creates an engine for one school. */
+export function createEngine(options: EngineOptions): Engine {
+  const ctx = options.tenant;
+  const rules = (options.rules ?? ALL_RULES).map((r) => effectiveRule(r, options.settings)).filter((r) => r.enabled);
+  const index = new RuleIndex(rules);
+  const counters = options.counters ?? createMemoryCounters();
+  const suppressions = options.suppressions ?? [];
+  const now = options.now ?? Date.now;
+  const stats: EngineStats = {
+    records: 0,
+    byKind: { 'google.reports.activity': 0, 'o365.management.activity': 0, 'graph.signIn': 0, 'graph.directoryAudit': 0, 'graph.alert': 0 },
+    malformed: 0,
+    unknownKind: 0,
+    detections: 0,
+    suppressed: 0,
+    ruleErrors: 0,
+  };
+
+  function emit(er: EffectiveRule, record: AuditRecord, hit: RuleHit, span: readonly [number, number], eventIds: string[], count: number, foldKey: string): void {
+    const person = ctx.person(record.actor);
+    const pupilActor = person?.role === 'pupil';
+    const pupilTarget = (hit.target !== undefined && ctx.isPupil(hit.target)) || (hit.subjects?.some((s) => ctx.isPupil(s)) ?? false);
+    const pupilData = hit.looksLikePupilData === true;
+    const detection: Detection = {
+      ruleId: er.rule.id,
+      family: er.rule.family,
+      severity: severityFor(hit.severity ?? er.severity, { pupilActor, pupilTarget, pupilData }),
+      category: hit.category ?? er.rule.category,
+      source: record.source,
+      kind: record.kind,
+      eventIds,
+      count,
+      firstSeen: span[0],
+      lastSeen: span[1],
+      actor: record.actor,
+      ...(person ? { actorRole: person.role } : {}),
+      ...(hit.target !== undefined ? { target: hit.target } : {}),
+      ...(hit.objectId !== undefined ? { objectId: hit.objectId } : {}),
+      looksLikePupilData: pupilData,
+      pupilInvolved: pupilActor || pupilTarget || pupilData,
+      summary: hit.summary,
+      runbook: er.rule.runbook,
+      foldKey,
+    };
+    const suppression = suppressions.length > 0 ? findSuppression(detection, suppressions, now()) : undefined;
+    if (suppression) {
+      stats.suppressed++;
+      options.onSuppressed?.(detection, suppression);
+      return;
+    }
+    stats.detections++;
+    options.onDetection(detection);
+  }
+
+  function apply(er: EffectiveRule, record: AuditRecord): void {
+    let hit: RuleHit | undefined;
+    try {
+      hit = er.rule.evaluate(record, ctx);
+    } catch {
+      stats.ruleErrors++;
+      return;
+    }
+    if (!hit) return;
+    const time = recordTime(record);
+    if (!er.threshold) {
+      emit(er, record, hit, [time, time], [record.id], 1, `${er.rule.id}|${record.actor}|${hit.objectId ?? hit.target ?? ''}`);
+      return;
+    }
+    const key = `${er.rule.id}|${hit.counterKey ?? record.actor}`;
+    const state = counters.add(key, time, record.id, er.threshold.windowMs, er.threshold.count);
+    if (state === CounterState.Crossed) {
+      const ids = counters.eventIds(key);
+      emit(er, record, hit, counters.span(key) ?? [time, time], ids.slice(-MAX_IDS_PER_DETECTION), ids.length, key);
+    } else if (state === CounterState.Above) {
+      emit(er, record, hit, [time, time], [record.id], 1, key);
+    }
+  }
+
+  function evaluate(record: AuditRecord): void {
+    stats.records++;
+    stats.byKind[record.kind]++;
+    const candidates = index.candidates(record);
+    for (let i = 0; i < candidates.length; i++) apply(candidates[i] as EffectiveRule, record);
+  }
+
+  return {
+    process(raw) {
+      const result = normaliseRecord(raw);
+      if (!result.ok) {
+        if (result.problem.code === 'unknown_kind') stats.unknownKind++;
+        else stats.malformed++;
+        return result.problem;
+      }
+      evaluate(result.record);
+      return undefined;
+    },
+    evaluate,
+    stats,
+    rules,
+    counters,
+  };
+}

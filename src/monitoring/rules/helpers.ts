@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import type { DomainClass } from '../domains.js';
+import type { GoogleActivity, GoogleEvent } from '../records/types.js';
+import type { TenantContext } from '../tenant.js';
+import type { Category } from '../types.js';
+
+/** Shared wording and judgements used by several rules. */
+
+/** The actor as shown in a summary. */
+export function who(actor: string): string {
+  return actor || 'an unidentified account';
+}
+
+/** How a summary describes an outside recipient. */
+export function describeOutside(cls: DomainClass): string {
+  return cls === 'personal' ? 'a personal (webmail) address' : 'an address outside the school';
+}
+
+/**
+ * Category of a share or forward leaving the school: a pupil sending to a personal address is a `contact`
+ * risk (an individual outside school reaching a child); any other pupil share is `conduct`; staff shares are
+ * a data-protection (`security`) matter.
+ */
+export function outboundCategory(ctx: TenantContext, actor: string, recipient: DomainClass): Category {
+  if (!ctx.isPupil(actor)) return 'security';
+  return recipient === 'personal' ? 'contact' : 'conduct';
+}
+
+/** The Google events of an activity whose name is in `names`. */
+export function eventsNamed(record: GoogleActivity, names: ReadonlySet<string>): GoogleEvent[] {
+  return record.events.filter((e) => names.has(e.name));
+}
+
+/** Stable opaque id for an object known only by a URL (SharePoint URLs contain the file name, which is not kept). */
+export function urlObjectId(url: string): string {
+  return `url-sha256:${createHash('sha256').update(url).digest('hex').slice(0, 20)}`;
+}
+
+/** The outside-ness ranking used to pick the most concerning recipient: personal > external > trusted > own. */
+export function outsideRank(cls: DomainClass): number {
+  return cls === 'personal' ? 3 : cls === 'external' ? 2 : cls === 'trusted' ? 1 : 0;
+}

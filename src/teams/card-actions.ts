@@ -1,0 +1,46 @@
+import type { TurnContext } from '@microsoft/agents-hosting';
+import type { AdaptiveCardJson } from './cards.js';
+import { renderCard } from './cards.js';
+import type { CommandContext } from './commands.js';
+
+/** What a card button's handler receives: the command context plus the button's verb and data. */
+export interface CardActionContext extends CommandContext {
+  readonly verb: string;
+  /** The `data` of the Action.Execute (or Action.Submit) that was pressed; validate before use. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** `automatic` when Teams refreshes a card by itself (Universal Actions `refresh`). */
+  readonly trigger: 'manual' | 'automatic';
+}
+
+/** Answers a button press with the card that replaces the pressed one (or a short message). */
+export type CardActionHandler = (ctx: CardActionContext) => Promise<AdaptiveCardJson | string>;
+
+/**
+ * Every card verb Lantern answers, keyed by verb (`<capability>.<action>`, e.g. `agreement.sign`). Each
+ * capability exports its own table and it is spread in here, so the compiler checks every handler.
+ */
+export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {};
+
+/** The card shown when a button's verb is unknown or its data is unusable: never a crash or a 500. */
+export function staleCard(reason: 'unknown-verb' | 'bad-data' | 'failed'): AdaptiveCardJson {
+  const copy = {
+    'unknown-verb': { title: 'This card is out of date', message: 'Lantern no longer recognises the button you pressed.', next: 'Type help to get a fresh card.' },
+    'bad-data': { title: 'This card is incomplete', message: 'Some of the information this button needs is missing or was changed.', next: 'Type help to get a fresh card, or ask your IT manager if it keeps happening.' },
+    failed: { title: 'That did not work', message: 'Something went wrong on Lantern\'s side and nothing was changed.', next: 'Please try again in a minute; if it keeps happening, tell your IT manager.' },
+  }[reason];
+  return renderCard('card-error', copy);
+}
+
+/** Reads verb, data and trigger from an `adaptiveCard/action` invoke or an Action.Submit message. */
+export function readCardAction(turn: TurnContext): { verb: string; data: Record<string, unknown>; trigger: 'manual' | 'automatic' } | undefined {
+  const value = turn.activity.value as { action?: { verb?: unknown; data?: unknown }; trigger?: unknown; verb?: unknown } | undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  const action = value.action;
+  if (action && typeof action === 'object' && typeof action.verb === 'string') {
+    const data = action.data && typeof action.data === 'object' ? (action.data as Record<string, unknown>) : {};
+    return { verb: action.verb, data, trigger: value.trigger === 'automatic' ? 'automatic' : 'manual' };
+  }
+  // Action.Submit fallback (clients without Universal Actions): the verb travels inside the data.
+  if (typeof value.verb === 'string') return { verb: value.verb, data: value as Record<string, unknown>, trigger: 'manual' };
+  return undefined;
+}
