@@ -140,3 +140,29 @@ describe('binding', () => {
     }
   });
 });
+
+describe('background jobs', () => {
+  it('schedules each school\'s directory sync and runs queued jobs exactly once', async () => {
+    const lantern = await startTestLantern();
+    try {
+      let schedules = await lantern.models.jobSchedules.find({}).lean();
+      for (let i = 0; i < 50 && schedules.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        schedules = await lantern.models.jobSchedules.find({}).lean();
+      }
+      expect(schedules.map((s) => s.name)).toEqual(expect.arrayContaining(['directory.sync:northgate', 'jobs.cleanup']));
+      const first = await lantern.jobs.enqueue('directory.sync', { key: 'manual-1', data: { schoolId: 'northgate' }, schoolId: 'northgate' });
+      const again = await lantern.jobs.enqueue('directory.sync', { key: 'manual-1', data: { schoolId: 'northgate' }, schoolId: 'northgate' });
+      expect(again.created).toBe(false);
+      for (let i = 0; i < 50; i++) {
+        const job = await lantern.models.jobs.findById(first.job._id).lean();
+        if (job?.status === 'done') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const done = await lantern.models.jobs.findById(first.job._id).lean();
+      expect(done).toMatchObject({ status: 'done', attempts: 1, result: { upserted: 159, deactivated: 0 } });
+    } finally {
+      await lantern.close();
+    }
+  });
+});

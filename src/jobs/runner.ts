@@ -215,6 +215,8 @@ export class JobRunner<H extends JobHandlers> {
           this.wake = undefined;
           resolve();
         };
+        // stop() may have been called while this loop was busy, before there was a wake to call.
+        if (this.stopping) this.wake();
       });
     }
   }

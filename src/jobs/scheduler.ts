@@ -174,6 +174,8 @@ export class JobScheduler<H extends JobHandlers> {
           this.wake = undefined;
           resolve();
         };
+        // stop() may have been called while this loop was busy, before there was a wake to call.
+        if (this.stopping) this.wake();
       });
     }
   }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import os from 'node:os';
 import type { Connection } from 'mongoose';
 import type { LanternConfig } from '../config/load.js';
 import { ErrorCode, LanternError } from '../errors.js';
@@ -7,13 +9,17 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded/sta
 import { createModels, ensureIndexes, type Models } from '../db/models.js';
 import { readDirectorySource, syncDirectory } from '../directory/sync.js';
 import type { Logger } from '../log/logger.js';
+import { JobRunner, JobScheduler } from '../jobs/index.js';
 import { createBot } from '../teams/bot.js';
+import { jobHandlers, registerSchedules, type LanternJobHandlers } from './jobs.js';
 import { createWebApp } from '../web/app.js';
 import { assertBindAllowed } from '../web/bind-guard.js';
 
 /** A running Lantern: where it listens, which database it uses, and how to stop it. */
 export interface RunningLantern {
   readonly url: string;
+  /** The background job runner; capabilities enqueue work on it. */
+  readonly jobs: JobRunner<LanternJobHandlers>;
   readonly port: number;
   readonly database: string;
   readonly connection: Connection;
@@ -52,10 +58,11 @@ function listen(app: ReturnType<typeof createWebApp>, host: string, port: number
 }
 
 /**
- * Starts Lantern: database, indexes, directories, the bot and the HTTP server. Refuses to bind a
- * non-loopback address without Microsoft credentials, before touching the database.
+ * Starts Lantern: database, indexes, directories, background jobs, the bot and the HTTP server. Refuses to
+ * bind a non-loopback address without Microsoft credentials, before touching the database.
+ * `backgroundJobs: false` leaves the runner and scheduler stopped (tests drive them with `runDue`).
  */
-export async function startLantern(config: LanternConfig, logger: Logger): Promise<RunningLantern> {
+export async function startLantern(config: LanternConfig, logger: Logger, options: { backgroundJobs?: boolean } = {}): Promise<RunningLantern> {
   assertBindAllowed(config.server.host, config.bot !== null);
   const { connection, description, embedded } = await openDatabase(config, logger);
   const cleanup: (() => Promise<void>)[] = [() => connection.close(), async () => embedded?.stop()];
@@ -71,6 +78,19 @@ export async function startLantern(config: LanternConfig, logger: Logger): Promi
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }
 
+    const clock = () => new Date();
+    const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock }), clock, logger, instanceId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` });
+    const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
+    registerSchedules(scheduler, config);
+    if (options.backgroundJobs ?? true) {
+      scheduler.start();
+      jobs.start();
+      cleanup.unshift(async () => {
+        await scheduler.stop();
+        await jobs.stop();
+      });
+    }
+
     const { adapter, agent } = createBot({ config, models, logger });
     const app = createWebApp({ logger, connection, adapter, agent });
     const server = await listen(app, config.server.host, config.server.port);
@@ -84,7 +104,7 @@ export async function startLantern(config: LanternConfig, logger: Logger): Promi
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const hostForUrl = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-    return { url: `http://${hostForUrl}:${port}`, port, database: description, connection, models, stop: stopAll };
+    return { url: `http://${hostForUrl}:${port}`, port, database: description, connection, models, jobs, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
