@@ -142,7 +142,7 @@ describe('binding', () => {
 });
 
 describe('background jobs', () => {
-  it('schedules each school\'s directory sync and runs queued jobs exactly once', async () => {
+  it('schedules each school\'s directory sync and runs queued jobs exactly once', { timeout: 90_000 }, async () => {
     const lantern = await startTestLantern();
     try {
       let schedules = await lantern.models.jobSchedules.find({}).lean();
@@ -154,7 +154,8 @@ describe('background jobs', () => {
       const first = await lantern.jobs.enqueue('directory.sync', { key: 'manual-1', data: { schoolId: 'northgate' }, schoolId: 'northgate' });
       const again = await lantern.jobs.enqueue('directory.sync', { key: 'manual-1', data: { schoolId: 'northgate' }, schoolId: 'northgate' });
       expect(again.created).toBe(false);
-      for (let i = 0; i < 50; i++) {
+      // Generous polling: the machine may be busy; the assertion is about the outcome, not the speed.
+      for (let i = 0; i < 600; i++) {
         const job = await lantern.models.jobs.findById(first.job._id).lean();
         if (job?.status === 'done') break;
         await new Promise((r) => setTimeout(r, 100));
