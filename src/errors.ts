@@ -15,6 +15,21 @@ export const ErrorCode = {
   CardTemplateUnfilled: 'card_template_unfilled',
   ManifestInvalid: 'manifest_invalid',
   UsageError: 'usage_error',
+  DigestNotConfigured: 'digest_not_configured',
+  MailNotConfigured: 'mail_not_configured',
+  MailSendFailed: 'mail_send_failed',
+  MonitorSourceUnavailable: 'monitor_source_unavailable',
+  MonitorSourceAuth: 'monitor_source_auth',
+  MonitorSourceRejected: 'monitor_source_rejected',
+  CaseNotFound: 'case_not_found',
+  CaseInputInvalid: 'case_input_invalid',
+  AgreementNotFound: 'agreement_not_found',
+  AgreementBusy: 'agreement_busy',
+  AgreementInvalid: 'agreement_invalid',
+  ConsentBusy: 'consent_busy',
+  ParentLinksInvalid: 'parent_links_invalid',
+  SignInFailed: 'sign_in_failed',
+  ClassroomFailed: 'classroom_failed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,6 +1,15 @@
 import { isLanternError } from '../errors.js';
 import type { CliCommand, CliIO } from './command.js';
+import { classroomPostCommand, classroomStatusCommand } from './classroom-commands.js';
+import { parentsCommands } from './parents-commands.js';
+import { casesCommands } from './cases-commands.js';
 import { configCheckCommand } from './config-check.js';
+import { agreementsCommands } from './agreements-commands.js';
+import { digestPreviewCommand } from './digest-preview.js';
+import { digestSendCommand } from './digest-send.js';
+import { monitorBackfillCommand } from './monitor-backfill.js';
+import { monitorStatusCommand } from './monitor-status.js';
+import { scanCommand } from './scan.js';
 import { serveCommand } from './serve.js';
 import { teamsPackageCommand } from './teams-package.js';
 
@@ -8,7 +17,17 @@ import { teamsPackageCommand } from './teams-package.js';
 export const CLI_COMMANDS: Readonly<Record<string, CliCommand>> = {
   serve: serveCommand,
   'config check': configCheckCommand,
+  scan: scanCommand,
+  'monitor backfill': monitorBackfillCommand,
+  'monitor status': monitorStatusCommand,
   'teams package': teamsPackageCommand,
+  'digest preview': digestPreviewCommand,
+  'digest send': digestSendCommand,
+  ...casesCommands,
+  'classroom post': classroomPostCommand,
+  'classroom status': classroomStatusCommand,
+  ...parentsCommands,
+  ...agreementsCommands,
 };
 
 function helpText(): string {

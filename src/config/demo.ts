@@ -22,6 +22,16 @@ export function demoFileConfig(): FileConfig {
           channel: { teamId: 'demo-team-safeguarding', channelId: '19:demo-dsl-channel@thread.tacv2' },
         },
         directory: { source: 'demo' },
+        // Enabled so `lantern digest preview` shows something; sending needs LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE.
+        digest: {
+          enabled: true,
+          day: 'monday',
+          time: '07:00',
+          recipients: ['m.ellison@northgate.example', 'i.siddiqui@northgate.example'],
+          transport: 'gmail',
+          sender: 'lantern@northgate.example',
+          annualReviewDate: '2026-02-10',
+        },
       },
     ],
     server: { host: '127.0.0.1', port: 3978 },

@@ -4,7 +4,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ErrorCode, LanternError } from '../errors.js';
 import { demoFileConfig } from './demo.js';
 import { formatIssues } from './format-issues.js';
-import { FileConfigSchema, type FileConfig, type SchoolConfig } from './schema.js';
+import { FileConfigSchema, type DigestConfig, type FileConfig, type SchoolConfig } from './schema.js';
 
 /** A school as the rest of Lantern sees it: validated, with defaults filled in. */
 export type School = Readonly<SchoolConfig & { caseNumberPrefix: string }>;
@@ -21,13 +21,31 @@ export interface LanternConfig {
   readonly mode: 'demo' | 'configured';
   /** Where the configuration came from, for start-up messages. */
   readonly source: string;
-  readonly trust?: Readonly<{ id: string; name: string }>;
+  readonly trust?: Readonly<{ id: string; name: string; digest?: DigestConfig }>;
   readonly schools: readonly School[];
   readonly server: Readonly<{ host: string; port: number; publicUrl?: string }>;
   /** Null when no Microsoft credentials are configured (demo / local mode). */
   readonly bot: BotCredentials | null;
   readonly database: Readonly<{ uri?: string; dataDir: string }>;
   readonly logLevel: string;
+  /** Google sign-in (OpenID Connect) for the pupil sign page; null until LANTERN_GOOGLE_SIGNIN_CLIENT_ID and _SECRET are set. */
+  readonly pupilSignIn: Readonly<{ issuer: string; clientId: string; clientSecret: string }> | null;
+  /** How Lantern sends mail as the school (the governors' digest); secrets are null when their env var is unset. */
+  readonly mail: MailCredentials;
+  /** Secrets of the audit-log connectors (B1), by school id; a school is absent when it does not monitor that source. */
+  readonly monitoring: MonitoringCredentials;
+}
+
+/** Audit-log connector credentials per school: Google through mail.google's service account key, Microsoft through a client secret. */
+export interface MonitoringCredentials {
+  readonly google: Readonly<Record<string, Readonly<{ serviceAccountKeyFile: string; adminSubject: string }>>>;
+  readonly microsoft: Readonly<Record<string, Readonly<{ tenantId: string; clientId: string; clientSecret: string }>>>;
+}
+
+/** Mail-sending settings: a Google service account with domain-wide delegation, and/or a Microsoft Entra app. */
+export interface MailCredentials {
+  readonly google: Readonly<{ serviceAccountKeyFile: string | null; apiUrl?: string; tokenUrl?: string }>;
+  readonly microsoft: Readonly<{ tenantId: string | null; clientId: string | null; clientSecret: string | null; authorityHost: string; graphUrl: string }>;
 }
 
 /** The environment variables Lantern reads; everything else comes from the config file. */
@@ -41,6 +59,13 @@ export const ENV_KEYS = {
   port: 'PORT',
   dataDir: 'LANTERN_DATA_DIR',
   logLevel: 'LOG_LEVEL',
+  signInIssuer: 'LANTERN_GOOGLE_SIGNIN_ISSUER',
+  signInClientId: 'LANTERN_GOOGLE_SIGNIN_CLIENT_ID',
+  signInClientSecret: 'LANTERN_GOOGLE_SIGNIN_CLIENT_SECRET',
+  googleServiceAccountKeyFile: 'LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE',
+  msClientId: 'LANTERN_MS_CLIENT_ID',
+  msTenantId: 'LANTERN_MS_TENANT_ID',
+  msClientSecret: 'LANTERN_MS_CLIENT_SECRET',
 } as const;
 
 const DEFAULT_FILE = 'lantern.config.yaml';
@@ -103,6 +128,62 @@ function readBotCredentials(file: FileConfig, env: Env, requireSecrets: boolean)
   return tenantId ? { appId, appSecret, tenantId } : { appId, appSecret };
 }
 
+function readMailCredentials(file: FileConfig, env: Env, cwd: string): MailCredentials {
+  const keyFileRaw = env[ENV_KEYS.googleServiceAccountKeyFile]?.trim();
+  const keyFile = keyFileRaw ? path.resolve(cwd, keyFileRaw) : null;
+  if (keyFile && !existsSync(keyFile)) {
+    envProblem(ENV_KEYS.googleServiceAccountKeyFile, `names ${keyFile}, which does not exist; set it to the JSON key file of the Google service account`);
+  }
+  const google = file.mail?.google ?? {};
+  const ms = file.mail?.microsoft ?? { authorityHost: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com/v1.0' };
+  const clientId = env[ENV_KEYS.msClientId]?.trim() || ms.clientId || null;
+  const tenantId = env[ENV_KEYS.msTenantId]?.trim() || ms.tenantId || null;
+  return {
+    google: { serviceAccountKeyFile: keyFile, ...(google.apiUrl ? { apiUrl: google.apiUrl } : {}), ...(google.tokenUrl ? { tokenUrl: google.tokenUrl } : {}) },
+    microsoft: { tenantId, clientId, clientSecret: env[ENV_KEYS.msClientSecret]?.trim() || null, authorityHost: ms.authorityHost, graphUrl: ms.graphUrl },
+  };
+}
+
+/** The per-school variant of LANTERN_MS_CLIENT_SECRET, e.g. LANTERN_MS_CLIENT_SECRET_NORTHGATE for school "northgate". */
+export function msSecretEnvKey(schoolId: string): string {
+  return `${ENV_KEYS.msClientSecret}_${schoolId.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function readMonitoringCredentials(file: FileConfig, env: Env, mail: MailCredentials, requireSecrets: boolean): MonitoringCredentials {
+  const google: Record<string, { serviceAccountKeyFile: string; adminSubject: string }> = {};
+  const microsoft: Record<string, { tenantId: string; clientId: string; clientSecret: string }> = {};
+  for (const school of file.schools) {
+    const g = school.google;
+    if (g?.adminSubject) {
+      if (mail.google.serviceAccountKeyFile) google[school.id] = { serviceAccountKeyFile: mail.google.serviceAccountKeyFile, adminSubject: g.adminSubject };
+      else if (requireSecrets) envProblem(ENV_KEYS.googleServiceAccountKeyFile, `is missing; school ${school.id} sets google.adminSubject, so set it to the JSON key file of the service account that has domain-wide delegation`);
+    }
+    const m = school.microsoft;
+    if (m?.monitoring?.enabled) {
+      const secretKey = msSecretEnvKey(school.id);
+      const clientSecret = env[secretKey]?.trim() || mail.microsoft.clientSecret;
+      const clientId = m.clientId ?? mail.microsoft.clientId ?? file.bot.appId ?? env[ENV_KEYS.botAppId]?.trim();
+      if (!clientSecret) {
+        if (requireSecrets) envProblem(secretKey, `is missing; school ${school.id} turns on microsoft.monitoring, so set ${secretKey} (or ${ENV_KEYS.msClientSecret}) to the client secret of its Entra app`);
+      } else if (!clientId) {
+        envProblem(ENV_KEYS.msClientId, `is missing; school ${school.id} turns on microsoft.monitoring, so set microsoft.clientId in the config file or ${ENV_KEYS.msClientId}`);
+      } else microsoft[school.id] = { tenantId: m.tenantId, clientId, clientSecret };
+    }
+  }
+  return { google, microsoft };
+}
+
+function readPupilSignIn(env: Env): LanternConfig['pupilSignIn'] {
+  const clientId = env[ENV_KEYS.signInClientId]?.trim();
+  const clientSecret = env[ENV_KEYS.signInClientSecret]?.trim();
+  if (!clientId && !clientSecret) return null;
+  if (!clientId) envProblem(ENV_KEYS.signInClientId, 'is missing; set it to the OAuth client id of the Google sign-in client (ends .apps.googleusercontent.com)');
+  if (!clientSecret) envProblem(ENV_KEYS.signInClientSecret, `is missing; set it to the client secret of the OAuth client ${clientId}`);
+  const issuer = env[ENV_KEYS.signInIssuer]?.trim() || 'https://accounts.google.com';
+  if (!/^https?:\/\/[^\s]+$/.test(issuer)) envProblem(ENV_KEYS.signInIssuer, `must be the issuer URL, e.g. https://accounts.google.com; got "${issuer}"`);
+  return { issuer, clientId, clientSecret };
+}
+
 function readPort(env: Env, fallback: number): number {
   const raw = env[ENV_KEYS.port];
   if (raw === undefined || raw === '') return fallback;
@@ -131,6 +212,7 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string; re
   const uri = env[ENV_KEYS.mongodbUri]?.trim();
   if (uri && !/^mongodb(\+srv)?:\/\//.test(uri)) envProblem(ENV_KEYS.mongodbUri, 'must start with mongodb:// or mongodb+srv://');
 
+  const mail = readMailCredentials(fileConfig, env, cwd);
   const config: LanternConfig = {
     mode: file ? 'configured' : 'demo',
     source: file ?? 'built-in demo school (Northgate Primary)',
@@ -152,6 +234,9 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string; re
       dataDir: path.resolve(cwd, env[ENV_KEYS.dataDir]?.trim() || fileConfig.dataDir),
     },
     logLevel,
+    pupilSignIn: readPupilSignIn(env),
+    mail,
+    monitoring: readMonitoringCredentials(fileConfig, env, mail, options.requireSecrets ?? true),
   };
   return deepFreeze(config);
 }

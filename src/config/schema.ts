@@ -49,6 +49,122 @@ export const DirectorySchema = z.discriminatedUnion(
   { error: 'set source to demo or csv' },
 );
 
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** The governors' weekly digest of one school (D1): when, to whom, and how it is sent. */
+export const DigestSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  day: z.enum(WEEKDAYS, { error: `must be a day of the week: ${WEEKDAYS.join(', ')}` }).default('monday'),
+  time: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: 'must be a 24-hour time such as 07:30' }).default('07:00'),
+  recipients: z.array(Email).default([]),
+  channel: z
+    .strictObject({
+      teamId: z.string().min(1, { error: "set the Teams team id (groupId) of the governors' team" }),
+      channelId: z.string().min(1, { error: "set the governors' channel id, e.g. 19:…@thread.tacv2" }),
+    })
+    .optional(),
+  transport: z.enum(['gmail', 'graph'], { error: 'must be gmail (Gmail API) or graph (Microsoft Graph sendMail)' }).default('gmail'),
+  sender: Email.optional(),
+  annualReviewDate: z.iso.date({ error: 'must be the date of the last annual filtering and monitoring review, e.g. 2026-03-14' }).optional(),
+});
+
+/** Settings for sending mail as the school: Google service account (gmail) or a Microsoft Entra app (graph); secrets come from env. */
+export const MailSettingsSchema = z.strictObject({
+  google: z
+    .strictObject({
+      /** Override of the Gmail API root, e.g. a stand-in in tests. */
+      apiUrl: z.url().optional(),
+      /** Override of the OAuth token endpoint. */
+      tokenUrl: z.url().optional(),
+    })
+    .default({}),
+  microsoft: z
+    .strictObject({
+      tenantId: Guid.optional(),
+      clientId: Guid.optional(),
+      authorityHost: z.url().default('https://login.microsoftonline.com'),
+      graphUrl: z.url().default('https://graph.microsoft.com/v1.0'),
+    })
+    .default({ authorityHost: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com/v1.0' }),
+});
+
+/** DSL case settings of one school (C1, C5, retention); every key has a default. */
+export const CasesSettingsSchema = z.strictObject({
+  /** Detections at or above this severity open (or join) a case. */
+  openFromSeverity: z.enum(['low', 'medium', 'high', 'critical'], { error: 'must be one of low, medium, high, critical' }).default('medium'),
+  /** A detection about the same object or subject joins an open case opened within this many hours. */
+  joinWindowHours: z.number().int().min(1, { error: 'must be at least 1 hour' }).max(24 * 90).default(72),
+  /** A high or critical case not acknowledged within this many minutes is escalated to the deputy DSL. */
+  escalateAfterMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(24 * 60).default(30),
+  /** Who else to tell out of hours (shown on the escalation card). */
+  outOfHoursContacts: z.array(z.strictObject({ name: z.string().min(1), phone: z.string().min(3) })).default([]),
+  /** Years to keep a child-protection case after it opens when no date of birth is known (else DOB + 25 years). */
+  retentionYearsWithoutDob: z.number().int().min(1).max(100, { error: 'must be 100 years or fewer' }).default(25),
+  /** Years to keep other cases (false positives, security-only) after they close. */
+  retentionYearsOther: z.number().int().min(1).max(100).default(7),
+});
+
+/** Remediation buttons (B6): off unless the school turns them on. */
+export const RemediationSettingsSchema = z.strictObject({
+  enabled: z.boolean({ error: 'must be true or false' }).default(false),
+});
+
+/** Reports API applications Lantern can monitor (B1). */
+export const GOOGLE_AUDIT_APPLICATIONS = ['drive', 'login', 'token', 'admin', 'user_accounts', 'calendar', 'gmail'] as const;
+
+/** Office 365 Management Activity API content types Lantern can monitor (B1). */
+export const MS_CONTENT_TYPES = ['Audit.SharePoint', 'Audit.Exchange', 'Audit.AzureActiveDirectory', 'Audit.General'] as const;
+
+/** Which Microsoft audit feeds a school monitors; every key has a default. */
+export const MicrosoftMonitoringSchema = z.strictObject({
+  enabled: z.boolean({ error: 'must be true or false' }).default(true),
+  contentTypes: z.array(z.enum(MS_CONTENT_TYPES, { error: `must be one of ${MS_CONTENT_TYPES.join(', ')}` })).min(1).default([...MS_CONTENT_TYPES]),
+  /** Also read Microsoft Graph auditLogs/signIns and auditLogs/directoryAudits (needs AuditLog.Read.All; signIns need Entra ID P1). */
+  graph: z.boolean({ error: 'must be true or false' }).default(true),
+  /** Override of the Management Activity API root (https://manage.office.com), e.g. a national cloud or a stand-in in tests. */
+  manageUrl: z.url().optional(),
+  /** Override of the Microsoft Graph root (default mail.microsoft.graphUrl). */
+  graphUrl: z.url().optional(),
+  /** Override of the sign-in authority host (default mail.microsoft.authorityHost). */
+  authorityHost: z.url().optional(),
+});
+
+/** Pupil agreements through Google Classroom (A4): which course belongs to which form or year group, and its teacher. */
+export const ClassroomSchema = z.strictObject({
+  courses: z
+    .array(
+      z
+        .strictObject({
+          courseId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, { error: 'must be the Classroom course id (the number in the course URL)' }),
+          form: z.string().min(1).optional(),
+          yearGroup: z.string().min(1).optional(),
+          /** The class teacher the service account acts as (domain-wide delegation); must teach the course. */
+          teacher: Email,
+        })
+        .refine((c) => c.form || c.yearGroup, { error: 'set form or yearGroup, so Lantern knows which pupils the course holds' }),
+    )
+    .default([]),
+  /** Days from posting to the assignment's due date. */
+  dueInDays: z.number().int().min(1).max(90).default(14),
+  /** Override of the Classroom API root (https://classroom.googleapis.com/), e.g. a stand-in in tests. */
+  apiUrl: z.url().optional(),
+});
+
+/** Parent consent by emailed link (A5). */
+export const ParentsSchema = z.strictObject({
+  /** Parent–pupil links from the MIS: a CSV with parentId,parentName,email,pupilId (relative to the config file). */
+  linksCsv: z.string().min(1).optional(),
+  /** Parent–pupil links written in the config file itself. */
+  links: z.array(z.strictObject({ parentId: z.string().min(1), parentName: z.string().min(1), email: Email, pupilId: z.string().min(1) })).default([]),
+  /** Days an emailed link works. */
+  linkDays: z.number().int().min(1, { error: 'must be at least 1 day' }).max(60, { error: 'must be 60 days or fewer' }).default(14),
+  /** Days after the first email on which parents who have not answered get a reminder with a fresh link. */
+  reminderDays: z.array(z.number().int().min(1).max(60)).default([7]),
+  /** The school address the emails come from (Gmail: the mailbox the service account acts as). */
+  sender: Email.optional(),
+  transport: z.enum(['gmail', 'graph'], { error: 'must be gmail (Gmail API) or graph (Microsoft Graph sendMail)' }).default('gmail'),
+});
+
 export const SchoolSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,31}$/, {
     error: 'must be 2–32 lower-case letters, digits or hyphens, e.g. northgate',
@@ -62,18 +178,40 @@ export const SchoolSchema = z.strictObject({
   ownDomains: z.array(Domain).min(1, { error: "list the school's own email domains, e.g. [northgate.sch.uk]" }),
   trustedDomains: z.array(Domain).default([]),
   dsl: DslTeamSchema,
-  microsoft: z.strictObject({ tenantId: Guid }).optional(),
+  microsoft: z
+    .strictObject({
+      tenantId: Guid,
+      /** The Entra app that reads the audit logs (default: mail.microsoft.clientId, then the bot's app). */
+      clientId: Guid.optional(),
+      /** Audit-log monitoring (B1); on when the school has a client secret (LANTERN_MS_CLIENT_SECRET or a per-school one). */
+      monitoring: MicrosoftMonitoringSchema.optional(),
+    })
+    .optional(),
   google: z
     .strictObject({
       customerId: z.string().regex(/^C[0-9a-z]{5,}$/i, { error: 'must be the Google customer id, e.g. C03az79cb' }),
+      /** A super admin (or reports admin) the service account acts as through domain-wide delegation; turns on audit-log monitoring. */
+      adminSubject: Email.optional(),
+      /** Reports API applications to monitor (default: all of them). */
+      applications: z.array(z.enum(GOOGLE_AUDIT_APPLICATIONS, { error: `must be one of ${GOOGLE_AUDIT_APPLICATIONS.join(', ')}` })).min(1).optional(),
+      /** Override of the Admin SDK root (https://admin.googleapis.com/), e.g. a stand-in in tests. */
+      reportsUrl: z.url().optional(),
     })
     .optional(),
   directory: DirectorySchema.default({ source: 'demo' }),
+  cases: CasesSettingsSchema.optional(),
+  remediation: RemediationSettingsSchema.optional(),
+  digest: DigestSchema.optional(),
+  classroom: ClassroomSchema.optional(),
+  parents: ParentsSchema.optional(),
 });
 
 export const FileConfigSchema = z
   .strictObject({
-    trust: z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,31}$/), name: z.string().min(1) }).optional(),
+    trust: z
+      .strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,31}$/), name: z.string().min(1), digest: DigestSchema.optional() })
+      .optional(),
+    mail: MailSettingsSchema.optional(),
     schools: z.array(SchoolSchema).min(1, { error: 'list at least one school' }),
     server: z
       .strictObject({
@@ -116,3 +254,5 @@ export const FileConfigSchema = z
 export type FileConfig = z.infer<typeof FileConfigSchema>;
 export type SchoolConfig = z.infer<typeof SchoolSchema>;
 export type DslTeam = z.infer<typeof DslTeamSchema>;
+export type DigestConfig = z.infer<typeof DigestSchema>;
+export type MailSettings = z.infer<typeof MailSettingsSchema>;

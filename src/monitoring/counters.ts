@@ -77,7 +77,10 @@ export function createMemoryCounters(initial?: CounterSnapshot): ThresholdCounte
         e = { times: [], ids: [], next: 0, firing: false, last: timeMs };
         entries.set(key, e);
       }
-      if (e.ids.includes(eventId)) return e.firing ? CounterState.Above : CounterState.Below;
+      // The same record read twice is one event: a repeat has the same time, so compare numbers first.
+      for (let i = 0; i < e.times.length; i++) {
+        if (e.times[i] === timeMs && e.ids[i] === eventId) return e.firing ? CounterState.Above : CounterState.Below;
+      }
       e.last = timeMs;
       const size = Math.max(1, threshold);
       if (e.times.length < size) {
@@ -89,6 +92,8 @@ export function createMemoryCounters(initial?: CounterSnapshot): ThresholdCounte
         e.next = (e.next + 1) % size;
       }
       if (e.times.length < size) return (e.firing = false), CounterState.Below;
+      // Any two counted events further apart than the window mean the span is too: skip the full scan.
+      if (Math.abs(timeMs - (e.times[e.next] as number)) > windowMs) return (e.firing = false), CounterState.Below;
       let min = Infinity;
       let max = -Infinity;
       for (const t of e.times) {

@@ -4,6 +4,11 @@ import { readDirectorySource, syncDirectory } from '../directory/sync.js';
 import { removeFinishedJobs } from '../jobs/cleanup.js';
 import type { JobRun, JobScheduler } from '../jobs/index.js';
 import type { Logger } from '../log/logger.js';
+import { agreementJobHandlers, ROLLOVER_CRON, TICK_CRON } from '../agreements/jobs.js';
+import { caseJobHandlers } from '../cases/jobs.js';
+import { PARENT_REMINDER_CRON, parentJobHandlers, parentReminderSchools } from '../parents/jobs.js';
+import { digestJobHandlers, registerDigestSchedules } from '../digest/jobs.js';
+import { monitorJobHandlers, registerMonitorSchedules } from '../monitoring/connectors/jobs.js';
 
 /** What job handlers may use. */
 export interface JobDeps {
@@ -27,6 +32,11 @@ export function jobHandlers(deps: JobDeps) {
     },
     /** Removes finished jobs past their retention. */
     'jobs.cleanup': async () => ({ removed: await removeFinishedJobs(deps.models, deps.clock()) }),
+    ...agreementJobHandlers(deps),
+    ...caseJobHandlers(deps),
+    ...parentJobHandlers(deps),
+    ...digestJobHandlers(deps),
+    ...monitorJobHandlers(deps),
   };
 }
 
@@ -43,6 +53,16 @@ export function registerSchedules(scheduler: JobScheduler<LanternJobHandlers>, c
       schoolId: school.id,
       data: { schoolId: school.id },
     });
+    scheduler.registerSchedule({ name: `agreements.tick:${school.id}`, cron: TICK_CRON, timezone: school.timezone, jobName: 'agreements.tick', schoolId: school.id, data: { schoolId: school.id } });
+    scheduler.registerSchedule({ name: `agreements.rollover:${school.id}`, cron: ROLLOVER_CRON, timezone: school.timezone, jobName: 'agreements.rollover', schoolId: school.id, data: { schoolId: school.id } });
+  }
+  registerMonitorSchedules(scheduler, config);
+  for (const school of parentReminderSchools(config)) {
+    scheduler.registerSchedule({ name: `parents.reminders:${school.id}`, cron: PARENT_REMINDER_CRON, timezone: school.timezone, jobName: 'parents.reminders', schoolId: school.id, data: { schoolId: school.id } });
   }
   scheduler.registerSchedule({ name: 'jobs.cleanup', cron: '30 3 * * *', timezone: 'Europe/London', jobName: 'jobs.cleanup', data: {} });
+  scheduler.registerSchedule({ name: 'cases.channel-flush', cron: '*/5 * * * *', timezone: 'Europe/London', jobName: 'cases.channel-flush', data: {} });
+  scheduler.registerSchedule({ name: 'cases.intake', cron: '* * * * *', timezone: 'Europe/London', jobName: 'cases.intake', data: {} });
+  scheduler.registerSchedule({ name: 'cases.retention', cron: '15 4 * * *', timezone: 'Europe/London', jobName: 'cases.retention', data: {} });
+  registerDigestSchedules(scheduler, config);
 }

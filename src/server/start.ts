@@ -8,6 +8,7 @@ import { connectDatabase } from '../db/connect.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded/start.js';
 import { createModels, ensureIndexes, type Models } from '../db/models.js';
 import { readDirectorySource, syncDirectory } from '../directory/sync.js';
+import { seedDemoAgreements } from '../agreements/demo-seed.js';
 import type { Logger } from '../log/logger.js';
 import { JobRunner, JobScheduler } from '../jobs/index.js';
 import { createBot } from '../teams/bot.js';
@@ -77,6 +78,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       const counts = await syncDirectory(models.people, school.id, readDirectorySource(school));
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }
+    await seedDemoAgreements(models, config, logger);
 
     const clock = () => new Date();
     const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock }), clock, logger, instanceId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` });
@@ -92,7 +94,14 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     }
 
     const { adapter, agent } = createBot({ config, models, logger });
-    const app = createWebApp({ logger, connection, adapter, agent });
+    const sign = { config, models, logger, clock, signIn: config.pupilSignIn };
+    const googlePush = {
+      config,
+      logger,
+      clock,
+      enqueuePoll: async (schoolId: string, key: string) => void (await jobs.enqueue('monitor.poll', { key, schoolId, data: { schoolId, source: 'google' } })),
+    };
+    const app = createWebApp({ logger, connection, adapter, agent, sign, googlePush });
     const server = await listen(app, config.server.host, config.server.port);
     cleanup.unshift(
       () =>

@@ -9,6 +9,7 @@ import { cardMessage, type AdaptiveCardJson } from './cards.js';
 import { findCommand, normaliseCommandText, type CommandContext } from './commands.js';
 import { markConversationRemoved, saveConversationRef } from './conversation-ref.js';
 import { identifySender, tenantOf } from './identify.js';
+import { offerPendingAgreements } from '../agreements/teams/on-install.js';
 
 /** What the bot needs from the rest of Lantern. */
 export interface BotDeps {
@@ -100,6 +101,8 @@ async function onInstallOrMembers(turn: TurnContext, deps: BotDeps, log: Logger)
     ...(sender.school ? { schoolId: sender.school.id } : {}),
   });
   log.info({ schoolId: sender.school?.id }, 'conversation reference stored');
+  // A new personal chat shows the agreements waiting for this person, with no command typed.
+  if (activity.type === 'installationUpdate') await offerPendingAgreements(turn, deps.models, sender, log);
 }
 
 /** Activity type → handler. Adding a kind of activity is adding a key. */

@@ -1,7 +1,9 @@
 import type { TurnContext } from '@microsoft/agents-hosting';
+import { AGREEMENT_CARD_ACTIONS } from '../agreements/teams/actions.js';
 import type { AdaptiveCardJson } from './cards.js';
 import { renderCard } from './cards.js';
 import type { CommandContext } from './commands.js';
+import { CASE_CARD_ACTIONS } from '../cases/card-actions.js';
 
 /** What a card button's handler receives: the command context plus the button's verb and data. */
 export interface CardActionContext extends CommandContext {
@@ -19,7 +21,10 @@ export type CardActionHandler = (ctx: CardActionContext) => Promise<AdaptiveCard
  * Every card verb Lantern answers, keyed by verb (`<capability>.<action>`, e.g. `agreement.sign`). Each
  * capability exports its own table and it is spread in here, so the compiler checks every handler.
  */
-export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {};
+export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
+  ...CASE_CARD_ACTIONS,
+  ...AGREEMENT_CARD_ACTIONS,
+};
 
 /** The card shown when a button's verb is unknown or its data is unusable: never a crash or a 500. */
 export function staleCard(reason: 'unknown-verb' | 'bad-data' | 'failed'): AdaptiveCardJson {

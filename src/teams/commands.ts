@@ -5,6 +5,10 @@ import type { Models } from '../db/models.js';
 import { cardMessage, renderCard } from './cards.js';
 import { helpItemsFor, roleLabel } from './help.js';
 import type { Sender } from './identify.js';
+import { sendConcernForm } from '../cases/concern.js';
+import { sendClassAgreement } from '../agreements/teams/class-agreement.js';
+import { sendSelfAudit } from '../agreements/teams/self-audit.js';
+import { sendAgreementStatus } from '../agreements/teams/status-command.js';
 
 /** What a command handler receives: the turn, who sent it, and Lantern's services. */
 export interface CommandContext {
@@ -42,6 +46,10 @@ async function sendHelp(ctx: CommandContext): Promise<void> {
 /** Every chat command, keyed by what the person types (lower case). */
 export const COMMANDS = {
   help: { usage: '"help" (this card)', run: sendHelp },
+  'class agreement': { usage: '"class agreement" (record your class\'s agreement to the class rules)', run: sendClassAgreement },
+  'self audit': { usage: '"self audit" (online safety training questions)', run: sendSelfAudit },
+  'agreements status': { usage: '"agreements status" (who has signed, for the DSL)', run: sendAgreementStatus },
+  'report a concern': { usage: '"report a concern" (tell the DSL team)', run: sendConcernForm },
 } as const satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -6,6 +6,9 @@ import type { Connection } from 'mongoose';
 import { type AgentApplication, type CloudAdapter, type Request as AgentRequest, type TurnState } from '@microsoft/agents-hosting';
 import { pingDatabase } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
+import { createSignRouter, redactSignUrl } from './sign/router.js';
+import type { SignDeps } from './sign/context.js';
+import { createGooglePushRouter, type GooglePushDeps } from '../google/reports/push.js';
 
 /** What the HTTP edge needs: it parses, verifies and hands over; the bot and domain code do the rest. */
 export interface WebDeps {
@@ -13,6 +16,10 @@ export interface WebDeps {
   connection: Connection;
   adapter: CloudAdapter;
   agent: AgentApplication<TurnState>;
+  /** Pupil and parent sign pages; absent in setups without a database of people (none today). */
+  sign?: SignDeps;
+  /** Google Reports API push notifications (B2): verified, then turned into a poll job. */
+  googlePush?: GooglePushDeps;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -53,7 +60,7 @@ export function createWebApp(deps: WebDeps): Express {
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactSignUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -77,6 +84,9 @@ export function createWebApp(deps: WebDeps): Express {
     }
     await deps.adapter.process(req as unknown as AgentRequest, res, (turn) => deps.agent.run(turn));
   });
+
+  if (deps.sign) app.use(createSignRouter(deps.sign));
+  if (deps.googlePush) app.use('/hooks/google', createGooglePushRouter(deps.googlePush));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found.' });

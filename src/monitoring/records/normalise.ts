@@ -18,7 +18,7 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (v === '') return 'an empty string';
-  return `a ${typeof v}`;
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function malformed(kind: RecordKind, label: string, field: string, value: unknown, expected: string): NormaliseResult {
@@ -51,7 +51,8 @@ function lower(v: unknown): string {
 function normaliseGoogle(o: JsonObject): NormaliseResult {
   const k = 'google.reports.activity';
   const L = LABEL[k];
-  const id = o.id as JsonObject;
+  const id = asObject(o.id);
+  if (!id) return malformed(k, L, 'id', o.id, 'an object with time, uniqueQualifier and applicationName');
   if (typeof id.applicationName !== 'string' || id.applicationName === '') return malformed(k, L, 'id.applicationName', id.applicationName, 'a non-empty string');
   const uid = idText(id.uniqueQualifier);
   if (uid === undefined) return malformed(k, L, 'id.uniqueQualifier', id.uniqueQualifier, 'a string');

@@ -63,7 +63,7 @@ export function modifiedProperty(list: unknown, name: string): { oldValue: strin
   return undefined;
 }
 
-const emailPattern = /[A-Za-z0-9._%+'\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}/g;
+const emailPattern = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /** Every email address in a free-text value ("smtp:a@b.com;\"X\" [SMTP:c@d.org]" → ["a@b.com", "c@d.org"]), lower-cased. */
 export function emailsIn(value: string | undefined): string[] {

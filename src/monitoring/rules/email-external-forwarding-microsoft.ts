@@ -38,7 +38,7 @@ export const emailExternalForwardingMicrosoft: Rule = {
   triggers: [{ kind: 'o365.management.activity', operations: [...Object.keys(FORWARD_PARAMS), 'UpdateInboxRules'] }],
   evaluate(record, ctx) {
     if (record.kind !== 'o365.management.activity') return undefined;
-    const names = FORWARD_PARAMS[record.operation];
+    const names = Object.hasOwn(FORWARD_PARAMS, record.operation) ? FORWARD_PARAMS[record.operation] : undefined;
     const addresses = names ? names.flatMap((n) => emailsIn(pairValue(record.raw.Parameters, n))) : clientRuleAddresses(record.raw);
     let best: { address: string; cls: ReturnType<typeof ctx.classifyAddress> } | undefined;
     let outside = 0;

@@ -1,7 +1,7 @@
 import { asArray, asObject, text } from '../records/read.js';
 import type { Rule } from '../rule.js';
 import { makeAlert, makeO365, PUPIL } from './fixtures.js';
-import { who } from './helpers.js';
+import { vendorSeverity, who } from './helpers.js';
 
 /** True for a Defender for Office 365 (email) alert. */
 export function isEmailAlert(raw: Readonly<Record<string, unknown>>): boolean {
@@ -9,8 +9,6 @@ export function isEmailAlert(raw: Readonly<Record<string, unknown>>): boolean {
   if (source === 'microsoftdefenderforoffice365') return true;
   return asArray(raw.evidence).some((e) => /analyzedMessageEvidence|mailboxEvidence|mailClusterEvidence/i.test(String(asObject(e)?.['@odata.type'] ?? '')));
 }
-
-const ALERT_SEVERITY = { low: 'low', medium: 'medium', high: 'high' } as const;
 
 /** Malware or phishing mail reaching a school mailbox (Defender for Office 365 verdicts and alerts). */
 export const emailMaliciousInboundMicrosoft: Rule = {
@@ -28,7 +26,7 @@ export const emailMaliciousInboundMicrosoft: Rule = {
   evaluate(record) {
     if (record.kind === 'graph.alert') {
       const raw = record.raw;
-      const severity = ALERT_SEVERITY[text(raw, 'severity').toLowerCase() as keyof typeof ALERT_SEVERITY];
+      const severity = vendorSeverity(text(raw, 'severity'));
       if (!severity || !isEmailAlert(raw) || ['resolved', 'dismissed'].includes(text(raw, 'status').toLowerCase())) return undefined;
       return { summary: `Microsoft Defender raised an email alert (${text(raw, 'category') || 'email threat'}) for ${who(record.actor)}.`, severity, category: /malware/i.test(text(raw, 'category')) ? 'security' : 'commerce' };
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DomainClass } from '../domains.js';
 import type { GoogleActivity, GoogleEvent } from '../records/types.js';
 import type { TenantContext } from '../tenant.js';
-import type { Category } from '../types.js';
+import type { Category, Severity } from '../types.js';
 
 /** Shared wording and judgements used by several rules. */
 
@@ -39,4 +39,10 @@ export function urlObjectId(url: string): string {
 /** The outside-ness ranking used to pick the most concerning recipient: personal > external > trusted > own. */
 export function outsideRank(cls: DomainClass): number {
   return cls === 'personal' ? 3 : cls === 'external' ? 2 : cls === 'trusted' ? 1 : 0;
+}
+
+/** A vendor severity word mapped to ours; informational, unknown or inherited keys ("constructor") give undefined. */
+export function vendorSeverity(word: string): Exclude<Severity, 'critical'> | undefined {
+  const w = word.toLowerCase();
+  return w === 'low' || w === 'medium' || w === 'high' ? w : undefined;
 }

@@ -1,0 +1,71 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+/** A version issued to an audience with a due date, reminders and escalation. */
+export const agreementCampaignSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    schoolId: { type: String, required: true },
+    /** Idempotency key: issuing the same key twice returns the first campaign. */
+    key: { type: String, required: true },
+    versionId: { type: String, required: true },
+    policyId: { type: String, required: true },
+    audience: { type: Schema.Types.Mixed, required: true },
+    dueAt: { type: Date, required: true },
+    /** Days after issue on which unsigned recipients get a reminder, e.g. [3, 7, 14]. */
+    reminderDays: { type: [Number], default: [] },
+    /** Email of the person told, after the last reminder, who has still not signed. */
+    escalateTo: { type: String },
+    createdBy: { type: String, required: true },
+    reason: { type: String, required: true },
+    status: { type: String, enum: ['open', 'closed'], default: 'open' },
+    createdAt: { type: Date, required: true },
+  },
+  { strict: 'throw', versionKey: false },
+);
+agreementCampaignSchema.index({ schoolId: 1, key: 1 }, { unique: true });
+agreementCampaignSchema.index({ schoolId: 1, status: 1 });
+
+/** A stored campaign. */
+export type AgreementCampaign = InferSchemaType<typeof agreementCampaignSchema> & { _id: string };
+
+/**
+ * One card to one person for one campaign round (0 = the first card, n = the n-th reminder). Created by
+ * a unique insert on `_id`, so a re-run of a campaign never queues anyone twice.
+ */
+export const agreementSendSchema = new Schema(
+  {
+    /** `<campaignId>:<personId>:<round>`. */
+    _id: { type: String, required: true },
+    schoolId: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    personId: { type: String, required: true },
+    round: { type: Number, required: true },
+    status: { type: String, enum: ['pending', 'sent', 'unreachable', 'skipped', 'failed'], required: true },
+    /** Not before. */
+    dueAt: { type: Date, required: true },
+    attempts: { type: Number, default: 0 },
+    /** Sent with the activity so the connector can drop a repeat after a crash (see sender.ts). */
+    deliveryId: { type: String, required: true },
+    sentAt: { type: Date },
+    lastError: { type: String },
+  },
+  { strict: 'throw', versionKey: false },
+);
+agreementSendSchema.index({ campaignId: 1, status: 1, dueAt: 1 });
+agreementSendSchema.index({ schoolId: 1, status: 1, dueAt: 1 });
+
+/** A stored send. */
+export type AgreementSend = InferSchemaType<typeof agreementSendSchema> & { _id: string };
+
+/**
+ * A claim on one attempt at one send (`<sendId>#<attempt>`): inserting it is what gives one worker the
+ * right to post that card; a claim older than the lease belongs to a worker that died.
+ */
+export const agreementSendClaimSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    by: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);

@@ -1,0 +1,118 @@
+import type { Models } from '../db/models.js';
+import type { Person } from '../directory/person.js';
+import { ErrorCode, LanternError } from '../errors.js';
+import { isDuplicateKey } from '../jobs/job-model.js';
+import { sha256 } from './canonical.js';
+import { AudienceSchema, inAudience, resolveAudience, SELF_SIGNING_ROLES, type Audience } from './audience.js';
+import type { AgreementCampaign } from './campaign-model.js';
+import type { AgreementVersion } from './version-model.js';
+
+/** What issuing a campaign needs. */
+export interface IssueRequest {
+  schoolId: string;
+  version: AgreementVersion;
+  /** Defaults to the version's own audience. */
+  audience?: Audience;
+  dueAt: Date;
+  reminderDays: number[];
+  escalateTo?: string;
+  createdBy: string;
+  reason: string;
+  /** Makes issuing idempotent; defaults to the version and the day. */
+  key?: string;
+}
+
+/** One person a campaign reaches, and how. */
+export interface PlannedRecipient {
+  person: Person;
+  /** `card`: a card in their Teams chat; `teacher`: their form teacher signs for them in class. */
+  via: 'card' | 'teacher' | 'not-sent';
+  reachable: boolean;
+}
+
+/** Who would receive what: the dry run's answer. */
+export interface CampaignPlan {
+  campaignId: string;
+  key: string;
+  audience: Audience;
+  recipients: PlannedRecipient[];
+}
+
+/** The send item id for a person and round (0 = first card, n = n-th reminder, -1 = escalation). */
+export function sendId(campaignId: string, personId: string, round: number): string {
+  return `${campaignId}:${personId}:${round}`;
+}
+
+/** Works out recipients without changing anything. */
+export async function planCampaign(models: Pick<Models, 'people' | 'conversationRefs'>, req: IssueRequest, now: Date): Promise<CampaignPlan> {
+  const audience = AudienceSchema.parse(req.audience ?? req.version.audience);
+  const key = req.key ?? `v${req.version.number}-${now.toISOString().slice(0, 10)}`;
+  const campaignId = `${req.schoolId}:${req.version.policyId}:${key}`;
+  const people = await resolveAudience(models.people, req.schoolId, audience);
+  const aadIds = people.map((p) => p.aadObjectId).filter((x): x is string => Boolean(x));
+  const refs = await models.conversationRefs.find({ scope: 'personal', installed: true, aadObjectId: { $in: aadIds } }).lean();
+  const installed = new Set(refs.map((r) => r.aadObjectId));
+  const recipients = people.map((person): PlannedRecipient => {
+    if (SELF_SIGNING_ROLES.has(person.role)) return { person, via: 'card', reachable: Boolean(person.aadObjectId && installed.has(person.aadObjectId)) };
+    if (person.role === 'pupil') return { person, via: 'teacher', reachable: true };
+    return { person, via: 'not-sent', reachable: false };
+  });
+  return { campaignId, key, audience, recipients };
+}
+
+/**
+ * Creates the campaign (or returns the one with the same key) and queues a first card for each
+ * self-signing recipient. Safe to run again: both are unique inserts.
+ */
+export async function issueCampaign(models: Models, req: IssueRequest, now: Date): Promise<{ campaign: AgreementCampaign; created: boolean; queued: number; plan: CampaignPlan }> {
+  if (req.reminderDays.some((d) => !Number.isFinite(d) || d <= 0)) {
+    throw new LanternError(ErrorCode.AgreementInvalid, 'Reminder days must be positive numbers of days after issue, e.g. 3,7,14.');
+  }
+  const plan = await planCampaign(models, req, now);
+  const doc: AgreementCampaign = {
+    _id: plan.campaignId,
+    schoolId: req.schoolId,
+    key: plan.key,
+    versionId: req.version._id,
+    policyId: req.version.policyId,
+    audience: plan.audience,
+    dueAt: req.dueAt,
+    reminderDays: [...req.reminderDays].sort((a, b) => a - b),
+    ...(req.escalateTo ? { escalateTo: req.escalateTo } : {}),
+    createdBy: req.createdBy,
+    reason: req.reason,
+    status: 'open',
+    createdAt: now,
+  };
+  let created = true;
+  try {
+    await models.agreementCampaigns.create(doc);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    created = false;
+  }
+  const campaign = (await models.agreementCampaigns.findOne({ schoolId: req.schoolId, key: plan.key }).lean<AgreementCampaign>()) ?? doc;
+  const queued = await queueSends(models, campaign, plan.recipients.filter((r) => r.via === 'card').map((r) => r.person.personId), 0, now);
+  return { campaign, created, queued, plan };
+}
+
+/** Inserts send items for these people and round; returns how many were new. */
+export async function queueSends(models: Pick<Models, 'agreementSends'>, campaign: Pick<AgreementCampaign, '_id' | 'schoolId'>, personIds: readonly string[], round: number, now: Date): Promise<number> {
+  let queued = 0;
+  for (const personId of personIds) {
+    const id = sendId(campaign._id, personId, round);
+    try {
+      await models.agreementSends.create({ _id: id, schoolId: campaign.schoolId, campaignId: campaign._id, personId, round, status: 'pending', dueAt: now, attempts: 0, deliveryId: sha256(id).slice(0, 32) });
+      queued += 1;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  return queued;
+}
+
+/** Open campaigns of a school whose audience includes the person: used when someone joins. */
+export async function openCampaignsFor(models: Pick<Models, 'agreementCampaigns'>, person: Person): Promise<AgreementCampaign[]> {
+  const open = await models.agreementCampaigns.find({ schoolId: person.schoolId, status: 'open' }).lean<AgreementCampaign[]>();
+  return open.filter((c) => inAudience(person, c.audience as Audience));
+}

@@ -1,0 +1,63 @@
+/** At most `limit` requests in any `ms` milliseconds. */
+export interface RateWindow {
+  limit: number;
+  ms: number;
+}
+
+/** Teams' documented limits for a bot sending to one conversation. */
+export const PER_CONVERSATION_LIMITS: readonly RateWindow[] = [
+  { limit: 7, ms: 1_000 },
+  { limit: 8, ms: 2_000 },
+  { limit: 60, ms: 30_000 },
+];
+
+/**
+ * Teams allows 50 requests per second per app per tenant; Lantern aims a little lower so that network
+ * jitter between here and the service never pushes a one-second window over the limit.
+ */
+export const PER_TENANT_LIMITS: readonly RateWindow[] = [{ limit: 48, ms: 1_000 }];
+
+/**
+ * Sliding-window limiter over any number of keys, each with its own windows. In-process: one Lantern
+ * instance sends a school's campaigns at a time (the queue's job), so a shared store is not needed.
+ */
+export class RateLimiter {
+  private readonly log = new Map<string, number[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** How long to wait before a request under all these keys would fit; 0 means now. */
+  private waitFor(keys: readonly { key: string; windows: readonly RateWindow[] }[], at: number): number {
+    let wait = 0;
+    for (const { key, windows } of keys) {
+      const times = this.log.get(key) ?? [];
+      for (const w of windows) {
+        const inWindow = times.filter((t) => t > at - w.ms);
+        if (inWindow.length >= w.limit) {
+          const oldestThatMatters = inWindow[inWindow.length - w.limit] as number;
+          wait = Math.max(wait, oldestThatMatters + w.ms - at + 1);
+        }
+      }
+    }
+    return wait;
+  }
+
+  /** Waits until a request fits under every key's windows, then records it. */
+  async acquire(keys: readonly { key: string; windows: readonly RateWindow[] }[], signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const at = this.now();
+      const wait = this.waitFor(keys, at);
+      if (wait <= 0) {
+        for (const { key, windows } of keys) {
+          const longest = Math.max(...windows.map((w) => w.ms));
+          const times = (this.log.get(key) ?? []).filter((t) => t > at - longest);
+          times.push(at);
+          this.log.set(key, times);
+        }
+        return;
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { Models } from '../db/models.js';
+import type { AgreementSignature } from './signature-model.js';
+import type { AgreementVersion } from './version-model.js';
+import { currentVersion, equivalentVersionIds } from './versions.js';
+
+/**
+ * The signature that counts for `personId` on `version` (theirs, or one made on their behalf), from any
+ * version in the same sign group (a minor change keeps earlier signatures valid) and, for yearly
+ * agreements, from this academic year. Null when unsigned.
+ */
+export async function signatureFor(
+  models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>,
+  version: AgreementVersion,
+  personId: string,
+  now: Date = new Date(),
+): Promise<AgreementSignature | null> {
+  const ids = await equivalentVersionIds(models, version);
+  return models.agreementSignatures
+    .findOne({
+      schoolId: version.schoolId,
+      versionId: { $in: ids },
+      ...(version.yearly ? { period: academicYear(now) } : {}),
+      $or: [{ signerId: personId, onBehalfOfId: null }, { onBehalfOfId: personId }],
+    })
+    .sort({ seq: 1 })
+    .lean<AgreementSignature>();
+}
+
+/** Where a card's version stands: current, or replaced by a newer version (material or minor). */
+export async function versionStanding(models: Pick<Models, 'agreementVersions'>, version: AgreementVersion): Promise<{ current: AgreementVersion; outdated: boolean }> {
+  const current = (await currentVersion(models, version.schoolId, version.policyId)) ?? version;
+  return { current, outdated: current._id !== version._id };
+}
+
+/** Formats an instant for people at the school: "22 Nov 2026, 20:41". */
+export function localTime(at: Date, timezone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(at);
+}
+
+/** Formats a date for people at the school: "25 November 2026". */
+export function localDate(at: Date, timezone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+}
+
+/** UTC as "2026-11-22 20:41". */
+export function utcTime(at: Date): string {
+  return at.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The month (1–12) and day the academic year starts: the roll-over date for yearly agreements. */
+export const ACADEMIC_YEAR_START = { month: 9, day: 1 } as const;
+
+/** The academic year an instant falls in, e.g. "2026-27" from 1 September 2026 to 31 August 2027 (UTC). */
+export function academicYear(at: Date, start: { month: number; day: number } = ACADEMIC_YEAR_START): string {
+  const y = at.getUTCFullYear();
+  const startThisYear = Date.UTC(y, start.month - 1, start.day);
+  const first = at.getTime() >= startThisYear ? y : y - 1;
+  return `${first}-${String((first + 1) % 100).padStart(2, '0')}`;
+}

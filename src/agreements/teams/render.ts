@@ -1,0 +1,66 @@
+import type { School } from '../../config/load.js';
+import type { Person } from '../../directory/person.js';
+import type { AdaptiveCardJson } from '../../teams/cards.js';
+import { renderCard } from '../../teams/cards.js';
+import type { AgreementSignature } from '../signature-model.js';
+import { localDate, localTime, utcTime } from '../state.js';
+import type { AgreementVersion } from '../version-model.js';
+
+const CHANNEL_LABELS: Record<string, string> = {
+  teams: 'In Teams',
+  'teams-proxy': 'By the class teacher, in class',
+  classroom: 'On the class web page',
+  'parent-link': 'By a parent, from a link',
+  cli: 'Recorded by an administrator',
+};
+
+/** What the sign cards need to know about where they are shown. */
+export interface CardTarget {
+  school: School;
+  /** The Teams user id (29:…) the card refreshes for; Universal Actions `refresh.userIds`. */
+  userId?: string | undefined;
+  campaignId?: string | null | undefined;
+  dueAt?: Date | null | undefined;
+}
+
+/** The card asking someone to read and sign a version. */
+export function signCard(version: AgreementVersion, target: CardTarget): AdaptiveCardJson {
+  return renderCard('agreement-sign', {
+    title: version.title,
+    versionNumber: version.number,
+    effectiveLabel: localDate(version.effectiveDate, target.school.timezone),
+    dueLabel: target.dueAt ? localDate(target.dueAt, target.school.timezone) : 'as soon as you can',
+    summary: version.summary,
+    body: version.body,
+    versionId: version._id,
+    campaignId: target.campaignId ?? '',
+    userIds: target.userId ? [target.userId] : [],
+  });
+}
+
+/** The card showing a version as signed (version, time in UTC and school time, how). */
+export function signedCard(version: AgreementVersion, signature: AgreementSignature, person: Pick<Person, 'displayName'>, target: CardTarget): AdaptiveCardJson {
+  const at = new Date(signature.signedAt);
+  return renderCard('agreement-signed', {
+    title: version.title,
+    firstName: person.displayName.split(' ')[0] ?? person.displayName,
+    versionNumber: version.number,
+    signedLocal: localTime(at, target.school.timezone),
+    signedUtc: utcTime(at),
+    channelLabel: CHANNEL_LABELS[signature.channel] ?? signature.channel,
+    hashShort: `${signature.versionHash.slice(0, 12)}…`,
+    versionId: version._id,
+    campaignId: target.campaignId ?? '',
+    userIds: target.userId ? [target.userId] : [],
+  });
+}
+
+/** The card telling someone that the version on their card was replaced. */
+export function outdatedCard(old: AgreementVersion, current: AgreementVersion, campaignId: string | null | undefined): AdaptiveCardJson {
+  return renderCard('agreement-outdated', { title: current.title, oldNumber: old.number, currentNumber: current.number, currentVersionId: current._id, campaignId: campaignId ?? '' });
+}
+
+/** A short error card in plain words. */
+export function messageCard(title: string, message: string, next: string): AdaptiveCardJson {
+  return renderCard('card-error', { title, message, next });
+}

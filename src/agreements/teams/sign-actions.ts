@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { CardActionContext, CardActionHandler } from '../../teams/card-actions.js';
+import { staleCard } from '../../teams/card-actions.js';
+import { renderCard } from '../../teams/cards.js';
+import { inAudience } from '../audience.js';
+import { recordSignature } from '../evidence.js';
+import { signatureFor, versionStanding } from '../state.js';
+import { clientDetails, loadVersion, resolveSender, VersionActionData } from './context.js';
+import { deliverQuestion } from './deliver.js';
+import { messageCard, outdatedCard, signCard, signedCard, type CardTarget } from './render.js';
+
+async function dueFor(ctx: CardActionContext, campaignId: string | undefined): Promise<Date | null> {
+  if (!campaignId) return null;
+  const campaign = await ctx.models.agreementCampaigns.findById(campaignId).lean();
+  return campaign?.dueAt ?? null;
+}
+
+/** Shows the card's current state for the person looking at it (also answers Universal Actions refresh). */
+const view: CardActionHandler = async (ctx) => {
+  const r = resolveSender(ctx, VersionActionData);
+  if (!r.ok) return r.card;
+  const version = await loadVersion(ctx, r.school, r.data.versionId);
+  if (!version) return staleCard('bad-data');
+  const target: CardTarget = { school: r.school, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: await dueFor(ctx, r.data.campaignId) };
+  const signature = await signatureFor(ctx.models, version, r.person.personId);
+  if (signature) return signedCard(version, signature, r.person, target);
+  const { current, outdated } = await versionStanding(ctx.models, version);
+  if (outdated) return outdatedCard(version, current, r.data.campaignId);
+  return signCard(version, target);
+};
+
+/** "I agree": records the signature (once, however often it is pressed) and shows the signed state. */
+const sign: CardActionHandler = async (ctx) => {
+  const r = resolveSender(ctx, VersionActionData);
+  if (!r.ok) return r.card;
+  const version = await loadVersion(ctx, r.school, r.data.versionId);
+  if (!version) return staleCard('bad-data');
+  const target: CardTarget = { school: r.school, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: null };
+  const { current, outdated } = await versionStanding(ctx.models, version);
+  if (outdated) {
+    const already = await signatureFor(ctx.models, current, r.person.personId);
+    if (already) return signedCard(current, already, r.person, target);
+    return outdatedCard(version, current, r.data.campaignId);
+  }
+  if (!inAudience(r.person, version.audience as Parameters<typeof inAudience>[1])) {
+    return messageCard(version.title, 'This agreement is not one you are asked to sign, so nothing was recorded.', 'If you think you should sign it, ask the person who sent it.');
+  }
+  const { record, created } = await recordSignature(
+    ctx.models,
+    { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', client: clientDetails(ctx), campaignId: r.data.campaignId || null },
+  );
+  ctx.log.info({ seq: record.seq, created, versionId: version._id }, 'agreement signed');
+  return signedCard(version, record, r.person, target);
+};
+
+/** "I have a question": asks for the question's text. */
+const ask: CardActionHandler = async (ctx) => {
+  const r = resolveSender(ctx, VersionActionData);
+  if (!r.ok) return r.card;
+  const version = await loadVersion(ctx, r.school, r.data.versionId);
+  if (!version) return staleCard('bad-data');
+  const owner = await ctx.models.people.findOne({ schoolId: r.school.id, email: version.ownerEmail, active: true }).lean();
+  return renderCard('agreement-question', { title: version.title, ownerName: owner?.displayName ?? 'the person responsible for this policy', versionId: version._id, campaignId: r.data.campaignId ?? '' });
+};
+
+const QuestionData = VersionActionData.extend({ question: z.string().trim().min(1).max(1000) });
+
+/** Records the question and sends it to the policy owner's chat (after answering, so the invoke stays fast). */
+const question: CardActionHandler = async (ctx) => {
+  const r = resolveSender(ctx, VersionActionData);
+  if (!r.ok) return r.card;
+  const version = await loadVersion(ctx, r.school, r.data.versionId);
+  if (!version) return staleCard('bad-data');
+  const parsed = QuestionData.safeParse(ctx.data);
+  if (!parsed.success) {
+    return renderCard('agreement-question', { title: version.title, ownerName: 'the person responsible for this policy', versionId: version._id, campaignId: r.data.campaignId ?? '' });
+  }
+  const owner = await ctx.models.people.findOne({ schoolId: r.school.id, email: version.ownerEmail, active: true }).lean();
+  const doc = {
+    _id: randomUUID(),
+    schoolId: r.school.id,
+    versionId: version._id,
+    personId: r.person.personId,
+    ownerEmail: version.ownerEmail,
+    text: parsed.data.question,
+    askedAt: new Date(),
+    delivered: false,
+  };
+  await ctx.models.agreementQuestions.create(doc);
+  ctx.log.info({ questionId: doc._id, versionId: version._id }, 'agreement question recorded');
+  // Delivered after this invoke has been answered; a failure leaves delivered=false for the tick job to retry.
+  const adapter = ctx.turn.adapter as Parameters<typeof deliverQuestion>[0]['adapter'];
+  setImmediate(() => void deliverQuestion({ adapter, config: ctx.config, models: ctx.models, log: ctx.log }, doc._id));
+  const ownerName = owner?.displayName ?? 'The policy owner';
+  return renderCard('agreement-question-sent', {
+    title: version.title,
+    outcome: `${ownerName} will get your question in Teams and reply to you. It has been recorded.`,
+    question: parsed.data.question,
+    versionId: version._id,
+    campaignId: r.data.campaignId ?? '',
+  });
+};
+
+/** The staff sign-off card's verbs. */
+export const SIGN_ACTIONS = {
+  'agreement.view': view,
+  'agreement.sign': sign,
+  'agreement.ask': ask,
+  'agreement.question': question,
+} as const satisfies Record<string, CardActionHandler>;

@@ -1,0 +1,36 @@
+import type { CardActionHandler } from '../../teams/card-actions.js';
+import { cardMessage, renderCard } from '../../teams/cards.js';
+import type { CommandContext } from '../../teams/commands.js';
+import { messageCard } from './render.js';
+import { statusCard } from './status-card.js';
+
+async function mayView(ctx: CommandContext): Promise<boolean> {
+  const { person, school, isDsl } = ctx.sender;
+  if (!person || !school) return false;
+  if (isDsl) return true;
+  // Policy owners see the figures too.
+  return Boolean(person.email && (await ctx.models.agreementVersions.exists({ schoolId: school.id, ownerEmail: person.email })));
+}
+
+/** Chat command "agreements status": the compliance card, for the DSL team and policy owners. */
+export async function sendAgreementStatus(ctx: CommandContext): Promise<void> {
+  const { school } = ctx.sender;
+  if (!ctx.sender.person || !school) {
+    await ctx.turn.sendActivity(cardMessage(renderCard('not-recognised', { schoolLabel: school?.name ?? 'your school' })));
+    return;
+  }
+  if (!(await mayView(ctx))) {
+    await ctx.turn.sendActivity(cardMessage(messageCard('Agreements', 'The agreement figures are for the DSL team and policy owners.', 'Ask your DSL if you need them.')));
+    return;
+  }
+  await ctx.turn.sendActivity(cardMessage(await statusCard(ctx.models, school, new Date())));
+}
+
+/** Refreshes the status card. */
+const refresh: CardActionHandler = async (ctx) => {
+  if (!ctx.sender.school || !(await mayView(ctx))) return messageCard('Agreements', 'The agreement figures are for the DSL team and policy owners.', 'Ask your DSL if you need them.');
+  return statusCard(ctx.models, ctx.sender.school, new Date());
+};
+
+/** The status card's verbs. */
+export const STATUS_ACTIONS = { 'agreement.status': refresh } as const satisfies Record<string, CardActionHandler>;

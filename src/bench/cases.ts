@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { listOpenCases, listOpenCasesByScan } from '../cases/list.js';
+import { openCase } from '../cases/open.js';
+import { loadConfig } from '../config/load.js';
+import { createLogger } from '../log/logger.js';
+import { startLantern } from '../server/start.js';
+
+/**
+ * `npm run bench:cases`: starts Lantern (MONGODB_URI, or the embedded database in a temporary folder) and
+ * measures (a) 100 concurrent DSL card actions (add note) against /api/messages, each updating the channel
+ * card through a local stand-in Bot Connector — p50/p99 invoke latency, target p99 < 500 ms — and (b) listing
+ * the open cases of a school holding 100,000 cases — target < 50 ms — against a full scan of the same
+ * collection as the baseline. `--cases N` changes the 100,000.
+ */
+
+const say = (line = ''): boolean => process.stdout.write(`${line}\n`);
+const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const ms = (n: number): string => `${n.toFixed(1)} ms`;
+const RUTH_AAD = '00000000-0000-0000-0000-00000000b001';
+
+function argCases(): number {
+  const i = process.argv.indexOf('--cases');
+  const n = i > 0 ? Number(process.argv[i + 1]) : 100_000;
+  return Number.isInteger(n) && n > 0 ? n : 100_000;
+}
+
+async function main(): Promise<void> {
+  const total = argCases();
+  const connector = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end(JSON.stringify({ id: randomUUID() })));
+  });
+  await new Promise<void>((resolve) => connector.listen(0, '127.0.0.1', resolve));
+  const connectorUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-bench-cases-'));
+  const baseUri = process.env.MONGODB_URI;
+  const env: Record<string, string> = { PORT: '0', LOG_LEVEL: 'silent', LANTERN_DATA_DIR: dataDir };
+  if (baseUri) env.MONGODB_URI = `${baseUri.replace(/\/[^/]*$/, '')}/bench_cases_${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({ env, cwd: os.tmpdir() });
+  const lantern = await startLantern(config, createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }), { backgroundJobs: false });
+  const school = config.schools[0]!;
+  try {
+    const { models } = lantern;
+    await models.people.updateOne({ schoolId: school.id, email: 'r.okafor@northgate.example' }, { $set: { aadObjectId: RUTH_AAD } });
+    await models.conversationRefs.create({ conversationId: '19:bench@thread.tacv2', scope: 'channel', schoolId: school.id, reference: { serviceUrl: connectorUrl, channelId: 'msteams', conversation: { id: '19:bench@thread.tacv2' } } });
+    const caseIds: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const opened = await openCase(models, school, { source: 'manual', severity: 'medium', category: 'conduct', summary: `Bench case ${i}`, by: { email: 'r.okafor@northgate.example', name: 'Ruth Okafor' } }, new Date());
+      await models.cases.updateOne({ caseId: opened.caseId }, { $set: { channelMessage: { activityId: `msg-${i}` } } });
+      caseIds.push(opened.caseId);
+    }
+    const invoke = async (caseId: string, i: number): Promise<number> => {
+      const body = JSON.stringify({
+        type: 'invoke', name: 'adaptiveCard/action', id: randomUUID(), channelId: 'msteams', serviceUrl: connectorUrl,
+        from: { id: '29:ruth', name: 'Ruth Okafor', aadObjectId: RUTH_AAD }, recipient: { id: '28:lantern', name: 'Lantern' },
+        conversation: { id: '19:bench@thread.tacv2;messageid=1', conversationType: 'channel', tenantId: '00000000-0000-0000-0000-0000000000001' },
+        value: { action: { type: 'Action.Execute', verb: 'case.note', data: { caseId, noteText: `Bench note ${i}` } }, trigger: 'manual' },
+      });
+      const t0 = performance.now();
+      const res = await fetch(`${lantern.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const text = await res.text();
+      if (res.status !== 200 || !text.includes(`Bench note ${i}`)) throw new Error(`invoke ${i} failed: ${res.status} ${text.slice(0, 2000)}`);
+      return performance.now() - t0;
+    };
+    await invoke(caseIds[0]!, -1); // warm-up
+    const latencies = (await Promise.all(caseIds.map((id, i) => invoke(id, i)))).sort((a, b) => a - b);
+    say(`100 concurrent card actions (add note + channel card update): p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}, max ${ms(latencies.at(-1)!)} (target p99 < 500 ms)`);
+
+    const statuses = ['new', 'acknowledged', 'investigating', 'escalated', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed'];
+    const t0 = performance.now();
+    for (let start = 0; start < total; start += 1000) {
+      const docs = Array.from({ length: Math.min(1000, total - start) }, (_, j) => {
+        const n = start + j;
+        return {
+          schoolId: 'bench', caseId: randomUUID(), number: `BEN-2026-${String(n + 1).padStart(6, '0')}`, openedAt: new Date(Date.UTC(2020, 0, 1) + n * 60_000), version: 1,
+          status: statuses[n % statuses.length], severity: 'medium', category: 'conduct', source: 'manual', summary: 'Bench',
+        };
+      });
+      await models.cases.insertMany(docs, { ordered: false, lean: true });
+    }
+    say(`seeded ${total.toLocaleString('en-GB')} cases for school "bench" in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const timeIt = async (fn: () => Promise<unknown>): Promise<number> => {
+      const runs: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const s = performance.now();
+        await fn();
+        runs.push(performance.now() - s);
+      }
+      return runs.sort((a, b) => a - b)[7]!;
+    };
+    const listed = await listOpenCases(models, 'bench');
+    if (listed.length !== Math.min(50, Math.ceil((total * 4) / 10))) throw new Error(`listed ${listed.length} open cases`);
+    const indexed = await timeIt(() => listOpenCases(models, 'bench'));
+    const scan = await timeIt(() => listOpenCasesByScan(models, 'bench'));
+    say(`list the 50 newest open cases of a school with ${total.toLocaleString('en-GB')} cases: median ${ms(indexed)} (target < 50 ms); full-scan baseline ${ms(scan)}; ratio ${(scan / indexed).toFixed(1)}×`);
+  } finally {
+    await lantern.connection.dropDatabase().catch(() => undefined);
+    await lantern.stop();
+    connector.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:cases failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import type { School } from '../config/load.js';
+import type { Person } from '../directory/person.js';
+import { AGENCIES, CATEGORIES, type CaseStatus } from './case-model.js';
+import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from './labels.js';
+import { remediationEnabled } from './settings.js';
+import type { LoadedCase } from './store.js';
+import type { TimelineEntry } from './timeline-model.js';
+
+const ACTION_WORDS: Partial<Record<TimelineEntry['action'], string>> = {
+  opened: 'opened the case',
+  acknowledged: 'acknowledged',
+  assigned: 'assigned the case',
+  note: 'added a note',
+  escalated: 'recorded a referral',
+  'remediation-requested': 'asked for a fix',
+  'remediation-approved': 'approved a fix',
+  'false-positive': 'marked it a false positive',
+  linked: 'linked another case',
+  closed: 'closed the case',
+  reopened: 'reopened the case',
+  'detection-joined': 'added another detection',
+  'escalated-to-deputy': 'escalated it to the deputy DSL (not acknowledged in time)',
+  'legal-hold': 'changed the legal hold',
+};
+
+/** The remediations that fit a case's detections (sharing and forwarding only). */
+export function remediationsFor(loaded: LoadedCase): { kind: string; title: string }[] {
+  const families = new Set(loaded.state.detections.map((d) => d.family));
+  const out: { kind: string; title: string }[] = [];
+  if ([...families].some((f) => f.startsWith('sharing.public'))) out.push({ kind: 'remove-public-link', title: 'Remove the public link' });
+  if ([...families].some((f) => f.startsWith('sharing.external'))) out.push({ kind: 'remove-external-access', title: 'Remove external access' });
+  if ([...families].some((f) => f.startsWith('mail.forward'))) out.push({ kind: 'turn-off-forwarding', title: 'Turn off forwarding' });
+  return out;
+}
+
+/**
+ * The data for the DSL channel card (cards/case-channel.json): plain English only. Never file contents,
+ * message bodies or images; a "do not view" case carries no link to the item at all.
+ */
+export function channelCardData(input: { loaded: LoadedCase; school: School; now: Date; people: readonly Person[]; notice?: string }) {
+  const { loaded, school, now, people } = input;
+  const { state, doc } = loaded;
+  const tz = school.timezone;
+  const byId = new Map(people.map((p) => [p.personId, p]));
+  const byEmail = new Map(people.filter((p) => p.email).map((p) => [p.email as string, p]));
+  const who = state.subjects.map((id) => {
+    const p = byId.get(id);
+    return p ? `${p.displayName}${p.form ? ` (${p.form})` : ''}` : 'A person no longer in the directory';
+  });
+  const status: CaseStatus = state.status;
+  const open = status !== 'closed';
+  const dpoHours = state.dpoDeadline ? Math.round((new Date(state.dpoDeadline).getTime() - now.getTime()) / 3_600_000) : null;
+  const remediations = remediationEnabled(school) && open ? remediationsFor(loaded) : [];
+  return {
+    caseId: doc.caseId,
+    number: doc.number,
+    title: `${doc.number} · ${SEVERITY_LABEL[state.severity]} · ${CATEGORY_LABEL[state.category].split(' — ')[0]}`,
+    statusLabel: STATUS_LABEL[status],
+    severityLabel: SEVERITY_LABEL[state.severity],
+    severityStyle: state.severity === 'high' || state.severity === 'critical' ? 'attention' : state.severity === 'medium' ? 'warning' : 'default',
+    categoryLabel: CATEGORY_LABEL[state.category],
+    sourceLabel: SOURCE_LABEL[state.source],
+    who: who.length > 0 ? who.join(', ') : 'Not recorded',
+    what: state.summary,
+    where: state.where || 'Not recorded',
+    when: formatWhen(state.happenedAt ?? doc.openedAt, tz),
+    openedAt: formatWhen(doc.openedAt, tz),
+    reporter: state.reporter?.name ?? 'Lantern',
+    assignee: state.assignee?.name ?? 'Nobody yet',
+    outcome: state.outcome ?? '',
+    hasOutcome: Boolean(state.outcome),
+    doNotView: state.doNotView,
+    hasDpoClock: Boolean(state.dpoDeadline) && open,
+    dpoText: state.dpoDeadline
+      ? `Possible personal-data breach: the data protection officer must decide whether to report it to the ICO by ${formatWhen(state.dpoDeadline, tz)}${dpoHours !== null && dpoHours >= 0 ? ` (${dpoHours} hours left)` : ' (the 72 hours have passed)'}.`
+      : '',
+    referrals: state.referrals.map((r) => `${AGENCY_LABEL[r.agency]}${r.reference ? `, reference ${r.reference}` : ''} (${formatWhen(r.at, tz)})`).join('; ') || 'None',
+    linked: state.linkedCases.join(', ') || 'None',
+    recent: loaded.timeline.slice(-5).map((e) => ({
+      line: `${formatWhen(e.at, tz)} — ${e.by.name} ${ACTION_WORDS[e.action] ?? e.action}${e.note ? `: ${e.note.length > 200 ? `${e.note.slice(0, 200)}…` : e.note}` : ''}`,
+    })),
+    notice: input.notice ?? '',
+    hasNotice: Boolean(input.notice),
+    isNew: status === 'new',
+    isOpen: open,
+    isClosed: !open,
+    hasRemediations: remediations.length > 0,
+    remediations: remediations.map((r) => ({ ...r, caseId: doc.caseId })),
+    dslChoices: school.dsl.members.map((m) => ({ title: byEmail.get(m.email)?.displayName ?? m.email, value: m.email })),
+    agencyChoices: AGENCIES.map((a) => ({ title: AGENCY_LABEL[a], value: a })),
+    categoryChoices: CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })),
+  };
+}

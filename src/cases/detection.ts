@@ -1,0 +1,115 @@
+import type { School } from '../config/load.js';
+import { isDuplicateKey } from '../jobs/job-model.js';
+import type { Logger } from '../log/logger.js';
+import { applyChange } from './act.js';
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from './case-model.js';
+import { publishCaseCard, type ChannelDeps } from './channel.js';
+import { scheduleEscalation } from './escalation-queue.js';
+import { openCase } from './open.js';
+import { caseSettings } from './settings.js';
+import type { LinkedDetection } from './state.js';
+import type { CaseStores } from './store.js';
+import { LANTERN_ACTOR } from './timeline-model.js';
+
+/** UK GDPR: a personal-data breach must be reported to the ICO within 72 hours of becoming aware of it. */
+export const DPO_CLOCK_MS = 72 * 3_600_000;
+
+/** What the case capability needs from a detection to open or join a case (metadata only, never content). */
+export interface DetectionInput {
+  detectionId: string;
+  ruleId: string;
+  family: string;
+  severity: Severity;
+  category: Category;
+  /** Plain English; never a file title, message subject or body. */
+  summary: string;
+  at: Date;
+  /** Directory personIds of the pupils (or staff) involved. */
+  subjectIds: string[];
+  /** Opaque id of the item (a Drive file id, a mailbox): detections about the same item join one case. */
+  objectId?: string;
+  /** The item may involve an indecent image of a child: the card shows "do not view" and no link. */
+  mayInvolveIndecentImage?: boolean;
+  /** Pupils' personal data was put in public view: a personal-data breach, so the 72-hour DPO clock starts. */
+  personalDataBreach?: boolean;
+}
+
+/** What happened to a detection. */
+export type IntakeOutcome =
+  | { outcome: 'below-threshold' }
+  | { outcome: 'already-handled'; caseId: string | null }
+  | { outcome: 'opened' | 'joined'; caseId: string; number: string; channel: string };
+
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+
+function keysOf(input: DetectionInput): string[] {
+  return [...(input.objectId ? [`object:${input.objectId}`] : []), ...input.subjectIds.map((id) => `subject:${id}`)];
+}
+
+/**
+ * Routes a detection: below the school's threshold (default medium) nothing happens; otherwise it joins an
+ * open case about the same object or subject opened within the join window, or opens a new one. Each
+ * detection is routed once (a unique insert into case_intake), however often it is handed over.
+ */
+export async function openOrJoinFromDetection(deps: ChannelDeps & { logger?: Logger }, school: School, input: DetectionInput): Promise<IntakeOutcome> {
+  const settings = caseSettings(school);
+  if (!SEVERITIES.includes(input.severity) || !CATEGORIES.includes(input.category)) throw new Error(`Detection ${input.detectionId} has an unknown severity or category.`);
+  if (rank(input.severity) < rank(settings.openFromSeverity)) return { outcome: 'below-threshold' };
+  const stores: CaseStores = deps.stores;
+  const now = deps.clock();
+  const fenceId = `${school.id}:${input.detectionId}`;
+  try {
+    await stores.caseIntake.create({ _id: fenceId, schoolId: school.id, at: now });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const fence = await stores.caseIntake.findById(fenceId).lean<{ caseId: string | null }>();
+    return { outcome: 'already-handled', caseId: fence?.caseId ?? null };
+  }
+  const linked: LinkedDetection = { detectionId: input.detectionId, ruleId: input.ruleId, family: input.family, at: input.at };
+  const keys = keysOf(input);
+  const since = new Date(now.getTime() - settings.joinWindowHours * 3_600_000);
+  const open = keys.length
+    ? await stores.cases.findOne({ schoolId: school.id, objectKeys: { $in: keys }, status: { $ne: 'closed' }, openedAt: { $gte: since } }).sort({ openedAt: -1 }).lean<{ caseId: string; number: string }>()
+    : null;
+  let result: Extract<IntakeOutcome, { outcome: 'opened' | 'joined' }> | undefined;
+  if (open) {
+    const joined = await applyChange(stores, school.id, open.caseId, LANTERN_ACTOR, (state) => ({
+      ok: true,
+      action: 'detection-joined',
+      after: {
+        detections: [...state.detections, linked],
+        objectKeys: [...new Set([...state.objectKeys, ...keys])],
+        subjects: [...new Set([...state.subjects, ...input.subjectIds])],
+        severity: rank(input.severity) > rank(state.severity) ? input.severity : state.severity,
+        doNotView: state.doNotView || Boolean(input.mayInvolveIndecentImage),
+        dpoDeadline: state.dpoDeadline ?? (input.personalDataBreach ? new Date(now.getTime() + DPO_CLOCK_MS) : null),
+      },
+      note: input.summary,
+    }), deps.clock);
+    if (joined.ok) {
+      const channel = await publishCaseCard(deps, school, open.caseId).catch(() => 'failed');
+      result = { outcome: 'joined', caseId: open.caseId, number: open.number, channel };
+    }
+  }
+  if (!result) {
+    const opened = await openCase(stores, school, {
+      source: 'detection',
+      severity: input.severity,
+      category: input.category,
+      summary: input.summary,
+      happenedAt: input.at,
+      subjects: input.subjectIds,
+      reporter: null,
+      by: LANTERN_ACTOR,
+      doNotView: Boolean(input.mayInvolveIndecentImage),
+      dpoDeadline: input.personalDataBreach ? new Date(now.getTime() + DPO_CLOCK_MS) : null,
+      detections: [linked],
+      objectKeys: keys,
+    }, now);
+    await scheduleEscalation(stores, { schoolId: school.id, caseId: opened.caseId, severity: input.severity, openedAt: now, afterMinutes: settings.escalateAfterMinutes }, deps.log);
+    const channel = await publishCaseCard(deps, school, opened.caseId).catch(() => 'failed');
+    result = { outcome: 'opened', caseId: opened.caseId, number: opened.number, channel };
+  }
+  await stores.caseIntake.updateOne({ _id: fenceId }, { $set: { caseId: result.caseId, outcome: result.outcome } });
+  return result;
+}

@@ -1,0 +1,79 @@
+import type { School } from '../config/load.js';
+import type { Person } from '../directory/person.js';
+import { logAccess } from './access.js';
+import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, STATUS_LABEL } from './labels.js';
+import { foldTimeline, type Referral } from './state.js';
+import type { CaseStores, StoredCase } from './store.js';
+import type { Actor, TimelineEntry } from './timeline-model.js';
+
+/** One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+function csv(rows: string[][]): string {
+  return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+function actionTaken(timeline: readonly TimelineEntry[], tz: string): string {
+  const state = foldTimeline(timeline);
+  const parts: string[] = [];
+  const ack = timeline.find((e) => e.action === 'acknowledged');
+  if (ack) parts.push(`Acknowledged by ${ack.by.name} ${formatWhen(ack.at, tz)}`);
+  for (const r of state.referrals as Referral[]) parts.push(`Referred to ${AGENCY_LABEL[r.agency]}${r.reference ? ` (ref ${r.reference})` : ''}`);
+  const notes = timeline.filter((e) => e.action === 'note').length;
+  if (notes) parts.push(`${notes} note(s) on the record`);
+  if (state.outcome) parts.push(`Outcome: ${state.outcome}`);
+  return parts.join('; ') || 'None yet';
+}
+
+/** Who an export is for, for the access log. */
+export interface Exporter {
+  actor: Actor;
+}
+
+/**
+ * The online-safety incident log of a school as CSV (date, where, what happened, action taken, who recorded
+ * it), oldest first, optionally limited to cases opened in [from, to). The export is written to the access log.
+ */
+export async function exportIncidentLog(stores: CaseStores, school: School, by: Actor, range: { from?: Date; to?: Date }, now: Date): Promise<{ csv: string; cases: number }> {
+  const filter: Record<string, unknown> = { schoolId: school.id };
+  if (range.from || range.to) filter.openedAt = { ...(range.from ? { $gte: range.from } : {}), ...(range.to ? { $lt: range.to } : {}) };
+  const cases = await stores.cases.find(filter).sort({ openedAt: 1 }).lean<StoredCase[]>();
+  const rows: string[][] = [['Case', 'Date', 'Where', 'What happened', 'Action taken', 'Recorded by', 'Category', 'Severity', 'Status']];
+  for (const c of cases) {
+    const timeline = await stores.caseTimeline.find({ caseId: c.caseId }).sort({ seq: 1 }).lean<TimelineEntry[]>();
+    const state = foldTimeline(timeline);
+    rows.push([
+      c.number,
+      formatWhen(state.happenedAt ?? c.openedAt, school.timezone),
+      state.where || 'Not recorded',
+      state.summary,
+      actionTaken(timeline, school.timezone),
+      state.reporter?.name ?? 'Lantern monitoring',
+      CATEGORY_LABEL[state.category],
+      SEVERITY_LABEL[state.severity],
+      STATUS_LABEL[state.status],
+    ]);
+  }
+  await logAccess(stores, { schoolId: school.id, caseId: null, who: by.email, kind: 'export', what: `incident log (${cases.length} cases)`, at: now });
+  return { csv: csv(rows), cases: cases.length };
+}
+
+/** One pupil's chronology across every case about them, as CSV; each case included is logged as viewed by export. */
+export async function exportChronology(stores: CaseStores, school: School, personId: string, by: Actor, now: Date): Promise<{ csv: string; cases: number; pupil: Person | null }> {
+  const pupil = await stores.people.findOne({ schoolId: school.id, personId }).lean<Person>();
+  const cases = await stores.cases.find({ schoolId: school.id, subjects: personId }).sort({ openedAt: 1 }).lean<StoredCase[]>();
+  const events: { at: Date; row: string[] }[] = [];
+  for (const c of cases) {
+    const timeline = await stores.caseTimeline.find({ caseId: c.caseId }).sort({ seq: 1 }).lean<TimelineEntry[]>();
+    for (const e of timeline) {
+      const detail = e.action === 'opened' ? String(e.after.summary ?? '') : e.note ?? Object.entries(e.after).filter(([k]) => ['status', 'outcome'].includes(k)).map(([k, v]) => `${k}: ${String(v)}`).join('; ');
+      events.push({ at: new Date(e.at), row: [formatWhen(e.at, school.timezone), c.number, e.action, e.by.name, detail] });
+    }
+    await logAccess(stores, { schoolId: school.id, caseId: c.caseId, who: by.email, kind: 'export', what: `chronology of ${personId}`, at: now });
+  }
+  events.sort((a, b) => a.at.getTime() - b.at.getTime());
+  return { csv: csv([['Date', 'Case', 'Event', 'By', 'Detail'], ...events.map((e) => e.row)]), cases: cases.length, pupil };
+}

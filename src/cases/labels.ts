@@ -1,0 +1,41 @@
+import type { Agency, Category, CaseSource, CaseStatus, Severity } from './case-model.js';
+
+/** Plain-English words for the case fields shown on cards and in exports. */
+export const STATUS_LABEL: Record<CaseStatus, string> = {
+  new: 'New — not yet acknowledged',
+  acknowledged: 'Acknowledged',
+  investigating: 'Being looked into',
+  escalated: 'Referred to another agency',
+  closed: 'Closed',
+};
+
+export const SEVERITY_LABEL: Record<Severity, string> = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
+
+export const CATEGORY_LABEL: Record<Category, string> = {
+  content: 'Content — harmful or illegal material',
+  contact: 'Contact — harmful contact with others',
+  conduct: 'Conduct — behaviour online',
+  commerce: 'Commerce — scams, gambling, financial risk',
+  security: 'Security — accounts, data and devices',
+};
+
+export const SOURCE_LABEL: Record<CaseSource, string> = {
+  concern: 'Reported by a member of staff',
+  detection: 'Spotted by Lantern monitoring',
+  manual: 'Entered by the DSL team',
+};
+
+export const AGENCY_LABEL: Record<Agency, string> = {
+  police: 'Police',
+  lado: 'LADO',
+  ceop: 'CEOP',
+  'social-care': "Children's social care",
+  other: 'Other agency',
+};
+
+/** A date and time in the school's time zone, e.g. "Tue 10 Mar 2026, 09:00". */
+export function formatWhen(at: Date | string | null | undefined, timeZone: string): string {
+  if (!at) return 'Not known';
+  const d = typeof at === 'string' ? new Date(at) : at;
+  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
+}

@@ -1,0 +1,53 @@
+import type { LanternConfig } from '../config/load.js';
+import type { Models } from '../db/models.js';
+import type { Person } from '../directory/person.js';
+import type { StoredDetection } from '../monitoring/models/detection-model.js';
+import { SEVERITIES } from './case-model.js';
+import type { ChannelDeps } from './channel.js';
+import { openOrJoinFromDetection, type DetectionInput } from './detection.js';
+import { caseSettings } from './settings.js';
+
+/** A stored detection with its id. */
+export type StoredDetectionDoc = StoredDetection & { _id: string; createdAt?: Date };
+
+/**
+ * Maps the monitoring engine's stored detection onto DetectionInput: the actor and counterparty become
+ * subjects when they are pupils in the directory; public sharing of something that looks like pupil data is
+ * treated as a personal-data breach (DPO clock). The engine has no indecent-image marker, so none is set.
+ */
+export async function detectionInputFromStored(d: StoredDetectionDoc, people: Models['people']): Promise<DetectionInput> {
+  const emails = [d.actor, d.target].filter((e): e is string => typeof e === 'string' && e.includes('@')).map((e) => e.toLowerCase());
+  const pupils = emails.length ? await people.find({ schoolId: d.schoolId, role: 'pupil', email: { $in: emails } }).lean<Person[]>() : [];
+  return {
+    detectionId: d._id,
+    ruleId: d.ruleId,
+    family: d.family,
+    severity: d.severity,
+    category: d.category,
+    summary: d.summary,
+    at: d.lastSeen ?? d.firstSeen ?? d.createdAt ?? new Date(),
+    subjectIds: pupils.map((p) => p.personId),
+    ...(d.objectId ? { objectId: d.objectId } : {}),
+    mayInvolveIndecentImage: false,
+    personalDataBreach: d.family === 'sharing.public_link' && d.looksLikePupilData,
+  };
+}
+
+/**
+ * The intake sweep: routes each school's stored detections at or above its threshold that have no case
+ * yet, and writes the case id back onto the detection. Safe to repeat (case_intake fence).
+ */
+export async function sweepDetections(deps: ChannelDeps & { models: Models; config: LanternConfig }): Promise<{ routed: number }> {
+  let routed = 0;
+  for (const school of deps.config.schools) {
+    const minRank = SEVERITIES.indexOf(caseSettings(school).openFromSeverity);
+    const pending = await deps.models.detections.find({ schoolId: school.id, caseId: { $exists: false }, severityRank: { $gte: minRank } }).sort({ lastSeen: 1 }).limit(200).lean<StoredDetectionDoc[]>();
+    for (const d of pending) {
+      const result = await openOrJoinFromDetection(deps, school, await detectionInputFromStored(d, deps.models.people));
+      const caseId = 'caseId' in result ? result.caseId : null;
+      if (caseId) await deps.models.detections.updateOne({ _id: d._id }, { $set: { caseId } });
+      routed += 1;
+    }
+  }
+  return { routed };
+}

@@ -1,0 +1,96 @@
+import type { Agency, Category, CaseSource, CaseStatus, Severity } from './case-model.js';
+import type { Actor, TimelineEntry } from './timeline-model.js';
+
+/** A referral to an outside agency, with the reference it gave. */
+export interface Referral {
+  agency: Agency;
+  reference: string;
+  at: Date;
+  by: Actor;
+}
+
+/** A detection linked to a case (a summary only: never content). */
+export interface LinkedDetection {
+  detectionId: string;
+  ruleId: string;
+  family: string;
+  at: Date;
+}
+
+/** A remediation someone asked for on a case, and whether it was carried out. */
+export interface RemediationRequest {
+  id: string;
+  kind: string;
+  requestedBy: Actor;
+  at: Date;
+  approvedBy?: Actor;
+  result?: unknown;
+}
+
+/** The case as its timeline says it is: the fields the case document caches. */
+export interface CaseState {
+  status: CaseStatus;
+  severity: Severity;
+  category: Category;
+  source: CaseSource;
+  summary: string;
+  where: string;
+  happenedAt: Date | null;
+  subjects: string[];
+  reporter: Actor | null;
+  assignee: Actor | null;
+  acknowledgedAt: Date | null;
+  detections: LinkedDetection[];
+  referrals: Referral[];
+  linkedCases: string[];
+  outcome: string | null;
+  falsePositive: { reason: string; suppressionRequested: boolean } | null;
+  remediationRequests: RemediationRequest[];
+  doNotView: boolean;
+  dpoDeadline: Date | null;
+  retentionUntil: Date | null;
+  retentionBasis: string | null;
+  legalHold: boolean;
+  objectKeys: string[];
+  escalatedToDeputyAt: Date | null;
+  anonymisedAt: Date | null;
+}
+
+/** The cached fields, for copying a state onto a case document. */
+export const STATE_FIELDS = [
+  'status', 'severity', 'category', 'source', 'summary', 'where', 'happenedAt', 'subjects', 'reporter', 'assignee',
+  'acknowledgedAt', 'detections', 'referrals', 'linkedCases', 'outcome', 'falsePositive', 'remediationRequests',
+  'doNotView', 'dpoDeadline', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'anonymisedAt',
+] as const satisfies readonly (keyof CaseState)[];
+
+const DATE_FIELDS = ['happenedAt', 'acknowledgedAt', 'dpoDeadline', 'retentionUntil', 'escalatedToDeputyAt', 'anonymisedAt'] as const;
+
+const EMPTY: CaseState = {
+  status: 'new', severity: 'medium', category: 'conduct', source: 'manual', summary: '', where: '', happenedAt: null,
+  subjects: [], reporter: null, assignee: null, acknowledgedAt: null, detections: [], referrals: [], linkedCases: [],
+  outcome: null, falsePositive: null, remediationRequests: [], doNotView: false, dpoDeadline: null, retentionUntil: null,
+  retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, anonymisedAt: null,
+};
+
+/** Folds a case's timeline, in seq order, into its state: each entry's `after` overwrites the fields it names. */
+export function foldTimeline(entries: readonly Pick<TimelineEntry, 'after'>[]): CaseState {
+  const state = structuredClone(EMPTY) as unknown as Record<string, unknown>;
+  for (const entry of entries) {
+    for (const field of STATE_FIELDS) {
+      if (Object.hasOwn(entry.after, field)) state[field] = entry.after[field];
+    }
+  }
+  // The timeline stores dates as ISO strings (what is hashed is what is stored); the state uses Dates.
+  for (const field of DATE_FIELDS) {
+    const value = state[field];
+    if (typeof value === 'string') state[field] = new Date(value);
+  }
+  return state as unknown as CaseState;
+}
+
+/** Picks the cached fields of a case document (or state) for comparison. */
+export function pickState(doc: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of STATE_FIELDS) out[field] = doc[field] ?? null;
+  return out;
+}

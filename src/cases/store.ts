@@ -1,0 +1,103 @@
+import type { Models } from '../db/models.js';
+import { isDuplicateKey } from '../jobs/job-model.js';
+import { retryBusy } from './busy.js';
+import type { CaseDoc } from './case-model.js';
+import { hashEntry } from './chain.js';
+import { foldTimeline, pickState, STATE_FIELDS, type CaseState } from './state.js';
+import type { Actor, TimelineAction, TimelineEntry } from './timeline-model.js';
+
+/** The collections the case capability uses. */
+export type CaseStores = Pick<Models, 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake'>;
+
+/** A stored case document (the cache) with its ids. */
+export type StoredCase = CaseDoc & { _id: unknown };
+
+/** Another writer appended the same seq first: reload and decide again. */
+export class TimelineConflict extends Error {
+  constructor(readonly caseId: string, readonly seq: number) {
+    super(`Case ${caseId}: timeline entry ${seq} was written by someone else first.`);
+    this.name = 'TimelineConflict';
+  }
+}
+
+/** A case's timeline in order. */
+export async function loadTimeline(stores: Pick<CaseStores, 'caseTimeline'>, caseId: string): Promise<TimelineEntry[]> {
+  return stores.caseTimeline.find({ caseId }).sort({ seq: 1 }).lean<TimelineEntry[]>();
+}
+
+/** What to append: the head it builds on and the change. */
+export interface AppendInput {
+  caseId: string;
+  schoolId: string;
+  /** The last entry the writer read (undefined for the opening entry). */
+  head: Pick<TimelineEntry, 'seq' | 'hash'> | undefined;
+  at: Date;
+  by: Actor;
+  action: TimelineAction;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  note: string | null;
+}
+
+/**
+ * Appends one entry as seq = head + 1. The unique {caseId, seq} index makes this the case's only
+ * concurrency control: of two writers building on the same head, exactly one insert succeeds and the other
+ * gets a TimelineConflict.
+ */
+export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline'>, input: AppendInput): Promise<TimelineEntry> {
+  const seq = (input.head?.seq ?? 0) + 1;
+  // A JSON round trip turns class instances into plain data, so what is hashed is what is stored.
+  const before = JSON.parse(JSON.stringify(input.before)) as Record<string, unknown>;
+  const after = JSON.parse(JSON.stringify(input.after)) as Record<string, unknown>;
+  const fields = { caseId: input.caseId, schoolId: input.schoolId, seq, at: input.at, by: { email: input.by.email, name: input.by.name }, action: input.action, before, after, note: input.note, prevHash: input.head?.hash ?? '' };
+  const entry: TimelineEntry = { ...fields, hash: hashEntry(fields) };
+  try {
+    await retryBusy(() => stores.caseTimeline.create(entry));
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new TimelineConflict(input.caseId, seq);
+    throw err;
+  }
+  return entry;
+}
+
+/** The `before` of a change: the current values of the fields it sets. */
+export function beforeOf(state: CaseState, after: Partial<CaseState>): Record<string, unknown> {
+  const before: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) before[key] = state[key as keyof CaseState] ?? null;
+  return before;
+}
+
+/**
+ * Writes the folded state onto the case document. Updates are not atomic on FerretDB, so an older writer
+ * may land after a newer one; readers therefore compare `version` with the timeline head (see loadCase).
+ */
+export async function writeCache(stores: Pick<CaseStores, 'cases'>, schoolId: string, caseId: string, state: CaseState, version: number): Promise<void> {
+  const set: Record<string, unknown> = { version };
+  for (const field of STATE_FIELDS) set[field] = state[field];
+  await retryBusy(() => stores.cases.updateOne({ schoolId, caseId, version: { $lt: version } }, { $set: set }));
+}
+
+/** A case with its timeline-true state. */
+export interface LoadedCase {
+  doc: StoredCase;
+  state: CaseState;
+  timeline: TimelineEntry[];
+  head: TimelineEntry | undefined;
+}
+
+/**
+ * Loads a case of a school (undefined when there is none: a case id from another school is "not found")
+ * and its timeline; if the cached fields lag the timeline they are rewritten from it.
+ */
+export async function loadCase(stores: Pick<CaseStores, 'cases' | 'caseTimeline'>, schoolId: string, caseId: string): Promise<LoadedCase | undefined> {
+  const doc = await stores.cases.findOne({ schoolId, caseId }).lean<StoredCase>();
+  if (!doc) return undefined;
+  const timeline = await loadTimeline(stores, caseId);
+  const state = foldTimeline(timeline);
+  const head = timeline.at(-1);
+  if (head && doc.version !== head.seq) {
+    await retryBusy(() => stores.cases.updateOne({ schoolId, caseId }, { $set: { ...pickState(state as unknown as Record<string, unknown>), version: head.seq } }));
+    Object.assign(doc, state, { version: head.seq });
+  }
+  return { doc, state, timeline, head };
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { AGENCIES, type Agency } from './case-model.js';
+import type { CaseState } from './state.js';
+import type { Actor, TimelineAction } from './timeline-model.js';
+
+/** The longest note, reason or outcome accepted; longer text is refused, not cut. */
+export const MAX_TEXT = 4000;
+
+/** What a DSL team member asks to do to a case (from a card button or the CLI). */
+export type CaseCommand =
+  | { kind: 'acknowledge' }
+  | { kind: 'assign'; to: Actor }
+  | { kind: 'note'; text: string }
+  | { kind: 'escalate'; agency: Agency; reference: string }
+  | { kind: 'request-remediation'; remediation: string }
+  | { kind: 'false-positive'; reason: string; suppress: boolean }
+  | { kind: 'link'; otherNumber: string }
+  | { kind: 'close'; outcome: string }
+  | { kind: 'reopen'; reason: string };
+
+/** A change to append to the timeline. */
+export interface Decision {
+  ok: true;
+  action: TimelineAction;
+  after: Partial<CaseState>;
+  note: string | null;
+}
+
+/** Why a command cannot be applied to the case as it stands now, in words for the person who asked. */
+export interface Refusal {
+  ok: false;
+  reason: string;
+}
+
+function refuse(reason: string): Refusal {
+  return { ok: false, reason };
+}
+
+function text(value: string, what: string): string | Refusal {
+  const trimmed = value.trim();
+  if (!trimmed) return refuse(`Please write ${what}.`);
+  if (trimmed.length > MAX_TEXT) return refuse(`That ${what} is ${trimmed.length} characters long; please keep it under ${MAX_TEXT}.`);
+  return trimmed;
+}
+
+function closedRefusal(state: CaseState): Refusal | undefined {
+  return state.status === 'closed' ? refuse('This case is closed. Reopen it first.') : undefined;
+}
+
+/**
+ * Decides what a command does to a case in its current state: the change to record, or why not. Pure, so
+ * a writer that lost a race re-decides against the winner's state and either retries or tells the person.
+ */
+export function decide(state: CaseState, command: CaseCommand, actor: Actor, now: Date): Decision | Refusal {
+  switch (command.kind) {
+    case 'acknowledge': {
+      if (state.status !== 'new') {
+        const who = state.assignee?.name ?? 'Another member of the DSL team';
+        return refuse(`${who} has already acknowledged this case.`);
+      }
+      return { ok: true, action: 'acknowledged', after: { status: 'acknowledged', acknowledgedAt: now, assignee: state.assignee ?? actor }, note: null };
+    }
+    case 'assign': {
+      const closed = closedRefusal(state);
+      if (closed) return closed;
+      if (state.assignee?.email === command.to.email) return refuse(`This case is already assigned to ${command.to.name}.`);
+      const status = state.status === 'new' || state.status === 'acknowledged' ? 'investigating' : state.status;
+      return { ok: true, action: 'assigned', after: { assignee: command.to, status, acknowledgedAt: state.acknowledgedAt ?? now }, note: null };
+    }
+    case 'note': {
+      const t = text(command.text, 'a note');
+      if (typeof t !== 'string') return t;
+      return { ok: true, action: 'note', after: {}, note: t };
+    }
+    case 'escalate': {
+      const closed = closedRefusal(state);
+      if (closed) return closed;
+      if (!AGENCIES.includes(command.agency)) return refuse('Choose who the case was referred to.');
+      const reference = command.reference.trim();
+      if (reference.length > 200) return refuse('That reference is too long; please keep it under 200 characters.');
+      const referral = { agency: command.agency, reference, at: now, by: actor };
+      return { ok: true, action: 'escalated', after: { status: 'escalated', referrals: [...state.referrals, referral], acknowledgedAt: state.acknowledgedAt ?? now }, note: null };
+    }
+    case 'request-remediation': {
+      const closed = closedRefusal(state);
+      if (closed) return closed;
+      const request = { id: randomUUID(), kind: command.remediation, requestedBy: actor, at: now };
+      return { ok: true, action: 'remediation-requested', after: { remediationRequests: [...state.remediationRequests, request] }, note: null };
+    }
+    case 'false-positive': {
+      const closed = closedRefusal(state);
+      if (closed) return closed;
+      const reason = text(command.reason, 'a reason');
+      if (typeof reason !== 'string') return reason;
+      return {
+        ok: true,
+        action: 'false-positive',
+        after: { status: 'closed', outcome: 'False positive', falsePositive: { reason, suppressionRequested: command.suppress } },
+        note: reason,
+      };
+    }
+    case 'link': {
+      if (state.linkedCases.includes(command.otherNumber)) return refuse(`This case is already linked to ${command.otherNumber}.`);
+      return { ok: true, action: 'linked', after: { linkedCases: [...state.linkedCases, command.otherNumber] }, note: null };
+    }
+    case 'close': {
+      const closed = closedRefusal(state);
+      if (closed) return refuse('This case is already closed.');
+      const outcome = text(command.outcome, 'the outcome');
+      if (typeof outcome !== 'string') return outcome;
+      return { ok: true, action: 'closed', after: { status: 'closed', outcome }, note: null };
+    }
+    case 'reopen': {
+      if (state.status !== 'closed') return refuse('This case is open already.');
+      const reason = text(command.reason, 'why you are reopening it');
+      if (typeof reason !== 'string') return reason;
+      return { ok: true, action: 'reopened', after: { status: 'investigating', outcome: null, falsePositive: null }, note: reason };
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import os from 'node:os';
+import type { LanternConfig, School } from '../config/load.js';
+import { ErrorCode, isLanternError } from '../errors.js';
+import type { JobContext, JobRun, JobScheduler } from '../jobs/index.js';
+import type { JobDeps, LanternJobHandlers } from '../server/jobs.js';
+import { sendTrustDigest } from './rollup.js';
+import { sendSchoolDigest, type DigestDeps } from './run.js';
+import { formatIsoWeek, parseIsoWeek, reportedWeek } from './week.js';
+
+/** The data of one `digest.send` job: which school and which ISO week. */
+export interface DigestJobData {
+  schoolId: string;
+  weekId: string;
+}
+
+const DAYS = { sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6 } as const;
+
+/** The cron of a school's digest, e.g. "0 7 * * 1" for Mondays at 07:00 in the school's zone. */
+export function digestCron(school: School): string {
+  const d = school.digest;
+  const [hh, mm] = (d?.time ?? '07:00').split(':');
+  return `${Number(mm)} ${Number(hh)} * * ${DAYS[d?.day ?? 'monday']}`;
+}
+
+/** Job handlers of the digest; `digestDeps` lets tests swap the transport or inject crashes. */
+export function digestJobHandlers(deps: JobDeps, overrides: Partial<DigestDeps> = {}) {
+  const digestDeps: DigestDeps = { ...deps, instanceId: `${os.hostname()}:${process.pid}`, ...overrides };
+  return {
+    /** Sends one school's digest for one week, exactly once (see src/digest/send.ts). */
+    'digest.send': async (job: JobRun<DigestJobData>, ctx: JobContext) => {
+      if (!deps.config.schools.some((s) => s.id === job.data.schoolId)) return { skipped: 'school no longer configured' };
+      try {
+        const outcome = await sendSchoolDigest(digestDeps, job.data.schoolId, parseIsoWeek(job.data.weekId));
+        return { status: outcome.status };
+      } catch (err) {
+        // Missing settings will not fix themselves by retrying: record why, once, instead of five failed attempts.
+        if (isLanternError(err, ErrorCode.MailNotConfigured) || isLanternError(err, ErrorCode.DigestNotConfigured)) {
+          ctx.logger.warn({ code: err.code, err: err.message }, 'Governors’ digest not sent: settings missing');
+          return { skipped: err.message };
+        }
+        throw err;
+      }
+    },
+    /** Sends the trust's roll-up across its schools for one week, exactly once. */
+    'digest.trust': async (job: JobRun<{ weekId: string }>) => ({ status: (await sendTrustDigest(digestDeps, parseIsoWeek(job.data.weekId))).status }),
+  };
+}
+
+/** Registers each enabled school's weekly digest; the job key is per school and week, so a week is enqueued once. */
+export function registerDigestSchedules(scheduler: JobScheduler<LanternJobHandlers>, config: LanternConfig): void {
+  for (const school of config.schools) {
+    if (!school.digest?.enabled) continue;
+    const weekOf = (occurrence: Date) => formatIsoWeek(reportedWeek(occurrence, school.timezone));
+    scheduler.registerSchedule({
+      name: `digest.send:${school.id}`,
+      cron: digestCron(school),
+      timezone: school.timezone,
+      jobName: 'digest.send',
+      schoolId: school.id,
+      key: (occurrence) => `digest:${school.id}:${weekOf(occurrence)}`,
+      data: (occurrence) => ({ schoolId: school.id, weekId: weekOf(occurrence) }),
+    });
+  }
+  const trust = config.trust;
+  if (trust?.digest?.enabled) {
+    const timezone = config.schools[0]?.timezone ?? 'Europe/London';
+    const weekOf = (occurrence: Date) => formatIsoWeek(reportedWeek(occurrence, timezone));
+    scheduler.registerSchedule({
+      name: `digest.trust:${trust.id}`,
+      cron: digestCron({ digest: trust.digest } as School),
+      timezone,
+      jobName: 'digest.trust',
+      key: (occurrence) => `digest:trust:${trust.id}:${weekOf(occurrence)}`,
+      data: (occurrence) => ({ weekId: weekOf(occurrence) }),
+    });
+  }
+}

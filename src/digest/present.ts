@@ -1,0 +1,200 @@
+import { formatDuration, sentenceCase } from './wording.js';
+import { cell, completionCells } from './suppress.js';
+import type { CompletionRow, Counts, DigestData, Section } from './types.js';
+import type { DigestView, Tone, ViewSection, ViewTable } from './view.js';
+
+const CATEGORY_ORDER = ['content', 'contact', 'conduct', 'commerce', 'security'];
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
+const STATUS_ORDER = ['new', 'acknowledged', 'investigating', 'escalated', 'closed'];
+
+function ordered(counts: Counts, order: readonly string[]): [string, number][] {
+  const keys = [...order.filter((k) => k in counts), ...Object.keys(counts).filter((k) => !order.includes(k)).sort()];
+  return keys.map((k) => [k, counts[k] ?? 0]);
+}
+
+function countTable(caption: string, counts: Counts, order: readonly string[], total: number): ViewTable {
+  return { caption: `By ${caption.toLowerCase()}`, columns: [caption, 'Incidents'], rows: ordered(counts, order).map(([k, n]) => ({ cells: [sentenceCase(k), cell(n)] })), total: ['Total', String(total)] };
+}
+
+function empty(id: string, heading: string, s: Section<unknown>): ViewSection | undefined {
+  return s.state === 'no-data' ? { id, heading, noData: s.reason, tables: [], notes: [] } : undefined;
+}
+
+function incidents(data: DigestData): ViewSection {
+  const heading = 'Incidents';
+  const s = data.incidents;
+  if (s.state === 'no-data') return empty('incidents', heading, s) as ViewSection;
+  const d = s.data;
+  const total12 = d.trend.reduce((n, p) => n + p.total, 0);
+  const tables: ViewTable[] = [];
+  if (d.total > 0) {
+    tables.push(countTable('Category', d.byCategory, CATEGORY_ORDER, d.total), countTable('Severity', d.bySeverity, SEVERITY_ORDER, d.total), countTable('Status', d.byStatus, STATUS_ORDER, d.total));
+  }
+  tables.push({
+    caption: 'Last 12 weeks',
+    columns: ['Week of', 'Incidents', 'High or critical'],
+    rows: d.trend.map((p) => ({ cells: [p.label, cell(p.total), cell(p.highOrCritical)] })),
+    total: ['12 weeks', String(total12), String(d.trend.reduce((n, p) => n + p.highOrCritical, 0))],
+  });
+  tables.push({
+    caption: 'Response times (median)',
+    columns: ['', 'This week', 'Last 12 weeks'],
+    rows: [
+      { cells: ['Time to acknowledge', formatDuration(d.medianHoursToAcknowledge), formatDuration(d.medianHoursToAcknowledge12)] },
+      { cells: ['Time to close', formatDuration(d.medianHoursToClose), formatDuration(d.medianHoursToClose12)] },
+    ],
+  });
+  if (d.openHighCritical.length > 0) {
+    tables.push({
+      caption: 'Open high or critical cases',
+      columns: ['Severity', 'Category', 'Status', 'Open for'],
+      rows: d.openHighCritical.map((c) => ({ cells: [sentenceCase(c.severity), sentenceCase(c.category), sentenceCase(c.status), `${c.ageDays} day${c.ageDays === 1 ? '' : 's'}`], tone: c.ageDays > 7 ? 'red' : 'amber' })),
+    });
+  }
+  return {
+    id: 'incidents',
+    heading,
+    summary: `${d.total} incident${d.total === 1 ? '' : 's'} this week; ${d.openHighCritical.length} high or critical case${d.openHighCritical.length === 1 ? '' : 's'} still open.`,
+    tone: d.openHighCritical.length > 0 ? 'amber' : 'ok',
+    chart: {
+      cid: 'incident-trend@lantern',
+      file: 'incident-trend.png',
+      alt: `Bar chart of incidents per week over the last 12 weeks: ${total12} in total.`,
+      kind: 'trend',
+      series: d.trend.map((p) => ({ label: p.label, value: p.total, second: p.highOrCritical, small: p.total === 1 || p.total === 2 })),
+    },
+    tables,
+    notes: ['Counts of 1 or 2 are shown as "fewer than 3" so that no child can be identified; totals are exact.'],
+  };
+}
+
+function completionSection(id: string, heading: string, s: Section<{ rows: CompletionRow[] }>, chartName?: string): ViewSection {
+  if (s.state === 'no-data') return empty(id, heading, s) as ViewSection;
+  const rows = s.data.rows.map((r) => ({ r, c: completionCells(r.required, r.done, r.aboutChildren) }));
+  const required = s.data.rows.reduce((n, r) => n + r.required, 0);
+  const done = s.data.rows.reduce((n, r) => n + r.done, 0);
+  const pct = required ? Math.round((100 * done) / required) : 0;
+  return {
+    id,
+    heading,
+    summary: `${pct}% complete overall (${done} of ${required}).`,
+    tone: pct >= 90 ? 'ok' : pct >= 60 ? 'amber' : 'red',
+    ...(chartName
+      ? {
+          chart: {
+            cid: `${chartName}@lantern`,
+            file: `${chartName}.png`,
+            alt: `Bar chart of completion by audience: ${pct}% overall.`,
+            kind: 'completion' as const,
+            series: rows.map(({ r, c }) => ({ label: r.audience, value: Math.round(c.fraction * 100), small: c.suppressed, text: c.suppressed ? c.percent.replace(' or more', '+').replace(/^(\d+%) or less$/, '≤$1') : `${c.percent}` })),
+          },
+        }
+      : {}),
+    tables: [
+      {
+        columns: ['Audience', 'Asked', 'Done', 'Outstanding', 'Complete'],
+        rows: rows.map(({ r, c }) => ({ cells: [r.audience, String(r.required), c.done, c.outstanding, c.percent], tone: (c.fraction >= 0.9 ? 'ok' : c.fraction >= 0.6 ? 'amber' : 'red') as Tone })),
+        total: ['All', String(required), String(done), String(required - done), `${pct}%`],
+      },
+    ],
+    notes: [],
+  };
+}
+
+function policies(data: DigestData): ViewSection {
+  const heading = 'Policies due for review';
+  const s = data.policies;
+  if (s.state === 'no-data') return empty('policies', heading, s) as ViewSection;
+  const n = s.data.overdue.length;
+  return {
+    id: 'policies',
+    heading,
+    summary: n === 0 ? `All ${s.data.total} policies are within their review dates.` : `${n} of ${s.data.total} policies are past their review date.`,
+    tone: n === 0 ? 'ok' : 'red',
+    tables: n ? [{ columns: ['Policy', 'Review was due', 'Overdue by'], rows: s.data.overdue.map((p) => ({ cells: [p.title, p.reviewDue.slice(0, 10), `${p.daysOverdue} days`], tone: 'red' as Tone })) }] : [],
+    notes: [],
+  };
+}
+
+function monitoring(data: DigestData, timezoneLabel: (iso: string) => string): ViewSection {
+  const heading = 'Monitoring health';
+  const s = data.monitoring;
+  if (s.state === 'no-data') return empty('monitoring', heading, s) as ViewSection;
+  const bad = s.data.connectors.filter((c) => c.state !== 'ok');
+  const tables: ViewTable[] = [
+    {
+      columns: ['Connector', 'Last good scan', 'Lag', 'State'],
+      rows: s.data.connectors.map((c) => ({
+        cells: [c.connector, c.lastGoodScan ? timezoneLabel(c.lastGoodScan) : 'never', formatDuration(c.lagHours), c.state === 'ok' ? 'OK' : c.state === 'late' ? 'Late' : 'Has not run'],
+        tone: (c.state === 'ok' ? 'ok' : 'red') as Tone,
+      })),
+    },
+  ];
+  const det = s.data.detections;
+  if (det && det.total > 0) {
+    tables.push({ caption: 'Detections this week', columns: ['Kind', 'Detections'], rows: Object.entries(det.byFamily).sort().map(([k, n]) => ({ cells: [k, cell(n)] })), total: ['Total', String(det.total)] });
+  }
+  return {
+    id: 'monitoring',
+    heading,
+    summary: bad.length === 0 ? 'Every connector scanned within the last day.' : `${bad.length} connector${bad.length === 1 ? ' is' : 's are'} not scanning: monitoring has gaps.`,
+    tone: bad.length === 0 ? 'ok' : 'red',
+    tables,
+    notes: [],
+  };
+}
+
+function ruleChanges(data: DigestData): ViewSection {
+  const heading = 'Rule and allowlist changes';
+  const s = data.ruleChanges;
+  if (s.state === 'no-data') return empty('rule-changes', heading, s) as ViewSection;
+  const n = s.data.changes.length;
+  return {
+    id: 'rule-changes',
+    heading,
+    summary: n === 0 ? 'No monitoring rules or allowlists were changed this week.' : `${n} change${n === 1 ? '' : 's'} this week; each is logged with who made it and why.`,
+    tables: n ? [{ columns: ['When', 'Change', 'Rule or domain'], rows: s.data.changes.map((c) => ({ cells: [c.at.slice(0, 10), c.type, c.target || '—'] })) }] : [],
+    notes: [],
+  };
+}
+
+function annualReview(data: DigestData): ViewSection {
+  const heading = 'Annual filtering and monitoring review';
+  const s = data.annualReview;
+  if (s.state === 'no-data') return { id: 'annual-review', heading, noData: s.reason, tone: 'red', tables: [], notes: [] };
+  const due = (s.data.dueBy ?? '').slice(0, 10);
+  return {
+    id: 'annual-review',
+    heading,
+    summary: s.data.overdue ? `Overdue: the last review was ${s.data.lastReview?.slice(0, 10)}, more than 12 months ago.` : `Last review ${s.data.lastReview?.slice(0, 10)}; the next is due by ${due}.`,
+    tone: s.data.overdue ? 'red' : 'ok',
+    tables: [],
+    notes: [],
+  };
+}
+
+/** Turns the digest data into the privacy-safe view every renderer uses. */
+export function presentDigest(data: DigestData, formatInstant: (iso: string) => string): DigestView {
+  const sections = [
+    incidents(data),
+    monitoring(data, formatInstant),
+    annualReview(data),
+    completionSection('agreements', 'Agreements signed', data.agreements, 'agreement-completion'),
+    completionSection('training', 'Training self-audit', data.training),
+    policies(data),
+    ruleChanges(data),
+  ];
+  const headlines = sections.filter((s) => s.summary && s.tone && s.tone !== 'ok').map((s) => ({ text: `${s.heading}: ${s.summary}`, tone: s.tone as Tone }));
+  const silent = sections.filter((s) => s.noData).map((s) => s.heading.toLowerCase());
+  if (silent.length > 0) headlines.push({ text: `No data yet for: ${silent.join('; ')}.`, tone: 'amber' });
+  return {
+    subject: `${data.school.name} — online safety, week of ${data.week.label}`,
+    title: `Online safety, week of ${data.week.label}`,
+    schoolName: data.school.name,
+    weekLabel: data.week.label,
+    weekId: data.week.id,
+    headlines: headlines.length ? headlines : [{ text: 'Nothing needs the governors’ attention this week.', tone: 'ok' }],
+    sections,
+    footer: `Sent by Lantern for the governors of ${data.school.name} (${data.week.id}). It holds no pupil names, email addresses or file titles; ask the designated safeguarding lead for detail.`,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The digest's data, as read from the stores: exact numbers, no names. Presentation (suppression of small
+ * counts, wording) happens in present.ts, so every renderer gets the same privacy-safe view.
+ */
+
+/** A section either has data, or says honestly why it has none yet. */
+export type Section<T> = { state: 'ok'; data: T } | { state: 'no-data'; reason: string };
+
+/** Counts keyed by a label (category, severity, status). */
+export type Counts = Record<string, number>;
+
+/** One week of the 12-week trend. */
+export interface TrendPoint {
+  weekId: string;
+  /** "16 Nov". */
+  label: string;
+  total: number;
+  highOrCritical: number;
+}
+
+/** D2: incidents (cases) in the week, with the 12-week trend and response times. */
+export interface IncidentsData {
+  total: number;
+  byCategory: Counts;
+  bySeverity: Counts;
+  byStatus: Counts;
+  trend: TrendPoint[];
+  /** Medians in hours over cases acknowledged / closed in the week; null when none were. */
+  medianHoursToAcknowledge: number | null;
+  medianHoursToClose: number | null;
+  /** The same over the 12 weeks. */
+  medianHoursToAcknowledge12: number | null;
+  medianHoursToClose12: number | null;
+  /** Open high or critical cases, oldest first: no numbers, names or summaries. */
+  openHighCritical: { severity: string; category: string; status: string; ageDays: number }[];
+}
+
+/** Completion of one audience row (e.g. "Staff", "Pupils — Year 3"). */
+export interface CompletionRow {
+  audience: string;
+  /** True for rows about pupils (or their parents), whose small counts are suppressed. */
+  aboutChildren: boolean;
+  required: number;
+  done: number;
+}
+
+/** D2: agreement completion by audience across open campaigns. */
+export interface AgreementsData {
+  rows: CompletionRow[];
+}
+
+/** D2: training self-audit completion. */
+export interface TrainingData {
+  rows: CompletionRow[];
+}
+
+/** D2: policies whose review date has passed. */
+export interface PoliciesData {
+  total: number;
+  overdue: { title: string; reviewDue: string; daysOverdue: number }[];
+}
+
+/** One monitoring connector's health. */
+export interface ConnectorHealth {
+  connector: string;
+  /** ISO time of the last good scan; null when it has never run. */
+  lastGoodScan: string | null;
+  lagHours: number | null;
+  state: 'ok' | 'late' | 'never-run';
+}
+
+/** D2: monitoring health and the week's detections. */
+export interface MonitoringData {
+  connectors: ConnectorHealth[];
+  detections: { total: number; byFamily: Counts } | null;
+}
+
+/** D2: rule and allowlist changes in the week (what and when; who and why stay with the IT manager). */
+export interface RuleChangesData {
+  changes: { at: string; type: string; target: string }[];
+}
+
+/** D2: the annual filtering and monitoring review. */
+export interface AnnualReviewData {
+  lastReview: string | null;
+  dueBy: string | null;
+  overdue: boolean;
+}
+
+/** Everything one school's digest for one week says. */
+export interface DigestData {
+  school: { id: string; name: string };
+  week: { id: string; label: string; start: string; end: string };
+  generatedAt: string;
+  incidents: Section<IncidentsData>;
+  agreements: Section<AgreementsData>;
+  training: Section<TrainingData>;
+  policies: Section<PoliciesData>;
+  monitoring: Section<MonitoringData>;
+  ruleChanges: Section<RuleChangesData>;
+  annualReview: Section<AnnualReviewData>;
+}
+
+/** Helper for readers: a section with data. */
+export function ok<T>(data: T): Section<T> {
+  return { state: 'ok', data };
+}
+
+/** Helper for readers: a section without data, and why. */
+export function noData<T>(reason: string): Section<T> {
+  return { state: 'no-data', reason };
+}

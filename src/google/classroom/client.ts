@@ -1,0 +1,32 @@
+import { google, type classroom_v1 } from 'googleapis';
+import type { LanternConfig } from '../../config/load.js';
+import { delegatedClient, readServiceAccountKey } from './dwd-auth.js';
+
+/** What Lantern does in Classroom: post coursework, read rosters with pupils' emails. */
+export const CLASSROOM_SCOPES = [
+  'https://www.googleapis.com/auth/classroom.coursework.students',
+  'https://www.googleapis.com/auth/classroom.rosters.readonly',
+  'https://www.googleapis.com/auth/classroom.profile.emails',
+] as const;
+
+/** Makes a Classroom API client acting as a given teacher. */
+export type ClassroomFactory = (teacherEmail: string) => classroom_v1.Classroom;
+
+/**
+ * Classroom clients acting as each class teacher (domain-wide delegation), using the service-account key of
+ * LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE; `apiUrl` (rootUrl) and the token URL point at stand-ins in tests.
+ */
+export function classroomFactory(config: LanternConfig, apiUrl: string | undefined): ClassroomFactory {
+  const key = readServiceAccountKey(config.mail.google.serviceAccountKeyFile);
+  const clients = new Map<string, classroom_v1.Classroom>();
+  return (teacher) => {
+    let client = clients.get(teacher);
+    if (!client) {
+      const auth = delegatedClient(key, teacher, CLASSROOM_SCOPES, config.mail.google.tokenUrl);
+      // retry: false — a 429 is reported per course rather than retried inside one command run.
+      client = google.classroom({ version: 'v1', auth, retry: false, ...(apiUrl ? { rootUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}) });
+      clients.set(teacher, client);
+    }
+    return client;
+  };
+}

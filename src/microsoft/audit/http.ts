@@ -1,0 +1,86 @@
+import { ErrorCode, LanternError } from '../../errors.js';
+import { withRetry, type HttpFailure, type RetryOptions } from '../../monitoring/connectors/retry.js';
+import type { AppTokenProvider } from './app-token.js';
+
+/** A non-2xx answer from a Microsoft API. Messages carry the status and the service's error code only. */
+export class MicrosoftHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfter: string | undefined,
+    readonly serviceCode: string | undefined,
+  ) {
+    super(`HTTP ${status}${serviceCode ? ` (${serviceCode})` : ''}`);
+    this.name = 'MicrosoftHttpError';
+  }
+}
+
+/** Status and Retry-After of a MicrosoftHttpError, for withRetry. */
+export function microsoftFailure(err: unknown): HttpFailure | undefined {
+  return err instanceof MicrosoftHttpError ? { status: err.status, ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}) } : undefined;
+}
+
+/** What one call needs. */
+export interface MicrosoftCall {
+  tokens: AppTokenProvider;
+  scope: string;
+  /** What the call is for, in error messages ("the Management Activity API"). */
+  api: string;
+  retry?: RetryOptions;
+  signal?: AbortSignal;
+}
+
+/** A parsed JSON answer and the headers that matter (NextPageUri). */
+export interface MicrosoftResponse<T> {
+  body: T;
+  headers: Headers;
+}
+
+function serviceCodeOf(body: unknown): string | undefined {
+  const o = body as { error?: { code?: unknown } | string } | null;
+  const code = typeof o?.error === 'object' ? o.error?.code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+async function once<T>(method: 'GET' | 'POST', url: string, call: MicrosoftCall, fresh: boolean): Promise<MicrosoftResponse<T>> {
+  const token = await call.tokens.token(call.scope, { fresh });
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+    ...(method === 'POST' ? { body: '{}' } : {}),
+    ...(call.signal ? { signal: call.signal } : {}),
+  });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) throw new MicrosoftHttpError(res.status, res.headers.get('retry-after') ?? undefined, serviceCodeOf(body));
+  return { body: body as T, headers: res.headers };
+}
+
+/**
+ * Calls a Microsoft API app-only: a 401 gets one fresh token and a retry (the cached token was revoked or
+ * expired early); 429 and 5xx back off honouring Retry-After; other failures become coded errors.
+ */
+export async function microsoftRequest<T>(method: 'GET' | 'POST', url: string, call: MicrosoftCall): Promise<MicrosoftResponse<T>> {
+  const attempt = () =>
+    once<T>(method, url, call, false).catch((err: unknown) => {
+      if (err instanceof MicrosoftHttpError && err.status === 401) return once<T>(method, url, call, true);
+      throw err;
+    });
+  try {
+    return await withRetry(attempt, microsoftFailure, { ...call.retry, ...(call.signal ? { signal: call.signal } : {}) });
+  } catch (err) {
+    if (!(err instanceof MicrosoftHttpError)) throw err;
+    if (err.status === 401 || err.status === 403) {
+      throw new LanternError(
+        ErrorCode.MonitorSourceAuth,
+        `Microsoft refused ${call.api} (${err.message}): check that the app has the application permission it needs (ActivityFeed.Read for the Management API, AuditLog.Read.All for Graph) with admin consent.`,
+        { cause: err },
+      );
+    }
+    throw new LanternError(ErrorCode.MonitorSourceRejected, `Microsoft rejected a request to ${call.api} (${err.message}).`, { cause: err });
+  }
+}

@@ -1,0 +1,58 @@
+import type { LanternConfig } from '../../config/load.js';
+import type { JobContext, JobRun, JobScheduler } from '../../jobs/index.js';
+import type { JobDeps, LanternJobHandlers } from '../../server/jobs.js';
+import type { Source } from '../types.js';
+import { pollSource, type PollSourceOptions } from './poll-source.js';
+import { configuredSources } from './school-connectors.js';
+
+/** The data of a `monitor.poll` job. */
+export interface MonitorPollData {
+  schoolId: string;
+  source: Source;
+}
+
+/** How often each configured (school, source) is polled. */
+export const MONITOR_POLL_CRON = '*/5 * * * *';
+// Extend the job's lease at most this often while a long poll (a first run, a big school) reports progress.
+const LEASE_EVERY_MS = 20_000;
+
+/** Job handlers of the audit-log connectors; `options` lets tests set retry timing. */
+export function monitorJobHandlers(deps: JobDeps, options: Pick<PollSourceOptions, 'retry'> = {}) {
+  return {
+    /** Polls every stream of one school's Google or Microsoft audit logs from its checkpoints. */
+    'monitor.poll': async (job: JobRun<MonitorPollData>, ctx: JobContext) => {
+      if (!configuredSources(deps.config, job.data.schoolId).includes(job.data.source)) return { skipped: 'no credentials configured for this source' };
+      let lastExtend = Date.now();
+      const summary = await pollSource({ ...deps, logger: ctx.logger }, job.data.schoolId, job.data.source, {
+        signal: ctx.signal,
+        ...options,
+        onProgress: () => {
+          if (Date.now() - lastExtend < LEASE_EVERY_MS) return;
+          lastExtend = Date.now();
+          void ctx.extendLease().catch(() => undefined);
+        },
+      });
+      return {
+        streams: summary.streams.length,
+        failed: summary.streams.filter((s) => !s.ok).map((s) => `${s.stream}: ${s.ok ? '' : s.code}`),
+        detections: summary.streams.reduce((n, s) => n + (s.ok ? s.result.detections : 0), 0),
+      };
+    },
+  };
+}
+
+/** Registers a poll every five minutes for each (school, source) with credentials; none for schools without. */
+export function registerMonitorSchedules(scheduler: JobScheduler<LanternJobHandlers>, config: LanternConfig): void {
+  for (const school of config.schools) {
+    for (const source of configuredSources(config, school.id)) {
+      scheduler.registerSchedule({
+        name: `monitor.poll:${school.id}:${source}`,
+        cron: MONITOR_POLL_CRON,
+        timezone: school.timezone,
+        jobName: 'monitor.poll',
+        schoolId: school.id,
+        data: { schoolId: school.id, source },
+      });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { LanternConfig, School } from '../../config/load.js';
+import { GOOGLE_AUDIT_APPLICATIONS } from '../../config/schema.js';
+import { createReportsClient, reportsStream } from '../../google/reports/reports-stream.js';
+import { createDelegatedAuth, readServiceAccountKey, REPORTS_AUDIT_SCOPE } from '../../google/reports/service-account.js';
+import { appTokenProvider } from '../../microsoft/audit/app-token.js';
+import { graphStream } from '../../microsoft/audit/graph-stream.js';
+import { ensureSubscriptions, managementStream } from '../../microsoft/audit/management-stream.js';
+import type { Source } from '../types.js';
+import type { RetryOptions } from './retry.js';
+import type { AuditStream } from './stream.js';
+
+/** The streams of one (school, source), and what to do once before polling them. */
+export interface SourceConnector {
+  source: Source;
+  streams: AuditStream[];
+  /** Idempotent set-up before a poll (Management API subscriptions). */
+  prepare(signal?: AbortSignal): Promise<void>;
+}
+
+/** The sources a school has credentials for, i.e. the ones Lantern polls. */
+export function configuredSources(config: LanternConfig, schoolId: string): Source[] {
+  const out: Source[] = [];
+  if (config.monitoring.google[schoolId]) out.push('google');
+  if (config.monitoring.microsoft[schoolId]) out.push('microsoft');
+  return out;
+}
+
+function googleConnector(config: LanternConfig, school: School, retry?: RetryOptions): SourceConnector | undefined {
+  const creds = config.monitoring.google[school.id];
+  const g = school.google;
+  if (!creds || !g) return undefined;
+  const auth = createDelegatedAuth({
+    key: readServiceAccountKey(creds.serviceAccountKeyFile),
+    subject: creds.adminSubject,
+    scopes: [REPORTS_AUDIT_SCOPE],
+    ...(config.mail.google.tokenUrl ? { tokenUrl: config.mail.google.tokenUrl } : {}),
+  });
+  const client = createReportsClient(auth, g.reportsUrl);
+  const applications = g.applications ?? GOOGLE_AUDIT_APPLICATIONS;
+  return {
+    source: 'google',
+    streams: applications.map((application) => reportsStream({ client, auth, customerId: g.customerId, application, ...(retry ? { retry } : {}) })),
+    prepare: async () => undefined,
+  };
+}
+
+function microsoftConnector(config: LanternConfig, school: School, retry?: RetryOptions): SourceConnector | undefined {
+  const creds = config.monitoring.microsoft[school.id];
+  const m = school.microsoft?.monitoring;
+  if (!creds || !m) return undefined;
+  const tokens = appTokenProvider({ ...creds, authorityHost: m.authorityHost ?? config.mail.microsoft.authorityHost });
+  const management = { tenantId: creds.tenantId, tokens, ...(m.manageUrl ? { manageUrl: m.manageUrl } : {}), ...(retry ? { retry } : {}) };
+  const graph = { tokens, graphUrl: m.graphUrl ?? config.mail.microsoft.graphUrl, ...(retry ? { retry } : {}) };
+  const streams = m.contentTypes.map((ct) => managementStream(management, ct));
+  if (m.graph) streams.push(graphStream(graph, 'signIns'), graphStream(graph, 'directoryAudits'));
+  return {
+    source: 'microsoft',
+    streams,
+    prepare: async (signal) => void (await ensureSubscriptions(management, m.contentTypes, signal)),
+  };
+}
+
+/** The connector of one school and source, or undefined when the school has no credentials for it. */
+export function sourceConnector(config: LanternConfig, schoolId: string, source: Source, retry?: RetryOptions): SourceConnector | undefined {
+  const school = config.schools.find((s) => s.id === schoolId);
+  if (!school) return undefined;
+  return source === 'google' ? googleConnector(config, school, retry) : microsoftConnector(config, school, retry);
+}

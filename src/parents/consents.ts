@@ -1,0 +1,61 @@
+import type { Models } from '../db/models.js';
+import { ErrorCode, LanternError } from '../errors.js';
+import { isDuplicateKey } from '../jobs/job-model.js';
+import { CONSENT_KINDS, type ConsentDecision, type ConsentKind, type ConsentRecord } from './consent-model.js';
+
+/** The store consent functions use. */
+export type ConsentStores = Pick<Models, 'parentConsents'>;
+
+/** One answer to append. */
+export interface ConsentInput {
+  schoolId: string;
+  pupilId: string;
+  kind: ConsentKind;
+  decision: ConsentDecision;
+  parentId: string;
+  typedName: string;
+  tokenHash: string;
+  versionHash?: string;
+  client?: { ip?: string; userAgent?: string };
+}
+
+const MAX_TRIES = 20;
+
+/**
+ * Appends a consent answer as record n+1 for the pupil and kind. Never updates an earlier record: the
+ * history (given, then withdrawn) stays readable. A lost race for n+1 re-reads and tries again.
+ */
+export async function appendConsent(stores: ConsentStores, input: ConsentInput, now: Date): Promise<ConsentRecord> {
+  for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+    const last = await stores.parentConsents
+      .findOne({ schoolId: input.schoolId, pupilId: input.pupilId, kind: input.kind })
+      .sort({ seq: -1 })
+      .lean<ConsentRecord>();
+    const record = { ...input, seq: (last?.seq ?? 0) + 1, at: now };
+    try {
+      await stores.parentConsents.create(record);
+      return record as ConsentRecord;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  throw new LanternError(ErrorCode.ConsentBusy, 'Several answers for this child arrived at once; nothing was recorded for this one. Please try again.');
+}
+
+/** The current state of each consent for one pupil: the latest record of each kind, or undefined when never answered. */
+export type ConsentState = Partial<Record<ConsentKind, ConsentRecord>>;
+
+/** Reads the latest record of each kind for a pupil. */
+export async function currentConsents(stores: ConsentStores, schoolId: string, pupilId: string): Promise<ConsentState> {
+  const state: ConsentState = {};
+  for (const kind of CONSENT_KINDS) {
+    const last = await stores.parentConsents.findOne({ schoolId, pupilId, kind }).sort({ seq: -1 }).lean<ConsentRecord>();
+    if (last) state[kind] = last;
+  }
+  return state;
+}
+
+/** Every answer for a pupil, oldest first: the history a DSL or office can show a parent. */
+export async function consentHistory(stores: ConsentStores, schoolId: string, pupilId: string): Promise<ConsentRecord[]> {
+  return stores.parentConsents.find({ schoolId, pupilId }).sort({ at: 1, kind: 1, seq: 1 }).lean<ConsentRecord[]>();
+}

@@ -1,0 +1,29 @@
+import type { LanternConfig } from '../config/load.js';
+import type { Models } from '../db/models.js';
+import type { JobRun } from '../jobs/index.js';
+import type { Logger } from '../log/logger.js';
+import { createMailTransport } from '../mail/index.js';
+import { sendDueReminders } from './invite.js';
+import type { ParentMailSender } from './mailer.js';
+
+/** When the reminder job runs: 09:00 on weekdays, in the school's time zone. */
+export const PARENT_REMINDER_CRON = '0 9 * * 1-5';
+
+/** The background jobs of parent consent: the daily reminder run. `sender` overrides the configured transport (tests). */
+export function parentJobHandlers(deps: { config: LanternConfig; models: Models; logger: Logger; clock: () => Date }, sender?: ParentMailSender) {
+  return {
+    /** Emails a reminder, with a fresh link, to parents who have not answered a consent round after N days. */
+    'parents.reminders': async (job: JobRun<{ schoolId: string }>) => {
+      const school = deps.config.schools.find((s) => s.id === job.data.schoolId);
+      if (!school?.parents?.sender) return { skipped: 'parents.sender is not configured' };
+      if (!deps.config.server.publicUrl) return { skipped: 'server.publicUrl is not configured' };
+      const transport = sender ?? createMailTransport(school.parents.transport, deps.config.mail);
+      return sendDueReminders(deps.models, transport, school, deps.config.server.publicUrl, deps.clock(), deps.logger.child({ schoolId: school.id, job: 'parents.reminders' }));
+    },
+  };
+}
+
+/** The schools whose parent reminders should be scheduled (those that send parent emails). */
+export function parentReminderSchools(config: LanternConfig): { id: string; timezone: string }[] {
+  return config.schools.filter((s) => s.parents?.sender).map((s) => ({ id: s.id, timezone: s.timezone }));
+}

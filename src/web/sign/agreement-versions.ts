@@ -1,0 +1,56 @@
+import { AudienceSchema, inAudience } from '../../agreements/audience.js';
+import { recordSignature, type SignatureInput } from '../../agreements/evidence.js';
+import type { AgreementVersion } from '../../agreements/version-model.js';
+import type { Models } from '../../db/models.js';
+import type { Person } from '../../directory/person.js';
+
+/**
+ * The sign pages' only contact with the agreements capability (A1, A6): read a published version, find the
+ * version a pupil is meant to sign, and append a signature to the school's evidence chain.
+ */
+export type AgreementStores = Pick<Models, 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads'>;
+
+/** Year groups whose parents sign the agreement on the child's behalf (EYFS and KS1). */
+export const PARENT_SIGNED_YEARS: readonly string[] = ['N', 'R', '1', '2'];
+
+/** A published version of the school, or null when it does not exist there. */
+export async function findVersion(stores: AgreementStores, schoolId: string, versionId: string): Promise<AgreementVersion | null> {
+  const v = await stores.agreementVersions.findById(versionId).lean<AgreementVersion>();
+  return v && v.schoolId === schoolId && v.kind === 'agreement' ? v : null;
+}
+
+/** The latest version of each agreement whose audience includes the pupil, newest policy first. */
+export async function agreementsFor(stores: AgreementStores, schoolId: string, pupil: Pick<Person, 'role' | 'yearGroup' | 'form' | 'personId'>): Promise<AgreementVersion[]> {
+  const all = await stores.agreementVersions.find({ schoolId, kind: 'agreement' }).sort({ number: -1 }).lean<AgreementVersion[]>();
+  const latest = new Map<string, AgreementVersion>();
+  for (const v of all) if (!latest.has(v.policyId)) latest.set(v.policyId, v);
+  return [...latest.values()].filter((v) => {
+    const audience = AudienceSchema.safeParse(v.audience);
+    return audience.success && inAudience(pupil, audience.data);
+  });
+}
+
+/** The agreement a parent signs for this pupil: only for EYFS/KS1 pupils, or pupils a version names one by one. */
+export async function parentSignedAgreement(stores: AgreementStores, schoolId: string, pupil: Pick<Person, 'role' | 'yearGroup' | 'form' | 'personId'>): Promise<AgreementVersion | null> {
+  const versions = await agreementsFor(stores, schoolId, pupil);
+  const young = pupil.yearGroup !== undefined && pupil.yearGroup !== null && PARENT_SIGNED_YEARS.includes(pupil.yearGroup);
+  const named = versions.find((v) => AudienceSchema.safeParse(v.audience).data?.personIds?.includes(pupil.personId));
+  return young ? (versions[0] ?? null) : (named ?? null);
+}
+
+/** The latest published consent form for parents (internet access and photos), or null when none is published. */
+export async function parentConsentVersion(stores: AgreementStores, schoolId: string): Promise<AgreementVersion | null> {
+  const all = await stores.agreementVersions.find({ schoolId, kind: 'consent' }).sort({ publishedAt: -1, number: -1 }).lean<AgreementVersion[]>();
+  return all.find((v) => AudienceSchema.safeParse(v.audience).data?.roles?.includes('parent')) ?? null;
+}
+
+/** True when this signer has already signed this version (for this person). */
+export async function hasSigned(stores: AgreementStores, schoolId: string, versionId: string, signerId: string, onBehalfOfId: string | null): Promise<boolean> {
+  return Boolean(await stores.agreementSignatures.exists({ schoolId, versionId, signerId, onBehalfOfId }));
+}
+
+/** Appends a signature to the evidence chain (idempotent per version, signer and person signed for). */
+export async function sign(stores: AgreementStores, input: SignatureInput, clock: () => Date): Promise<{ created: boolean; hash: string }> {
+  const { record, created } = await recordSignature(stores, input, clock);
+  return { created, hash: record.hash };
+}

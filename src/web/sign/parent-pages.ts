@@ -1,0 +1,127 @@
+import type { AgreementVersion } from '../../agreements/version-model.js';
+import type { ConsentKind } from '../../parents/consent-model.js';
+import type { ConsentState } from '../../parents/consents.js';
+import { Html, html, layout, markdownToHtml } from './html.js';
+
+/** The answers a parent can post: yes or no for each choice shown, and their typed name. */
+export interface ParentAnswers {
+  agreement?: 'yes' | 'no';
+  internet?: 'yes' | 'no';
+  photos?: 'yes' | 'no';
+  typedName?: string;
+}
+
+/** Everything the consent page shows. */
+export interface ParentFormView {
+  schoolName: string;
+  childName: string;
+  purpose: 'consent' | 'review';
+  csrf: string;
+  /** The school's published parent consent form (its full text is offered, and its hash kept with each answer). */
+  consentForm: AgreementVersion | null;
+  /** The agreement the parent signs for the child, when there is one and it is not signed yet. */
+  agreement: AgreementVersion | null;
+  /** Set when the parent already signed the agreement: shown as a fact, not a choice. */
+  agreementSignedAt: Date | null;
+  state: ConsentState;
+  answers: ParentAnswers;
+  errors: Partial<Record<ConsentKind | 'typedName', string>>;
+}
+
+const WHAT: Record<'internet' | 'photos', { legend: string; hint: string }> = {
+  internet: {
+    legend: 'Using the internet at school',
+    hint: 'Your child uses the internet in lessons, with filtering and an adult watching. Do you agree to this?',
+  },
+  photos: {
+    legend: 'Photos on the school website',
+    hint: 'Sometimes we put photos of class activities on our website. We never add a child’s full name. May we include your child?',
+  },
+};
+
+function choice(name: string, value: 'yes' | 'no', label: string, checked: boolean, describedBy: string): Html {
+  const id = `${name}-${value}`;
+  return html`<div class="choice"><input type="radio" id="${id}" name="${name}" value="${value}" ${checked ? CHECKED : ''} aria-describedby="${describedBy}"><label for="${id}">${label}</label></div>`;
+}
+
+/** The bare `checked` attribute, inserted unescaped. */
+const CHECKED = new Html('checked');
+
+function errorLine(id: string, message: string | undefined): Html | string {
+  return message ? html`<p class="error" id="${id}-error"><strong>Answer needed:</strong> ${message}</p>` : '';
+}
+
+function consentFieldset(kind: 'internet' | 'photos', view: ParentFormView): Html {
+  const current = view.state[kind]?.decision;
+  const given = current === 'given';
+  const answer = view.answers[kind] ?? (view.purpose === 'review' && current ? (given ? 'yes' : 'no') : undefined);
+  const hintId = `${kind}-hint`;
+  const described = view.errors[kind] ? `${hintId} ${kind}-error` : hintId;
+  const status =
+    view.purpose === 'review' && current ? html`<p class="status">Your answer now: ${given ? 'Yes, you agreed' : 'No'}</p>` : '';
+  return html`<fieldset id="${kind}">
+<legend>${WHAT[kind].legend}</legend>
+<p class="hint" id="${hintId}">${WHAT[kind].hint}</p>
+${status}${errorLine(kind, view.errors[kind])}
+${choice(kind, 'yes', 'Yes, I agree', answer === 'yes', described)}
+${choice(kind, 'no', given && view.purpose === 'review' ? 'No, I withdraw my consent' : 'No, I do not agree', answer === 'no', described)}
+</fieldset>`;
+}
+
+function agreementSection(view: ParentFormView): Html | string {
+  if (view.agreementSignedAt) {
+    return html`<p class="done">You signed the class agreement for ${view.childName} on ${view.agreementSignedAt.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}.</p>`;
+  }
+  if (!view.agreement) return '';
+  const described = view.errors.agreement ? 'agreement-hint agreement-error' : 'agreement-hint';
+  return html`<fieldset id="agreement">
+<legend>${view.agreement.title}</legend>
+<p class="hint" id="agreement-hint">Please read this with ${view.childName}. You sign it for them.</p>
+<div class="agreement" id="agreement-text">${markdownToHtml(view.agreement.body)}</div>
+<p><button type="button" class="button secondary" id="read-aloud" aria-pressed="false" hidden>Read it to me</button></p>
+${errorLine('agreement', view.errors.agreement)}
+${choice('agreement', 'yes', `I agree on behalf of ${view.childName}`, view.answers.agreement === 'yes', described)}
+${choice('agreement', 'no', 'I do not agree', view.answers.agreement === 'no', described)}
+</fieldset>`;
+}
+
+/** The parent consent page: each consent a separate choice, and the typed name as signature. */
+export function parentFormPage(view: ParentFormView): string {
+  const errorCount = Object.keys(view.errors).length;
+  const summary = errorCount
+    ? html`<div class="error" role="alert"><h2>Please check ${errorCount === 1 ? 'one answer' : `${errorCount} answers`}</h2><ul>${Object.entries(view.errors).map(
+        ([field, message]) => html`<li><a href="#${field === 'typedName' ? 'typed-name' : field}">${message}</a></li>`,
+      )}</ul></div>`
+    : '';
+  const title = view.purpose === 'review' ? `Check or change your consent for ${view.childName}` : `Consent for ${view.childName}`;
+  const intro =
+    view.purpose === 'review'
+      ? 'Here are your answers. You can change any of them. If you say no to something you agreed to before, we record that you have withdrawn your consent.'
+      : 'Please answer each question. Each one is a separate choice: you can say yes to one and no to another.';
+  const nameHint = errorLine('typed-name', view.errors.typedName);
+  const body = html`<h1>${title}</h1>
+${summary}
+<p>${intro}</p>
+<form method="post" action="" novalidate>
+<input type="hidden" name="_csrf" value="${view.csrf}">
+${agreementSection(view)}
+${view.consentForm ? html`<details class="full-text"><summary>Read the full consent form: ${view.consentForm.title}</summary><div class="agreement">${markdownToHtml(view.consentForm.body)}</div></details>` : ''}
+${consentFieldset('internet', view)}
+${consentFieldset('photos', view)}
+<label class="field" for="typed-name">Type your full name to sign</label>
+<p class="hint" id="typed-name-hint">Typing your name counts as your signature.</p>
+${nameHint}
+<input type="text" id="typed-name" name="typedName" autocomplete="name" maxlength="100" value="${view.answers.typedName ?? ''}" aria-describedby="typed-name-hint${view.errors.typedName ? ' typed-name-error' : ''}" required>
+<div class="actions"><button type="submit" class="button">Send my answers</button></div>
+</form>`;
+  return layout({ title, body, script: Boolean(view.agreement && !view.agreementSignedAt), schoolName: view.schoolName });
+}
+
+/** The page after a parent's answers are recorded. */
+export function parentDonePage(opts: { schoolName: string; childName: string; lines: readonly string[] }): string {
+  const body = html`<div class="done" role="status"><h1>Thank you – your answers are saved</h1></div>
+<p>We have recorded your answers for ${opts.childName}:</p>
+<ul>${opts.lines.map((l) => html`<li>${l}</li>`)}</ul>
+<p>This link now stops working. If you want to change an answer later, ask the school office for a new link.</p>`;
+  return layout({ title: 'Your answers are saved', body, schoolName: opts.schoolName });
+}

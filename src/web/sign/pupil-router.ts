@@ -1,0 +1,150 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { Person } from '../../directory/person.js';
+import { isLanternError } from '../../errors.js';
+import { agreementsFor, findVersion, hasSigned, sign } from './agreement-versions.js';
+import { clearCookie, readSignedCookie, setSignedCookie } from './cookies.js';
+import { clientDetails, type SignContext } from './context.js';
+import { csrfToken, csrfValid } from './csrf.js';
+import { messagePage } from './html.js';
+import { discoveryCache, finishSignIn, isOwnDomain, startSignIn, type SignInStart } from './oidc.js';
+import { csrfRefused } from './parent-router.js';
+import { pupilDonePage, pupilSignPage } from './pupil-pages.js';
+
+/** The signed cookie naming the signed-in pupil; short-lived, because Chromebooks are shared. */
+export const PUPIL_COOKIE = 'lantern_pupil';
+const OIDC_COOKIE = 'lantern_oidc';
+const PUPIL_SECONDS = 60 * 60;
+const OIDC_SECONDS = 10 * 60;
+const CALLBACK = '/sign/oidc/callback';
+const PUPIL_PATH = /^\/sign\/pupil\/[a-z0-9-]{2,32}\/[A-Za-z0-9_-]{1,64}(\?version=[A-Za-z0-9:%._-]{1,200})?$/;
+
+interface PupilSession {
+  schoolId: string;
+  personId: string;
+}
+
+function baseUrl(ctx: SignContext, req: Request): string {
+  return ctx.config.server.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+function refuse(res: Response, status: number, title: string, lines: string[], schoolName?: string): void {
+  res.status(status).type('html').send(messagePage({ title, lines, schoolName }));
+}
+
+function firstName(p: Pick<Person, 'displayName'>): string {
+  return p.displayName.split(' ')[0] ?? p.displayName;
+}
+
+/**
+ * The pupil sign page (A4): opened from the Classroom assignment, identified by Google sign-in (the hosted
+ * domain checked against the school's own domains), signed with one button into the evidence chain.
+ */
+export function createPupilRouter(ctx: SignContext): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  const discover = ctx.signIn ? discoveryCache(ctx.signIn) : null;
+
+  async function pupilFor(req: Request, res: Response, schoolId: string) {
+    const school = ctx.school(schoolId);
+    if (!school) {
+      refuse(res, 404, 'This page does not exist', ['Please open the link from your Google Classroom assignment again.']);
+      return null;
+    }
+    const session = readSignedCookie<PupilSession>(req, PUPIL_COOKIE, await ctx.secret(), ctx.clock());
+    if (session?.schoolId !== schoolId) return { school, pupil: null };
+    const pupil = await ctx.models.people.findOne({ schoolId, personId: session.personId, role: 'pupil', active: true }).lean<Person>();
+    return { school, pupil };
+  }
+
+  async function versionFor(schoolId: string, pupil: Person, versionId: unknown) {
+    if (typeof versionId === 'string' && versionId) return findVersion(ctx.models, schoolId, versionId);
+    return (await agreementsFor(ctx.models, schoolId, pupil))[0] ?? null;
+  }
+
+  router.get('/sign/pupil/:schoolId/:courseId', async (req, res) => {
+    const found = await pupilFor(req, res, req.params.schoolId);
+    if (!found) return;
+    const { school, pupil } = found;
+    if (!pupil) {
+      if (!discover) {
+        refuse(res, 503, 'Sign-in is not set up yet', ['Please tell your teacher: Lantern needs Google sign-in to be set up by the school’s IT team.'], school.name);
+        return;
+      }
+      const { url, start } = await startSignIn(await discover(), `${baseUrl(ctx, req)}${CALLBACK}`, school.ownDomains[0]);
+      const returnTo = req.originalUrl;
+      setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, returnTo } satisfies SignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, req.secure);
+      res.redirect(303, url.href);
+      return;
+    }
+    const version = await versionFor(school.id, pupil, req.query.version);
+    if (!version) {
+      refuse(res, 404, 'There is nothing to sign here', ['This agreement is not available. Please tell your teacher.'], school.name);
+      return;
+    }
+    if (await hasSigned(ctx.models, school.id, version._id, pupil.personId, null)) {
+      res.type('html').send(pupilDonePage({ schoolName: school.name, firstName: firstName(pupil), title: version.title, already: true }));
+      return;
+    }
+    const csrf = csrfToken(req, res, await ctx.secret(), ctx.clock());
+    res.type('html').send(pupilSignPage({ schoolName: school.name, firstName: firstName(pupil), version, csrf }));
+  });
+
+  router.get(CALLBACK, async (req, res) => {
+    const secret = await ctx.secret();
+    const start = readSignedCookie<SignInStart>(req, OIDC_COOKIE, secret, ctx.clock());
+    clearCookie(res, OIDC_COOKIE);
+    const school = start ? ctx.school(start.schoolId) : undefined;
+    if (!discover || !start || !school || !PUPIL_PATH.test(start.returnTo)) {
+      refuse(res, 400, 'Sign-in did not finish', ['Please go back to Google Classroom and open the link again.']);
+      return;
+    }
+    let identity;
+    try {
+      identity = await finishSignIn(await discover(), new URL(req.originalUrl, baseUrl(ctx, req)), start);
+    } catch (err) {
+      ctx.logger.warn({ schoolId: school.id, code: isLanternError(err) ? err.code : (err as { code?: string }).code, why: (err as Error).message }, 'pupil sign-in failed');
+      refuse(res, 400, 'Sign-in did not finish', ['Please go back to Google Classroom and open the link again.'], school.name);
+      return;
+    }
+    const domain = identity.email.split('@')[1] ?? '';
+    if (!identity.hd || !isOwnDomain(identity.hd, school.ownDomains) || !isOwnDomain(domain, school.ownDomains) || !identity.emailVerified) {
+      refuse(res, 403, `This is not a ${school.name} account`, [`Please sign in with your ${school.name} Google account.`, 'If you are at another school, your own school will send you its own link.'], school.name);
+      return;
+    }
+    const pupil = await ctx.models.people.findOne({ schoolId: school.id, email: identity.email, role: 'pupil', active: true }).lean<Person>();
+    if (!pupil) {
+      refuse(res, 403, 'We could not find you on the class list', ['Please tell your teacher, so the school office can check the class list.'], school.name);
+      return;
+    }
+    setSignedCookie(res, PUPIL_COOKIE, { schoolId: school.id, personId: pupil.personId } satisfies PupilSession, secret, ctx.clock(), PUPIL_SECONDS, req.secure);
+    res.redirect(303, start.returnTo);
+  });
+
+  router.post('/sign/pupil/:schoolId/:courseId', form, async (req, res) => {
+    if (!csrfValid(req, await ctx.secret(), ctx.clock())) {
+      csrfRefused(res);
+      return;
+    }
+    const found = await pupilFor(req, res, req.params.schoolId);
+    if (!found) return;
+    const { school, pupil } = found;
+    if (!pupil) {
+      refuse(res, 401, 'Please sign in again', ['Your sign-in has ended. Open the link from Google Classroom again, then press I agree.'], school.name);
+      return;
+    }
+    const version = await findVersion(ctx.models, school.id, String((req.body as Record<string, unknown>)?.versionId ?? ''));
+    if (!version) {
+      refuse(res, 404, 'There is nothing to sign here', ['This agreement is not available. Please tell your teacher.'], school.name);
+      return;
+    }
+    const { created } = await sign(
+      ctx.models,
+      { schoolId: school.id, versionId: version._id, signerId: pupil.personId, channel: 'classroom', client: { ...clientDetails(req), courseId: req.params.courseId } },
+      ctx.clock,
+    );
+    ctx.logger.info({ schoolId: school.id, personId: pupil.personId, versionId: version._id, created }, 'pupil signed');
+    res.type('html').send(pupilDonePage({ schoolName: school.name, firstName: firstName(pupil), title: version.title, already: !created }));
+  });
+
+  return router;
+}

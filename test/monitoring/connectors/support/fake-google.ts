@@ -1,0 +1,124 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A scripted failure the fake returns instead of the next Reports API page. */
+export interface ScriptedFailure {
+  status: number;
+  retryAfter?: string;
+}
+
+/** One Reports API request as the fake saw it. */
+export interface SeenRequest {
+  application: string;
+  startTime: string;
+  endTime: string;
+  pageToken?: string;
+  customerId?: string;
+  token: string;
+}
+
+/**
+ * A local HTTP server standing in for Google: the OAuth token endpoint (JWT bearer grant) and the Reports
+ * API `activities.list`, listing newest first and paging `pageSize` activities at a time.
+ */
+export class FakeGoogle {
+  readonly activities: Record<string, unknown>[] = [];
+  readonly requests: SeenRequest[] = [];
+  readonly tokenRequests: Array<{ sub: string; scope: string; iss: string }> = [];
+  readonly failures: ScriptedFailure[] = [];
+  readonly watches: Array<Record<string, unknown>> = [];
+  /** Tokens the API refuses (an expired or revoked token). */
+  readonly revoked = new Set<string>();
+  pageSize = 2;
+  private issued = 0;
+  private server!: Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The last token issued. */
+  get lastToken(): string {
+    return `ya29.fake-${this.issued}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === 'POST' && url.pathname === '/token') {
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      const form = new URLSearchParams(body);
+      const assertion = form.get('assertion') ?? '';
+      const payload = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { sub?: string; scope?: string; iss?: string };
+      if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !payload.sub) return send(400, { error: 'invalid_grant' });
+      this.tokenRequests.push({ sub: payload.sub, scope: payload.scope ?? '', iss: payload.iss ?? '' });
+      this.issued++;
+      return send(200, { access_token: this.lastToken, expires_in: 3600, token_type: 'Bearer' });
+    }
+    const watch = /^\/admin\/reports\/v1\/activity\/users\/all\/applications\/([^/]+)\/watch$/.exec(url.pathname);
+    if (req.method === 'POST' && watch) {
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      const channel = JSON.parse(body) as Record<string, unknown>;
+      this.watches.push({ application: watch[1] ?? '', ...channel });
+      return send(200, { kind: 'api#channel', id: channel.id, resourceId: 'res-1', resourceUri: url.toString(), token: channel.token, expiration: channel.expiration });
+    }
+    const m = /^\/admin\/reports\/v1\/activity\/users\/([^/]+)\/applications\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && m) {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!token.startsWith('ya29.fake-') || this.revoked.has(token)) return send(401, { error: { code: 401, message: 'Request had invalid authentication credentials.' } });
+      const application = decodeURIComponent(m[2] ?? '');
+      const q = url.searchParams;
+      this.requests.push({
+        application,
+        startTime: q.get('startTime') ?? '',
+        endTime: q.get('endTime') ?? '',
+        token,
+        ...(q.get('pageToken') ? { pageToken: q.get('pageToken') as string } : {}),
+        ...(q.get('customerId') ? { customerId: q.get('customerId') as string } : {}),
+      });
+      const failure = this.failures.shift();
+      if (failure) return send(failure.status, { error: { code: failure.status, message: 'scripted' } }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+      const start = Date.parse(q.get('startTime') ?? '');
+      const end = Date.parse(q.get('endTime') ?? '');
+      const matching = this.activities
+        .filter((a) => {
+          const id = a.id as { applicationName: string; time: string };
+          const t = Date.parse(id.time);
+          return id.applicationName === application && (Number.isNaN(start) || t >= start) && (Number.isNaN(end) || t <= end);
+        })
+        .sort((a, b) => Date.parse((b.id as { time: string }).time) - Date.parse((a.id as { time: string }).time));
+      const offset = Number(q.get('pageToken') ?? '0');
+      const items = matching.slice(offset, offset + this.pageSize);
+      const next = offset + this.pageSize < matching.length ? String(offset + this.pageSize) : undefined;
+      return send(200, { kind: 'admin#reports#activities', items, ...(next ? { nextPageToken: next } : {}) });
+    }
+    send(404, { error: { code: 404, message: `no route ${req.method} ${url.pathname}` } });
+  }
+}
+
+/** Writes a service account JSON key with a fresh RSA key to a temporary file; returns its path. */
+export function writeServiceAccountKey(): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-sa-'));
+  const file = path.join(dir, 'key.json');
+  writeFileSync(file, JSON.stringify({ type: 'service_account', client_email: 'lantern@northgate-monitoring.iam.gserviceaccount.com', private_key: privateKey, private_key_id: 'k1', client_id: '1234567890' }));
+  return file;
+}
