@@ -146,11 +146,12 @@ describe('background jobs', () => {
     const lantern = await startTestLantern();
     try {
       let schedules = await lantern.models.jobSchedules.find({}).lean();
-      for (let i = 0; i < 50 && schedules.length < 2; i++) {
+      const expected = ['directory.sync:northgate', 'jobs.cleanup'];
+      for (let i = 0; i < 300 && !expected.every((n) => schedules.some((s) => s.name === n)); i++) {
         await new Promise((r) => setTimeout(r, 100));
         schedules = await lantern.models.jobSchedules.find({}).lean();
       }
-      expect(schedules.map((s) => s.name)).toEqual(expect.arrayContaining(['directory.sync:northgate', 'jobs.cleanup']));
+      expect(schedules.map((s) => s.name)).toEqual(expect.arrayContaining(expected));
       const first = await lantern.jobs.enqueue('directory.sync', { key: 'manual-1', data: { schoolId: 'northgate' }, schoolId: 'northgate' });
       const again = await lantern.jobs.enqueue('directory.sync', { key: 'manual-1', data: { schoolId: 'northgate' }, schoolId: 'northgate' });
       expect(again.created).toBe(false);

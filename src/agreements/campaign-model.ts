@@ -29,8 +29,10 @@ agreementCampaignSchema.index({ schoolId: 1, status: 1 });
 export type AgreementCampaign = InferSchemaType<typeof agreementCampaignSchema> & { _id: string };
 
 /**
- * One card to one person for one campaign round (0 = the first card, n = the n-th reminder). Created by
- * a unique insert on `_id`, so a re-run of a campaign never queues anyone twice.
+ * One card to one person for one campaign round (0 = the first card, n = the n-th reminder, -1 = the
+ * escalation). Created by a unique insert on `_id`, so a re-run of a campaign never queues anyone twice,
+ * and never updated afterwards: on FerretDB an update rewrites by scanning the collection, an insert does
+ * not, so the outcome is a separate insert (agreement_send_results).
  */
 export const agreementSendSchema = new Schema(
   {
@@ -40,22 +42,39 @@ export const agreementSendSchema = new Schema(
     campaignId: { type: String, required: true },
     personId: { type: String, required: true },
     round: { type: Number, required: true },
-    status: { type: String, enum: ['pending', 'sent', 'unreachable', 'skipped', 'failed'], required: true },
     /** Not before. */
     dueAt: { type: Date, required: true },
-    attempts: { type: Number, default: 0 },
-    /** Sent with the activity so the connector can drop a repeat after a crash (see sender.ts). */
+    /** Sent with the activity so the connector can drop a repeat after a crash (see send-queue.ts). */
     deliveryId: { type: String, required: true },
-    sentAt: { type: Date },
-    lastError: { type: String },
   },
   { strict: 'throw', versionKey: false },
 );
-agreementSendSchema.index({ campaignId: 1, status: 1, dueAt: 1 });
-agreementSendSchema.index({ schoolId: 1, status: 1, dueAt: 1 });
+agreementSendSchema.index({ campaignId: 1, dueAt: 1 });
+agreementSendSchema.index({ schoolId: 1, dueAt: 1 });
 
-/** A stored send. */
+/** A queued send. */
 export type AgreementSend = InferSchemaType<typeof agreementSendSchema> & { _id: string };
+
+/** How a send ended; written once, by unique insert on the send's id. */
+export const agreementSendResultSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    schoolId: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    personId: { type: String, required: true },
+    round: { type: Number, required: true },
+    status: { type: String, enum: ['sent', 'unreachable', 'skipped', 'failed'], required: true },
+    attempts: { type: Number, required: true },
+    at: { type: Date, required: true },
+    detail: { type: String },
+  },
+  { versionKey: false },
+);
+agreementSendResultSchema.index({ campaignId: 1, status: 1 });
+agreementSendResultSchema.index({ schoolId: 1 });
+
+/** A stored send outcome. */
+export type AgreementSendResult = InferSchemaType<typeof agreementSendResultSchema> & { _id: string };
 
 /**
  * A claim on one attempt at one send (`<sendId>#<attempt>`): inserting it is what gives one worker the

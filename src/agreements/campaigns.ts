@@ -102,7 +102,7 @@ export async function queueSends(models: Pick<Models, 'agreementSends'>, campaig
   for (const personId of personIds) {
     const id = sendId(campaign._id, personId, round);
     try {
-      await models.agreementSends.create({ _id: id, schoolId: campaign.schoolId, campaignId: campaign._id, personId, round, status: 'pending', dueAt: now, attempts: 0, deliveryId: sha256(id).slice(0, 32) });
+      await models.agreementSends.create({ _id: id, schoolId: campaign.schoolId, campaignId: campaign._id, personId, round, dueAt: now, deliveryId: sha256(id).slice(0, 32) });
       queued += 1;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;

@@ -4,7 +4,7 @@ import { cardMessage } from '../teams/cards.js';
 import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
 import { statusCard } from './teams/status-card.js';
 import type { RunCache, SendQueueDeps } from './send-queue.js';
-import { signatureFor } from './state.js';
+import { signedPersonIds } from './compliance.js';
 import { signCard } from './teams/render.js';
 import type { AgreementVersion } from './version-model.js';
 
@@ -40,7 +40,14 @@ export async function cardForSend(
   if (!version || !school) return { kind: 'skip', reason: 'version or school no longer exists' };
   if (!person || !person.active) return { kind: 'skip', reason: 'no longer in the directory' };
   const reference = person.aadObjectId ? references.get(person.aadObjectId) : undefined;
-  if (item.round >= 0 && (await signatureFor(deps.models, version, person.personId, deps.clock()))) return { kind: 'skip', reason: 'already signed' };
+  if (item.round >= 0) {
+    let signed = cache.signed.get(version._id);
+    if (!signed) {
+      signed = await signedPersonIds(deps.models, version, deps.clock());
+      cache.signed.set(version._id, signed);
+    }
+    if (signed.has(person.personId)) return { kind: 'skip', reason: 'already signed' };
+  }
   if (!reference) return { kind: 'unreachable', reason: NOT_REACHABLE };
   if (item.round < 0) {
     const card = await statusCard(deps.models, school, deps.clock(), { campaignIds: [campaign._id] });

@@ -24,7 +24,7 @@ export interface SendQueueDeps {
   limiter: RateLimiter;
   /** Names this worker in its claims. */
   workerId: string;
-  /** Parallel sends in flight (default 4: 50 a second needs few, and fewer concurrent writes suit SQLite). */
+  /** Parallel sends in flight (default 16: enough for 50 a second even when a send takes 300 ms). */
   concurrency?: number;
   /** Attempts per card before it is marked failed (default 8). */
   maxAttempts?: number;
@@ -45,7 +45,6 @@ export interface SendSummary {
 
 /** Back-off for throttled or failed posts: 1 s doubling to 2 min, ±20 % jitter (Retry-After wins). */
 export const SEND_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 120_000, jitter: 0.2 };
-const BATCH = 200;
 
 /**
  * Retries a database call that failed for a passing reason (FerretDB's SQLite answers "database is
@@ -62,18 +61,19 @@ async function withDbRetry<T>(call: () => Promise<T>, tries = 6): Promise<T> {
   }
 }
 
-/** Caches of the documents a run keeps looking at. */
+/** Caches of the documents a run keeps looking at; `signed` is refreshed on every pass. */
 interface RunCache {
   campaigns: Map<string, AgreementCampaign | null>;
   versions: Map<string, AgreementVersion | null>;
+  signed: Map<string, Set<string>>;
 }
 
 /**
- * Works the persisted send queue until nothing is due (or, with `waitForRetriesMs`, until nothing is due
- * within that long). Each attempt is claimed by a unique insert, so two workers never post the same
- * attempt; a worker that dies between posting and recording leaves its claim to expire, and the next
- * attempt posts again with the same delivery id (see README: at-least-once for that window, de-duplicated
- * where the connector honours the id).
+ * Works the persisted send queue until every queued card has an outcome (or, with `waitForRetriesMs`,
+ * until nothing is due within that long). Each attempt is claimed by a unique insert and each outcome is
+ * a unique insert, so two workers never post the same attempt and a card is recorded once. A worker that
+ * dies between posting and recording leaves its claim to expire; the next attempt posts again with the
+ * same delivery id (at-least-once for that window, de-duplicated where the connector honours the id).
  */
 export async function workSendQueue(
   deps: SendQueueDeps,
@@ -81,9 +81,11 @@ export async function workSendQueue(
   options: { signal?: AbortSignal; extendLease?: () => Promise<void>; waitForRetriesMs?: number } = {},
 ): Promise<SendSummary> {
   const summary: SendSummary = { sent: 0, unreachable: 0, skipped: 0, retried: 0, failed: 0 };
-  const cache: RunCache = { campaigns: new Map(), versions: new Map() };
-  const busyUntil = new Map<string, number>();
-  const filter = { status: 'pending' as const, ...(scope.schoolId ? { schoolId: scope.schoolId } : {}), ...(scope.campaignId ? { campaignId: scope.campaignId } : {}) };
+  const cache: RunCache = { campaigns: new Map(), versions: new Map(), signed: new Map() };
+  /** Not before: Retry-After / back-off, or a live claim held by another worker. */
+  const notBefore = new Map<string, number>();
+  const attemptsMade = new Map<string, number>();
+  const filter = { ...(scope.schoolId ? { schoolId: scope.schoolId } : {}), ...(scope.campaignId ? { campaignId: scope.campaignId } : {}) };
   let lastLeaseExtension = Date.now();
   for (;;) {
     options.signal?.throwIfAborted();
@@ -91,21 +93,26 @@ export async function workSendQueue(
       await options.extendLease();
       lastLeaseExtension = Date.now();
     }
-    const now = deps.clock();
-    const due = (await withDbRetry(() => deps.models.agreementSends.find({ ...filter, dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(BATCH).lean<AgreementSend[]>())).filter(
-      (s) => (busyUntil.get(s._id) ?? 0) <= now.getTime(),
-    );
+    // Two scans per pass, never per card: FerretDB answers only _id look-ups and inserts in constant time.
+    const [queued, results] = await Promise.all([
+      withDbRetry(() => deps.models.agreementSends.find(filter).lean<AgreementSend[]>()),
+      withDbRetry(() => deps.models.agreementSendResults.find(filter, { _id: 1 }).lean<{ _id: string }[]>()),
+    ]);
+    const finished = new Set(results.map((r) => r._id));
+    const open = queued.filter((s) => !finished.has(s._id));
+    if (open.length === 0) return summary;
+    const now = deps.clock().getTime();
+    const readyAt = (s: AgreementSend) => Math.max(new Date(s.dueAt).getTime(), notBefore.get(s._id) ?? 0);
+    const due = open.filter((s) => readyAt(s) <= now).sort((a, b) => readyAt(a) - readyAt(b));
     if (due.length === 0) {
-      const next = await withDbRetry(() => deps.models.agreementSends.findOne(filter).sort({ dueAt: 1 }).lean<AgreementSend>());
-      if (!next) return summary;
-      const nextAt = Math.max(new Date(next.dueAt).getTime(), busyUntil.get(next._id) ?? 0);
-      const wait = nextAt - now.getTime();
+      const wait = Math.min(...open.map(readyAt)) - now;
       if (wait > (options.waitForRetriesMs ?? 0)) return summary;
-      await new Promise((r) => setTimeout(r, Math.max(50, Math.min(wait, 1_000))));
+      // Nothing else can become due meanwhile within this run: sleep until the first retry.
+      await new Promise((r) => setTimeout(r, Math.max(50, wait)));
       continue;
     }
-    const people = await withDbRetry(() => peopleFor(deps.models, due));
-    const references = await withDbRetry(() => referencesFor(deps.models, [...people.values()]));
+    cache.signed.clear();
+    const [people, references] = await Promise.all([withDbRetry(() => peopleFor(deps.models, due)), withDbRetry(() => referencesFor(deps.models))]);
     let index = 0;
     const lane = async () => {
       for (;;) {
@@ -114,18 +121,20 @@ export async function workSendQueue(
         options.signal?.throwIfAborted();
         let outcome: Outcome;
         try {
-          outcome = await attempt(deps, cache, item, people.get(`${item.schoolId}:${item.personId}`) ?? null, references, options.signal);
+          outcome = await attempt(deps, cache, item, people.get(`${item.schoolId}:${item.personId}`) ?? null, references, attemptsMade, options.signal);
         } catch (err) {
           options.signal?.throwIfAborted();
-          // One item's trouble (a database hiccup) must not stop the campaign: leave it for a later pass.
+          // One card's trouble (a database hiccup) must not stop the campaign: try it again later.
           deps.logger.warn({ err, sendId: item._id }, 'agreement send attempt failed; will try again');
-          outcome = 'busy';
+          outcome = { kind: 'wait', ms: 1_000 };
         }
-        if (outcome === 'busy') busyUntil.set(item._id, deps.clock().getTime() + (deps.claimLeaseMs ?? 60_000));
-        else summary[outcome] += 1;
+        if (typeof outcome === 'object') {
+          notBefore.set(item._id, deps.clock().getTime() + outcome.ms);
+          if (outcome.retried) summary.retried += 1;
+        } else if (outcome !== 'done-elsewhere') summary[outcome] += 1;
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 4) }, lane));
+    await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 16) }, lane));
   }
 }
 
@@ -139,35 +148,32 @@ async function peopleFor(models: Models, items: readonly AgreementSend[]): Promi
   return map;
 }
 
-async function referencesFor(models: Models, people: readonly Person[]): Promise<Map<string, ConversationReference>> {
-  const ids = people.map((p) => p.aadObjectId).filter((x): x is string => Boolean(x));
-  const refs = await models.conversationRefs.find({ aadObjectId: { $in: ids }, scope: 'personal', installed: true }).lean();
+/** Every installed personal chat by Entra id (one scan; cheaper on FerretDB than an $in over thousands of ids). */
+async function referencesFor(models: Models): Promise<Map<string, ConversationReference>> {
+  const refs = await models.conversationRefs.find({ scope: 'personal', installed: true }).lean();
   return new Map(refs.map((r) => [r.aadObjectId as string, r.reference as ConversationReference]));
 }
 
-/** Claims the next attempt number for an item; 'busy' when a live worker holds it. */
-async function claim(deps: SendQueueDeps, item: AgreementSend): Promise<number | 'busy'> {
+/** Claims the next attempt number for an item, or says how long another (live) worker holds it. */
+async function claim(deps: SendQueueDeps, item: AgreementSend, from: number): Promise<number | { kind: 'wait'; ms: number }> {
   const lease = deps.claimLeaseMs ?? 60_000;
-  for (let n = item.attempts + 1; n <= item.attempts + 20; n++) {
+  for (let n = from; n < from + 50; n++) {
     const at = deps.clock();
     try {
       await withDbRetry(() => deps.models.agreementSendClaims.create({ _id: `${item._id}#${n}`, by: deps.workerId, at }));
-      if (n > item.attempts + 1) {
-        // Took over from a dead worker: it may have finished the item after our batch was read.
-        const fresh = await deps.models.agreementSends.findById(item._id).lean<AgreementSend>();
-        if (fresh?.status !== 'pending' || new Date(fresh.dueAt).getTime() > at.getTime()) return 'busy';
-      }
       return n;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const held = await deps.models.agreementSendClaims.findById(`${item._id}#${n}`).lean();
-      if (held && at.getTime() - new Date(held.at).getTime() < lease) return 'busy';
+      const held = await withDbRetry(() => deps.models.agreementSendClaims.findById(`${item._id}#${n}`).lean());
+      const age = held ? at.getTime() - new Date(held.at).getTime() : lease;
+      // A recent claim is a live worker's; an old one is a dead worker's attempt, so try the next number.
+      if (age < lease) return { kind: 'wait', ms: lease - age };
     }
   }
-  return 'busy';
+  return { kind: 'wait', ms: lease };
 }
 
-type Outcome = Exclude<keyof SendSummary, never> | 'busy';
+type Outcome = keyof SendSummary | 'done-elsewhere' | { kind: 'wait'; ms: number; retried?: boolean };
 
 async function attempt(
   deps: SendQueueDeps,
@@ -175,18 +181,27 @@ async function attempt(
   item: AgreementSend,
   person: Person | null,
   references: Map<string, ConversationReference>,
+  attemptsMade: Map<string, number>,
   signal: AbortSignal | undefined,
 ): Promise<Outcome> {
-  const n = await claim(deps, item);
-  if (n === 'busy') return 'busy';
-  const finish = async (status: AgreementSend['status'], extra: Record<string, unknown> = {}) => {
-    await withDbRetry(() => deps.models.agreementSends.updateOne({ _id: item._id }, { $set: { status, attempts: n, ...extra } }));
+  const n = await claim(deps, item, (attemptsMade.get(item._id) ?? 0) + 1);
+  if (typeof n === 'object') return n;
+  attemptsMade.set(item._id, n);
+  // Another worker may have finished it since this pass read the queue.
+  if (await withDbRetry(() => deps.models.agreementSendResults.findById(item._id).lean())) return 'done-elsewhere';
+  const finish = async (status: 'sent' | 'unreachable' | 'skipped' | 'failed', detail?: string): Promise<Outcome> => {
+    try {
+      await withDbRetry(() =>
+        deps.models.agreementSendResults.create({ _id: item._id, schoolId: item.schoolId, campaignId: item.campaignId, personId: item.personId, round: item.round, status, attempts: n, at: deps.clock(), ...(detail ? { detail } : {}) }),
+      );
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return 'done-elsewhere';
+    }
+    return status;
   };
   const built = await cardForSend(deps, cache, item, person, references);
-  if (built.kind !== 'send') {
-    await finish(built.kind === 'unreachable' ? 'unreachable' : 'skipped', { lastError: built.reason });
-    return built.kind === 'unreachable' ? 'unreachable' : 'skipped';
-  }
+  if (built.kind !== 'send') return finish(built.kind === 'unreachable' ? 'unreachable' : 'skipped', built.reason);
   const tenant = built.reference.conversation?.tenantId ?? item.schoolId;
   await deps.limiter.acquire(
     [
@@ -199,18 +214,14 @@ async function attempt(
     await deps.transport(built.reference, { ...built.activity, channelData: { notification: { alert: true }, lanternDeliveryId: item.deliveryId } });
   } catch (err) {
     const failure = err instanceof SendFailure ? err : new SendFailure(String(err), undefined, true, undefined);
-    const maxAttempts = deps.maxAttempts ?? 8;
-    if (failure.retryable && n < maxAttempts) {
-      const delay = failure.retryAfterMs ?? retryDelayMs(n, deps.backoff ?? SEND_BACKOFF, deps.random);
-      await finish('pending', { dueAt: new Date(deps.clock().getTime() + delay), lastError: `${failure.status ?? 'network'}: ${failure.message.slice(0, 200)}` });
-      return 'retried';
+    const detail = `${failure.status ?? 'network'}: ${failure.message.slice(0, 200)}`;
+    if (failure.retryable && n < (deps.maxAttempts ?? 8)) {
+      return { kind: 'wait', ms: failure.retryAfterMs ?? retryDelayMs(n, deps.backoff ?? SEND_BACKOFF, deps.random), retried: true };
     }
     deps.logger.warn({ sendId: item._id, status: failure.status }, 'agreement card could not be sent');
-    await finish('failed', { lastError: `${failure.status ?? 'network'}: ${failure.message.slice(0, 200)}` });
-    return 'failed';
+    return finish('failed', detail);
   }
-  await finish('sent', { sentAt: deps.clock() });
-  return 'sent';
+  return finish('sent');
 }
 
 export type { RunCache };

@@ -144,6 +144,8 @@ async function main(): Promise<void> {
     const c1 = count(fake, a.campaign._id, n);
     say('');
     say(`Run 1 (uninterrupted): wall ${wall.toFixed(1)} s, floor ${floor.toFixed(1)} s (${n} / ${TENANT_PER_SECOND} per second), ratio ${(wall / floor).toFixed(3)} (target ≤ 1.15)`);
+    const times = fake.deliveries.map((d) => d.at);
+    say(`  of which sending (first to last delivery): ${((Math.max(...times) - Math.min(...times)) / 1000).toFixed(1)} s`);
     say(`  lost ${c1.lost}, duplicated ${c1.duplicated} (targets 0 and 0); worker ${r1.out.trim()}`);
     say(`  connector: ${JSON.stringify(fake.stats)}`);
 
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
     // Writes the killed process had already sent still land; let them before counting.
     await new Promise((r) => setTimeout(r, 1_000));
     const atKill = n - count(fake, b.campaign._id, n).lost;
-    const recorded = await models.agreementSends.countDocuments({ campaignId: b.campaign._id, status: 'sent' });
+    const recorded = await models.agreementSendResults.countDocuments({ campaignId: b.campaign._id, status: 'sent' });
     const run3 = spawnWorker(uri, b.campaign._id);
     const r3 = await run3.done;
     const c2 = count(fake, b.campaign._id, n);

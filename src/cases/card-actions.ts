@@ -67,8 +67,11 @@ function commandVerb(toCommand: (data: Readonly<Record<string, unknown>>, v: Cas
       const command = await toCommand(ctx.data, v);
       const result = typeof command === 'string' ? undefined : await applyCommand(ctx.models, school.id, v.caseId, v.actor, command, v.deps.clock);
       if (result?.ok) {
-        // Everyone in the channel sees the new card; a failed update must not hide the change from the actor.
-        await publishCaseCard(v.deps, school, v.caseId).catch((err: unknown) => ctx.log.warn({ err }, 'could not update the DSL channel card'));
+        // Everyone in the channel sees the new card (the same one the actor gets back); a failed update must
+        // not hide the change from the actor.
+        const card = await renderChannelCard(ctx.models, school, result.loaded, v.deps.clock());
+        await publishCaseCard(v.deps, school, v.caseId, { loaded: result.loaded, card }).catch((err: unknown) => ctx.log.warn({ err }, 'could not update the DSL channel card'));
+        return card;
       }
       const loaded = result?.loaded ?? (await loadCase(ctx.models, school.id, v.caseId));
       if (!loaded) return badCaseDataCard();

@@ -29,7 +29,7 @@ export function remediationsFor(loaded: LoadedCase): { kind: string; title: stri
   const out: { kind: string; title: string }[] = [];
   if ([...families].some((f) => f.startsWith('sharing.public'))) out.push({ kind: 'remove-public-link', title: 'Remove the public link' });
   if ([...families].some((f) => f.startsWith('sharing.external'))) out.push({ kind: 'remove-external-access', title: 'Remove external access' });
-  if ([...families].some((f) => f.startsWith('mail.forward'))) out.push({ kind: 'turn-off-forwarding', title: 'Turn off forwarding' });
+  if ([...families].some((f) => f === 'email.external_forwarding')) out.push({ kind: 'turn-off-forwarding', title: 'Turn off forwarding' });
   return out;
 }
 
@@ -50,7 +50,8 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
   const status: CaseStatus = state.status;
   const open = status !== 'closed';
   const dpoHours = state.dpoDeadline ? Math.round((new Date(state.dpoDeadline).getTime() - now.getTime()) / 3_600_000) : null;
-  const remediations = remediationEnabled(school) && open ? remediationsFor(loaded) : [];
+  // Shown whether or not the school lets Lantern act: when it does not, a press records a request for IT.
+  const remediations = open ? remediationsFor(loaded).map((r) => ({ ...r, title: remediationEnabled(school) ? `${r.title} (preview)` : `${r.title} (ask IT)` })) : [];
   return {
     caseId: doc.caseId,
     number: doc.number,

@@ -51,8 +51,13 @@ export async function renderChannelCard(stores: CaseStores, school: School, load
  * When the channel cannot be reached the case is marked pending and `queued` returned; a later publish
  * (the flush job, or the next action on the case) posts it.
  */
-export async function publishCaseCard(deps: ChannelDeps, school: School, caseId: string): Promise<'posted' | 'updated' | 'queued' | 'missing'> {
-  const loaded = await loadCase(deps.stores, school.id, caseId);
+export async function publishCaseCard(
+  deps: ChannelDeps,
+  school: School,
+  caseId: string,
+  ready?: { loaded: LoadedCase; card: AdaptiveCardJson },
+): Promise<'posted' | 'updated' | 'queued' | 'missing'> {
+  const loaded = ready?.loaded ?? (await loadCase(deps.stores, school.id, caseId));
   if (!loaded) return 'missing';
   const reference = await dslChannelReference(deps.stores, school);
   if (!reference) {
@@ -60,7 +65,7 @@ export async function publishCaseCard(deps: ChannelDeps, school: School, caseId:
     deps.log.warn({ schoolId: school.id, number: loaded.doc.number }, CHANNEL_UNREACHABLE);
     return 'queued';
   }
-  const card = await renderChannelCard(deps.stores, school, loaded, deps.clock());
+  const card = ready?.card ?? (await renderChannelCard(deps.stores, school, loaded, deps.clock()));
   const message = cardMessage(card);
   const posted = loaded.doc.channelMessage as { activityId?: string } | null;
   let activityId: string | undefined;

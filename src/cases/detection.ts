@@ -28,6 +28,8 @@ export interface DetectionInput {
   subjectIds: string[];
   /** Opaque id of the item (a Drive file id, a mailbox): detections about the same item join one case. */
   objectId?: string;
+  /** Email of whoever acted (for sharing: the owner), used to carry out a remediation as them. */
+  actor?: string;
   /** The item may involve an indecent image of a child: the card shows "do not view" and no link. */
   mayInvolveIndecentImage?: boolean;
   /** Pupils' personal data was put in public view: a personal-data breach, so the 72-hour DPO clock starts. */
@@ -65,7 +67,14 @@ export async function openOrJoinFromDetection(deps: ChannelDeps & { logger?: Log
     const fence = await stores.caseIntake.findById(fenceId).lean<{ caseId: string | null }>();
     return { outcome: 'already-handled', caseId: fence?.caseId ?? null };
   }
-  const linked: LinkedDetection = { detectionId: input.detectionId, ruleId: input.ruleId, family: input.family, at: input.at };
+  const linked: LinkedDetection = {
+    detectionId: input.detectionId,
+    ruleId: input.ruleId,
+    family: input.family,
+    at: input.at,
+    ...(input.objectId ? { objectId: input.objectId } : {}),
+    ...(input.actor ? { actor: input.actor } : {}),
+  };
   const keys = keysOf(input);
   const since = new Date(now.getTime() - settings.joinWindowHours * 3_600_000);
   const open = keys.length

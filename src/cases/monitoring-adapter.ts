@@ -28,6 +28,7 @@ export async function detectionInputFromStored(d: StoredDetectionDoc, people: Mo
     at: d.lastSeen ?? d.firstSeen ?? d.createdAt ?? new Date(),
     subjectIds: pupils.map((p) => p.personId),
     ...(d.objectId ? { objectId: d.objectId } : {}),
+    ...(d.actor ? { actor: d.actor } : {}),
     mayInvolveIndecentImage: false,
     personalDataBreach: d.family === 'sharing.public_link' && d.looksLikePupilData,
   };

@@ -15,6 +15,10 @@ export interface LinkedDetection {
   ruleId: string;
   family: string;
   at: Date;
+  /** The item's opaque id (a Drive file id), for remediation; never its title. */
+  objectId?: string;
+  /** Whoever acted (the item's owner for sharing), for remediation. */
+  actor?: string;
 }
 
 /** A remediation someone asked for on a case, and whether it was carried out. */

@@ -72,7 +72,10 @@ export const monitorBackfillCommand: CliCommand = {
           const summary = await pollSource({ config: ctx.config, models: ctx.models, logger: ctx.logger, clock: () => new Date() }, schoolId, source, { since, onProgress: (p) => progress.update(p) });
           progress.stop();
           for (const s of summary.streams) {
-            if (s.ok) io.out(`${s.stream}: ${s.result.records} records, ${s.result.detections} detections (${s.result.stored} new), read up to ${s.result.cursor}`);
+            if (s.ok && s.result.busy) {
+              failed++;
+              io.out(`${s.stream}: skipped, another poll of this log is running; run the backfill again in a few minutes`);
+            } else if (s.ok) io.out(`${s.stream}: ${s.result.records} records, ${s.result.detections} detections (${s.result.stored} new), read up to ${s.result.cursor}`);
             else {
               failed++;
               io.out(`${s.stream}: FAILED (${s.code}) ${s.message}`);

@@ -6,7 +6,7 @@ import { conversationRefSchema } from '../teams/conversation-ref.js';
 import { digestSendAttemptSchema, digestSendSchema } from '../digest/send-model.js';
 import { caseIntakeSchema, caseNumberSchema, caseSchema } from '../cases/case-model.js';
 import { accessLogSchema, timelineSchema } from '../cases/timeline-model.js';
-import { agreementCampaignSchema, agreementSendClaimSchema, agreementSendSchema } from '../agreements/campaign-model.js';
+import { agreementCampaignSchema, agreementSendClaimSchema, agreementSendResultSchema, agreementSendSchema } from '../agreements/campaign-model.js';
 import { agreementAuditAnswerSchema, agreementChainHeadSchema, agreementQuestionSchema, agreementSignatureSchema } from '../agreements/signature-model.js';
 import { agreementVersionSchema } from '../agreements/version-model.js';
 import { parentLinkSchema } from '../parents/link-model.js';
@@ -17,6 +17,7 @@ import { webSecretSchema } from '../web/sign/secret-model.js';
 import { classroomAssignmentSchema, classroomRosterSchema } from '../google/classroom/models.js';
 import { detectionEventSchema, detectionSchema } from '../monitoring/models/detection-model.js';
 import { checkpointSchema } from '../monitoring/connectors/checkpoint-model.js';
+import { streamLockSchema } from '../monitoring/connectors/stream-lock.js';
 import { monitoringChangeSchema } from '../monitoring/models/change-model.js';
 import { suppressionSchema } from '../monitoring/models/suppression-model.js';
 
@@ -39,6 +40,7 @@ export function createModels(conn: Connection) {
     agreementCampaigns: conn.model('AgreementCampaign', agreementCampaignSchema, 'agreement_campaigns'),
     agreementSends: conn.model('AgreementSend', agreementSendSchema, 'agreement_sends'),
     agreementSendClaims: conn.model('AgreementSendClaim', agreementSendClaimSchema, 'agreement_send_claims'),
+    agreementSendResults: conn.model('AgreementSendResult', agreementSendResultSchema, 'agreement_send_results'),
     agreementSignatures: conn.model('AgreementSignature', agreementSignatureSchema, 'agreement_signatures'),
     agreementChainHeads: conn.model('AgreementChainHead', agreementChainHeadSchema, 'agreement_chain_heads'),
     agreementQuestions: conn.model('AgreementQuestion', agreementQuestionSchema, 'agreement_questions'),
@@ -54,6 +56,7 @@ export function createModels(conn: Connection) {
     detections: conn.model('Detection', detectionSchema, 'detections'),
     detectionEvents: conn.model('DetectionEvent', detectionEventSchema, 'detection_events'),
     monitorCheckpoints: conn.model('MonitorCheckpoint', checkpointSchema, 'monitor_checkpoints'),
+    monitorStreamLocks: conn.model('MonitorStreamLock', streamLockSchema, 'monitor_stream_locks'),
     suppressions: conn.model('Suppression', suppressionSchema, 'suppressions'),
     monitoringChanges: conn.model('MonitoringChange', monitoringChangeSchema, 'monitoring_changes'),
   };

@@ -101,6 +101,6 @@ export async function sendTrustDigest(deps: DigestDeps, week: IsoWeek, config: L
   return sendOnce(deps.models, {
     scope, weekId, sender, recipients: d.recipients, messageId, transport, instanceId: deps.instanceId, clock: deps.clock, logger: deps.logger.child({ trustId: config.trust.id, weekId }),
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
-    build: async () => composeDigestMime(await buildTrustRollup(deps, week), { from: `${config.trust?.name} (Lantern) <${sender}>`, to: d.recipients, messageId, date: deps.clock() }),
+    build: async (id) => composeDigestMime(await buildTrustRollup(deps, week), { from: `${config.trust?.name} (Lantern) <${sender}>`, to: d.recipients, messageId: id, date: deps.clock() }),
   });
 }

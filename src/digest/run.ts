@@ -76,9 +76,9 @@ export async function sendSchoolDigest(deps: DigestDeps, schoolId: string, week:
     clock: deps.clock,
     logger: deps.logger.child({ schoolId: school.id, weekId }),
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
-    build: async () => {
+    build: async (id) => {
       const { rendered } = await buildSchoolDigest(deps, school, week);
-      return composeDigestMime(rendered, { from: `${school.name} (Lantern) <${settings.sender}>`, to: settings.recipients, messageId, date: deps.clock() });
+      return composeDigestMime(rendered, { from: `${school.name} (Lantern) <${settings.sender}>`, to: settings.recipients, messageId: id, date: deps.clock() });
     },
   });
 }

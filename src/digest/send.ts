@@ -20,8 +20,8 @@ export interface OnceSend {
   sender: string;
   recipients: readonly string[];
   messageId: string;
-  /** Builds the raw MIME message (only called when a send is needed). */
-  build: () => Promise<Buffer>;
+  /** Builds the raw MIME message with the record's Message-ID (only called when a send is needed). */
+  build: (messageId: string) => Promise<Buffer>;
   transport: MailTransport;
   instanceId: string;
   clock: () => Date;
@@ -77,7 +77,8 @@ export async function sendOnce(stores: DigestSendStores, o: OnceSend): Promise<S
       return { status: 'reconciled', providerMessageId: found.providerMessageId };
     }
   }
-  const raw = await o.build();
+  // The record's Message-ID, not a freshly derived one, so a retry after a sender change stays findable.
+  const raw = await o.build(record.messageId);
   await o.hooks?.afterBuild?.();
   try {
     await stores.digestSendAttempts.create({ _id: `${record._id}:${attempts + 1}`, sendId: record._id, n: attempts + 1, at: o.clock(), by: o.instanceId });

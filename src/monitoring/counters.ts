@@ -13,6 +13,7 @@ export const CounterState = {
   /** Already at the threshold before this event (the burst goes on). */
   Above: 2,
 } as const;
+/** One of CounterState's values. */
 export type CounterState = (typeof CounterState)[keyof typeof CounterState];
 
 /** The counters one engine uses. */

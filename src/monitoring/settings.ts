@@ -10,6 +10,7 @@ export const RuleSettingSchema = z.strictObject({
   windowMinutes: z.number().positive({ error: 'must be more than 0 minutes' }).max(7 * 24 * 60, { error: 'must be at most 7 days' }).optional(),
   foldWindowMinutes: z.number().min(0).max(30 * 24 * 60, { error: 'must be at most 30 days' }).optional(),
 });
+/** A validated rule override. */
 export type RuleSetting = z.infer<typeof RuleSettingSchema>;
 
 /** Overrides keyed by rule id. */

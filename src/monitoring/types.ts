@@ -13,14 +13,17 @@ export const FAMILIES = [
   'data.mass_download',
   'data.mass_delete',
 ] as const;
+/** A detection family id. */
 export type Family = (typeof FAMILIES)[number];
 
 /** The "4 Cs" of online safety, plus `security` for technical account and data risks. */
 export const CATEGORIES = ['content', 'contact', 'conduct', 'commerce', 'security'] as const;
+/** A detection category. */
 export type Category = (typeof CATEGORIES)[number];
 
 /** Detection severities, lowest first (the order matters: raising moves one step right). */
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+/** A detection severity. */
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Which vendor an audit record came from. */
@@ -34,6 +37,7 @@ export const RECORD_KINDS = [
   'graph.directoryAudit',
   'graph.alert',
 ] as const;
+/** A native record kind. */
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /**

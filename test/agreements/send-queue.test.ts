@@ -94,14 +94,15 @@ describe('campaign send queue through the Agents SDK and a fake Bot Connector', 
     expect([...perConversation.values()].every((n) => n === 1)).toBe(true);
     const card = (fake.deliveries[0]?.activity.attachments as { content: { actions: { verb?: string; fallback?: { type: string } }[] } }[])[0]?.content;
     expect(card?.actions[0]).toMatchObject({ verb: 'agreement.sign', fallback: { type: 'Action.Submit' } });
-    expect(await models.agreementSends.countDocuments({ status: 'unreachable', lastError: /not installed/ })).toBe(4);
+    expect(await models.agreementSendResults.countDocuments({ status: 'unreachable', detail: /not installed/ })).toBe(4);
+    expect(await models.agreementSendResults.countDocuments({ status: 'sent' })).toBe(STAFF - 4);
   }, 60_000);
 
   it('after a crash between the POST and the record, resends with the same delivery id and the connector drops the repeat', async () => {
-    const sent = await models.agreementSends.findOne({ status: 'sent' }).lean();
+    const sent = await models.agreementSendResults.findOne({ status: 'sent' }).lean();
     expect(sent).not.toBeNull();
-    // Rewind it to how a worker killed after its POST leaves it: still pending, a claim held by a dead worker.
-    await models.agreementSends.updateOne({ _id: sent?._id }, { $set: { status: 'pending', attempts: (sent?.attempts ?? 1) - 1 } });
+    // Rewind it to how a worker killed after its POST leaves it: no outcome recorded, a claim held by a dead worker.
+    await models.agreementSendResults.deleteOne({ _id: sent?._id });
     await models.agreementSendClaims.updateOne({ _id: `${sent?._id}#${sent?.attempts}` }, { $set: { at: new Date(Date.now() - 60_000), by: 'dead' } });
     const before = fake.deliveries.length;
     const summary = await workSendQueue(deps('w3'), { campaignId: sent?.campaignId }, { waitForRetriesMs: 15_000 });

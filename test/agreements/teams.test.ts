@@ -50,7 +50,7 @@ describe('staff sign-off in Teams', () => {
     expect(card).toMatchObject({ version: '1.5', refresh: { action: { verb: 'agreement.view' }, userIds: ['29:user-1'] } });
     expect(text(card)).toContain('Staff acceptable use agreement');
     expect(text(card)).toContain('"fallback":{"type":"Action.Submit"');
-    expect(await lantern.models.agreementSends.findById(`${CAMPAIGN}:staff-005:0`).lean()).toMatchObject({ status: 'sent' });
+    expect(await lantern.models.agreementSendResults.findById(`${CAMPAIGN}:staff-005:0`).lean()).toMatchObject({ status: 'sent' });
   });
 
   it('"I have a question" takes text, delivers it to the policy owner and records it', async () => {

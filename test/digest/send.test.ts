@@ -107,6 +107,15 @@ describe('sending by Gmail (domain-wide delegation)', () => {
     expect(await models.digestSends.findById('northgate:2026-W47').lean()).toMatchObject({ state: 'sent', reconciled: true });
   });
 
+  it('three instances sending the same week at once send one message', async () => {
+    const results = await Promise.allSettled([1, 2, 3].map((n) => sendSchoolDigest(gmailDeps({ instanceId: `i-${n}` }), 'northgate', WEEK)));
+    expect(gmail.received).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'fulfilled' && r.value.status === 'sent')).toHaveLength(1);
+    // The others stood down (and retry later) or found it already sent.
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as Error).message).toContain('Another instance is sending');
+    expect(await sendSchoolDigest(gmailDeps(), 'northgate', WEEK)).toMatchObject({ status: 'already-sent' });
+  });
+
   it('a provider failure is recorded and the retry sends once', async () => {
     gmail.failNextSend = 503;
     await expect(sendSchoolDigest(gmailDeps(), 'northgate', WEEK)).rejects.toMatchObject({ status: 503 });

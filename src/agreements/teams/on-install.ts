@@ -1,6 +1,7 @@
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { Models } from '../../db/models.js';
 import type { Logger } from '../../log/logger.js';
+import { isDuplicateKey } from '../../jobs/job-model.js';
 import { cardMessage } from '../../teams/cards.js';
 import type { Sender } from '../../teams/identify.js';
 import { openCampaignsFor, queueSends, sendId } from '../campaigns.js';
@@ -15,14 +16,20 @@ import { signCard } from './render.js';
  */
 export async function offerPendingAgreements(turn: TurnContext, models: Models, sender: Sender, log: Logger, now: Date = new Date()): Promise<number> {
   const { person, school } = sender;
-  if (!person || !school) return 0;
+  const scope = turn.activity.conversation?.conversationType ?? 'personal';
+  // Only a person's own chat: installing Lantern in a team must not post someone's agreements there.
+  if (!person || !school || scope !== 'personal') return 0;
   let offered = 0;
   for (const campaign of await openCampaignsFor(models, person)) {
     const version = await models.agreementVersions.findById(campaign.versionId).lean<AgreementVersion>();
     if (!version || (await signatureFor(models, version, person.personId, now))) continue;
     await turn.sendActivity(cardMessage(signCard(version, { school, userId: turn.activity.from?.id, campaignId: campaign._id, dueAt: campaign.dueAt })));
     await queueSends(models, campaign, [person.personId], 0, now);
-    await models.agreementSends.updateOne({ _id: sendId(campaign._id, person.personId, 0), status: { $ne: 'sent' } }, { $set: { status: 'sent', sentAt: now } });
+    await models.agreementSendResults
+      .create({ _id: sendId(campaign._id, person.personId, 0), schoolId: school.id, campaignId: campaign._id, personId: person.personId, round: 0, status: 'sent', attempts: 1, at: now, detail: 'shown when the chat opened' })
+      .catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
     offered += 1;
   }
   if (offered > 0) log.info({ offered }, 'pending agreements offered on install');

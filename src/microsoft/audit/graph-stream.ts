@@ -47,7 +47,8 @@ export function graphStream(options: GraphOptions, log: GraphLog): AuditStream {
     async *fetch(window, ctx): AsyncIterable<RecordPage> {
       const c: MicrosoftCall = { tokens: options.tokens, scope: GRAPH_SCOPE, api: `Microsoft Graph ${spec.path}`, ...(options.retry ? { retry: options.retry } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) };
       const filter = `${spec.timeField} ge ${new Date(window.start).toISOString()} and ${spec.timeField} lt ${new Date(window.end).toISOString()}`;
-      let url: string | undefined = `${root}/${spec.path}?$filter=${encodeURIComponent(filter)}&$top=1000`;
+      // 999 is the largest page the audit log endpoints accept.
+      let url: string | undefined = `${root}/${spec.path}?$filter=${encodeURIComponent(filter)}&$top=999`;
       while (url) {
         const res: Awaited<ReturnType<typeof microsoftRequest<{ value?: unknown[]; '@odata.nextLink'?: string }>>> = await microsoftRequest<{ value?: unknown[]; '@odata.nextLink'?: string }>('GET', url, c);
         yield { records: Array.isArray(res.body?.value) ? res.body.value : [] };

@@ -69,6 +69,7 @@ export async function pollSource(deps: PollSourceDeps, schoolId: string, source:
         schoolId,
         stream,
         checkpoints: deps.models.monitorCheckpoints,
+        locks: deps.models.monitorStreamLocks,
         sink,
         tenant,
         suppressions,

@@ -9,6 +9,7 @@ import type { DetectionStore, KeyedDetection } from '../store.js';
 import { countersFromStored, countersToStored } from './counter-store.js';
 import { errorSummary } from './error-summary.js';
 import { StampedSet } from './stamped-set.js';
+import { acquireStreamLock, type StreamLock, type StreamLockModel } from './stream-lock.js';
 import type { AuditStream, RecordPage, TimeWindow } from './stream.js';
 
 /** Progress of one stream, after each page and each finished window. */
@@ -36,6 +37,8 @@ export interface PollOptions {
   schoolId: string;
   stream: AuditStream;
   checkpoints: CheckpointModel;
+  /** When given, only one poll of the stream runs at a time; another finds it busy and returns at once. */
+  locks?: StreamLockModel;
   sink: DetectionStore;
   tenant: TenantContext;
   settings?: RuleSettings;
@@ -63,6 +66,8 @@ export interface PollResult {
   stored: number;
   duplicates: number;
   cursor: string;
+  /** True when another poll of the stream held its lock, so this one did nothing. */
+  busy: boolean;
 }
 
 // Bounds on the state kept in the checkpoint document (well below MongoDB's 16 MB).
@@ -98,9 +103,23 @@ function touchingCounters(inner: ThresholdCounters, touched: () => void): Thresh
  * re-read records are skipped by key, and the sink ignores detection keys it already has).
  */
 export async function pollStream(options: PollOptions): Promise<PollResult> {
+  const id = checkpointId(options.schoolId, options.stream.id);
+  const lock = options.locks ? await acquireStreamLock(options.locks, id, options.clock) : undefined;
+  if (options.locks && !lock) {
+    options.logger.info({ schoolId: options.schoolId, stream: options.stream.id }, 'another poll of this stream is running; this one stops');
+    const cursor = new Date(options.clock()).toISOString();
+    return { stream: options.stream.id, windows: 0, pages: 0, records: 0, alreadySeen: 0, problems: 0, detections: 0, stored: 0, duplicates: 0, cursor, busy: true };
+  }
+  try {
+    return await pollLocked(options, id, lock);
+  } finally {
+    await lock?.release().catch(() => undefined);
+  }
+}
+
+async function pollLocked(options: PollOptions, id: string, lock: StreamLock | undefined): Promise<PollResult> {
   const { schoolId, stream, checkpoints, clock } = options;
   const log = options.logger.child({ schoolId, stream: stream.id });
-  const id = checkpointId(schoolId, stream.id);
   const startedAt = clock();
   const now = startedAt.getTime();
   const cp = await checkpoints.findById(id).lean();
@@ -131,7 +150,7 @@ export async function pollStream(options: PollOptions): Promise<PollResult> {
     onSuppressed: () => (touched = true),
   });
 
-  const result: PollResult = { stream: stream.id, windows: 0, pages: 0, records: 0, alreadySeen: 0, problems: 0, detections: 0, stored: 0, duplicates: 0, cursor: new Date(cursor ?? from).toISOString() };
+  const result: PollResult = { stream: stream.id, windows: 0, pages: 0, records: 0, alreadySeen: 0, problems: 0, detections: 0, stored: 0, duplicates: 0, cursor: new Date(cursor ?? from).toISOString(), busy: false };
   const windows = splitWindows(from, now, stream.maxWindowMs);
   let doneUntil = from;
   try {
@@ -160,6 +179,7 @@ export async function pollStream(options: PollOptions): Promise<PollResult> {
           result.duplicates += stored.duplicates;
         }
         await options.hooks?.afterStore?.();
+        await lock?.extend();
         for (const u of page.units ?? []) units.add(u, window.end);
         options.onProgress?.({ stream: stream.id, from, to: now, doneUntil, records: result.records, detections: result.detections });
       }

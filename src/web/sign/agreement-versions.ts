@@ -44,9 +44,15 @@ export async function parentConsentVersion(stores: AgreementStores, schoolId: st
   return all.find((v) => AudienceSchema.safeParse(v.audience).data?.roles?.includes('parent')) ?? null;
 }
 
-/** True when this signer has already signed this version (for this person). */
+/**
+ * True when this signer has already signed this version (for this person), or any version in its sign group:
+ * after a minor change (a typo fix) nobody is asked to sign again.
+ */
 export async function hasSigned(stores: AgreementStores, schoolId: string, versionId: string, signerId: string, onBehalfOfId: string | null): Promise<boolean> {
-  return Boolean(await stores.agreementSignatures.exists({ schoolId, versionId, signerId, onBehalfOfId }));
+  const version = await stores.agreementVersions.findById(versionId).lean<AgreementVersion>();
+  const group = version ? await stores.agreementVersions.find({ schoolId, policyId: version.policyId, signGroup: version.signGroup }, { _id: 1 }).lean<{ _id: string }[]>() : [];
+  const ids = group.length ? group.map((v) => v._id) : [versionId];
+  return Boolean(await stores.agreementSignatures.exists({ schoolId, versionId: { $in: ids }, signerId, onBehalfOfId }));
 }
 
 /** Appends a signature to the evidence chain (idempotent per version, signer and person signed for). */

@@ -173,6 +173,27 @@ describe('Google Reports API connector', () => {
     expect(await models.detectionEvents.countDocuments()).toBe(6);
   });
 
+  it('runs one poll of a stream at a time, and takes over the lock of a poll that died', async () => {
+    google.activities.push(publicShare(5, now, 'doc-a'));
+    const locks = models.monitorStreamLocks;
+    await locks.deleteMany({});
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = pollStream({ schoolId: SCHOOL, stream: driveStream(), checkpoints: models.monitorCheckpoints, locks, sink: createDetectionStore(models), tenant, clock: () => new Date(now), logger, hooks: { afterFetch: () => held } });
+    while ((await locks.countDocuments()) === 0) await new Promise((r) => setTimeout(r, 10));
+    const second = await pollStream({ schoolId: SCHOOL, stream: driveStream(), checkpoints: models.monitorCheckpoints, locks, sink: createDetectionStore(models), tenant, clock: () => new Date(now), logger });
+    expect(second.busy).toBe(true);
+    release();
+    expect((await first).busy).toBe(false);
+    expect(await locks.countDocuments()).toBe(0);
+    // A crashed poll leaves its lock behind; once its lease has run out the next poll takes over.
+    await locks.create({ _id: checkpointId(SCHOOL, 'google:drive'), owner: 'dead-instance', expiresAt: new Date(now + 60_000) });
+    now += 11 * MIN;
+    const third = await pollStream({ schoolId: SCHOOL, stream: driveStream(), checkpoints: models.monitorCheckpoints, locks, sink: createDetectionStore(models), tenant, clock: () => new Date(now), logger });
+    expect(third.busy).toBe(false);
+    expect(await models.detectionEvents.countDocuments()).toBe(1);
+  });
+
   it('refuses a forged or wrong key file with a message naming the variable', () => {
     expect(() => readServiceAccountKey('/nonexistent/key.json')).toThrow(/LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE/);
   });
