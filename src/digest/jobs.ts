@@ -3,6 +3,7 @@ import type { LanternConfig, School } from '../config/load.js';
 import { ErrorCode, isLanternError } from '../errors.js';
 import type { JobContext, JobRun, JobScheduler } from '../jobs/index.js';
 import type { JobDeps, LanternJobHandlers } from '../server/jobs.js';
+import { missedWeeks } from './catch-up.js';
 import { sendTrustDigest } from './rollup.js';
 import { sendSchoolDigest, type DigestDeps } from './run.js';
 import { formatIsoWeek, parseIsoWeek, reportedWeek } from './week.js';
@@ -30,8 +31,15 @@ export function digestJobHandlers(deps: JobDeps, overrides: Partial<DigestDeps> 
     'digest.send': async (job: JobRun<DigestJobData>, ctx: JobContext) => {
       if (!deps.config.schools.some((s) => s.id === job.data.schoolId)) return { skipped: 'school no longer configured' };
       try {
-        const outcome = await sendSchoolDigest(digestDeps, job.data.schoolId, parseIsoWeek(job.data.weekId));
-        return { status: outcome.status };
+        const week = parseIsoWeek(job.data.weekId);
+        // Weeks missed while Lantern was down are sent first, oldest first: governors never lose a week.
+        const caughtUp: string[] = [];
+        for (const missed of await missedWeeks(deps.models, job.data.schoolId, week)) {
+          await sendSchoolDigest(digestDeps, job.data.schoolId, missed);
+          caughtUp.push(formatIsoWeek(missed));
+        }
+        const outcome = await sendSchoolDigest(digestDeps, job.data.schoolId, week);
+        return caughtUp.length > 0 ? { status: outcome.status, caughtUp } : { status: outcome.status };
       } catch (err) {
         // Missing settings will not fix themselves by retrying: record why, once, instead of five failed attempts.
         if (isLanternError(err, ErrorCode.MailNotConfigured) || isLanternError(err, ErrorCode.DigestNotConfigured)) {

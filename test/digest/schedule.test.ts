@@ -98,7 +98,7 @@ describe('weekly schedule in Europe/London (fake clock)', () => {
     expect(gmail.received).toHaveLength(0);
   });
 
-  it('catches up a missed run (the latest week only) and never sends a week twice', async () => {
+  it('before any digest has been sent, catches up only the latest missed week and never sends a week twice', async () => {
     const p = parts();
     await at('2026-04-01T12:00:00Z', p);
     // Down from 1 April to Wednesday 22 April: three Mondays missed.
@@ -111,5 +111,18 @@ describe('weekly schedule in Europe/London (fake clock)', () => {
     await at('2026-04-22T09:00:10Z', p);
     expect(subjects()).toEqual(['week of 13 Apr 2026']);
     expect(await models.digestSends.find().lean()).toMatchObject([{ _id: 'northgate:2026-W16', state: 'sent' }]);
+  });
+
+  it('after a week has been sent, sends every week missed while the server was down, oldest first', async () => {
+    const p = parts();
+    await at('2026-04-05T12:00:00Z', p);
+    await at('2026-04-06T06:00:30Z', p); // Monday 07:00 BST: week of 30 Mar
+    expect(subjects()).toEqual(['week of 30 Mar 2026']);
+    // Down from Monday 6 April until Wednesday 29 April: the 13, 20 and 27 April runs were missed.
+    await at('2026-04-29T09:00:00Z', p);
+    expect(subjects()).toEqual(['week of 30 Mar 2026', 'week of 6 Apr 2026', 'week of 13 Apr 2026', 'week of 20 Apr 2026']);
+    // Nothing is sent twice when the next Monday comes.
+    await at('2026-05-04T06:00:30Z', p);
+    expect(subjects()).toEqual(['week of 30 Mar 2026', 'week of 6 Apr 2026', 'week of 13 Apr 2026', 'week of 20 Apr 2026', 'week of 27 Apr 2026']);
   });
 });
