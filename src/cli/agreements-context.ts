@@ -1,8 +1,6 @@
-import type { Connection } from 'mongoose';
 import { loadConfig, type LanternConfig, type School } from '../config/load.js';
-import { connectDatabase } from '../db/connect.js';
-import { startEmbeddedDatabase } from '../db/embedded/start.js';
-import { createModels, ensureIndexes, type Models } from '../db/models.js';
+import type { Models } from '../db/models.js';
+import { openDatabase } from '../db/open.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import type { CliIO } from './command.js';
@@ -17,24 +15,8 @@ export interface AgreementsCli {
 /** Loads the config (`--config FILE` or the demo) and opens MONGODB_URI, or the embedded database. */
 export async function openAgreementsCli(io: CliIO, file: string | undefined): Promise<AgreementsCli> {
   const config = loadConfig({ ...(file ? { file } : {}), env: io.env, cwd: io.cwd, requireSecrets: false });
-  let connection: Connection;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (config.database.uri) connection = await connectDatabase(config.database.uri);
-  else {
-    const embedded = await startEmbeddedDatabase(config.database.dataDir, createLogger({ level: 'silent' }));
-    stopEmbedded = () => embedded.stop();
-    connection = await connectDatabase(embedded.uri, { dbName: 'lantern' });
-  }
-  const models = createModels(connection);
-  await ensureIndexes(models);
-  return {
-    config,
-    models,
-    async close() {
-      await connection.close();
-      await stopEmbedded?.();
-    },
-  };
+  const db = await openDatabase(config, createLogger({ level: 'silent' }));
+  return { config, models: db.models, close: db.close };
 }
 
 /** The school named by `--school`, or the only one configured. */

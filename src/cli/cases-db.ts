@@ -1,8 +1,6 @@
-import type { Connection } from 'mongoose';
 import { loadConfig, type LanternConfig } from '../config/load.js';
-import { connectDatabase } from '../db/connect.js';
-import { startEmbeddedDatabase } from '../db/embedded/start.js';
-import { createModels, ensureIndexes, type Models } from '../db/models.js';
+import type { Models } from '../db/models.js';
+import { openDatabase } from '../db/open.js';
 import { createLogger } from '../log/logger.js';
 import type { CliIO } from './command.js';
 
@@ -16,25 +14,8 @@ export interface CasesCliContext {
 /** Loads the config and opens MONGODB_URI (or the embedded database) for a cases command. */
 export async function openCasesDatabase(io: CliIO): Promise<CasesCliContext> {
   const config = loadConfig({ env: io.env, cwd: io.cwd, requireSecrets: false });
-  const log = createLogger({ level: 'silent' });
-  let connection: Connection;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (config.database.uri) connection = await connectDatabase(config.database.uri);
-  else {
-    const embedded = await startEmbeddedDatabase(config.database.dataDir, log);
-    stopEmbedded = () => embedded.stop();
-    connection = await connectDatabase(embedded.uri, { dbName: 'lantern' });
-  }
-  const models = createModels(connection);
-  await ensureIndexes(models);
-  return {
-    config,
-    models,
-    async close() {
-      await connection.close();
-      await stopEmbedded?.();
-    },
-  };
+  const db = await openDatabase(config, createLogger({ level: 'silent' }));
+  return { config, models: db.models, close: db.close };
 }
 
 /** Reads `--flag value` / `--flag=value` pairs and bare flags; returns an error string for unknown ones. */

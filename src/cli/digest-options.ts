@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Connection } from 'mongoose';
 import { loadConfig, type LanternConfig } from '../config/load.js';
-import { connectDatabase } from '../db/connect.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded/start.js';
-import { createModels, ensureIndexes, type Models } from '../db/models.js';
+import type { Models } from '../db/models.js';
+import { openDatabase } from '../db/open.js';
 import { parseIsoWeek, reportedWeek, type IsoWeek } from '../digest/week.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -37,24 +35,13 @@ export async function openDigestContext(args: readonly string[], io: CliIO): Pro
   const config = loadConfig({ ...(file ? { file } : {}), env: io.env, cwd: io.cwd, requireSecrets: false });
   // Logs go to stderr at warn, so the command's own output stays readable.
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr });
-  let embedded: EmbeddedDatabase | undefined;
-  let connection: Connection;
-  if (config.database.uri) connection = await connectDatabase(config.database.uri);
-  else {
-    embedded = await startEmbeddedDatabase(config.database.dataDir, logger);
-    connection = await connectDatabase(embedded.uri, { dbName: 'lantern' });
-  }
-  const models = createModels(connection);
-  await ensureIndexes(models);
+  const db = await openDatabase(config, logger);
   return {
     config,
-    models,
+    models: db.models,
     logger,
     instanceId: `cli:${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    close: async () => {
-      await connection.close();
-      await embedded?.stop();
-    },
+    close: db.close,
   };
 }
 

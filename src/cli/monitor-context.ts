@@ -1,8 +1,6 @@
-import type { Connection } from 'mongoose';
 import { loadConfig, type LanternConfig } from '../config/load.js';
-import { connectDatabase } from '../db/connect.js';
-import { startEmbeddedDatabase } from '../db/embedded/start.js';
-import { createModels, ensureIndexes, type Models } from '../db/models.js';
+import type { Models } from '../db/models.js';
+import { openDatabase } from '../db/open.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import type { CliIO } from './command.js';
@@ -19,25 +17,8 @@ export interface MonitorCliContext {
 export async function openMonitorContext(io: CliIO, requireSecrets: boolean): Promise<MonitorCliContext> {
   const config = loadConfig({ env: io.env, cwd: io.cwd, requireSecrets });
   const logger = createLogger({ level: 'silent' });
-  let connection: Connection;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (config.database.uri) connection = await connectDatabase(config.database.uri);
-  else {
-    const embedded = await startEmbeddedDatabase(config.database.dataDir, logger);
-    stopEmbedded = () => embedded.stop();
-    connection = await connectDatabase(embedded.uri, { dbName: 'lantern' });
-  }
-  const models = createModels(connection);
-  await ensureIndexes(models);
-  return {
-    config,
-    models,
-    logger,
-    async close() {
-      await connection.close();
-      await stopEmbedded?.();
-    },
-  };
+  const db = await openDatabase(config, logger);
+  return { config, models: db.models, logger, close: db.close };
 }
 
 /** Reads `--flag value` / `--flag=value` and bare flags against a table; unknown ones are a usage error. */

@@ -4,9 +4,8 @@ import os from 'node:os';
 import type { Connection } from 'mongoose';
 import type { LanternConfig } from '../config/load.js';
 import { ErrorCode, LanternError } from '../errors.js';
-import { connectDatabase } from '../db/connect.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded/start.js';
-import { createModels, ensureIndexes, type Models } from '../db/models.js';
+import type { Models } from '../db/models.js';
+import { openDatabase } from '../db/open.js';
 import { readDirectorySource, syncDirectory } from '../directory/sync.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
 import type { Logger } from '../log/logger.js';
@@ -26,22 +25,6 @@ export interface RunningLantern {
   readonly connection: Connection;
   readonly models: Models;
   stop(): Promise<void>;
-}
-
-/** Connects to MONGODB_URI, or starts the embedded database when it is unset. */
-async function openDatabase(config: LanternConfig, log: Logger): Promise<{ connection: Connection; description: string; embedded?: EmbeddedDatabase }> {
-  if (config.database.uri) {
-    const connection = await connectDatabase(config.database.uri);
-    return { connection, description: `MongoDB at MONGODB_URI (database "${connection.name}")` };
-  }
-  const embedded = await startEmbeddedDatabase(config.database.dataDir, log);
-  try {
-    const connection = await connectDatabase(embedded.uri, { dbName: 'lantern' });
-    return { connection, description: `embedded ${embedded.description}`, embedded };
-  } catch (err) {
-    await embedded.stop();
-    throw err;
-  }
 }
 
 function listen(app: ReturnType<typeof createWebApp>, host: string, port: number): Promise<Server> {
@@ -65,15 +48,13 @@ function listen(app: ReturnType<typeof createWebApp>, host: string, port: number
  */
 export async function startLantern(config: LanternConfig, logger: Logger, options: { backgroundJobs?: boolean } = {}): Promise<RunningLantern> {
   assertBindAllowed(config.server.host, config.bot !== null);
-  const { connection, description, embedded } = await openDatabase(config, logger);
-  const cleanup: (() => Promise<void>)[] = [() => connection.close(), async () => embedded?.stop()];
+  const { connection, models, description, close } = await openDatabase(config, logger);
+  const cleanup: (() => Promise<void>)[] = [close];
   const stopAll = async () => {
     for (const step of cleanup.splice(0)) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
   };
   try {
     logger.info({ database: description }, 'database connected');
-    const models = createModels(connection);
-    await ensureIndexes(models);
     for (const school of config.schools) {
       const counts = await syncDirectory(models.people, school.id, readDirectorySource(school));
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
