@@ -76,7 +76,8 @@ describe('agreements in the Microsoft 365 Agents Playground (a real Teams client
     await sent.waitFor({ state: 'visible', timeout: 30_000 });
     await expect.poll(() => connector.deliveries.filter((d) => d.conversationId === 'a:helen-chat').length, { timeout: 15_000 }).toBe(1);
     expect(JSON.stringify(connector.deliveries[0]?.activity)).toContain('Can I check school email on my own phone?');
-    expect(await models.agreementQuestions.countDocuments({ personId: 'staff-005', delivered: true })).toBe(1);
+    // The record is marked delivered just after the connector answers: wait for it rather than race it.
+    await expect.poll(() => models.agreementQuestions.countDocuments({ personId: 'staff-005', delivered: true }), { timeout: 15_000 }).toBe(1);
 
     await sent.getByRole('button', { name: 'Back to the agreement' }).click();
     const again = card(page, 'Staff acceptable use agreement');
