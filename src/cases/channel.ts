@@ -26,8 +26,15 @@ export const CHANNEL_UNREACHABLE = 'DSL channel not reachable — install Lanter
  * configured channel. Undefined when Lantern has not been installed in any of the school's teams.
  */
 export async function dslChannelReference(stores: Pick<CaseStores, 'conversationRefs'>, school: School): Promise<ConversationReference | undefined> {
-  const channelId = school.dsl.channel.channelId;
-  const refs = await stores.conversationRefs.find({ scope: 'channel', installed: true, schoolId: school.id }).sort({ updatedAt: -1 }).lean();
+  return teamChannelReference(stores, school.id, school.dsl.channel.channelId);
+}
+
+/**
+ * The reference for posting into a configured channel of one of the school's teams (the DSL channel, the
+ * governors' channel): as dslChannelReference, for any channel id. Undefined when no team install is stored.
+ */
+export async function teamChannelReference(stores: Pick<CaseStores, 'conversationRefs'>, schoolId: string, channelId: string): Promise<ConversationReference | undefined> {
+  const refs = await stores.conversationRefs.find({ scope: 'channel', installed: true, schoolId }).sort({ updatedAt: -1 }).lean();
   const best = refs.find((r) => r.conversationId.startsWith(channelId)) ?? refs[0];
   if (!best) return undefined;
   const stored = best.reference as ConversationReference;

@@ -6,6 +6,7 @@ import type { JobDeps, LanternJobHandlers } from '../server/jobs.js';
 import { missedWeeks } from './catch-up.js';
 import { sendTrustDigest } from './rollup.js';
 import { sendSchoolDigest, type DigestDeps } from './run.js';
+import { postDigestCard, type DigestCardOptions } from './teams-card.js';
 import { formatIsoWeek, parseIsoWeek, reportedWeek } from './week.js';
 
 /** The data of one `digest.send` job: which school and which ISO week. */
@@ -23,15 +24,17 @@ export function digestCron(school: School): string {
   return `${Number(mm)} ${Number(hh)} * * ${DAYS[d?.day ?? 'monday']}`;
 }
 
-/** Job handlers of the digest; `digestDeps` lets tests swap the transport or inject crashes. */
-export function digestJobHandlers(deps: JobDeps, overrides: Partial<DigestDeps> = {}) {
+/** Job handlers of the digest; `digestDeps` lets tests swap the transport or inject crashes, `cardOptions` the Teams sender. */
+export function digestJobHandlers(deps: JobDeps, overrides: Partial<DigestDeps> = {}, cardOptions: Pick<DigestCardOptions, 'sender'> = {}) {
   const digestDeps: DigestDeps = { ...deps, instanceId: `${os.hostname()}:${process.pid}`, ...overrides };
   return {
     /** Sends one school's digest for one week, exactly once (see src/digest/send.ts). */
     'digest.send': async (job: JobRun<DigestJobData>, ctx: JobContext) => {
-      if (!deps.config.schools.some((s) => s.id === job.data.schoolId)) return { skipped: 'school no longer configured' };
+      const school = deps.config.schools.find((s) => s.id === job.data.schoolId);
+      if (!school) return { skipped: 'school no longer configured' };
+      const week = parseIsoWeek(job.data.weekId);
+      let result: Record<string, unknown>;
       try {
-        const week = parseIsoWeek(job.data.weekId);
         // Weeks missed while Lantern was down are sent first, oldest first: governors never lose a week.
         const caughtUp: string[] = [];
         for (const missed of await missedWeeks(deps.models, job.data.schoolId, week)) {
@@ -39,15 +42,17 @@ export function digestJobHandlers(deps: JobDeps, overrides: Partial<DigestDeps> 
           caughtUp.push(formatIsoWeek(missed));
         }
         const outcome = await sendSchoolDigest(digestDeps, job.data.schoolId, week);
-        return caughtUp.length > 0 ? { status: outcome.status, caughtUp } : { status: outcome.status };
+        result = caughtUp.length > 0 ? { status: outcome.status, caughtUp } : { status: outcome.status };
       } catch (err) {
         // Missing settings will not fix themselves by retrying: record why, once, instead of five failed attempts.
         if (isLanternError(err, ErrorCode.MailNotConfigured) || isLanternError(err, ErrorCode.DigestNotConfigured)) {
           ctx.logger.warn({ code: err.code, err: err.message }, 'Governors’ digest not sent: settings missing');
-          return { skipped: err.message };
-        }
-        throw err;
+          result = { skipped: err.message };
+        } else throw err;
       }
+      // The governors' channel card, after the email or instead of it (a school may choose the card only).
+      if (school.digest?.channel) result.teams = await postDigestCard(digestDeps, school.id, week, { logger: ctx.logger, ...cardOptions });
+      return result;
     },
     /** Sends the trust's roll-up across its schools for one week, exactly once. */
     'digest.trust': async (job: JobRun<{ weekId: string }>) => ({ status: (await sendTrustDigest(digestDeps, parseIsoWeek(job.data.weekId))).status }),
