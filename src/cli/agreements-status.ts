@@ -1,4 +1,5 @@
 import { complianceFigures } from '../agreements/compliance.js';
+import { classroomStatusLines } from '../google/classroom/status-lines.js';
 import { flag, openAgreementsCli, parseFlags, pickSchool } from './agreements-context.js';
 import type { CliCommand } from './command.js';
 
@@ -12,10 +13,8 @@ export const agreementsStatusCommand: CliCommand = {
     try {
       const school = pickSchool(cli.config, flag(flags, 'school'));
       const rows = (await complianceFigures(cli.models, school.id, new Date())).filter((r) => !flag(flags, 'policy') || r.policyId === flag(flags, 'policy'));
-      if (rows.length === 0) {
-        io.out(`No open agreement campaigns at ${school.name}.`);
-        return 0;
-      }
+      const classroom = await classroomStatusLines(cli.models, school, flag(flags, 'policy'));
+      if (rows.length === 0) io.out(`No open agreement campaigns at ${school.name}.`);
       let title = '';
       for (const r of rows) {
         if (r.title !== title) {
@@ -26,6 +25,8 @@ export const agreementsStatusCommand: CliCommand = {
         io.out(`  ${r.group.padEnd(24)} ${String(r.signed).padStart(4)} of ${String(r.total).padEnd(4)} signed (${pct}%)${r.overdue > 0 ? `, ${r.overdue} overdue` : ''}`);
         if (r.overdueNames.length > 0) io.out(`    overdue: ${r.overdueNames.join(', ')}`);
       }
+      // Pupils sign through Classroom: the per-course figures come from the last stored roster (no Google call).
+      for (const line of classroom) io.out(line);
       return 0;
     } finally {
       await cli.close();

@@ -45,7 +45,7 @@ async function run(args: readonly string[], io: CliIO, mode: 'post' | 'status'):
     const results = await runClassroom(
       factory,
       ctx.models,
-      { schoolId: school.id, courses, version, publicUrl: publicUrl ?? '', dueInDays: school.classroom?.dueInDays ?? 14, now: new Date(), mode, dryRun: flags['--dry-run'] === true },
+      { schoolId: school.id, courses, version, publicUrl: publicUrl ?? '', dueInDays: school.classroom?.dueInDays ?? 14, dueTime: school.classroom?.dueTime ?? '15:00', timezone: school.timezone, now: new Date(), mode, dryRun: flags['--dry-run'] === true },
       createLogger({ level: 'silent' }),
     );
     io.out(`${version.title} (${version._id})${flags['--dry-run'] ? ' — dry run, nothing changed in Classroom' : ''}`);

@@ -24,7 +24,7 @@ export function academicYearRound(now: Date): string {
 }
 
 const SYNC_USAGE = 'lantern parents links sync [--school ID] [--csv FILE]';
-const SEND_USAGE = 'lantern parents send [--school ID] [--round NAME] [--review] [--dry-run]';
+const SEND_USAGE = 'lantern parents send --by NAME [--school ID] [--round NAME] [--review] [--dry-run]';
 const REMIND_USAGE = 'lantern parents remind [--school ID]';
 const STATUS_USAGE = 'lantern parents status [--school ID]';
 
@@ -66,9 +66,15 @@ export const parentsCommands: Readonly<Record<string, CliCommand>> = {
     summary: 'Email each linked parent a single-use consent link (once per round; --review for a change/withdraw link; --dry-run counts)',
     usage: SEND_USAGE,
     async run(args, io) {
-      const flags = readFlags(args, { '--school': 'value', '--round': 'value', '--review': 'bool', '--dry-run': 'bool' });
+      const flags = readFlags(args, { '--school': 'value', '--round': 'value', '--review': 'bool', '--dry-run': 'bool', '--by': 'value' });
       if (typeof flags === 'string') {
         io.err(`${flags}\nUsage: ${SEND_USAGE}`);
+        return 2;
+      }
+      // Emailing every parent is a decision someone at the school takes: their name is kept with the round.
+      const approvedBy = typeof flags['--by'] === 'string' ? flags['--by'].trim() : '';
+      if (!approvedBy && flags['--dry-run'] !== true) {
+        io.err(`--by NAME is required: the name of the person who approved this send, e.g. --by "Ruth Okafor" (not needed with --dry-run).\nUsage: ${SEND_USAGE}`);
         return 2;
       }
       const ctx = await openCasesDatabase(io);
@@ -89,8 +95,8 @@ export const parentsCommands: Readonly<Record<string, CliCommand>> = {
         const now = new Date();
         const purpose = flags['--review'] === true ? 'review' : 'consent';
         const round = typeof flags['--round'] === 'string' ? flags['--round'] : purpose === 'review' ? `review-${now.toISOString().slice(0, 10)}` : academicYearRound(now);
-        const r = await sendParentLinks(ctx.models, sender, { school, publicUrl, round, purpose, step: 0, now, dryRun }, createLogger({ level: 'warn' }));
-        io.out(`${round}: ${dryRun ? `${r.wouldSend} would be sent` : `${r.sent} sent`}, ${r.already} already sent, ${r.failed} failed`);
+        const r = await sendParentLinks(ctx.models, sender, { school, publicUrl, round, purpose, step: 0, now, dryRun, ...(approvedBy ? { approvedBy } : {}) }, createLogger({ level: 'warn' }));
+        io.out(`${round}: ${dryRun ? `${r.wouldSend} would be sent` : `${r.sent} sent`}, ${r.already} already sent, ${r.failed} failed${dryRun ? '' : ` (approved by ${approvedBy})`}`);
         return r.failed ? 1 : 0;
       } finally {
         await ctx.close();

@@ -146,6 +146,8 @@ export const ClassroomSchema = z.strictObject({
     .default([]),
   /** Days from posting to the assignment's due date. */
   dueInDays: z.number().int().min(1).max(90).default(14),
+  /** The time of day the assignment is due, in the school's time zone (24-hour "HH:MM"). */
+  dueTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a 24-hour time like 15:00 (school time)' }).default('15:00'),
   /** Override of the Classroom API root (https://classroom.googleapis.com/), e.g. a stand-in in tests. */
   apiUrl: z.url().optional(),
 });

@@ -17,6 +17,8 @@ export interface MailingInput {
   step: number;
   now: Date;
   dryRun: boolean;
+  /** Who approved this send (a name), stored on each claim of the round. */
+  approvedBy?: string;
   /** Only these links (default: every active link of the school). */
   only?: (link: ParentLink) => boolean;
 }
@@ -48,7 +50,7 @@ export async function sendParentLinks(models: Models, sender: ParentMailSender |
       continue;
     }
     try {
-      await models.parentSends.create({ _id: id, schoolId: input.school.id, round: input.round, parentId: link.parentId, pupilId: link.pupilId, step: input.step, purpose: input.purpose, status: 'claimed', claimedAt: input.now });
+      await models.parentSends.create({ _id: id, schoolId: input.school.id, round: input.round, parentId: link.parentId, pupilId: link.pupilId, step: input.step, purpose: input.purpose, status: 'claimed', claimedAt: input.now, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });
     } catch (err) {
       if (isDuplicateKey(err)) {
         result.already++;

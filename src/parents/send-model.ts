@@ -18,6 +18,8 @@ export const parentSendSchema = new Schema(
     claimedAt: { type: Date, required: true },
     sentAt: { type: Date },
     providerMessageId: { type: String },
+    /** Who approved the round's send (`lantern parents send --by NAME`); on the first emails of a round. */
+    approvedBy: { type: String },
   },
   { strict: 'throw', versionKey: false },
 );

@@ -9,6 +9,7 @@ import { caseJobHandlers } from '../cases/jobs.js';
 import { PARENT_REMINDER_CRON, parentJobHandlers, parentReminderSchools } from '../parents/jobs.js';
 import { digestJobHandlers, registerDigestSchedules } from '../digest/jobs.js';
 import { monitorJobHandlers, registerMonitorSchedules } from '../monitoring/connectors/jobs.js';
+import { CLASSROOM_SYNC_CRON, classroomJobHandlers, classroomSyncSchools } from '../google/classroom/jobs.js';
 
 /** What job handlers may use. */
 export interface JobDeps {
@@ -37,6 +38,7 @@ export function jobHandlers(deps: JobDeps) {
     ...parentJobHandlers(deps),
     ...digestJobHandlers(deps),
     ...monitorJobHandlers(deps),
+    ...classroomJobHandlers(deps),
   };
 }
 
@@ -59,6 +61,9 @@ export function registerSchedules(scheduler: JobScheduler<LanternJobHandlers>, c
   registerMonitorSchedules(scheduler, config);
   for (const school of parentReminderSchools(config)) {
     scheduler.registerSchedule({ name: `parents.reminders:${school.id}`, cron: PARENT_REMINDER_CRON, timezone: school.timezone, jobName: 'parents.reminders', schoolId: school.id, data: { schoolId: school.id } });
+  }
+  for (const school of classroomSyncSchools(config)) {
+    scheduler.registerSchedule({ name: `classroom.sync:${school.id}`, cron: CLASSROOM_SYNC_CRON, timezone: school.timezone, jobName: 'classroom.sync', schoolId: school.id, data: { schoolId: school.id } });
   }
   scheduler.registerSchedule({ name: 'jobs.cleanup', cron: '30 3 * * *', timezone: 'Europe/London', jobName: 'jobs.cleanup', data: {} });
   scheduler.registerSchedule({ name: 'cases.channel-flush', cron: '*/5 * * * *', timezone: 'Europe/London', jobName: 'cases.channel-flush', data: {} });

@@ -62,6 +62,8 @@ describe('staff sign-off in Teams', () => {
     expect(text(sent)).toContain('Helen Carter will get your question');
     await expect.poll(() => connector.deliveries.filter((d) => d.conversationId === 'a:helen-chat').length, { timeout: 10_000 }).toBe(1);
     expect(text(connector.deliveries[0]?.activity)).toContain('May I use my own laptop');
+    // Marked delivered just after the connector answers: wait for the mark rather than race it.
+    await expect.poll(async () => (await lantern.models.agreementQuestions.findOne({ personId: 'staff-005' }).lean())?.delivered, { timeout: 10_000 }).toBe(true);
     expect(await lantern.models.agreementQuestions.findOne({ personId: 'staff-005' }).lean()).toMatchObject({ delivered: true, ownerEmail: 'h.carter@northgate.example' });
   });
 

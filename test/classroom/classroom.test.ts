@@ -13,6 +13,12 @@ import { demoFileConfig } from '../../src/config/demo.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { AgreementVersion } from '../../src/agreements/version-model.js';
 import { storedClassroomStatus } from '../../src/google/classroom/status.js';
+import { statusCard } from '../../src/agreements/teams/status-card.js';
+import { classroomJobHandlers } from '../../src/google/classroom/jobs.js';
+import { jobHandlers } from '../../src/server/jobs.js';
+import { dueInstant } from '../../src/google/classroom/due.js';
+import { ClassroomSchema } from '../../src/config/schema.js';
+import { createLogger } from '../../src/log/logger.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
@@ -60,6 +66,7 @@ beforeAll(async () => {
       { courseId: '555', yearGroup: '5', teacher: 'f.malik@northgate.example' },
     ],
     dueInDays: 10,
+    dueTime: '16:30',
     apiUrl: fake.url,
   };
   const file = path.join(dir, 'lantern.config.yaml');
@@ -100,6 +107,8 @@ describe('Google Classroom assignments (A4)', () => {
     expect(posted.workType).toBe('ASSIGNMENT');
     expect(posted.state).toBe('PUBLISHED');
     expect(posted.dueDate).toBeDefined();
+    // 16:30 school time (Europe/London): 16:30 UTC in winter, 15:30 UTC in summer — never 16:30 UTC in BST.
+    expect([{ hours: 16, minutes: 30 }, { hours: 15, minutes: 30 }]).toContainEqual(posted.dueTime);
     expect(posted.materials).toEqual([{ link: { url: `https://lantern.northgate.example/sign/pupil/northgate/111?version=${encodeURIComponent(versionId)}`, title: 'Pupil acceptable use agreement (Key Stage 2)' } }]);
     // Each course is reached as its own teacher (domain-wide delegation subject).
     expect(new Set(fake.calls.filter((c) => c.path.startsWith('/v1/courses/111')).map((c) => c.subject))).toEqual(new Set(['a.wilber@northgate.example']));
@@ -148,5 +157,71 @@ describe('stored Classroom status (for agreements status and the teacher card)',
     expect(rows).toHaveLength(1);
     expect(rows[0]?.reconciliation?.signed).toHaveLength(1);
     expect(rows[0]?.problem).toBeNull();
+  });
+
+  it('lantern agreements status shows a Google Classroom block per course, with per-course problems', async () => {
+    const calls = fake.calls.length;
+    const status = await cli('agreements', 'status');
+    expect(status.code).toBe(0);
+    expect(fake.calls.length).toBe(calls);
+    expect(status.out).toContain('Google Classroom');
+    expect(status.out).toContain('111 (Kestrels): 10 should sign, 1 signed, 9 not yet');
+    expect(status.out).toMatch(/333 \(Badgers\): \d+ should sign, 0 signed, \d+ not yet; problem at last sync: Classroom refused access/);
+    expect(status.out).not.toContain('@pupils.');
+  });
+
+  it("the teacher's card shows only their own courses' figures, and no staff names when classroom-only", async () => {
+    const config = loadConfig({ env, cwd: dir, requireSecrets: false });
+    const school = config.schools[0] as (typeof config.schools)[number];
+    const card = JSON.stringify(await statusCard(models, school, new Date(), { teacherEmail: 'a.wilber@northgate.example', classroomOnly: true }));
+    expect(card).toContain('Google Classroom: your classes');
+    expect(card).toContain('Kestrels: 10 should sign, 1 signed, 9 not yet');
+    expect(card).not.toContain('Otters');
+    expect(card).not.toContain('Overdue');
+    const other = JSON.stringify(await statusCard(models, school, new Date(), { teacherEmail: 'r.okafor@northgate.example' }));
+    expect(other).not.toContain('Google Classroom');
+  });
+});
+
+describe('scheduled Classroom sync (classroom.sync)', () => {
+  it('patches the current pupil agreement in each course and re-reads rosters, without posting twice', async () => {
+    const config = loadConfig({ env, cwd: dir, requireSecrets: false });
+    const deps = { config, models, logger: createLogger({ level: 'silent' }), clock: () => new Date() };
+    expect(Object.keys(jobHandlers(deps))).toContain('classroom.sync');
+    const posts = fake.calls.filter((c) => c.method === 'POST').length;
+    const patches = fake.calls.filter((c) => c.method === 'PATCH').length;
+    const before = (await models.classroomRosters.findById('northgate:111').lean())?.syncedAt;
+    const result = await classroomJobHandlers(deps)['classroom.sync']({ id: 'j1', name: 'classroom.sync', key: 'k', schoolId: 'northgate', data: { schoolId: 'northgate' }, attempt: 1 });
+    expect(result).toEqual({ versions: 1, courses: 5, problems: 3 });
+    expect(fake.calls.filter((c) => c.method === 'POST').length).toBe(posts);
+    expect(fake.calls.filter((c) => c.method === 'PATCH').length).toBe(patches + 2);
+    expect(fake.courses.get('111')?.courseWork).toHaveLength(1);
+    const after = (await models.classroomRosters.findById('northgate:111').lean())?.syncedAt;
+    expect(after?.getTime()).toBeGreaterThan(before?.getTime() ?? 0);
+  });
+
+  it('skips a school with no courses mapped', async () => {
+    const config = loadConfig({ env, cwd: dir, requireSecrets: false });
+    const bare = { ...config, schools: config.schools.map((s) => ({ ...s, classroom: undefined })) };
+    const result = await classroomJobHandlers({ config: bare, models, logger: createLogger({ level: 'silent' }), clock: () => new Date() })['classroom.sync']({ id: 'j2', name: 'classroom.sync', key: 'k2', schoolId: 'northgate', data: { schoolId: 'northgate' }, attempt: 1 });
+    expect(result).toEqual({ skipped: 'no Classroom courses configured' });
+  });
+});
+
+describe('assignment due time (classroom.dueTime)', () => {
+  it('is school time, not UTC, across British Summer Time and a clock change', () => {
+    expect(dueInstant(new Date('2026-06-01T10:00:00Z'), 14, '15:00', 'Europe/London').toISOString()).toBe('2026-06-15T14:00:00.000Z');
+    expect(dueInstant(new Date('2026-11-23T10:00:00Z'), 14, '15:00', 'Europe/London').toISOString()).toBe('2026-12-07T15:00:00.000Z');
+    // Posted in BST, due after the clocks go back: 15:00 GMT.
+    expect(dueInstant(new Date('2026-10-20T09:00:00Z'), 14, '15:00', 'Europe/London').toISOString()).toBe('2026-11-03T15:00:00.000Z');
+    // Late evening in London is already the next day in Auckland: the day counts on the school's calendar.
+    expect(dueInstant(new Date('2026-06-01T20:00:00Z'), 1, '09:30', 'Pacific/Auckland').toISOString()).toBe('2026-06-02T21:30:00.000Z');
+  });
+
+  it('defaults to 15:00 and refuses a time that is not HH:MM', () => {
+    expect(ClassroomSchema.parse({}).dueTime).toBe('15:00');
+    const bad = ClassroomSchema.safeParse({ dueTime: '3pm' });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toContain('24-hour time like 15:00');
   });
 });

@@ -18,6 +18,7 @@ import { sendDueReminders, sendParentLinks } from '../../src/parents/invite.js';
 import { linksFromDirectory, parseLinksCsv, syncLinks } from '../../src/parents/links.js';
 import { checkToken } from '../../src/parents/tokens.js';
 import { isLanternError } from '../../src/errors.js';
+import { runCli } from '../../src/cli/main.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 
 let conn: Connection;
@@ -116,5 +117,20 @@ describe('parent links and emails (A5)', () => {
     const reminder = await simpleParser(sent.at(-1)?.raw ?? '');
     expect(reminder.subject).toMatch(/^Reminder: /);
     expect(reminder.to && 'text' in reminder.to ? reminder.to.text : '').not.toContain('family31@');
+  });
+
+  it('records who approved a send, and the CLI refuses a real send without --by', async () => {
+    const now = new Date('2026-09-08T08:00:00Z');
+    const only = (l: { parentId: string }) => l.parentId === 'parent-034';
+    const r = await sendParentLinks(models, transport, { school, publicUrl: 'https://lantern.northgate.example', round: 'r-approved', purpose: 'consent', step: 0, now, dryRun: false, approvedBy: 'Ruth Okafor', only }, log);
+    expect(r.sent).toBe(1);
+    const claim = await models.parentSends.findOne({ schoolId: 'northgate', round: 'r-approved' }).lean<{ approvedBy?: string }>();
+    expect(claim?.approvedBy).toBe('Ruth Okafor');
+
+    const err: string[] = [];
+    const code = await runCli(['parents', 'send', '--round', 'r-x'], { out: () => undefined, err: (l) => err.push(l), env: {}, cwd: os.tmpdir() });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain('--by NAME is required');
+    expect(await models.parentSends.countDocuments({ round: 'r-x' })).toBe(0);
   });
 });

@@ -108,4 +108,22 @@ describe('pupil sign page', () => {
     expect(await lantern.models.agreementSignatures.countDocuments({ schoolId: SCHOOL, signerId: 'pupil-032' })).toBe(0);
     await context.close();
   });
+
+  it('refuses a signature for a version other than the one the course assignment links to', { timeout: 60_000 }, async () => {
+    const other = (await publishVersion(lantern.models, findTemplate(loadPolicyLibrary(), 'class-rules-eyfs-ks1'), { schoolId: SCHOOL, by: 'test' })).version;
+    const context = await browser.newContext({ viewport: CHROMEBOOK });
+    const { page } = await signIn(context, 'pupil2');
+    // A form edited to post another version than the link names.
+    await page.evaluate(`document.querySelector('input[name=versionId]').value = ${JSON.stringify(other._id)}`);
+    const [nav] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'I agree' }).click()]);
+    expect(nav?.status()).toBe(409);
+    expect(await page.locator('h1').innerText()).toBe('This is not your class’s agreement');
+    // A course whose Classroom assignment is for another version.
+    const now = new Date();
+    await lantern.models.classroomAssignments.create({ _id: `${SCHOOL}:course-otters:${other._id}`, schoolId: SCHOOL, courseId: 'course-otters', versionId: other._id, courseWorkId: 'cw-1', teacherEmail: 'd.reid@northgate.example', dueDate: '2026-12-01', createdAt: now, updatedAt: now });
+    const res = await page.goto(`${lantern.url}/sign/pupil/${SCHOOL}/course-otters?version=${encodeURIComponent(version._id)}`);
+    expect(res?.status()).toBe(409);
+    expect(await lantern.models.agreementSignatures.countDocuments({ schoolId: SCHOOL, signerId: 'pupil-032' })).toBe(0);
+    await context.close();
+  });
 });

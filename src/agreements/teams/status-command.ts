@@ -19,17 +19,24 @@ export async function sendAgreementStatus(ctx: CommandContext): Promise<void> {
     await ctx.turn.sendActivity(cardMessage(renderCard('not-recognised', { schoolLabel: school?.name ?? 'your school' })));
     return;
   }
+  const teacherEmail = ctx.sender.person.email ?? undefined;
   if (!(await mayView(ctx))) {
+    // A class teacher with Classroom courses sees their own classes' figures (counts only), nothing else.
+    if (teacherEmail && school.classroom?.courses.some((c) => c.teacher === teacherEmail.toLowerCase())) {
+      await ctx.turn.sendActivity(cardMessage(await statusCard(ctx.models, school, new Date(), { teacherEmail, classroomOnly: true })));
+      return;
+    }
     await ctx.turn.sendActivity(cardMessage(messageCard('Agreements', 'The agreement figures are for the DSL team and policy owners.', 'Ask your DSL if you need them.')));
     return;
   }
-  await ctx.turn.sendActivity(cardMessage(await statusCard(ctx.models, school, new Date())));
+  await ctx.turn.sendActivity(cardMessage(await statusCard(ctx.models, school, new Date(), teacherEmail ? { teacherEmail } : {})));
 }
 
 /** Refreshes the status card. */
 const refresh: CardActionHandler = async (ctx) => {
   if (!ctx.sender.school || !(await mayView(ctx))) return messageCard('Agreements', 'The agreement figures are for the DSL team and policy owners.', 'Ask your DSL if you need them.');
-  return statusCard(ctx.models, ctx.sender.school, new Date());
+  const teacherEmail = ctx.sender.person?.email ?? undefined;
+  return statusCard(ctx.models, ctx.sender.school, new Date(), teacherEmail ? { teacherEmail } : {});
 };
 
 /** The status card's verbs. */

@@ -25,9 +25,9 @@ export function courseWorkBody(version: Pick<AgreementVersion, 'title' | 'summar
     workType: 'ASSIGNMENT',
     state: 'PUBLISHED',
     materials: [{ link: { url, title: version.title } }],
+    // Classroom's dueDate and dueTime are UTC: `due` is the school-local due time already converted (see due.ts).
     dueDate: { year: due.getUTCFullYear(), month: due.getUTCMonth() + 1, day: due.getUTCDate() },
-    // Classroom due times are UTC; 15:00 UTC is the end of the school day in the UK all year round.
-    dueTime: { hours: 15, minutes: 0 },
+    dueTime: { hours: due.getUTCHours(), minutes: due.getUTCMinutes() },
   };
 }
 

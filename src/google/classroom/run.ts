@@ -3,6 +3,7 @@ import type { Models } from '../../db/models.js';
 import type { Logger } from '../../log/logger.js';
 import { ensureAssignment, type CourseMapping, type EnsureOutcome } from './assignments.js';
 import type { ClassroomFactory } from './client.js';
+import { dueInstant } from './due.js';
 import { courseProblem, type CourseProblem } from './errors.js';
 import { listStudents, reconcileCourse, type CourseReconciliation } from './roster.js';
 
@@ -21,6 +22,10 @@ export interface ClassroomRunInput {
   version: AgreementVersion;
   publicUrl: string;
   dueInDays: number;
+  /** "HH:MM" in `timezone` (schools[].classroom.dueTime, default 15:00). */
+  dueTime?: string;
+  /** The school's time zone (schools[].timezone). */
+  timezone?: string;
   now: Date;
   /** post: create/patch assignments, then reconcile; status: reconcile only. */
   mode: 'post' | 'status';
@@ -33,7 +38,7 @@ export interface ClassroomRunInput {
  */
 export async function runClassroom(factory: ClassroomFactory, stores: Models, input: ClassroomRunInput, logger: Logger): Promise<CourseResult[]> {
   const results: CourseResult[] = [];
-  const due = new Date(input.now.getTime() + input.dueInDays * 86_400_000);
+  const due = dueInstant(input.now, input.dueInDays, input.dueTime ?? '15:00', input.timezone ?? 'Europe/London');
   for (const course of input.courses) {
     const api = factory(course.teacher);
     const rosterId = `${input.schoolId}:${course.courseId}`;

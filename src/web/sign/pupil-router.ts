@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Person } from '../../directory/person.js';
 import { isLanternError } from '../../errors.js';
 import { agreementsFor, findVersion, hasSigned, sign } from './agreement-versions.js';
+import { courseAllowsVersion, WRONG_VERSION_LINES } from './course-version.js';
 import { clearCookie, readSignedCookie, setSignedCookie } from './cookies.js';
 import { clientDetails, type SignContext } from './context.js';
 import { csrfToken, csrfValid } from './csrf.js';
@@ -81,6 +82,10 @@ export function createPupilRouter(ctx: SignContext): Router {
       refuse(res, 404, 'There is nothing to sign here', ['This agreement is not available. Please tell your teacher.'], school.name);
       return;
     }
+    if (!(await courseAllowsVersion(ctx.models, { schoolId: school.id, courseId: req.params.courseId, versionId: version._id, linkVersion: req.query.version }))) {
+      refuse(res, 409, 'This is not your class’s agreement', WRONG_VERSION_LINES, school.name);
+      return;
+    }
     if (await hasSigned(ctx.models, school.id, version._id, pupil.personId, null)) {
       res.type('html').send(pupilDonePage({ schoolName: school.name, firstName: firstName(pupil), title: version.title, already: true }));
       return;
@@ -135,6 +140,11 @@ export function createPupilRouter(ctx: SignContext): Router {
     const version = await findVersion(ctx.models, school.id, String((req.body as Record<string, unknown>)?.versionId ?? ''));
     if (!version) {
       refuse(res, 404, 'There is nothing to sign here', ['This agreement is not available. Please tell your teacher.'], school.name);
+      return;
+    }
+    // The form posts back to the link itself, so its ?version= is the one the assignment named.
+    if (!(await courseAllowsVersion(ctx.models, { schoolId: school.id, courseId: req.params.courseId, versionId: version._id, linkVersion: req.query.version }))) {
+      refuse(res, 409, 'This is not your class’s agreement', WRONG_VERSION_LINES, school.name);
       return;
     }
     const { created } = await sign(
