@@ -30,6 +30,9 @@ export const ErrorCode = {
   ParentLinksInvalid: 'parent_links_invalid',
   SignInFailed: 'sign_in_failed',
   ClassroomFailed: 'classroom_failed',
+  DirectorySourceFailed: 'directory_source_failed',
+  DirectorySyncRefused: 'directory_sync_refused',
+  PushNotConfigured: 'push_not_configured',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,7 +4,7 @@ import { ErrorCode, LanternError } from '../errors.js';
 import { isDuplicateKey } from '../jobs/job-model.js';
 import { sha256 } from './canonical.js';
 import { AudienceSchema, inAudience, resolveAudience, SELF_SIGNING_ROLES, type Audience } from './audience.js';
-import type { AgreementCampaign } from './campaign-model.js';
+import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
 import type { AgreementVersion } from './version-model.js';
 
 /** What issuing a campaign needs. */
@@ -64,7 +64,13 @@ export async function planCampaign(models: Pick<Models, 'people' | 'conversation
  * Creates the campaign (or returns the one with the same key) and queues a first card for each
  * self-signing recipient. Safe to run again: both are unique inserts.
  */
-export async function issueCampaign(models: Models, req: IssueRequest, now: Date): Promise<{ campaign: AgreementCampaign; created: boolean; queued: number; plan: CampaignPlan }> {
+export async function issueCampaign(
+  models: Models,
+  req: IssueRequest,
+  now: Date,
+  /** Sees each batch of send items as it is queued, with their people (a SendFeed: sending starts before queueing ends). */
+  onQueued?: (items: AgreementSend[], people: Person[]) => void,
+): Promise<{ campaign: AgreementCampaign; created: boolean; queued: number; plan: CampaignPlan }> {
   if (req.reminderDays.some((d) => !Number.isFinite(d) || d <= 0)) {
     throw new LanternError(ErrorCode.AgreementInvalid, 'Reminder days must be positive numbers of days after issue, e.g. 3,7,14.');
   }
@@ -92,21 +98,42 @@ export async function issueCampaign(models: Models, req: IssueRequest, now: Date
     created = false;
   }
   const campaign = (await models.agreementCampaigns.findOne({ schoolId: req.schoolId, key: plan.key }).lean<AgreementCampaign>()) ?? doc;
-  const queued = await queueSends(models, campaign, plan.recipients.filter((r) => r.via === 'card').map((r) => r.person.personId), 0, now);
+  const byId = new Map(plan.recipients.map((r) => [r.person.personId, r.person]));
+  const withPeople = onQueued && ((items: AgreementSend[]) => onQueued(items, items.flatMap((i) => byId.get(i.personId) ?? [])));
+  const queued = await queueSends(models, campaign, plan.recipients.filter((r) => r.via === 'card').map((r) => r.person.personId), 0, now, withPeople);
   return { campaign, created, queued, plan };
 }
 
-/** Inserts send items for these people and round; returns how many were new. */
-export async function queueSends(models: Pick<Models, 'agreementSends'>, campaign: Pick<AgreementCampaign, '_id' | 'schoolId'>, personIds: readonly string[], round: number, now: Date): Promise<number> {
+/**
+ * Inserts send items for these people and round; returns how many were new. Unordered batch inserts:
+ * one round trip per 200 items, and an item already queued is a duplicate-key write error that is
+ * skipped, so running this twice still queues each card once.
+ */
+export async function queueSends(
+  models: Pick<Models, 'agreementSends'>,
+  campaign: Pick<AgreementCampaign, '_id' | 'schoolId'>,
+  personIds: readonly string[],
+  round: number,
+  now: Date,
+  onQueued?: (items: AgreementSend[]) => void,
+): Promise<number> {
   let queued = 0;
-  for (const personId of personIds) {
-    const id = sendId(campaign._id, personId, round);
+  for (let i = 0; i < personIds.length; i += 200) {
+    const docs: AgreementSend[] = personIds.slice(i, i + 200).map((personId) => {
+      const id = sendId(campaign._id, personId, round);
+      return { _id: id, schoolId: campaign.schoolId, campaignId: campaign._id, personId, round, dueAt: now, deliveryId: sha256(id).slice(0, 32) };
+    });
+    let inserted = docs;
     try {
-      await models.agreementSends.create({ _id: id, schoolId: campaign.schoolId, campaignId: campaign._id, personId, round, dueAt: now, deliveryId: sha256(id).slice(0, 32) });
-      queued += 1;
+      await models.agreementSends.insertMany(docs, { ordered: false });
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+      const e = err as { writeErrors?: { code?: number; index?: number }[] };
+      if (!e.writeErrors || !e.writeErrors.every((w) => w.code === 11000)) throw err;
+      const duplicates = new Set(e.writeErrors.map((w) => w.index));
+      inserted = docs.filter((_, index) => !duplicates.has(index));
     }
+    queued += inserted.length;
+    if (inserted.length > 0) onQueued?.(inserted);
   }
   return queued;
 }

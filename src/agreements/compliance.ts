@@ -4,7 +4,7 @@ import { resolveAudience, type Audience } from './audience.js';
 import type { AgreementCampaign } from './campaign-model.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
-import { academicYear } from './state.js';
+import { schoolAcademicYear } from './academic-year.js';
 import { equivalentVersionIds } from './versions.js';
 
 /** One line of the compliance view. */
@@ -25,7 +25,7 @@ export interface ComplianceRow {
 export async function signedPersonIds(models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>, version: AgreementVersion, now: Date = new Date()): Promise<Set<string>> {
   const ids = await equivalentVersionIds(models, version);
   const sigs = await models.agreementSignatures
-    .find({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: academicYear(now) } : {}) })
+    .find({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}) })
     .lean<AgreementSignature[]>();
   return new Set(sigs.map((s) => s.onBehalfOfId ?? s.signerId));
 }

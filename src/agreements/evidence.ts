@@ -2,7 +2,7 @@ import type { Models } from '../db/models.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import { isDuplicateKey } from '../jobs/job-model.js';
 import { sha256, stableJson } from './canonical.js';
-import { academicYear } from './state.js';
+import { schoolAcademicYear } from './academic-year.js';
 import type { AgreementSignature, SignatureChannel } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 
@@ -77,7 +77,7 @@ export async function recordSignature(
   if (!version || version.schoolId !== input.schoolId) {
     throw new LanternError(ErrorCode.AgreementNotFound, `There is no agreement version ${input.versionId} for school ${input.schoolId}; sign the current version instead.`);
   }
-  const period = version.yearly ? academicYear(clock()) : '-';
+  const period = version.yearly ? schoolAcademicYear(version.schoolId, clock()) : '-';
   const key = signatureKey(input.versionId, input.signerId, input.onBehalfOfId, period);
   const existing = await stores.agreementSignatures.findOne({ schoolId: input.schoolId, key }).lean<AgreementSignature>();
   if (existing) return { record: existing, created: false };

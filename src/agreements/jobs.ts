@@ -1,31 +1,16 @@
-import os from 'node:os';
 import { CloudAdapter } from '@microsoft/agents-hosting';
 import type { JobRun } from '../jobs/index.js';
 import type { JobContext } from '../jobs/runner.js';
 import type { JobDeps } from '../server/jobs.js';
 import { botAuthConfiguration } from '../teams/bot.js';
 import { rollOverYearlyAgreements } from './rollover.js';
-import { RateLimiter } from './rate-limit.js';
 import { queueCampaignFollowUps } from './reminders.js';
+import { processSendDeps } from './send-deps.js';
 import { workSendQueue, type SendQueueDeps } from './send-queue.js';
 import { deliverQuestion } from './teams/deliver.js';
-import { sendToConversation } from './teams/proactive.js';
-
-/** One limiter per process: Teams' per-tenant limit covers every campaign this instance sends. */
-const limiter = new RateLimiter();
 
 function queueDeps(deps: JobDeps, adapter: CloudAdapter): SendQueueDeps {
-  return {
-    models: deps.models,
-    config: deps.config,
-    logger: deps.logger,
-    clock: deps.clock,
-    limiter,
-    workerId: `${os.hostname()}:${process.pid}`,
-    transport: async (reference, activity) => {
-      await sendToConversation(adapter, deps.config, reference, activity);
-    },
-  };
+  return processSendDeps(deps, () => adapter);
 }
 
 /** The agreement jobs, spread into src/server/jobs.ts. */
@@ -54,7 +39,7 @@ export function agreementJobHandlers(deps: JobDeps) {
   };
 }
 
-/** Cron of the academic-year roll-over: 06:00 on 1 September, school time. */
-export const ROLLOVER_CRON = '0 6 1 9 *';
+/** Cron of the academic-year roll-over: 06:00 school time on the school's `agreements.academicYearStart` (default 1 September). */
+export { rolloverCron } from './academic-year.js';
 /** Cron of the follow-up tick: every five minutes. */
 export const TICK_CRON = '*/5 * * * *';

@@ -12,14 +12,20 @@ export const PER_CONVERSATION_LIMITS: readonly RateWindow[] = [
 ];
 
 /**
- * Teams allows 50 requests per second per app per tenant; Lantern aims a little lower so that network
- * jitter between here and the service never pushes a one-second window over the limit.
+ * Teams allows 50 requests per second per app per tenant, and the service counts them as they arrive.
+ * Lantern sends at most 49 in any second and at most 5 in any tenth of a second: the second window
+ * keeps requests spread out (no bursts after a pause), so the few milliseconds by which one request is
+ * delayed on the way more than another do not put 51 into a second as the service counts it.
  */
-export const PER_TENANT_LIMITS: readonly RateWindow[] = [{ limit: 48, ms: 1_000 }];
+export const PER_TENANT_LIMITS: readonly RateWindow[] = [
+  { limit: 49, ms: 1_000 },
+  { limit: 5, ms: 100 },
+];
 
 /**
- * Sliding-window limiter over any number of keys, each with its own windows. In-process: one Lantern
- * instance sends a school's campaigns at a time (the queue's job), so a shared store is not needed.
+ * Sliding-window limiter over any number of keys, each with its own windows. In-process: across Lantern
+ * instances, the tenant's sender lease (send-lease.ts) lets only one instance send for a tenant at a
+ * time, so this limiter is the only one that counts.
  */
 export class RateLimiter {
   private readonly log = new Map<string, number[]>();

@@ -2,13 +2,13 @@ import type { Activity, ConversationReference } from '@microsoft/agents-activity
 import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../db/models.js';
 import type { Person } from '../directory/person.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
-import { retryDelayMs, type BackoffPolicy } from '../jobs/runner.js';
+import type { BackoffPolicy } from '../jobs/runner.js';
 import type { Logger } from '../log/logger.js';
-import { PER_CONVERSATION_LIMITS, PER_TENANT_LIMITS, type RateLimiter } from './rate-limit.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
-import { cardForSend } from './send-cards.js';
-import { SendFailure } from './teams/proactive.js';
+import { attemptSend, buildSend, tenantOf, withDbRetry, type AttemptState, type Outcome } from './send-attempt.js';
+import type { SendFeed } from './send-feed.js';
+import type { TenantSendLease } from './send-lease.js';
 import type { AgreementVersion } from './version-model.js';
 
 /** Posts one activity to a stored conversation; throws SendFailure. */
@@ -22,9 +22,11 @@ export interface SendQueueDeps {
   clock: () => Date;
   transport: Transport;
   limiter: RateLimiter;
+  /** Agrees with other Lantern instances which one sends for a tenant; without it this process assumes it is alone. */
+  lease?: TenantSendLease;
   /** Names this worker in its claims. */
   workerId: string;
-  /** Parallel sends in flight (default 16: enough for 50 a second even when a send takes 300 ms). */
+  /** Attempts in flight at once (default 24: enough for 49 a second when an attempt takes up to ~400 ms). */
   concurrency?: number;
   /** Attempts per card before it is marked failed (default 8). */
   maxAttempts?: number;
@@ -46,102 +48,223 @@ export interface SendSummary {
 /** Back-off for throttled or failed posts: 1 s doubling to 2 min, ±20 % jitter (Retry-After wins). */
 export const SEND_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 120_000, jitter: 0.2 };
 
-/**
- * Retries a database call that failed for a passing reason (FerretDB's SQLite answers "database is
- * locked" under concurrent writes). A duplicate key is an answer, not a failure: it is rethrown at once.
- */
-async function withDbRetry<T>(call: () => Promise<T>, tries = 6): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (isDuplicateKey(err) || i >= tries) throw err;
-      await new Promise((r) => setTimeout(r, 25 * 2 ** i));
-    }
-  }
-}
-
-/** Caches of the documents a run keeps looking at; `signed` is refreshed on every pass. */
-interface RunCache {
+/** Caches of the documents a run keeps looking at; `signed` is refreshed with every scan. */
+export interface RunCache {
   campaigns: Map<string, AgreementCampaign | null>;
   versions: Map<string, AgreementVersion | null>;
   signed: Map<string, Set<string>>;
 }
 
+// A long run re-reads the queue this often (sends queued by others, outcomes recorded by others, new
+// signatures); not more, as parsing thousands of documents stalls the sender's event loop.
+const RESCAN_MS = 30_000;
+
 /**
  * Works the persisted send queue until every queued card has an outcome (or, with `waitForRetriesMs`,
- * until nothing is due within that long). Each attempt is claimed by a unique insert and each outcome is
- * a unique insert, so two workers never post the same attempt and a card is recorded once. A worker that
- * dies between posting and recording leaves its claim to expire; the next attempt posts again with the
- * same delivery id (at-least-once for that window, de-duplicated where the connector honours the id).
+ * until nothing is due within that long). A pipeline, not passes: `concurrency` lanes take the next due
+ * card as soon as they are free, a card answered 429/502 goes back with its Retry-After or back-off
+ * and never holds up the others, and with a `feed` the cards of a campaign being issued are sent while
+ * the rest are still being queued. Exactly once is decided per attempt in send-attempt.ts.
  */
 export async function workSendQueue(
   deps: SendQueueDeps,
   scope: { schoolId?: string; campaignId?: string },
-  options: { signal?: AbortSignal; extendLease?: () => Promise<void>; waitForRetriesMs?: number } = {},
+  options: { signal?: AbortSignal; extendLease?: () => Promise<void>; waitForRetriesMs?: number; feed?: SendFeed } = {},
 ): Promise<SendSummary> {
   const summary: SendSummary = { sent: 0, unreachable: 0, skipped: 0, retried: 0, failed: 0 };
   const cache: RunCache = { campaigns: new Map(), versions: new Map(), signed: new Map() };
-  /** Not before: Retry-After / back-off, or a live claim held by another worker. */
-  const notBefore = new Map<string, number>();
-  const attemptsMade = new Map<string, number>();
   const filter = { ...(scope.schoolId ? { schoolId: scope.schoolId } : {}), ...(scope.campaignId ? { campaignId: scope.campaignId } : {}) };
-  let lastLeaseExtension = Date.now();
-  for (;;) {
-    options.signal?.throwIfAborted();
-    if (options.extendLease && Date.now() - lastLeaseExtension > 15_000) {
-      await options.extendLease();
-      lastLeaseExtension = Date.now();
-    }
-    // Two scans per pass, never per card: FerretDB answers only _id look-ups and inserts in constant time.
-    const [queued, results] = await Promise.all([
-      withDbRetry(() => deps.models.agreementSends.find(filter).lean<AgreementSend[]>()),
-      withDbRetry(() => deps.models.agreementSendResults.find(filter, { _id: 1 }).lean<{ _id: string }[]>()),
-    ]);
-    const finished = new Set(results.map((r) => r._id));
-    const open = queued.filter((s) => !finished.has(s._id));
-    if (open.length === 0) return summary;
-    const now = deps.clock().getTime();
-    const readyAt = (s: AgreementSend) => Math.max(new Date(s.dueAt).getTime(), notBefore.get(s._id) ?? 0);
-    const due = open.filter((s) => readyAt(s) <= now).sort((a, b) => readyAt(a) - readyAt(b));
-    if (due.length === 0) {
-      const wait = Math.min(...open.map(readyAt)) - now;
-      if (wait > (options.waitForRetriesMs ?? 0)) return summary;
-      // Nothing else can become due meanwhile within this run: sleep until the first retry.
-      await new Promise((r) => setTimeout(r, Math.max(50, wait)));
-      continue;
-    }
-    cache.signed.clear();
-    const [people, references] = await Promise.all([withDbRetry(() => peopleFor(deps.models, due)), withDbRetry(() => referencesFor(deps.models))]);
-    let index = 0;
-    const lane = async () => {
-      for (;;) {
-        const item = due[index++];
-        if (!item) return;
-        options.signal?.throwIfAborted();
-        let outcome: Outcome;
-        try {
-          outcome = await attempt(deps, cache, item, people.get(`${item.schoolId}:${item.personId}`) ?? null, references, attemptsMade, options.signal);
-        } catch (err) {
-          options.signal?.throwIfAborted();
-          // One card's trouble (a database hiccup) must not stop the campaign: try it again later.
-          deps.logger.warn({ err, sendId: item._id }, 'agreement send attempt failed; will try again');
-          outcome = { kind: 'wait', ms: 1_000 };
-        }
-        if (typeof outcome === 'object') {
-          notBefore.set(item._id, deps.clock().getTime() + outcome.ms);
-          if (outcome.retried) summary.retried += 1;
-        } else if (outcome !== 'done-elsewhere') summary[outcome] += 1;
+  const now = () => deps.clock().getTime();
+  const known = new Map<string, AgreementSend>();
+  const finished = new Set<string>();
+  const states = new Map<string, AttemptState>();
+  const people = new Map<string, Person | null>();
+  let references = new Map<string, ConversationReference>();
+  const ready: AgreementSend[] = [];
+  const later = new Map<string, number>();
+  let inFlight = 0;
+  let admitting = 0;
+  let lastScan = 0;
+  let scanning: Promise<void> | undefined;
+  let done = false;
+  let waiters: (() => void)[] = [];
+  const nudge = () => {
+    const w = waiters;
+    waiters = [];
+    for (const wake of w) wake();
+  };
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(5, ms));
+      waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  /** Takes in queued items: loads their people (one query per batch) and makes them due. */
+  const admit = async (items: readonly AgreementSend[], given: readonly Person[] = []): Promise<void> => {
+    admitting += 1;
+    try {
+      for (const p of given) people.set(`${p.schoolId}:${p.personId}`, p);
+      const fresh = items.filter((s) => !finished.has(s._id) && !known.has(s._id) && (!scope.campaignId || s.campaignId === scope.campaignId) && (!scope.schoolId || s.schoolId === scope.schoolId));
+      const missing = fresh.filter((s) => !people.has(`${s.schoolId}:${s.personId}`));
+      for (const [key, person] of await withDbRetry(() => peopleFor(deps.models, missing))) people.set(key, person);
+      const at = now();
+      for (const s of fresh) {
+        if (known.has(s._id)) continue;
+        known.set(s._id, s);
+        states.set(s._id, { attempts: 0, contested: false });
+        const due = new Date(s.dueAt).getTime();
+        if (due <= at) ready.push(s);
+        else later.set(s._id, due);
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 16) }, lane));
+    } finally {
+      admitting -= 1;
+      nudge();
+    }
+  };
+
+  /** Reads the queue and its outcomes (two scans, never one per card) and the installed chats. */
+  const scan = (): Promise<void> =>
+    (scanning ??= (async () => {
+      lastScan = now();
+      const [queued, results, refs] = await Promise.all([
+        withDbRetry(() => deps.models.agreementSends.find(filter).lean<AgreementSend[]>()),
+        withDbRetry(() => deps.models.agreementSendResults.find(filter, { _id: 1 }).lean<{ _id: string }[]>()),
+        withDbRetry(() => referencesFor(deps.models)),
+      ]);
+      references = refs;
+      cache.signed.clear();
+      for (const r of results) {
+        finished.add(r._id);
+        later.delete(r._id);
+      }
+      await admit(queued.filter((s) => !finished.has(s._id)));
+    })().finally(() => (scanning = undefined)));
+
+  const unsubscribe = options.feed?.subscribe((items, given) => void admit(items, given).catch((err: unknown) => deps.logger.warn({ err }, 'could not take in queued agreement cards')));
+  const leaveLease = deps.lease?.join();
+
+  /** Moves retries whose time has come to the front of the line. */
+  const promote = (at: number) => {
+    for (const [id, due] of later) {
+      const item = known.get(id);
+      if (due > at || !item) continue;
+      later.delete(id);
+      ready.unshift(item);
+    }
+  };
+
+  const record = (item: AgreementSend, outcome: Outcome) => {
+    if (typeof outcome === 'object') {
+      if (!finished.has(item._id)) later.set(item._id, now() + outcome.ms);
+      if (outcome.retried) summary.retried += 1;
+      return;
+    }
+    finished.add(item._id);
+    known.delete(item._id);
+    if (outcome !== 'done-elsewhere') summary[outcome] += 1;
+  };
+
+  /** tenant → until when another instance holds its sender lease (known without building any card). */
+  const blockedUntil = new Map<string, number>();
+  const process1 = async (item: AgreementSend): Promise<Outcome> => {
+    const person = people.get(`${item.schoolId}:${item.personId}`) ?? null;
+    const knownRef = person?.aadObjectId ? references.get(person.aadObjectId) : undefined;
+    const blocked = knownRef ? (blockedUntil.get(tenantOf(knownRef, item.schoolId)) ?? 0) - now() : 0;
+    if (blocked > 0) return { kind: 'wait', ms: blocked };
+    const built = await buildSend(deps, cache, item, person, references);
+    if (built.kind === 'send' && deps.lease) {
+      // Checked before claiming: an instance waiting for the lease must not hold claims the holder needs.
+      const tenant = tenantOf(built.reference, item.schoolId);
+      const wait = await deps.lease.waitMs(tenant);
+      if (wait > 0) {
+        blockedUntil.set(tenant, now() + wait);
+        return { kind: 'wait', ms: wait };
+      }
+    }
+    const lease = deps.lease;
+    return attemptSend(deps, item, built, states.get(item._id) ?? { attempts: 0, contested: false }, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(lease ? { mayStillSend: (tenant: string) => lease.mayStillSend(tenant) } : {}),
+    });
+  };
+
+  /** Whether the run is over: nothing due soon, nothing in flight, nothing more coming. */
+  const finishedRun = async (): Promise<boolean> => {
+    if (ready.length > 0 || inFlight > 0 || admitting > 0 || (options.feed && !options.feed.isClosed)) return false;
+    const next = Math.min(...later.values());
+    if (later.size > 0 && next - now() <= (options.waitForRetriesMs ?? 0)) return false;
+    // Everything this run knows of is settled: read the queue once more for anything queued meanwhile.
+    await scan();
+    return ready.length === 0 && inFlight === 0 && (later.size === 0 || Math.min(...later.values()) - now() > (options.waitForRetriesMs ?? 0));
+  };
+
+  let lastLeaseExtension = now();
+  const lane = async (): Promise<void> => {
+    while (!done) {
+      options.signal?.throwIfAborted();
+      if (options.extendLease && now() - lastLeaseExtension > 15_000) {
+        lastLeaseExtension = now();
+        await options.extendLease();
+      }
+      if (now() - lastScan > RESCAN_MS && !scanning) void scan().catch((err: unknown) => deps.logger.warn({ err }, 'agreement queue re-read failed'));
+      promote(now());
+      const item = ready.shift();
+      if (!item) {
+        if (!scanning && (await finishedRun())) {
+          done = true;
+          nudge();
+          return;
+        }
+        const next = later.size > 0 ? Math.min(...later.values()) - now() : 1_000;
+        await idle(Math.min(1_000, next));
+        continue;
+      }
+      if (finished.has(item._id)) continue;
+      inFlight += 1;
+      let outcome: Outcome;
+      try {
+        outcome = await process1(item);
+      } catch (err) {
+        options.signal?.throwIfAborted();
+        // One card's trouble (a database hiccup) must not stop the campaign: try it again later.
+        deps.logger.warn({ err, sendId: item._id }, 'agreement send attempt failed; will try again');
+        outcome = { kind: 'wait', ms: 1_000 };
+      } finally {
+        inFlight -= 1;
+      }
+      record(item, outcome);
+      // Another worker is (or was) on this queue: learn what it finished from one read, not card by card.
+      if (outcome === 'done-elsewhere' && now() - lastScan > 1_000 && !scanning) void scan().catch((err: unknown) => deps.logger.warn({ err }, 'agreement queue re-read failed'));
+      nudge();
+    }
+  };
+
+  try {
+    await scan();
+    // Settled, not all: on abort every lane must have stopped before the lease is given back.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, deps.concurrency ?? 24) }, lane));
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    unsubscribe?.();
+    await leaveLease?.().catch((err: unknown) => deps.logger.warn({ err }, 'could not give back the sender lease'));
   }
+  return summary;
 }
 
-async function peopleFor(models: Models, items: readonly AgreementSend[]): Promise<Map<string, Person>> {
-  const map = new Map<string, Person>();
+/** The people of these items, by `schoolId:personId` (one query per school and batch). */
+async function peopleFor(models: Models, items: readonly AgreementSend[]): Promise<Map<string, Person | null>> {
+  const map = new Map<string, Person | null>();
   const bySchool = new Map<string, string[]>();
-  for (const i of items) bySchool.set(i.schoolId, [...(bySchool.get(i.schoolId) ?? []), i.personId]);
+  for (const i of items) {
+    map.set(`${i.schoolId}:${i.personId}`, null);
+    const ids = bySchool.get(i.schoolId) ?? [];
+    ids.push(i.personId);
+    bySchool.set(i.schoolId, ids);
+  }
   for (const [schoolId, ids] of bySchool) {
     for (const p of await models.people.find({ schoolId, personId: { $in: ids } }).lean<Person[]>()) map.set(`${schoolId}:${p.personId}`, p);
   }
@@ -153,75 +276,3 @@ async function referencesFor(models: Models): Promise<Map<string, ConversationRe
   const refs = await models.conversationRefs.find({ scope: 'personal', installed: true }).lean();
   return new Map(refs.map((r) => [r.aadObjectId as string, r.reference as ConversationReference]));
 }
-
-/** Claims the next attempt number for an item, or says how long another (live) worker holds it. */
-async function claim(deps: SendQueueDeps, item: AgreementSend, from: number): Promise<number | { kind: 'wait'; ms: number }> {
-  const lease = deps.claimLeaseMs ?? 60_000;
-  for (let n = from; n < from + 50; n++) {
-    const at = deps.clock();
-    try {
-      await withDbRetry(() => deps.models.agreementSendClaims.create({ _id: `${item._id}#${n}`, by: deps.workerId, at }));
-      return n;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const held = await withDbRetry(() => deps.models.agreementSendClaims.findById(`${item._id}#${n}`).lean());
-      const age = held ? at.getTime() - new Date(held.at).getTime() : lease;
-      // A recent claim is a live worker's; an old one is a dead worker's attempt, so try the next number.
-      if (age < lease) return { kind: 'wait', ms: lease - age };
-    }
-  }
-  return { kind: 'wait', ms: lease };
-}
-
-type Outcome = keyof SendSummary | 'done-elsewhere' | { kind: 'wait'; ms: number; retried?: boolean };
-
-async function attempt(
-  deps: SendQueueDeps,
-  cache: RunCache,
-  item: AgreementSend,
-  person: Person | null,
-  references: Map<string, ConversationReference>,
-  attemptsMade: Map<string, number>,
-  signal: AbortSignal | undefined,
-): Promise<Outcome> {
-  const n = await claim(deps, item, (attemptsMade.get(item._id) ?? 0) + 1);
-  if (typeof n === 'object') return n;
-  attemptsMade.set(item._id, n);
-  // Another worker may have finished it since this pass read the queue.
-  if (await withDbRetry(() => deps.models.agreementSendResults.findById(item._id).lean())) return 'done-elsewhere';
-  const finish = async (status: 'sent' | 'unreachable' | 'skipped' | 'failed', detail?: string): Promise<Outcome> => {
-    try {
-      await withDbRetry(() =>
-        deps.models.agreementSendResults.create({ _id: item._id, schoolId: item.schoolId, campaignId: item.campaignId, personId: item.personId, round: item.round, status, attempts: n, at: deps.clock(), ...(detail ? { detail } : {}) }),
-      );
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      return 'done-elsewhere';
-    }
-    return status;
-  };
-  const built = await cardForSend(deps, cache, item, person, references);
-  if (built.kind !== 'send') return finish(built.kind === 'unreachable' ? 'unreachable' : 'skipped', built.reason);
-  const tenant = built.reference.conversation?.tenantId ?? item.schoolId;
-  await deps.limiter.acquire(
-    [
-      { key: `tenant:${tenant}`, windows: PER_TENANT_LIMITS },
-      { key: `conversation:${built.reference.conversation?.id ?? item.personId}`, windows: PER_CONVERSATION_LIMITS },
-    ],
-    signal,
-  );
-  try {
-    await deps.transport(built.reference, { ...built.activity, channelData: { notification: { alert: true }, lanternDeliveryId: item.deliveryId } });
-  } catch (err) {
-    const failure = err instanceof SendFailure ? err : new SendFailure(String(err), undefined, true, undefined);
-    const detail = `${failure.status ?? 'network'}: ${failure.message.slice(0, 200)}`;
-    if (failure.retryable && n < (deps.maxAttempts ?? 8)) {
-      return { kind: 'wait', ms: failure.retryAfterMs ?? retryDelayMs(n, deps.backoff ?? SEND_BACKOFF, deps.random), retried: true };
-    }
-    deps.logger.warn({ sendId: item._id, status: failure.status }, 'agreement card could not be sent');
-    return finish('failed', detail);
-  }
-  return finish('sent');
-}
-
-export type { RunCache };

@@ -1,4 +1,5 @@
 import type { Models } from '../db/models.js';
+import { schoolAcademicYear } from './academic-year.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 import { currentVersion, equivalentVersionIds } from './versions.js';
@@ -19,7 +20,7 @@ export async function signatureFor(
     .findOne({
       schoolId: version.schoolId,
       versionId: { $in: ids },
-      ...(version.yearly ? { period: academicYear(now) } : {}),
+      ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}),
       $or: [{ signerId: personId, onBehalfOfId: null }, { onBehalfOfId: personId }],
     })
     .sort({ seq: 1 })
@@ -45,15 +46,4 @@ export function localDate(at: Date, timezone: string): string {
 /** UTC as "2026-11-22 20:41". */
 export function utcTime(at: Date): string {
   return at.toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** The month (1–12) and day the academic year starts: the roll-over date for yearly agreements. */
-export const ACADEMIC_YEAR_START = { month: 9, day: 1 } as const;
-
-/** The academic year an instant falls in, e.g. "2026-27" from 1 September 2026 to 31 August 2027 (UTC). */
-export function academicYear(at: Date, start: { month: number; day: number } = ACADEMIC_YEAR_START): string {
-  const y = at.getUTCFullYear();
-  const startThisYear = Date.UTC(y, start.month - 1, start.day);
-  const first = at.getTime() >= startThisYear ? y : y - 1;
-  return `${first}-${String((first + 1) % 100).padStart(2, '0')}`;
 }

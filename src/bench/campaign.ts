@@ -8,9 +8,12 @@ import { issueCampaign } from '../agreements/campaigns.js';
 import { sha256 } from '../agreements/canonical.js';
 import { findTemplate, loadPolicyLibrary } from '../agreements/library.js';
 import { RateLimiter } from '../agreements/rate-limit.js';
+import { SendFeed } from '../agreements/send-feed.js';
+import { TenantSendLease } from '../agreements/send-lease.js';
 import { workSendQueue } from '../agreements/send-queue.js';
 import { sendToConversation } from '../agreements/teams/proactive.js';
 import { publishVersion } from '../agreements/versions.js';
+import type { AgreementVersion } from '../agreements/version-model.js';
 import { loadConfig } from '../config/load.js';
 import { connectDatabase } from '../db/connect.js';
 import { ensureFerretDbBinary, startFerretDb } from '../db/embedded/ferretdb.js';
@@ -21,10 +24,15 @@ import { startFakeBotConnector, type FakeBotConnector } from './fake-bot-connect
 
 /**
  * `npm run bench:campaign [-- --recipients N]`: a staff campaign to N (default 2,000) people through the
- * real send queue, the Agents SDK and a fake Bot Connector that enforces Teams' limits and injects 1 %
- * 429 + Retry-After and 1 % 502. Run 1 times the whole campaign against the floor N / 50 per second;
- * run 2 kills the sending process with SIGKILL half-way and restarts it. Both print lost and duplicated
- * counts (targets: ratio ≤ 1.15, 0 lost, 0 duplicated).
+ * real issue + send queue, the Agents SDK and a fake Bot Connector that enforces Teams' limits and
+ * injects 1 % 429 + Retry-After and 1 % 502. Each run is a child process, as a Lantern instance would
+ * be, that issues the campaign (queueing streamed to the sender) and sends it.
+ *   Run 1: the whole campaign, timed from starting the process to the last outcome recorded, against
+ *          the floor N / 50 per second (target ratio ≤ 1.15).
+ *   Run 2: the sender is killed with SIGKILL half-way and started again.
+ *   Run 3: two instances send the same campaign at once, sharing the tenant's 50 a second.
+ * Every run prints lost and duplicated (targets 0 and 0); the fake's own counts show any request it
+ * refused for being over a limit.
  */
 
 const say = (line = ''): boolean => process.stdout.write(`${line}\n`);
@@ -37,32 +45,60 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Child mode: work one campaign's queue until nothing is left, then exit. */
-async function worker(campaignId: string): Promise<void> {
+/** Child mode: issue the campaign `key` (idempotent) and send it, streaming, until nothing is left. */
+async function worker(key: string): Promise<void> {
+  const t0 = performance.now();
   const uri = process.env.BENCH_MONGODB_URI as string;
   const config = loadConfig({ env: { LOG_LEVEL: 'silent' } });
   const conn = await connectDatabase(uri);
   const models = createModels(conn);
   const adapter = new CloudAdapter(botAuthConfiguration(config));
-  const summary = await workSendQueue(
-    {
-      models,
-      config,
-      logger: createLogger({ level: 'silent' }),
-      clock: () => new Date(),
-      limiter: new RateLimiter(),
-      workerId: `bench:${process.pid}`,
-      // Short so the restarted worker takes over the killed one's claims quickly (the server uses 60 s).
-      claimLeaseMs: Number(process.env.BENCH_CLAIM_LEASE_MS ?? 60_000),
-      transport: async (reference, activity) => {
-        await sendToConversation(adapter, config, reference, activity);
-      },
+  const version = await models.agreementVersions.findOne({ schoolId: SCHOOL, policyId: 'staff-aua' }).lean<AgreementVersion>();
+  if (!version) throw new Error('bench version missing');
+  const tIssue = performance.now();
+  const feed = new SendFeed();
+  let firstSend: number | undefined;
+  let firstQueued: number | undefined;
+  const campaignId = `${SCHOOL}:${version.policyId}:${key}`;
+  const issuing = issueCampaign(
+    models,
+    { schoolId: SCHOOL, version, dueAt: new Date(Date.now() + 14 * 86_400_000), reminderDays: [3, 7, 14], createdBy: 'bench', reason: 'bench', key },
+    new Date(),
+    (items, people) => {
+      firstQueued ??= performance.now();
+      feed.push(items, people);
     },
-    { campaignId },
-    { waitForRetriesMs: 30_000 },
-  );
-  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  ).finally(() => feed.close());
+  const workerId = `bench:${process.pid}`;
+  const [summary, issued] = await Promise.all([
+    workSendQueue(
+      {
+        models,
+        config,
+        logger: createLogger({ level: 'silent' }),
+        clock: () => new Date(),
+        limiter: new RateLimiter(),
+        lease: new TenantSendLease(models, workerId),
+        workerId,
+        // Short so the restarted worker takes over the killed one's claims quickly (the server uses 60 s).
+        claimLeaseMs: Number(process.env.BENCH_CLAIM_LEASE_MS ?? 60_000),
+        transport: async (reference, activity) => {
+          firstSend ??= performance.now();
+          await sendToConversation(adapter, config, reference, activity);
+        },
+      },
+      { campaignId },
+      { waitForRetriesMs: 30_000, feed },
+    ),
+    issuing,
+  ]);
+  const tEnd = performance.now();
+  // performance.now() counts from this process's start: module loading included.
+  const timings = { processStartToIssueMs: Math.round(tIssue), connectMs: Math.round(tIssue - t0), firstQueuedMs: firstQueued ? Math.round(firstQueued - tIssue) : null, firstSendMs: firstSend ? Math.round(firstSend - tIssue) : null, issueAndSendMs: Math.round(tEnd - tIssue), cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000), queued: issued.queued };
+  process.stdout.write(`${JSON.stringify({ ...summary, ...timings })}\n`);
   await conn.close();
+  // Everything is recorded; idle keep-alive sockets must not keep the process (and the timing) going.
+  process.exit(0);
 }
 
 async function seed(models: Models, fake: FakeBotConnector, n: number): Promise<void> {
@@ -86,28 +122,47 @@ async function seed(models: Models, fake: FakeBotConnector, n: number): Promise<
   }
 }
 
-function spawnWorker(uri: string, campaignId: string): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> } {
-  const child = spawn(process.execPath, [SELF, '--worker', campaignId], { env: { ...process.env, BENCH_MONGODB_URI: uri, BENCH_CLAIM_LEASE_MS: '3000' }, stdio: ['ignore', 'pipe', 'inherit'] });
+interface Child {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; seconds: number }>;
+}
+
+function spawnWorker(uri: string, key: string): Child {
+  const started = performance.now();
+  const child = spawn(process.execPath, [SELF, '--worker', key], { env: { ...process.env, BENCH_MONGODB_URI: uri, BENCH_CLAIM_LEASE_MS: '3000' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, out })));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; seconds: number }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, out, seconds: (performance.now() - started) / 1000 })),
+  );
   return { child, done };
 }
 
 /** Lost: recipients who never got the campaign's card. Duplicated: recipients who got it more than once. */
-const expectedIds = new Map<string, Set<string>>();
 function count(fake: FakeBotConnector, campaignId: string, n: number): { lost: number; duplicated: number } {
+  const expected = new Set(Array.from({ length: n }, (_, i) => sha256(`${campaignId}:b${i}:0`).slice(0, 32)));
   const perConversation = new Map<string, number>();
-  let expected = expectedIds.get(campaignId);
-  if (!expected) {
-    expected = new Set(Array.from({ length: n }, (_, i) => sha256(`${campaignId}:b${i}:0`).slice(0, 32)));
-    expectedIds.set(campaignId, expected);
-  }
   for (const d of fake.deliveries) {
     if (!d.deliveryId || !expected.has(d.deliveryId)) continue;
     perConversation.set(d.conversationId, (perConversation.get(d.conversationId) ?? 0) + 1);
   }
   return { lost: n - perConversation.size, duplicated: [...perConversation.values()].filter((c) => c > 1).length };
+}
+
+/** The most requests the fake received in any one-second window, from request `from` on. */
+function busiestSecond(fake: FakeBotConnector, from: number): number {
+  const times = fake.requestTimes.slice(from);
+  let best = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while ((times[i] as number) - (times[j] as number) >= 1_000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+function delta(fake: FakeBotConnector, before: FakeBotConnector['stats']): string {
+  const s = fake.stats;
+  return `requests ${s.requests - before.requests}, refused over the limit ${s.throttledByLimit - before.throttledByLimit}, injected 429 ${s.throttledInjected - before.throttledInjected}, injected 502 ${s.badGateway - before.badGateway}, repeats dropped by delivery id ${s.deduplicated - before.deduplicated}`;
 }
 
 async function main(): Promise<void> {
@@ -126,48 +181,70 @@ async function main(): Promise<void> {
   const models = createModels(conn);
   await ensureIndexes(models);
   const fake = await startFakeBotConnector({ throttleRate: 0.01, badGatewayRate: 0.01, retryAfterSeconds: 1, seed: 2026, tenantPerSecond: TENANT_PER_SECOND });
+  const campaignOf = (key: string) => `${SCHOOL}:staff-aua:${key}`;
+  let failures = 0;
   try {
     await seed(models, fake, n);
-    const { version } = await publishVersion(models, findTemplate(loadPolicyLibrary(), 'staff-aua'), { schoolId: SCHOOL, by: 'bench' });
-    const issue = (key: string) =>
-      issueCampaign(models, { schoolId: SCHOOL, version, dueAt: new Date(Date.now() + 14 * 86_400_000), reminderDays: [3, 7, 14], createdBy: 'bench', reason: 'bench', key }, new Date());
-    const a = await issue('bench-full');
-    const b = await issue('bench-kill');
-    say(`Campaign to ${n} recipients through the Agents SDK and a fake Bot Connector (Teams limits enforced; 1 % 429 + Retry-After, 1 % 502 injected).`);
+    await publishVersion(models, findTemplate(loadPolicyLibrary(), 'staff-aua'), { schoolId: SCHOOL, by: 'bench' });
+    say(`Campaign to ${n} recipients: issue + send in a fresh process, through the Agents SDK and a fake Bot Connector`);
+    say(`(Teams limits enforced: 50 requests/s per tenant, 7/1 s 8/2 s 60/30 s per conversation; 1 % 429 + Retry-After and 1 % 502 injected).`);
 
-    const started = performance.now();
-    const run1 = spawnWorker(uri, a.campaign._id);
-    const r1 = await run1.done;
+    // Run 1: uninterrupted.
+    let before = { ...fake.stats };
+    let mark = fake.requestTimes.length;
+    const r1 = await spawnWorker(uri, 'bench-full').done;
     if (r1.code !== 0) say(`  (the worker exited with ${r1.code ?? r1.signal}: see its error above)`);
-    const wall = (performance.now() - started) / 1000;
     const floor = n / TENANT_PER_SECOND;
-    const c1 = count(fake, a.campaign._id, n);
-    say('');
-    say(`Run 1 (uninterrupted): wall ${wall.toFixed(1)} s, floor ${floor.toFixed(1)} s (${n} / ${TENANT_PER_SECOND} per second), ratio ${(wall / floor).toFixed(3)} (target ≤ 1.15)`);
+    const c1 = count(fake, campaignOf('bench-full'), n);
+    failures += c1.lost + c1.duplicated;
     const times = fake.deliveries.map((d) => d.at);
-    say(`  of which sending (first to last delivery): ${((Math.max(...times) - Math.min(...times)) / 1000).toFixed(1)} s`);
-    say(`  lost ${c1.lost}, duplicated ${c1.duplicated} (targets 0 and 0); worker ${r1.out.trim()}`);
-    say(`  connector: ${JSON.stringify(fake.stats)}`);
+    say('');
+    say(`Run 1 (uninterrupted): wall ${r1.seconds.toFixed(1)} s, floor ${floor.toFixed(1)} s (${n} / ${TENANT_PER_SECOND} per second), ratio ${(r1.seconds / floor).toFixed(3)} (target ≤ 1.15)`);
+    say(`  lost ${c1.lost}, duplicated ${c1.duplicated} (targets 0 and 0)`);
+    say(`  first to last delivery ${((Math.max(...times) - Math.min(...times)) / 1000).toFixed(1)} s; busiest second at the connector: ${busiestSecond(fake, mark)} requests (limit ${TENANT_PER_SECOND})`);
+    say(`  worker: ${r1.out.trim()}`);
+    say(`  connector: ${delta(fake, before)}`);
 
-    const before = { ...fake.stats };
-    const run2 = spawnWorker(uri, b.campaign._id);
+    // Run 2: kill -9 half-way, then restart.
+    before = { ...fake.stats };
+    mark = fake.requestTimes.length;
+    const killId = campaignOf('bench-kill');
+    const started = performance.now();
+    const run2 = spawnWorker(uri, 'bench-kill');
     let exited = false;
     void run2.done.then(() => (exited = true));
-    while (!exited && count(fake, b.campaign._id, n).lost > n / 2) await new Promise((r) => setTimeout(r, 100));
+    while (!exited && count(fake, killId, n).lost > n / 2) await new Promise((r) => setTimeout(r, 50));
     run2.child.kill('SIGKILL');
     await run2.done;
-    // Writes the killed process had already sent still land; let them before counting.
+    // Requests the killed process had already sent still land; let them before counting.
     await new Promise((r) => setTimeout(r, 1_000));
-    const atKill = n - count(fake, b.campaign._id, n).lost;
-    const recorded = await models.agreementSendResults.countDocuments({ campaignId: b.campaign._id, status: 'sent' });
-    const run3 = spawnWorker(uri, b.campaign._id);
-    const r3 = await run3.done;
-    const c2 = count(fake, b.campaign._id, n);
+    const atKill = n - count(fake, killId, n).lost;
+    const recorded = await models.agreementSendResults.countDocuments({ campaignId: killId, status: 'sent' });
+    const r3 = await spawnWorker(uri, 'bench-kill').done;
+    const c2 = count(fake, killId, n);
+    failures += c2.lost + c2.duplicated;
     say('');
-    say(`Run 2 (kill -9 half-way, then restart): killed with ${atKill} delivered and ${recorded} recorded as sent; restart ${r3.out.trim()}`);
-    say(`  lost ${c2.lost}, duplicated ${c2.duplicated} (targets 0 and 0); repeats the connector dropped by delivery id: ${fake.stats.deduplicated - before.deduplicated}`);
-    say(`  connector: ${JSON.stringify(fake.stats)}`);
-    process.exitCode = c1.lost + c1.duplicated + c2.lost + c2.duplicated === 0 ? 0 : 1;
+    say(`Run 2 (kill -9 half-way, then restart): killed with ${atKill} delivered and ${recorded} recorded as sent; whole run ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    say(`  lost ${c2.lost}, duplicated ${c2.duplicated} (targets 0 and 0)`);
+    say(`  busiest second at the connector: ${busiestSecond(fake, mark)} requests (limit ${TENANT_PER_SECOND}); restart: ${r3.out.trim()}`);
+    say(`  connector: ${delta(fake, before)}`);
+
+    // Run 3: two instances at once, one tenant.
+    before = { ...fake.stats };
+    mark = fake.requestTimes.length;
+    const pair = [spawnWorker(uri, 'bench-pair'), spawnWorker(uri, 'bench-pair')];
+    const [pa, pb] = await Promise.all(pair.map((p) => p.done));
+    const c3 = count(fake, campaignOf('bench-pair'), n);
+    failures += c3.lost + c3.duplicated;
+    const busiest = busiestSecond(fake, mark);
+    if (busiest > TENANT_PER_SECOND) failures += 1;
+    say('');
+    say(`Run 3 (two instances sending the same campaign, one tenant): wall ${Math.max(pa?.seconds ?? 0, pb?.seconds ?? 0).toFixed(1)} s`);
+    say(`  lost ${c3.lost}, duplicated ${c3.duplicated} (targets 0 and 0); busiest second at the connector: ${busiest} requests (limit ${TENANT_PER_SECOND})`);
+    say(`  instance A: ${pa?.out.trim()}`);
+    say(`  instance B: ${pb?.out.trim()}`);
+    say(`  connector: ${delta(fake, before)}`);
+    process.exitCode = failures === 0 ? 0 : 1;
   } finally {
     await fake.close();
     await conn.dropDatabase().catch(() => undefined);
@@ -177,8 +254,8 @@ async function main(): Promise<void> {
   }
 }
 
-const workerCampaign = argValue('--worker');
-(workerCampaign ? worker(workerCampaign) : main()).catch((err: unknown) => {
+const workerKey = argValue('--worker');
+(workerKey ? worker(workerKey) : main()).catch((err: unknown) => {
   process.stderr.write(`bench:campaign failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -41,6 +41,8 @@ export interface FakeBotConnector {
   readonly url: string;
   readonly deliveries: FakeDelivery[];
   readonly stats: FakeConnectorStats;
+  /** Arrival time (ms) of every well-formed request, answered or refused: what the limits count. */
+  readonly requestTimes: number[];
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startFakeBotConnector(options: FakeConnectorOptions = {}):
   const deliveries: FakeDelivery[] = [];
   const stats: FakeConnectorStats = { requests: 0, delivered: 0, throttledByLimit: 0, throttledInjected: 0, badGateway: 0, deduplicated: 0 };
   const seen = new Map<string, string>();
+  const requestTimes: number[] = [];
   const windows = new Map<string, number[]>();
   let state = options.seed ?? 42;
   const random = () => {
@@ -101,6 +104,7 @@ export async function startFakeBotConnector(options: FakeConnectorOptions = {}):
       }
       stats.requests += 1;
       const now = Date.now();
+      requestTimes.push(now);
       const tenant = ((activity.conversation as { tenantId?: string } | undefined)?.tenantId ?? 'tenant') as string;
       const tenantOver = overLimit(`tenant:${tenant}`, [{ limit: options.tenantPerSecond ?? 50, ms: 1_000 }], now);
       const conversationOver = overLimit(`conversation:${conversationId}`, CONVERSATION_WINDOWS, now);
@@ -142,6 +146,7 @@ export async function startFakeBotConnector(options: FakeConnectorOptions = {}):
     url: `http://127.0.0.1:${port}/`,
     deliveries,
     stats,
+    requestTimes,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

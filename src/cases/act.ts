@@ -45,7 +45,7 @@ export async function applyChange(
       });
       const timeline = [...loaded.timeline, entry];
       const state = foldTimeline(timeline);
-      await writeCache(stores, schoolId, caseId, state, entry.seq);
+      await writeCache(stores, loaded.doc, state, entry.seq);
       return { ok: true, entry, loaded: { doc: { ...loaded.doc, ...state, version: entry.seq }, state, timeline, head: entry }, raced };
     } catch (err) {
       if (!(err instanceof TimelineConflict)) throw err;

@@ -9,6 +9,7 @@ import { submitConcern } from './concern.js';
 import { proactiveSenderFor } from './proactive.js';
 import { previewRemediation, approveRemediation } from './remediation-actions.js';
 import { loadCase } from './store.js';
+import { suppressFromCase } from './suppress.js';
 import type { Actor } from './timeline-model.js';
 import type { CaseCommand } from './transitions.js';
 
@@ -67,10 +68,11 @@ function commandVerb(toCommand: (data: Readonly<Record<string, unknown>>, v: Cas
       const command = await toCommand(ctx.data, v);
       const result = typeof command === 'string' ? undefined : await applyCommand(ctx.models, school.id, v.caseId, v.actor, command, v.deps.clock);
       if (result?.ok) {
-        // Everyone in the channel sees the new card (the same one the actor gets back); a failed update must
-        // not hide the change from the actor.
+        // Everyone in the channel sees the new card (the same one the actor gets back in this invoke's answer).
+        // Their copy is replaced after the answer, so a slow Teams call never holds the actor's click; an
+        // update that fails marks the case pending and the flush job tries again.
         const card = await renderChannelCard(ctx.models, school, result.loaded, v.deps.clock());
-        await publishCaseCard(v.deps, school, v.caseId, { loaded: result.loaded, card }).catch((err: unknown) => ctx.log.warn({ err }, 'could not update the DSL channel card'));
+        void publishCaseCard(v.deps, school, v.caseId, { loaded: result.loaded, card }).catch((err: unknown) => ctx.log.warn({ err }, 'could not update the DSL channel card'));
         return card;
       }
       const loaded = result?.loaded ?? (await loadCase(ctx.models, school.id, v.caseId));
@@ -116,5 +118,6 @@ export const CASE_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   'case.reopen': commandVerb((d) => ({ kind: 'reopen', reason: str(d, 'reopenReason') })),
   'case.remediate': (ctx) => guarded(ctx, 'act', (v) => previewRemediation(v)),
   'case.remediate.approve': (ctx) => guarded(ctx, 'act', (v) => approveRemediation(v)),
+  'case.suppress': (ctx) => guarded(ctx, 'act', (v) => suppressFromCase(v)),
   'case.concern.submit': (ctx) => submitConcern(ctx),
 };

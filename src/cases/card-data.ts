@@ -2,7 +2,9 @@ import type { School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
 import { AGENCIES, CATEGORIES, type CaseStatus } from './case-model.js';
 import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from './labels.js';
+import { withoutLinks } from './do-not-view.js';
 import { remediationEnabled } from './settings.js';
+import { caseSuppression, SUPPRESS_DAYS, suppressionOffer } from './suppress.js';
 import type { LoadedCase } from './store.js';
 import type { TimelineEntry } from './timeline-model.js';
 
@@ -21,6 +23,7 @@ const ACTION_WORDS: Partial<Record<TimelineEntry['action'], string>> = {
   'detection-joined': 'added another detection',
   'escalated-to-deputy': 'escalated it to the deputy DSL (not acknowledged in time)',
   'legal-hold': 'changed the legal hold',
+  suppressed: 'suppressed similar alerts',
 };
 
 /** The remediations that fit a case's detections (sharing and forwarding only). */
@@ -52,6 +55,8 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
   const dpoHours = state.dpoDeadline ? Math.round((new Date(state.dpoDeadline).getTime() - now.getTime()) / 3_600_000) : null;
   // Shown whether or not the school lets Lantern act: when it does not, a press records a request for IT.
   const remediations = open ? remediationsFor(loaded).map((r) => ({ ...r, title: remediationEnabled(school) ? `${r.title} (preview)` : `${r.title} (ask IT)` })) : [];
+  const offer = suppressionOffer(loaded);
+  const suppressed = caseSuppression(state);
   return {
     caseId: doc.caseId,
     number: doc.number,
@@ -62,7 +67,7 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     categoryLabel: CATEGORY_LABEL[state.category],
     sourceLabel: SOURCE_LABEL[state.source],
     who: who.length > 0 ? who.join(', ') : 'Not recorded',
-    what: state.summary,
+    what: withoutLinks(state.summary, state.doNotView),
     where: state.where || 'Not recorded',
     when: formatWhen(state.happenedAt ?? doc.openedAt, tz),
     openedAt: formatWhen(doc.openedAt, tz),
@@ -78,7 +83,7 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     referrals: state.referrals.map((r) => `${AGENCY_LABEL[r.agency]}${r.reference ? `, reference ${r.reference}` : ''} (${formatWhen(r.at, tz)})`).join('; ') || 'None',
     linked: state.linkedCases.join(', ') || 'None',
     recent: loaded.timeline.slice(-5).map((e) => ({
-      line: `${formatWhen(e.at, tz)} — ${e.by.name} ${ACTION_WORDS[e.action] ?? e.action}${e.note ? `: ${e.note.length > 200 ? `${e.note.slice(0, 200)}…` : e.note}` : ''}`,
+      line: withoutLinks(`${formatWhen(e.at, tz)} — ${e.by.name} ${ACTION_WORDS[e.action] ?? e.action}${e.note ? `: ${e.note.length > 200 ? `${e.note.slice(0, 200)}…` : e.note}` : ''}`, state.doNotView),
     })),
     notice: input.notice ?? '',
     hasNotice: Boolean(input.notice),
@@ -87,6 +92,14 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     isClosed: !open,
     hasRemediations: remediations.length > 0,
     remediations: remediations.map((r) => ({ ...r, caseId: doc.caseId })),
+    offerSuppression: Boolean(offer),
+    suppressRule: offer?.ruleId ?? '',
+    suppressReason: offer?.reason ?? '',
+    suppressScopeChoices: offer?.scopes ?? [],
+    suppressScopeDefault: offer?.scopes[0]?.value ?? '',
+    suppressDayChoices: SUPPRESS_DAYS.map((d) => ({ title: `${d} days`, value: String(d) })),
+    hasSuppression: Boolean(suppressed),
+    suppressionText: suppressed ? `Similar alerts (${suppressed.ruleId}${suppressed.actor ? `, ${suppressed.actor}` : ''}${suppressed.objectId ? ', this item' : ''}) suppressed until ${formatWhen(suppressed.expiresAt, tz)} by ${suppressed.by}.` : '',
     dslChoices: school.dsl.members.map((m) => ({ title: byEmail.get(m.email)?.displayName ?? m.email, value: m.email })),
     agencyChoices: AGENCIES.map((a) => ({ title: AGENCY_LABEL[a], value: a })),
     categoryChoices: CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })),

@@ -12,6 +12,13 @@ import { openCase } from './open.js';
 import { proactiveSenderFor } from './proactive.js';
 import { caseSettings } from './settings.js';
 
+/**
+ * The form's extra choice for nude or semi-nude images (UKCIS "sharing nudes"). KCSIE puts sharing nudes under
+ * conduct; the case is "do not view": its card carries the banner and never links to an item.
+ */
+export const NUDE_IMAGES = 'nude-images';
+const NUDE_IMAGES_LABEL = 'Nude or semi-nude images (do not open, copy or forward them)';
+
 /** Roles that may report a concern (staff, governors and volunteers; pupils and parents speak to a member of staff). */
 const REPORTER_ROLES = new Set(['staff', 'governor', 'volunteer']);
 
@@ -28,7 +35,7 @@ export async function sendConcernForm(ctx: CommandContext): Promise<void> {
     isDsl,
     formNote: 'If a child is in immediate danger, call 999 and then tell the DSL in person.',
     pupilChoices: pupils.map((p) => ({ title: `${p.displayName}${p.form ? ` (${p.form})` : ''}`, value: p.personId })),
-    categoryChoices: CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })),
+    categoryChoices: [...CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })), { title: NUDE_IMAGES_LABEL, value: NUDE_IMAGES }],
   });
   await ctx.turn.sendActivity(cardMessage(card));
 }
@@ -64,7 +71,9 @@ export async function submitConcern(ctx: CardActionContext): Promise<AdaptiveCar
   const what = str(ctx.data, 'what');
   if (!what) return formAgain(ctx, 'Please say what happened.');
   if (what.length > 4000) return formAgain(ctx, `What happened is ${what.length} characters long; please keep it under 4,000 (the DSL team can ask you for more).`);
-  const category = str(ctx.data, 'category') as Category;
+  const chosenCategory = str(ctx.data, 'category');
+  const doNotView = chosenCategory === NUDE_IMAGES;
+  const category = (doNotView ? 'conduct' : chosenCategory) as Category;
   if (!CATEGORIES.includes(category)) return formAgain(ctx, 'Please choose what kind of concern it is.');
   const requestedSeverity = str(ctx.data, 'severity') as Severity;
   const severity: Severity = isDsl && SEVERITIES.includes(requestedSeverity) ? requestedSeverity : 'medium';
@@ -85,6 +94,7 @@ export async function submitConcern(ctx: CardActionContext): Promise<AdaptiveCar
       subjects: pupils.map((p) => p.personId),
       reporter: actor,
       by: actor,
+      doNotView,
     },
     now,
   );

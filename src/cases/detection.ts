@@ -30,6 +30,8 @@ export interface DetectionInput {
   objectId?: string;
   /** Email of whoever acted (for sharing: the owner), used to carry out a remediation as them. */
   actor?: string;
+  /** The counterparty (a forwarding address, a recipient), for remediation: what to stop forwarding to. */
+  target?: string;
   /** The item may involve an indecent image of a child: the card shows "do not view" and no link. */
   mayInvolveIndecentImage?: boolean;
   /** Pupils' personal data was put in public view: a personal-data breach, so the 72-hour DPO clock starts. */
@@ -74,6 +76,7 @@ export async function openOrJoinFromDetection(deps: ChannelDeps & { logger?: Log
     at: input.at,
     ...(input.objectId ? { objectId: input.objectId } : {}),
     ...(input.actor ? { actor: input.actor } : {}),
+    ...(input.target ? { target: input.target } : {}),
   };
   const keys = keysOf(input);
   const since = new Date(now.getTime() - settings.joinWindowHours * 3_600_000);

@@ -13,7 +13,7 @@ export type StoredDetectionDoc = StoredDetection & { _id: string; createdAt?: Da
 /**
  * Maps the monitoring engine's stored detection onto DetectionInput: the actor and counterparty become
  * subjects when they are pupils in the directory; public sharing of something that looks like pupil data is
- * treated as a personal-data breach (DPO clock). The engine has no indecent-image marker, so none is set.
+ * treated as a personal-data breach (DPO clock); the engine's indecent-image marker becomes "do not view".
  */
 export async function detectionInputFromStored(d: StoredDetectionDoc, people: Models['people']): Promise<DetectionInput> {
   const emails = [d.actor, d.target].filter((e): e is string => typeof e === 'string' && e.includes('@')).map((e) => e.toLowerCase());
@@ -29,7 +29,8 @@ export async function detectionInputFromStored(d: StoredDetectionDoc, people: Mo
     subjectIds: pupils.map((p) => p.personId),
     ...(d.objectId ? { objectId: d.objectId } : {}),
     ...(d.actor ? { actor: d.actor } : {}),
-    mayInvolveIndecentImage: false,
+    ...(d.target ? { target: d.target } : {}),
+    mayInvolveIndecentImage: d.mayInvolveIndecentImage === true,
     personalDataBreach: d.family === 'sharing.public_link' && d.looksLikePupilData,
   };
 }

@@ -6,6 +6,7 @@ import { allocateCaseNumber } from './numbering.js';
 import { retentionFor } from './retention.js';
 import { caseSettings } from './settings.js';
 import { foldTimeline, pickState, type CaseState, type LinkedDetection } from './state.js';
+import { listingOf, postToBoard } from './board.js';
 import { appendEntry, type CaseStores } from './store.js';
 import type { Actor } from './timeline-model.js';
 import { MAX_TEXT } from './transitions.js';
@@ -77,5 +78,6 @@ export async function openCase(stores: CaseStores, school: School, input: OpenCa
   const entry = await appendEntry(stores, { caseId, schoolId: school.id, head: undefined, at: now, by: input.by, action: 'opened', before: {}, after, note: null });
   const state = foldTimeline([entry]);
   await retryBusy(() => stores.cases.create({ schoolId: school.id, caseId, number, openedAt: now, version: entry.seq, ...pickState(state as unknown as Record<string, unknown>) }));
+  await postToBoard(stores, listingOf({ caseId, schoolId: school.id, number, openedAt: now }, state, entry.seq));
   return { caseId, number, state };
 }

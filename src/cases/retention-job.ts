@@ -1,6 +1,7 @@
 import type { LanternConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import { applyChange } from './act.js';
+import { rebuildBoard } from './board.js';
 import type { CaseStores } from './store.js';
 import type { Actor } from './timeline-model.js';
 
@@ -37,6 +38,11 @@ export async function runRetentionReview(deps: RetentionDeps): Promise<{ deleted
     deleted += 1;
   }
   if (deleted + held > 0) deps.logger.info({ deleted, held }, 'case retention review');
+  // The open-case board is derived data: tidy rows a crash left behind (see board.ts).
+  for (const school of deps.config.schools) {
+    const tidied = await rebuildBoard(deps.stores, school.id);
+    if (tidied.added + tidied.removed > 0) deps.logger.warn({ schoolId: school.id, ...tidied }, 'open-case board was out of step with the cases and has been rebuilt');
+  }
   return { deleted, held };
 }
 

@@ -19,6 +19,8 @@ export interface LinkedDetection {
   objectId?: string;
   /** Whoever acted (the item's owner for sharing), for remediation. */
   actor?: string;
+  /** The counterparty (a forwarding address), for remediation. */
+  target?: string;
 }
 
 /** A remediation someone asked for on a case, and whether it was carried out. */
@@ -29,6 +31,17 @@ export interface RemediationRequest {
   at: Date;
   approvedBy?: Actor;
   result?: unknown;
+}
+
+/** A monitoring suppression made from a false-positive case (its id is in the monitoring change log). */
+export interface CaseSuppression {
+  id: string;
+  ruleId: string;
+  actor?: string;
+  objectId?: string;
+  expiresAt: string;
+  /** Display name of the DSL team member who approved it. */
+  by: string;
 }
 
 /** The case as its timeline says it is: the fields the case document caches. */
@@ -48,7 +61,8 @@ export interface CaseState {
   referrals: Referral[];
   linkedCases: string[];
   outcome: string | null;
-  falsePositive: { reason: string; suppressionRequested: boolean } | null;
+  /** Set by "mark false positive"; `suppression` once similar alerts were suppressed from the case. */
+  falsePositive: { reason: string; suppressionRequested: boolean; suppression?: CaseSuppression } | null;
   remediationRequests: RemediationRequest[];
   doNotView: boolean;
   dpoDeadline: Date | null;

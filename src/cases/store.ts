@@ -1,5 +1,6 @@
 import type { Models } from '../db/models.js';
 import { isDuplicateKey } from '../jobs/job-model.js';
+import { listingOf, postToBoard } from './board.js';
 import { retryBusy } from './busy.js';
 import type { CaseDoc } from './case-model.js';
 import { hashEntry } from './chain.js';
@@ -7,7 +8,7 @@ import { foldTimeline, pickState, STATE_FIELDS, type CaseState } from './state.j
 import type { Actor, TimelineAction, TimelineEntry } from './timeline-model.js';
 
 /** The collections the case capability uses. */
-export type CaseStores = Pick<Models, 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake'>;
+export type CaseStores = Pick<Models, 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard'>;
 
 /** A stored case document (the cache) with its ids. */
 export type StoredCase = CaseDoc & { _id: unknown };
@@ -71,10 +72,12 @@ export function beforeOf(state: CaseState, after: Partial<CaseState>): Record<st
  * Writes the folded state onto the case document. Updates are not atomic on FerretDB, so an older writer
  * may land after a newer one; readers therefore compare `version` with the timeline head (see loadCase).
  */
-export async function writeCache(stores: Pick<CaseStores, 'cases'>, schoolId: string, caseId: string, state: CaseState, version: number): Promise<void> {
+export async function writeCache(stores: Pick<CaseStores, 'cases' | 'caseBoard'>, doc: Pick<StoredCase, 'schoolId' | 'caseId' | 'number' | 'openedAt'>, state: CaseState, version: number): Promise<void> {
   const set: Record<string, unknown> = { version };
   for (const field of STATE_FIELDS) set[field] = state[field];
+  const { schoolId, caseId } = doc;
   await retryBusy(() => stores.cases.updateOne({ schoolId, caseId, version: { $lt: version } }, { $set: set }));
+  await postToBoard(stores, listingOf(doc, state, version));
 }
 
 /** A case with its timeline-true state. */
@@ -89,7 +92,7 @@ export interface LoadedCase {
  * Loads a case of a school (undefined when there is none: a case id from another school is "not found")
  * and its timeline; if the cached fields lag the timeline they are rewritten from it.
  */
-export async function loadCase(stores: Pick<CaseStores, 'cases' | 'caseTimeline'>, schoolId: string, caseId: string): Promise<LoadedCase | undefined> {
+export async function loadCase(stores: Pick<CaseStores, 'cases' | 'caseTimeline' | 'caseBoard'>, schoolId: string, caseId: string): Promise<LoadedCase | undefined> {
   const doc = await stores.cases.findOne({ schoolId, caseId }).lean<StoredCase>();
   if (!doc) return undefined;
   const timeline = await loadTimeline(stores, caseId);
@@ -97,6 +100,7 @@ export async function loadCase(stores: Pick<CaseStores, 'cases' | 'caseTimeline'
   const head = timeline.at(-1);
   if (head && doc.version !== head.seq) {
     await retryBusy(() => stores.cases.updateOne({ schoolId, caseId }, { $set: { ...pickState(state as unknown as Record<string, unknown>), version: head.seq } }));
+    await postToBoard(stores, listingOf(doc, state, head.seq));
     Object.assign(doc, state, { version: head.seq });
   }
   return { doc, state, timeline, head };

@@ -27,6 +27,7 @@ export const TIMELINE_ACTIONS = [
   'legal-hold',
   'anonymised',
   'channel-posted',
+  'suppressed',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 

@@ -1,3 +1,4 @@
+import { registerSchoolCalendars } from '../agreements/academic-year.js';
 import { loadConfig, type LanternConfig, type School } from '../config/load.js';
 import type { Models } from '../db/models.js';
 import { openDatabase } from '../db/open.js';
@@ -15,6 +16,8 @@ export interface AgreementsCli {
 /** Loads the config (`--config FILE` or the demo) and opens MONGODB_URI, or the embedded database. */
 export async function openAgreementsCli(io: CliIO, file: string | undefined): Promise<AgreementsCli> {
   const config = loadConfig({ ...(file ? { file } : {}), env: io.env, cwd: io.cwd, requireSecrets: false });
+  // Signatures and figures of yearly agreements depend on each school's academic-year start.
+  registerSchoolCalendars(config.schools);
   const db = await openDatabase(config, createLogger({ level: 'silent' }));
   return { config, models: db.models, close: db.close };
 }

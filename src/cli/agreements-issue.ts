@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { issueCampaign, planCampaign, type PlannedRecipient } from '../agreements/campaigns.js';
+import { planCampaign, type PlannedRecipient } from '../agreements/campaigns.js';
 import { parseAudienceSpec } from '../agreements/export.js';
 import { findTemplate, loadPolicyLibrary } from '../agreements/library.js';
 import { NOT_REACHABLE } from '../agreements/send-cards.js';
 import { currentVersion, publishVersion, type ChangeKind } from '../agreements/versions.js';
 import { ErrorCode, LanternError } from '../errors.js';
-import { JobRunner } from '../jobs/index.js';
-import { createLogger } from '../log/logger.js';
-import { jobHandlers } from '../server/jobs.js';
+import { startCampaign } from '../agreements/start-campaign.js';
 import { flag, openAgreementsCli, parseFlags, pickSchool } from './agreements-context.js';
 import type { CliCommand, CliIO } from './command.js';
 
@@ -68,12 +65,8 @@ export const agreementsIssueCommand: CliCommand = {
         describe(io, 'not sent (no Teams channel for this role yet)', plan.recipients.filter((r) => r.via === 'not-sent'));
         return 0;
       }
-      const result = await issueCampaign(cli.models, request, now);
-      const logger = createLogger({ level: 'silent' });
-      const runner = new JobRunner({ models: cli.models, handlers: jobHandlers({ config: cli.config, models: cli.models, logger, clock: () => new Date() }), clock: () => new Date(), logger, instanceId: `cli:${randomUUID().slice(0, 8)}` });
-      await runner.enqueue('agreements.send', { key: `${result.campaign._id}:issue`, schoolId: school.id, data: { schoolId: school.id, campaignId: result.campaign._id } });
-      const unreachable = result.plan.recipients.filter((r) => r.via === 'card' && !r.reachable).length;
-      io.out(`${result.created ? 'Issued' : 'Already issued'} ${result.campaign._id}: ${result.queued} card(s) queued; the running server sends them. ${unreachable} ${NOT_REACHABLE}.`);
+      const result = await startCampaign(cli.models, request, now);
+      io.out(`${result.created ? 'Issued' : 'Already issued'} ${result.campaign._id}: ${result.queued} card(s) queued; the running server sends them. ${result.unreachable} ${NOT_REACHABLE}.`);
       return 0;
     } finally {
       await cli.close();

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load.js';
-import { readDirectorySource } from '../directory/sync.js';
+import { readLocalDirectory } from '../directory/source.js';
 import type { CliCommand } from './command.js';
 
 /** `lantern config check FILE`: validates a config file (and the directory files it names). */
@@ -14,8 +14,10 @@ export const configCheckCommand: CliCommand = {
     }
     const config = loadConfig({ file, env: io.env, cwd: io.cwd, requireSecrets: false });
     for (const school of config.schools) {
-      const people = readDirectorySource(school);
-      io.out(`✓ ${school.id}: ${school.name} — ${school.timezone}, ${school.ownDomains.join(', ')}, ${people.length} people (${school.directory.source})`);
+      // Google and Entra directories are read by `lantern directory sync`; checking the file stays offline.
+      const people = readLocalDirectory(school);
+      const who = people ? `${people.length} people (${school.directory.source})` : `directory from ${school.directory.source}, ${school.directory.source === 'google' || school.directory.source === 'entra' ? school.directory.rules.length : 0} mapping rule(s)`;
+      io.out(`✓ ${school.id}: ${school.name} — ${school.timezone}, ${school.ownDomains.join(', ')}, ${who}`);
     }
     if (config.bot && !config.bot.appSecret) {
       io.err('Note: LANTERN_BOT_APP_SECRET is not set in this environment; the server will not start without it.');

@@ -4,6 +4,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ErrorCode, LanternError } from '../errors.js';
 import { demoFileConfig } from './demo.js';
 import { formatIssues } from './format-issues.js';
+import { readDirectoryCredentials, type DirectoryCredentials } from './directory-credentials.js';
 import { FileConfigSchema, type DigestConfig, type FileConfig, type SchoolConfig } from './schema.js';
 
 /** A school as the rest of Lantern sees it: validated, with defaults filled in. */
@@ -34,6 +35,8 @@ export interface LanternConfig {
   readonly mail: MailCredentials;
   /** Secrets of the audit-log connectors (B1), by school id; a school is absent when it does not monitor that source. */
   readonly monitoring: MonitoringCredentials;
+  /** Secrets of the Entra directory source (B3), by school id. */
+  readonly directory: DirectoryCredentials;
 }
 
 /** Audit-log connector credentials per school: Google through mail.google's service account key, Microsoft through a client secret. */
@@ -237,6 +240,7 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string; re
     pupilSignIn: readPupilSignIn(env),
     mail,
     monitoring: readMonitoringCredentials(fileConfig, env, mail, options.requireSecrets ?? true),
+    directory: readDirectoryCredentials(fileConfig, env, { clientId: mail.microsoft.clientId, clientSecret: mail.microsoft.clientSecret, secretKeyOf: msSecretEnvKey, botAppId: fileConfig.bot.appId ?? env[ENV_KEYS.botAppId]?.trim() }),
   };
   return deepFreeze(config);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES, YEAR_GROUPS } from '../directory/person.js';
 
 /** True when `tz` is an IANA time zone name this Node.js knows (e.g. Europe/London). */
 export function isTimeZone(tz: string): boolean {
@@ -40,14 +41,63 @@ export const DslTeamSchema = z.strictObject({
   }),
 });
 
+/** Who the members of a mapped OU or group are to the school (B3). */
+const DirectoryTarget = {
+  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
+  yearGroup: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.enum(YEAR_GROUPS, { error: `must be one of ${YEAR_GROUPS.join(', ')}` })).optional(),
+  form: z.string().trim().min(1, { error: 'must be the form name, e.g. Kestrels' }).optional(),
+};
+
+/** One Google mapping rule: an OU path (the OU and every OU below it) or a group's email. */
+export const GoogleDirectoryRuleSchema = z
+  .strictObject({
+    orgUnit: z.string().trim().regex(/^\/.*/, { error: 'must be an OU path starting with /, e.g. /Pupils/Year 3/Kestrels' }).optional(),
+    group: Email.optional(),
+    ...DirectoryTarget,
+  })
+  .refine((r) => (r.orgUnit === undefined) !== (r.group === undefined), { error: 'set exactly one of orgUnit or group in each rule' });
+
+/** One Entra mapping rule: a group's object id or its display name. */
+export const EntraDirectoryRuleSchema = z
+  .strictObject({
+    groupId: Guid.optional(),
+    group: z.string().trim().min(1, { error: "must be the group's display name" }).optional(),
+    ...DirectoryTarget,
+  })
+  .refine((r) => (r.groupId === undefined) !== (r.group === undefined), { error: 'set exactly one of groupId or group (display name) in each rule' });
+
 export const DirectorySchema = z.discriminatedUnion(
   'source',
   [
     z.strictObject({ source: z.literal('demo') }),
     z.strictObject({ source: z.literal('csv'), file: z.string().min(1, { error: 'set the path of the directory CSV file' }) }),
+    z.strictObject({
+      source: z.literal('google'),
+      /** Rules in order; the first that matches a user decides their role. Users no rule matches are skipped. */
+      rules: z.array(GoogleDirectoryRuleSchema).min(1, { error: 'list at least one rule, e.g. { orgUnit: /Staff, role: staff }' }),
+      /** The administrator the service account acts as (default: google.adminSubject). */
+      adminSubject: Email.optional(),
+      /** Override of the Admin SDK root (https://admin.googleapis.com/), e.g. a stand-in in tests. */
+      apiUrl: z.url().optional(),
+    }),
+    z.strictObject({
+      source: z.literal('entra'),
+      rules: z.array(EntraDirectoryRuleSchema).min(1, { error: 'list at least one rule, e.g. { groupId: …, role: staff }' }),
+      /** Override of the Microsoft Graph root (default mail.microsoft.graphUrl). */
+      graphUrl: z.url().optional(),
+    }),
   ],
-  { error: 'set source to demo or csv' },
+  { error: 'set source to demo, csv, google or entra' },
 );
+
+/** Google Reports API push channels (activities.watch); needs server.publicUrl on https. */
+export const GooglePushSchema = z.strictObject({
+  enabled: z.boolean({ error: 'must be true or false' }).default(false),
+  /** Requested channel lifetime in hours (Google may shorten it). */
+  channelHours: z.number().int().min(1, { error: 'must be at least 1 hour' }).max(24, { error: 'must be 24 hours or fewer' }).default(6),
+  /** Start a replacement channel when the current one has less than this many minutes left. */
+  renewBeforeMinutes: z.number().int().min(10, { error: 'must be at least 10 minutes' }).max(720).default(120),
+});
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
@@ -152,6 +202,21 @@ export const ClassroomSchema = z.strictObject({
   apiUrl: z.url().optional(),
 });
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Agreements (A2): the academic-year start, when yearly agreements are re-issued and signatures stop counting. */
+export const AgreementsSettingsSchema = z.strictObject({
+  /** Month and day (MM-DD) the academic year starts, in the school's time zone; 29 February is refused (not every year has one). */
+  academicYearStart: z
+    .string()
+    .regex(/^\d{2}-\d{2}$/, { error: 'must be a month and day as MM-DD, e.g. 09-01 for 1 September' })
+    .refine((v) => {
+      const [m, d] = v.split('-').map(Number) as [number, number];
+      return m >= 1 && m <= 12 && d >= 1 && d <= (DAYS_IN_MONTH[m - 1] ?? 0);
+    }, { error: 'is not a day of the year: use MM-DD with a real date (not 29 February), e.g. 09-01' })
+    .default('09-01'),
+});
+
 /** Parent consent by emailed link (A5). */
 export const ParentsSchema = z.strictObject({
   /** Parent–pupil links from the MIS: a CSV with parentId,parentName,email,pupilId (relative to the config file). */
@@ -198,6 +263,8 @@ export const SchoolSchema = z.strictObject({
       applications: z.array(z.enum(GOOGLE_AUDIT_APPLICATIONS, { error: `must be one of ${GOOGLE_AUDIT_APPLICATIONS.join(', ')}` })).min(1).optional(),
       /** Override of the Admin SDK root (https://admin.googleapis.com/), e.g. a stand-in in tests. */
       reportsUrl: z.url().optional(),
+      /** Push notifications of new audit activity (B1); polling goes on regardless. */
+      push: GooglePushSchema.optional(),
     })
     .optional(),
   directory: DirectorySchema.default({ source: 'demo' }),
@@ -206,7 +273,23 @@ export const SchoolSchema = z.strictObject({
   digest: DigestSchema.optional(),
   classroom: ClassroomSchema.optional(),
   parents: ParentsSchema.optional(),
+  agreements: AgreementsSettingsSchema.optional(),
 });
+
+/** Cross-key checks of a school's directory source and push settings, each naming its fix. */
+function schoolSourceProblems(school: z.infer<typeof SchoolSchema>, publicUrl: string | undefined): Array<{ path: (string | number)[]; message: string }> {
+  const out: Array<{ path: (string | number)[]; message: string }> = [];
+  if (school.directory.source === 'google' && !school.directory.adminSubject && !school.google?.adminSubject) {
+    out.push({ path: ['directory', 'adminSubject'], message: 'set directory.adminSubject (or google.adminSubject) to an administrator the service account acts as to read users and groups' });
+  }
+  if (school.directory.source === 'entra' && !school.microsoft?.tenantId) {
+    out.push({ path: ['microsoft', 'tenantId'], message: 'set microsoft.tenantId: the entra directory source reads groups from that tenant' });
+  }
+  if (school.google?.push?.enabled && !publicUrl?.startsWith('https://')) {
+    out.push({ path: ['google', 'push', 'enabled'], message: 'push needs server.publicUrl set to the public https address Google can post to (e.g. https://lantern.northgate.sch.uk); set it or turn push off' });
+  }
+  return out;
+}
 
 export const FileConfigSchema = z
   .strictObject({
@@ -234,6 +317,7 @@ export const FileConfigSchema = z
     const seenIds = new Map<string, number>();
     const seenDomains = new Map<string, number>();
     cfg.schools.forEach((school, i) => {
+      for (const problem of schoolSourceProblems(school, cfg.server.publicUrl)) ctx.addIssue({ code: 'custom', path: ['schools', i, ...problem.path], message: problem.message });
       const earlier = seenIds.get(school.id);
       if (earlier !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['schools', i, 'id'], message: `duplicates schools[${earlier}].id; give each school its own id` });

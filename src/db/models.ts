@@ -4,6 +4,7 @@ import { jobFenceSchema, jobSchema } from '../jobs/job-model.js';
 import { scheduleSchema } from '../jobs/schedule-model.js';
 import { conversationRefSchema } from '../teams/conversation-ref.js';
 import { digestSendAttemptSchema, digestSendSchema } from '../digest/send-model.js';
+import { boardSchema } from '../cases/board.js';
 import { caseIntakeSchema, caseNumberSchema, caseSchema } from '../cases/case-model.js';
 import { accessLogSchema, timelineSchema } from '../cases/timeline-model.js';
 import { agreementCampaignSchema, agreementSendClaimSchema, agreementSendResultSchema, agreementSendSchema } from '../agreements/campaign-model.js';
@@ -20,6 +21,9 @@ import { checkpointSchema } from '../monitoring/connectors/checkpoint-model.js';
 import { streamLockSchema } from '../monitoring/connectors/stream-lock.js';
 import { monitoringChangeSchema } from '../monitoring/models/change-model.js';
 import { suppressionSchema } from '../monitoring/models/suppression-model.js';
+import { directorySyncRunSchema } from '../directory/sync-run-model.js';
+import { watchChannelSchema } from '../google/reports/watch-model.js';
+import { dashboardSessionSchema } from '../dashboard/session-model.js';
 
 /** Compiles every collection's model on one connection; each capability adds its schema here. */
 export function createModels(conn: Connection) {
@@ -36,6 +40,7 @@ export function createModels(conn: Connection) {
     caseTimeline: conn.model('CaseTimelineEntry', timelineSchema, 'case_timeline'),
     caseAccessLog: conn.model('CaseAccess', accessLogSchema, 'case_access_log'),
     caseIntake: conn.model('CaseIntake', caseIntakeSchema, 'case_intake'),
+    caseBoard: conn.model('CaseBoardRow', boardSchema, 'case_board'),
     agreementVersions: conn.model('AgreementVersion', agreementVersionSchema, 'agreement_versions'),
     agreementCampaigns: conn.model('AgreementCampaign', agreementCampaignSchema, 'agreement_campaigns'),
     agreementSends: conn.model('AgreementSend', agreementSendSchema, 'agreement_sends'),
@@ -59,6 +64,9 @@ export function createModels(conn: Connection) {
     monitorStreamLocks: conn.model('MonitorStreamLock', streamLockSchema, 'monitor_stream_locks'),
     suppressions: conn.model('Suppression', suppressionSchema, 'suppressions'),
     monitoringChanges: conn.model('MonitoringChange', monitoringChangeSchema, 'monitoring_changes'),
+    directorySyncRuns: conn.model('DirectorySyncRun', directorySyncRunSchema, 'directory_sync_runs'),
+    googleWatchChannels: conn.model('GoogleWatchChannel', watchChannelSchema, 'google_watch_channels'),
+    dashboardSessions: conn.model('DashboardSession', dashboardSessionSchema, 'dashboard_sessions'),
   };
 }
 

@@ -1,12 +1,11 @@
 import type { Model } from 'mongoose';
 import type { School } from '../config/load.js';
-import { demoDirectory } from './demo-directory.js';
-import { readDirectoryCsv } from './csv.js';
 import type { Person, PersonInput } from './person.js';
+import { readDirectory, type DirectoryReadContext } from './source.js';
 
-/** Reads the people a school's configured directory source lists. */
-export function readDirectorySource(school: School): PersonInput[] {
-  return school.directory.source === 'demo' ? demoDirectory() : readDirectoryCsv(school.directory.file);
+/** Reads the people a school's configured directory source lists (remote sources need `ctx`); see readDirectory. */
+export async function readDirectorySource(school: School, ctx?: DirectoryReadContext): Promise<PersonInput[]> {
+  return (await readDirectory(school, ctx)).people;
 }
 
 /**

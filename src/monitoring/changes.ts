@@ -8,6 +8,8 @@ export interface MonitoringSettings {
   readonly rules: RuleSettings;
   readonly suppressions: readonly Suppression[];
   readonly trustedDomains: readonly string[];
+  /** OAuth apps (client id, or app name where the log has no id) the school has approved: the risky-grant rules skip them. */
+  readonly approvedApps?: readonly string[];
 }
 
 /** What changed. Each variant records enough to undo it. */
@@ -16,7 +18,9 @@ export type ChangeWhat =
   | { type: 'suppression.add'; suppression: Suppression }
   | { type: 'suppression.remove'; suppression: Suppression }
   | { type: 'trusted_domain.add'; domain: string }
-  | { type: 'trusted_domain.remove'; domain: string };
+  | { type: 'trusted_domain.remove'; domain: string }
+  | { type: 'approved_app.add'; app: string }
+  | { type: 'approved_app.remove'; app: string };
 
 /** One entry of the append-only change log (DfE standards: every rule and allowlist change, with who and why). */
 export interface ChangeLogEntry {
@@ -85,6 +89,27 @@ export function removeTrustedDomain(settings: MonitoringSettings, domain: string
   return { settings: { ...settings, trustedDomains }, entry: entry(author, { type: 'trusted_domain.remove', domain: d }) };
 }
 
+/** Normalises an approved app's id or name for comparison (client ids and names are matched case-insensitively). */
+export function normaliseAppId(app: string): string {
+  return app.trim().toLowerCase();
+}
+
+/** Approves an OAuth app by client id (or name), so the risky-grant rules no longer report it. */
+export function addApprovedApp(settings: MonitoringSettings, app: string, author: ChangeAuthor): ChangeResult {
+  const a = normaliseAppId(app);
+  if (!a) throw new LanternError(ErrorCode.ConfigInvalid, 'Name the app to approve by its client id (or its name).');
+  const current = settings.approvedApps ?? [];
+  const approvedApps = current.includes(a) ? current : [...current, a];
+  return { settings: { ...settings, approvedApps }, entry: entry(author, { type: 'approved_app.add', app: a }) };
+}
+
+/** Withdraws an app's approval. */
+export function removeApprovedApp(settings: MonitoringSettings, app: string, author: ChangeAuthor): ChangeResult {
+  const a = normaliseAppId(app);
+  const approvedApps = (settings.approvedApps ?? []).filter((x) => x !== a);
+  return { settings: { ...settings, approvedApps }, entry: entry(author, { type: 'approved_app.remove', app: a }) };
+}
+
 /** One line for the governors' digest ("r.okafor@… raised data.mass_download.google threshold: 50 → 80 (exam week)"). */
 export function describeChange(e: ChangeLogEntry): string {
   const w = e.what;
@@ -95,6 +120,8 @@ export function describeChange(e: ChangeLogEntry): string {
         ? `added suppression ${w.suppression.id} until ${w.suppression.expiresAt}`
         : w.type === 'suppression.remove'
           ? `removed suppression ${w.suppression.id}`
-          : `${w.type === 'trusted_domain.add' ? 'trusted' : 'stopped trusting'} ${w.domain}`;
+          : w.type === 'approved_app.add' || w.type === 'approved_app.remove'
+            ? `${w.type === 'approved_app.add' ? 'approved the app' : 'withdrew approval of the app'} ${w.app}`
+            : `${w.type === 'trusted_domain.add' ? 'trusted' : 'stopped trusting'} ${w.domain}`;
   return `${e.at.slice(0, 10)} ${e.who} ${what} (${e.why})`;
 }

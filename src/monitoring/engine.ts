@@ -93,6 +93,7 @@ export function createEngine(options: EngineOptions): Engine {
       ...(hit.objectId !== undefined ? { objectId: hit.objectId } : {}),
       looksLikePupilData: pupilData,
       pupilInvolved: pupilActor || pupilTarget || pupilData,
+      ...(er.rule.mayInvolveIndecentImage || hit.mayInvolveIndecentImage ? { mayInvolveIndecentImage: true } : {}),
       summary: hit.summary,
       runbook: er.rule.runbook,
       foldKey,

@@ -24,6 +24,8 @@ export interface RuleHit {
   severity?: Severity;
   /** Overrides the rule's default category for this record. */
   category?: Category;
+  /** This record may involve an indecent image of a child: the detection is marked "do not view" (B5). */
+  mayInvolveIndecentImage?: boolean;
   /** Threshold rules: what the rolling counter counts by (default: the actor). */
   counterKey?: string;
 }
@@ -65,6 +67,8 @@ export interface Rule {
   readonly foldWindowMinutes: number;
   /** One line telling the DSL / IT what to do. */
   readonly runbook: string;
+  /** Every detection of this rule may involve an indecent image of a child: all are marked "do not view" (B5). */
+  readonly mayInvolveIndecentImage?: boolean;
   readonly triggers: readonly RuleTrigger[];
   evaluate(record: AuditRecord, ctx: TenantContext): RuleHit | undefined;
   readonly samples: { readonly positive: readonly RuleSample[]; readonly negative: readonly RuleSample[] };

@@ -124,6 +124,8 @@ async function refreshDetection(
   );
   // A later repeat can only make it more serious (a pupil joins in, pupil data appears).
   await models.detections.updateOne({ _id: detectionId, severityRank: { $lt: rank } }, { $set: { severity: d.severity, severityRank: rank } });
+  // Once any event of the detection may involve an indecent image, the whole detection is "do not view".
+  if (d.mayInvolveIndecentImage) await models.detections.updateOne({ _id: detectionId }, { $set: { mayInvolveIndecentImage: true } });
   if (d.pupilInvolved || d.looksLikePupilData) {
     await models.detections.updateOne(
       { _id: detectionId },

@@ -16,6 +16,8 @@ export interface TenantInput {
   ownDomains: readonly string[];
   trustedDomains?: readonly string[];
   people?: readonly TenantPerson[];
+  /** OAuth apps the school approved (client ids or names, any case); the risky-grant rules skip them. */
+  approvedApps?: readonly string[];
 }
 
 /** The directory context every rule reads; built once per school and shared by every evaluation. */
@@ -29,6 +31,8 @@ export interface TenantContext {
   isPupil(email: string | undefined): boolean;
   /** Class of an address's domain: own, trusted, personal or external. */
   classifyAddress(address: string): DomainClass;
+  /** True when any of the given ids or names (client id, app name) is on the school's approved-app list. */
+  isApprovedApp(...idsOrNames: readonly (string | undefined)[]): boolean;
 }
 
 /** Builds the context, indexing people by lower-case email. Unknown roles are ignored rather than guessed. */
@@ -45,6 +49,7 @@ export function createTenantContext(input: TenantInput): TenantContext {
     if (!email || byEmail.size === 0) return undefined;
     return byEmail.get(email) ?? byEmail.get(email.toLowerCase());
   };
+  const approved = new Set((input.approvedApps ?? []).map((a) => a.trim().toLowerCase()).filter(Boolean));
   return {
     ownDomains,
     trustedDomains,
@@ -52,5 +57,6 @@ export function createTenantContext(input: TenantInput): TenantContext {
     person,
     isPupil: (email) => person(email)?.role === 'pupil',
     classifyAddress: (address) => domains.classifyAddress(address),
+    isApprovedApp: (...ids) => approved.size > 0 && ids.some((id) => id !== undefined && id !== '' && approved.has(id.trim().toLowerCase())),
   };
 }

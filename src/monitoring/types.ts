@@ -12,6 +12,8 @@ export const FAMILIES = [
   'app.risky_oauth_grant',
   'data.mass_download',
   'data.mass_delete',
+  // Not in B4's list: B5 requires anything that may involve an indecent image of a child to be marked.
+  'content.indecent_image',
 ] as const;
 /** A detection family id. */
 export type Family = (typeof FAMILIES)[number];
@@ -70,6 +72,11 @@ export interface Detection {
   looksLikePupilData: boolean;
   /** A pupil acted, a pupil's account was the target, or pupil data was involved. */
   pupilInvolved: boolean;
+  /**
+   * The item may involve an indecent image of a child (B5, UKCIS): the case card shows "do not view" and no
+   * link, and nothing shows, copies or forwards the item. Set by the rule (every hit) or the hit.
+   */
+  mayInvolveIndecentImage?: boolean;
   /** Plain English for the DSL card; never contains a file title or message subject. */
   summary: string;
   /** What to do next, from the rule's metadata. */

@@ -1,14 +1,16 @@
 import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../db/models.js';
-import { readDirectorySource, syncDirectory } from '../directory/sync.js';
+import { directoryJobHandlers, registerDirectorySchedules } from '../directory/jobs.js';
+import { registerWatchSchedules, watchJobHandlers } from '../monitoring/connectors/watch-jobs.js';
 import { removeFinishedJobs } from '../jobs/cleanup.js';
-import type { JobRun, JobScheduler } from '../jobs/index.js';
+import type { JobScheduler } from '../jobs/index.js';
 import type { Logger } from '../log/logger.js';
-import { agreementJobHandlers, ROLLOVER_CRON, TICK_CRON } from '../agreements/jobs.js';
+import { agreementJobHandlers, rolloverCron, TICK_CRON } from '../agreements/jobs.js';
 import { caseJobHandlers } from '../cases/jobs.js';
 import { PARENT_REMINDER_CRON, parentJobHandlers, parentReminderSchools } from '../parents/jobs.js';
 import { digestJobHandlers, registerDigestSchedules } from '../digest/jobs.js';
 import { monitorJobHandlers, registerMonitorSchedules } from '../monitoring/connectors/jobs.js';
+import { MONITOR_CLEANUP_CRON, monitorCleanupJobHandlers } from '../monitoring/cleanup.js';
 import { CLASSROOM_SYNC_CRON, classroomJobHandlers, classroomSyncSchools } from '../google/classroom/jobs.js';
 
 /** What job handlers may use. */
@@ -25,12 +27,7 @@ export interface JobDeps {
  */
 export function jobHandlers(deps: JobDeps) {
   return {
-    /** Re-reads a school's directory source (demo or CSV) and syncs it. */
-    'directory.sync': async (job: JobRun<{ schoolId: string }>) => {
-      const school = deps.config.schools.find((s) => s.id === job.data.schoolId);
-      if (!school) return { skipped: 'school no longer configured' };
-      return syncDirectory(deps.models.people, school.id, readDirectorySource(school));
-    },
+    ...directoryJobHandlers(deps),
     /** Removes finished jobs past their retention. */
     'jobs.cleanup': async () => ({ removed: await removeFinishedJobs(deps.models, deps.clock()) }),
     ...agreementJobHandlers(deps),
@@ -38,6 +35,8 @@ export function jobHandlers(deps: JobDeps) {
     ...parentJobHandlers(deps),
     ...digestJobHandlers(deps),
     ...monitorJobHandlers(deps),
+    ...watchJobHandlers(deps),
+    ...monitorCleanupJobHandlers(deps),
     ...classroomJobHandlers(deps),
   };
 }
@@ -46,19 +45,14 @@ export type LanternJobHandlers = ReturnType<typeof jobHandlers>;
 
 /** Registers the recurring schedules: each school's nightly directory sync and the daily job clean-up. */
 export function registerSchedules(scheduler: JobScheduler<LanternJobHandlers>, config: LanternConfig): void {
+  registerDirectorySchedules(scheduler, config);
+  registerWatchSchedules(scheduler, config);
   for (const school of config.schools) {
-    scheduler.registerSchedule({
-      name: `directory.sync:${school.id}`,
-      cron: '0 2 * * *',
-      timezone: school.timezone,
-      jobName: 'directory.sync',
-      schoolId: school.id,
-      data: { schoolId: school.id },
-    });
     scheduler.registerSchedule({ name: `agreements.tick:${school.id}`, cron: TICK_CRON, timezone: school.timezone, jobName: 'agreements.tick', schoolId: school.id, data: { schoolId: school.id } });
-    scheduler.registerSchedule({ name: `agreements.rollover:${school.id}`, cron: ROLLOVER_CRON, timezone: school.timezone, jobName: 'agreements.rollover', schoolId: school.id, data: { schoolId: school.id } });
+    scheduler.registerSchedule({ name: `agreements.rollover:${school.id}`, cron: rolloverCron(school), timezone: school.timezone, jobName: 'agreements.rollover', schoolId: school.id, data: { schoolId: school.id } });
   }
   registerMonitorSchedules(scheduler, config);
+  scheduler.registerSchedule({ name: 'monitor.cleanup', cron: MONITOR_CLEANUP_CRON, timezone: 'Europe/London', jobName: 'monitor.cleanup', data: {} });
   for (const school of parentReminderSchools(config)) {
     scheduler.registerSchedule({ name: `parents.reminders:${school.id}`, cron: PARENT_REMINDER_CRON, timezone: school.timezone, jobName: 'parents.reminders', schoolId: school.id, data: { schoolId: school.id } });
   }

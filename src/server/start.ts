@@ -6,8 +6,11 @@ import type { LanternConfig } from '../config/load.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { Models } from '../db/models.js';
 import { openDatabase } from '../db/open.js';
-import { readDirectorySource, syncDirectory } from '../directory/sync.js';
+import { syncDirectory } from '../directory/sync.js';
+import { readLocalDirectory } from '../directory/source.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
+import { registerSchoolCalendars } from '../agreements/academic-year.js';
+import { setPolicyPageBase } from '../agreements/policy-link.js';
 import type { Logger } from '../log/logger.js';
 import { JobRunner, JobScheduler } from '../jobs/index.js';
 import { createBot } from '../teams/bot.js';
@@ -56,15 +59,22 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
   try {
     logger.info({ database: description }, 'database connected');
     for (const school of config.schools) {
-      const counts = await syncDirectory(models.people, school.id, readDirectorySource(school));
+      // Google and Entra directories are read by the directory.sync job (queued below), not on the start-up path.
+      const local = readLocalDirectory(school);
+      if (!local) continue;
+      const counts = await syncDirectory(models.people, school.id, local);
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }
+    registerSchoolCalendars(config.schools);
     await seedDemoAgreements(models, config, logger);
 
     const clock = () => new Date();
     const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock }), clock, logger, instanceId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
     registerSchedules(scheduler, config);
+    for (const school of config.schools.filter((s) => s.directory.source === 'google' || s.directory.source === 'entra')) {
+      await jobs.enqueue('directory.sync', { key: `directory.sync:${school.id}:start:${clock().toISOString().slice(0, 10)}`, schoolId: school.id, data: { schoolId: school.id } });
+    }
     if (options.backgroundJobs ?? true) {
       scheduler.start();
       jobs.start();
@@ -80,9 +90,11 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       config,
       logger,
       clock,
-      enqueuePoll: async (schoolId: string, key: string) => void (await jobs.enqueue('monitor.poll', { key, schoolId, data: { schoolId, source: 'google' } })),
+      channels: models.googleWatchChannels,
+      enqueuePoll: async (schoolId: string, application: string, key: string) =>
+        void (await jobs.enqueue('monitor.poll', { key, schoolId, data: { schoolId, source: 'google', streams: [`google:${application}`] } })),
     };
-    const app = createWebApp({ logger, connection, adapter, agent, sign, googlePush });
+    const app = createWebApp({ logger, connection, adapter, agent, sign, googlePush, dashboard: { config, models, logger, clock } });
     const server = await listen(app, config.server.host, config.server.port);
     cleanup.unshift(
       () =>
@@ -94,6 +106,8 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const hostForUrl = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+    // Cards link to the policy pages at the public address; the demo uses the one it listens on (loopback).
+    setPolicyPageBase(config.server.publicUrl ?? (config.mode === 'demo' ? `http://${hostForUrl}:${port}` : undefined));
     return { url: `http://${hostForUrl}:${port}`, port, database: description, connection, models, jobs, stop: stopAll };
   } catch (err) {
     await stopAll();

@@ -101,8 +101,8 @@ async function onInstallOrMembers(turn: TurnContext, deps: BotDeps, log: Logger)
     ...(sender.school ? { schoolId: sender.school.id } : {}),
   });
   log.info({ schoolId: sender.school?.id }, 'conversation reference stored');
-  // A new personal chat shows the agreements waiting for this person, with no command typed.
-  if (activity.type === 'installationUpdate') await offerPendingAgreements(turn, deps.models, sender, log);
+  // A new personal chat shows the agreements waiting for this person, with no command typed (once).
+  await offerPendingAgreements(turn, deps, sender, log);
 }
 
 /** Activity type → handler. Adding a kind of activity is adding a key. */

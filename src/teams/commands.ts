@@ -9,6 +9,7 @@ import { sendConcernForm } from '../cases/concern.js';
 import { sendClassAgreement } from '../agreements/teams/class-agreement.js';
 import { sendSelfAudit } from '../agreements/teams/self-audit.js';
 import { sendAgreementStatus } from '../agreements/teams/status-command.js';
+import { sendCampaignForm } from '../agreements/teams/campaign-card.js';
 
 /** What a command handler receives: the turn, who sent it, and Lantern's services. */
 export interface CommandContext {
@@ -49,6 +50,7 @@ export const COMMANDS = {
   'class agreement': { usage: '"class agreement" (record your class\'s agreement to the class rules)', run: sendClassAgreement },
   'self audit': { usage: '"self audit" (online safety training questions)', run: sendSelfAudit },
   'agreements status': { usage: '"agreements status" (who has signed, for the DSL)', run: sendAgreementStatus },
+  'issue agreement': { usage: '"issue agreement" (start a campaign, for the DSL and policy owners)', run: sendCampaignForm },
   'report a concern': { usage: '"report a concern" (tell the DSL team)', run: sendConcernForm },
 } as const satisfies Record<string, Command>;
 

@@ -41,7 +41,7 @@ export async function saveConversationRef(
   if (!conversationId) return;
   const scope = scopeOf(activity);
   const reference = activity.getConversationReference();
-  await refs.updateOne(
+  const upsert = () => refs.updateOne(
     { conversationId },
     {
       $set: {
@@ -55,6 +55,14 @@ export async function saveConversationRef(
     },
     { upsert: true },
   );
+  try {
+    await upsert();
+  } catch (err) {
+    // Teams sends installationUpdate and conversationUpdate together: two upserts of one new conversation
+    // race on the unique index, and the loser's retry now finds the document and updates it.
+    if ((err as { code?: unknown }).code !== 11000) throw err;
+    await upsert();
+  }
 }
 
 /** Marks a conversation as uninstalled; the record stays so reports can say why someone is unreachable. */

@@ -7,8 +7,11 @@ import { type AgentApplication, type CloudAdapter, type Request as AgentRequest,
 import { pingDatabase } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
 import { createSignRouter, redactSignUrl } from './sign/router.js';
+import { createPolicyRouter } from './policy/router.js';
 import type { SignDeps } from './sign/context.js';
 import { createGooglePushRouter, type GooglePushDeps } from '../google/reports/push.js';
+import { createDashboardRouter } from '../dashboard/router.js';
+import type { DashboardDeps } from '../dashboard/context.js';
 
 /** What the HTTP edge needs: it parses, verifies and hands over; the bot and domain code do the rest. */
 export interface WebDeps {
@@ -20,6 +23,8 @@ export interface WebDeps {
   sign?: SignDeps;
   /** Google Reports API push notifications (B2): verified, then turned into a poll job. */
   googlePush?: GooglePushDeps;
+  /** The DSL web dashboard (/dashboard): Entra sign-in, open cases, case pages; also a Teams tab. */
+  dashboard?: DashboardDeps;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -86,7 +91,10 @@ export function createWebApp(deps: WebDeps): Express {
   });
 
   if (deps.sign) app.use(createSignRouter(deps.sign));
+  // Full text of published policy versions, linked from the agreement cards (same deps as the sign pages).
+  if (deps.sign) app.use(createPolicyRouter(deps.sign));
   if (deps.googlePush) app.use('/hooks/google', createGooglePushRouter(deps.googlePush));
+  if (deps.dashboard) app.use(createDashboardRouter(deps.dashboard));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found.' });

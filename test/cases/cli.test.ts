@@ -30,7 +30,7 @@ beforeAll(async () => {
   conn = await connectDatabase(uri);
   models = createModels(conn);
   await ensureIndexes(models);
-  await syncDirectory(models.people, school.id, readDirectorySource(school));
+  await syncDirectory(models.people, school.id, await readDirectorySource(school));
 });
 afterAll(async () => {
   await conn.dropDatabase();

@@ -42,7 +42,7 @@ beforeAll(async () => {
   conn = await connectTestDatabase('casesdet');
   models = createModels(conn);
   await ensureIndexes(models);
-  await syncDirectory(models.people, school.id, readDirectorySource(school));
+  await syncDirectory(models.people, school.id, await readDirectorySource(school));
   connector = await startConnectorStandIn();
   await models.conversationRefs.create({ conversationId: '19:general@thread.tacv2', scope: 'channel', schoolId: school.id, reference: { serviceUrl: connector.url, channelId: 'msteams', conversation: { id: '19:general@thread.tacv2' } } });
 });

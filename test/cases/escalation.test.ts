@@ -28,7 +28,7 @@ beforeAll(async () => {
   conn = await connectTestDatabase('casesesc');
   models = createModels(conn);
   await ensureIndexes(models);
-  await syncDirectory(models.people, school.id, readDirectorySource(school));
+  await syncDirectory(models.people, school.id, await readDirectorySource(school));
   await models.people.updateOne({ schoolId: school.id, email: 'm.hughes@northgate.example' }, { $set: { aadObjectId: MARK_AAD } });
   connector = await startConnectorStandIn();
   const base = { serviceUrl: connector.url, channelId: 'msteams', agent: { id: '28:lantern-bot', name: 'Lantern' } };

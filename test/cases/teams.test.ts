@@ -121,6 +121,8 @@ describe('staff concerns and the DSL channel card', () => {
     const card = await act('case.acknowledge', { caseId });
     expect(text(card)).toContain('Acknowledged');
     expect(text(card)).toContain('Ruth Okafor');
+    // Everyone else's copy is replaced just after the answer to the click.
+    await expect.poll(() => connector.cards('PUT').length, { timeout: 15_000 }).toBeGreaterThan(puts);
     const updated = connector.cards('PUT')[puts];
     expect(text(updated)).toContain('Acknowledged');
     const put = connector.calls.filter((c) => c.method === 'PUT').at(-1);

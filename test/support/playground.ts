@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,9 +16,11 @@ export interface Playground {
  * Starts `agentsplayground` for the msteams channel. Its stdin is kept as an open pipe for its whole life,
  * it opens no browser, sends no telemetry, and runs in a temporary directory (it writes ./devTools/ there).
  */
-export async function startPlayground(botEndpoint: string, timeoutMs = 60_000): Promise<Playground> {
+export async function startPlayground(botEndpoint: string, timeoutMs = 60_000, options: { configYaml?: string } = {}): Promise<Playground> {
   const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'lantern-playground-'));
+  // The Playground reads its users, team and channels from this file in its working directory, if present.
+  if (options.configYaml) writeFileSync(path.join(cwd, '.m365agentsplayground.yml'), options.configYaml);
   const env: Record<string, string> = { ...(process.env as Record<string, string>), TEAMSAPPTESTER_BROWSER: 'none', NO_PROXY: '*', no_proxy: '*' };
   for (const key of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'BOT_ENDPOINT', 'AUTH_CLIENT_ID', 'AUTH_CLIENT_SECRET', 'AUTH_TENANT_ID', 'DEFAULT_CHANNEL_ID']) delete env[key];
   const child: ChildProcess = spawn(process.execPath, [cli, '-e', botEndpoint, '-c', 'msteams', '-p', String(await freePort()), '--disable-telemetry'], {

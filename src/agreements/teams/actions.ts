@@ -1,4 +1,5 @@
 import type { CardActionHandler } from '../../teams/card-actions.js';
+import { CAMPAIGN_ACTIONS } from './campaign-card.js';
 import { CLASS_ACTIONS } from './class-agreement.js';
 import { SELF_AUDIT_ACTIONS } from './self-audit.js';
 import { SIGN_ACTIONS } from './sign-actions.js';
@@ -10,4 +11,5 @@ export const AGREEMENT_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>>
   ...CLASS_ACTIONS,
   ...SELF_AUDIT_ACTIONS,
   ...STATUS_ACTIONS,
+  ...CAMPAIGN_ACTIONS,
 };

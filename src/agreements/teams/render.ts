@@ -2,6 +2,7 @@ import type { School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
 import type { AdaptiveCardJson } from '../../teams/cards.js';
 import { renderCard } from '../../teams/cards.js';
+import { policyPageUrl } from '../policy-link.js';
 import type { AgreementSignature } from '../signature-model.js';
 import { localDate, localTime, utcTime } from '../state.js';
 import type { AgreementVersion } from '../version-model.js';
@@ -32,6 +33,8 @@ export function signCard(version: AgreementVersion, target: CardTarget): Adaptiv
     dueLabel: target.dueAt ? localDate(target.dueAt, target.school.timezone) : 'as soon as you can',
     summary: version.summary,
     body: version.body,
+    // The full-text page when Lantern's address is known; otherwise the text unfolds inside the card.
+    policyUrl: policyPageUrl(version),
     versionId: version._id,
     campaignId: target.campaignId ?? '',
     userIds: target.userId ? [target.userId] : [],

@@ -9,6 +9,8 @@ import { configuredSources } from './school-connectors.js';
 export interface MonitorPollData {
   schoolId: string;
   source: Source;
+  /** Only these stream ids (a push notification's application); all of the source's streams when absent. */
+  streams?: string[];
 }
 
 /** How often each configured (school, source) is polled. */
@@ -25,6 +27,7 @@ export function monitorJobHandlers(deps: JobDeps, options: Pick<PollSourceOption
       let lastExtend = Date.now();
       const summary = await pollSource({ ...deps, logger: ctx.logger }, job.data.schoolId, job.data.source, {
         signal: ctx.signal,
+        ...(job.data.streams ? { streams: job.data.streams } : {}),
         ...options,
         onProgress: () => {
           if (Date.now() - lastExtend < LEASE_EVERY_MS) return;

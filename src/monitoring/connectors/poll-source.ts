@@ -1,7 +1,8 @@
 import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Logger } from '../../log/logger.js';
-import { createDetectionStore, loadActiveSuppressions } from '../store.js';
+import { createDetectionStore } from '../store.js';
+import { loadEffectiveMonitoring } from '../settings-store.js';
 import type { Source } from '../types.js';
 import { checkpointId } from './checkpoint-model.js';
 import { errorSummary } from './error-summary.js';
@@ -24,6 +25,8 @@ export interface PollSourceOptions {
   signal?: AbortSignal;
   onProgress?(progress: PollProgress): void;
   retry?: RetryOptions;
+  /** Poll only these stream ids (an early poll after a push notification). */
+  streams?: readonly string[];
 }
 
 /** The outcome per stream: its result, or the error that stopped it (recorded on its checkpoint too). */
@@ -59,10 +62,13 @@ export async function pollSource(deps: PollSourceDeps, schoolId: string, source:
     log.warn({ err, code }, 'could not prepare the audit source; the next poll tries again');
     return summary;
   }
-  const tenant = await loadTenantContext(deps.models, school);
-  const suppressions = await loadActiveSuppressions(deps.models.suppressions, schoolId, deps.clock());
-  const sink = createDetectionStore(deps.models);
+  // Read afresh on every poll: a rule, suppression or allowlist change applies from the next poll.
+  const monitoring = await loadEffectiveMonitoring(deps.models, school, deps.clock());
+  const tenant = await loadTenantContext(deps.models, school, monitoring);
+  const { suppressions, rules: settings } = monitoring;
+  const sink = createDetectionStore(deps.models, settings);
   for (const stream of connector.streams) {
+    if (options.streams && !options.streams.includes(stream.id)) continue;
     options.signal?.throwIfAborted();
     try {
       const result = await pollStream({
@@ -72,6 +78,7 @@ export async function pollSource(deps: PollSourceDeps, schoolId: string, source:
         locks: deps.models.monitorStreamLocks,
         sink,
         tenant,
+        settings,
         suppressions,
         clock: deps.clock,
         logger: log,

@@ -31,6 +31,8 @@ export const detectionSchema = new Schema(
     objectId: { type: String },
     looksLikePupilData: { type: Boolean, default: false },
     pupilInvolved: { type: Boolean, default: false },
+    /** May involve an indecent image of a child (B5): the case shows "do not view" and no link to the item. */
+    mayInvolveIndecentImage: { type: Boolean, default: false },
     summary: { type: String, required: true },
     runbook: { type: String, required: true },
     /** Set by the cases work when the detection is routed to the DSL channel. */
@@ -66,6 +68,8 @@ export const detectionEventSchema = new Schema(
   { timestamps: { createdAt: true, updatedAt: false }, strict: 'throw' },
 );
 detectionEventSchema.index({ detectionId: 1, at: 1 });
+// For the daily clean-up (cleanup.ts), which deletes keys by event time.
+detectionEventSchema.index({ schoolId: 1, last: 1 });
 
 /** A stored detection event. */
 export type StoredDetectionEvent = InferSchemaType<typeof detectionEventSchema>;

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.js';
 import { makeAlert } from './fixtures.js';
 import { vendorSeverity, who } from './helpers.js';
 import { isEmailAlert } from './email-malicious-inbound-microsoft.js';
+import { isIndecentImageAlert } from './content-indecent-image-graph-alert.js';
 
 /** Alert sources about Azure infrastructure rather than school accounts. */
 const NOT_ACCOUNTS = new Set(['microsoftdefenderforcloud']);
@@ -26,7 +27,7 @@ export const accountCompromiseSignalGraphAlert: Rule = {
     const severity = vendorSeverity(text(raw, 'severity'));
     const status = text(raw, 'status').toLowerCase();
     if (!severity || status === 'resolved' || status === 'dismissed') return undefined;
-    if (isEmailAlert(raw) || NOT_ACCOUNTS.has(text(raw, 'serviceSource').toLowerCase())) return undefined;
+    if (isEmailAlert(raw) || isIndecentImageAlert(raw) || NOT_ACCOUNTS.has(text(raw, 'serviceSource').toLowerCase())) return undefined;
     const what = text(raw, 'category') || text(raw, 'title') || 'security alert';
     return { summary: `Microsoft Defender raised a ${severity} "${what}" alert for ${who(record.actor)}.`, severity, objectId: record.id };
   },

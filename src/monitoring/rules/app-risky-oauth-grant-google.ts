@@ -38,6 +38,8 @@ export const appRiskyOauthGrantGoogle: Rule = {
       if (risky.length === 0) continue;
       const app = paramText(ev.parameters, 'app_name') || 'an app';
       const clientId = paramText(ev.parameters, 'client_id');
+      // An app the school approved (`lantern monitor allowlist add --app`) is not a risk to report.
+      if (ctx.isApprovedApp(clientId, paramText(ev.parameters, 'app_name'))) continue;
       const short = risky.map((s) => s.replace('https://www.googleapis.com/auth/', '')).join(', ');
       return {
         summary: `${who(record.actor)} gave the app "${app}" privileged access (${short}).`,

@@ -52,7 +52,7 @@ export const appRiskyOauthGrantMicrosoft: Rule = {
       app = asArray(record.raw.Target).map((t) => text(asObject(t), 'ID')).find((id) => id && !/^[0-9a-f-]{36}$|_/i.test(id)) ?? '';
     } else return undefined;
     const found = [...new Set(Array.from(props.matchAll(permissionPattern), (m) => m[1] ?? ''))].filter(Boolean);
-    if (found.length === 0) return undefined;
+    if (found.length === 0 || ctx.isApprovedApp(app)) return undefined;
     return {
       summary: `${who(record.actor)} granted the app "${app || 'unnamed'}" ${found.join(', ')}.`,
       target: app || 'unnamed app',

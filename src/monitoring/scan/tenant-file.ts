@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { formatIssues } from '../../config/format-issues.js';
 import type { School } from '../../config/load.js';
 import { SchoolSchema } from '../../config/schema.js';
-import { readDirectorySource } from '../../directory/sync.js';
+import { readLocalDirectory } from '../../directory/source.js';
 import { ROLES } from '../../directory/person.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import { ALL_RULES } from '../rules/index.js';
@@ -34,6 +34,8 @@ const TenantFileSchema = z.strictObject({
   people: z.array(PersonSchema).default([]),
   rules: z.record(z.string(), RuleSettingSchema).default({}),
   suppressions: z.array(z.unknown()).default([]),
+  /** OAuth apps the school approved (client ids or names), as `lantern monitor allowlist add --app` records them. */
+  approvedApps: z.array(z.string().trim().min(1)).default([]),
 });
 
 /** A tenant file, validated and ready for the engine. */
@@ -57,7 +59,8 @@ function fromSchool(raw: unknown, file: string): LoadedTenant {
   const school = { ...s, directory, caseNumberPrefix: s.caseNumberPrefix ?? 'CASE' } as School;
   const dsl = new Set(s.dsl.members.map((m) => m.email));
   const people: TenantPerson[] = [];
-  for (const p of readDirectorySource(school)) {
+  // The scan is offline: a Google or Entra directory is not fetched (give the scan its own tenant file with people).
+  for (const p of readLocalDirectory(school) ?? []) {
     if (!p.email) continue;
     people.push({ email: p.email, role: p.role, ...(p.yearGroup ? { yearGroup: p.yearGroup } : {}), ...(p.form ? { form: p.form } : {}), ...(dsl.has(p.email) ? { dsl: true } : {}) });
   }
@@ -102,7 +105,7 @@ export function loadTenantFile(file: string): LoadedTenant {
   const { suppressions, problems: sProblems } = parseSuppressions(t.suppressions);
   if (problems.length + sProblems.length > 0) invalid(file, [...problems, ...sProblems]);
   return {
-    input: { ownDomains: t.ownDomains, trustedDomains: t.trustedDomains, people: t.people },
+    input: { ownDomains: t.ownDomains, trustedDomains: t.trustedDomains, people: t.people, approvedApps: t.approvedApps },
     settings: t.rules,
     suppressions,
     description: `${t.ownDomains.join(', ')}; ${t.people.length} people; ${suppressions.length} suppression(s)`,

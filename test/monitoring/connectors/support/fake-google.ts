@@ -31,6 +31,10 @@ export class FakeGoogle {
   readonly tokenRequests: Array<{ sub: string; scope: string; iss: string }> = [];
   readonly failures: ScriptedFailure[] = [];
   readonly watches: Array<Record<string, unknown>> = [];
+  /** Channels stopped with channels.stop ({id, resourceId}). */
+  readonly stopped: Array<{ id: string; resourceId: string }> = [];
+  /** Failures returned, in order, instead of the next watch answer. */
+  readonly watchFailures: ScriptedFailure[] = [];
   /** Tokens the API refuses (an expired or revoked token). */
   readonly revoked = new Set<string>();
   pageSize = 2;
@@ -77,8 +81,19 @@ export class FakeGoogle {
       let body = '';
       for await (const chunk of req) body += String(chunk);
       const channel = JSON.parse(body) as Record<string, unknown>;
+      const failure = this.watchFailures.shift();
+      if (failure) return send(failure.status, { error: { code: failure.status, message: 'scripted' } });
       this.watches.push({ application: watch[1] ?? '', ...channel });
-      return send(200, { kind: 'api#channel', id: channel.id, resourceId: 'res-1', resourceUri: url.toString(), token: channel.token, expiration: channel.expiration });
+      return send(200, { kind: 'api#channel', id: channel.id, resourceId: `res-${watch[1]}-${this.watches.length}`, resourceUri: url.toString(), token: channel.token, expiration: channel.expiration });
+    }
+    if (req.method === 'POST' && url.pathname === '/admin/reports_v1/channels/stop') {
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      const channel = JSON.parse(body) as { id?: string; resourceId?: string };
+      if (!channel.id || !channel.resourceId) return send(400, { error: { code: 400, message: 'id and resourceId are required' } });
+      this.stopped.push({ id: channel.id, resourceId: channel.resourceId });
+      res.writeHead(204).end();
+      return;
     }
     const m = /^\/admin\/reports\/v1\/activity\/users\/([^/]+)\/applications\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && m) {

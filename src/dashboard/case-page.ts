@@ -1,0 +1,48 @@
+import { MAX_TEXT } from '../cases/transitions.js';
+import { html } from '../web/sign/html.js';
+import type { CaseView } from './case-view.js';
+import { dashboardLayout, type SignedInBar } from './layout.js';
+
+/**
+ * One case: a "do not view" warning first when it applies, then the summary, who is involved, the timeline,
+ * linked detections (metadata only), referrals, retention and hold, and the "add note" form.
+ */
+export function casePage(opts: { schoolId: string; schoolName: string; view: CaseView; signedIn: SignedInBar; notice?: string; error?: string; draft?: string }): string {
+  const v = opts.view;
+  const action = `/dashboard/${opts.schoolId}/cases/${v.number}/notes`;
+  const body = html`<p><a href="/dashboard/${opts.schoolId}">Back to open cases</a></p>
+<h1>Case ${v.number}</h1>
+${v.doNotView
+    ? html`<div class="dnv" role="alert"><p><strong>Do not open or view the item.</strong></p><p>This may involve an indecent image of a child. Do not open, copy, print, forward, screenshot or delete it, and do not ask anyone else to. Follow the UKCIS guidance and, if needed, call the police. Lantern deliberately shows no link to it and no title.</p></div>`
+    : html``}
+${v.dpo ? html`<p class="notice" role="status"><strong>${v.dpo}</strong></p>` : html``}
+${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : html``}
+<h2>What happened</h2>
+<p class="note">${v.summary}</p>
+<dl class="facts">${v.facts.map(([k, val]) => html`<dt>${k}</dt><dd>${val}</dd>`)}</dl>
+<h2>Timeline</h2>
+<ol class="timeline">${v.timeline.map(
+    (l) => html`<li><strong>${l.when}</strong> — ${l.who} ${l.what}${l.changes.length ? html`<br><span class="muted">${l.changes.join('; ')}</span>` : html``}${l.note !== null ? html`<div class="note">${l.note}</div>` : html``}</li>`,
+  )}</ol>
+<h2>Linked detections</h2>
+${v.detections.length
+    ? html`<table><thead><tr><th scope="col">Kind of alert</th><th scope="col">Rule</th><th scope="col">When</th></tr></thead><tbody>${v.detections.map((d) => html`<tr><td>${d.family}</td><td>${d.ruleId}</td><td>${d.when}</td></tr>`)}</tbody></table>`
+    : html`<p>None: this case did not come from monitoring.</p>`}
+<h2>Referrals</h2>
+${v.referrals.length
+    ? html`<ul>${v.referrals.map((r) => html`<li>${r.agency}, ${r.reference} — ${r.when}, recorded by ${r.by}</li>`)}</ul>`
+    : html`<p>None recorded.</p>`}
+<h2>Retention and legal hold</h2>
+<dl class="facts">${v.retention.map(([k, val]) => html`<dt>${k}</dt><dd>${val}</dd>`)}</dl>
+<h2 id="add-note">Add a note</h2>
+${opts.error ? html`<div class="error" role="alert"><p><strong>The note was not saved.</strong> ${opts.error}</p></div>` : html``}
+<form method="post" action="${action}" id="note-form">
+<input type="hidden" name="_csrf" value="${opts.signedIn.csrf}">
+<label for="note-text" class="field"><strong>Note</strong></label>
+<p class="muted" id="note-hint">Goes on the case timeline with your name and the time; it cannot be edited later. Up to ${MAX_TEXT} characters.</p>
+<textarea id="note-text" name="text" maxlength="${MAX_TEXT}" aria-describedby="note-hint" required>${opts.draft ?? ''}</textarea>
+<p><button type="submit" class="button">Add note</button></p>
+</form>
+<p class="muted">Other actions (acknowledge, assign, refer, close) are on the case card in the DSL channel in Teams.</p>`;
+  return dashboardLayout({ title: `Case ${v.number}`, body, schoolName: opts.schoolName, signedIn: opts.signedIn });
+}

@@ -1,0 +1,124 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { School } from '../config/load.js';
+import type { Person } from '../directory/person.js';
+import { applyCommand } from '../cases/act.js';
+import { logAccess } from '../cases/access.js';
+import { listOpenCases } from '../cases/list.js';
+import { proactiveSenderFor } from '../cases/proactive.js';
+import { publishCaseCard } from '../cases/channel.js';
+import { loadCase, type LoadedCase } from '../cases/store.js';
+import { casePage } from './case-page.js';
+import { caseView } from './case-view.js';
+import { dslUser, type DashboardContext, type DslUser } from './context.js';
+import { dashboardMessage } from './layout.js';
+import { listPage, parseFilters, type ListFilters } from './list-page.js';
+import { csrfMatches } from './sessions.js';
+import { renderSignIn } from './sign-in-router.js';
+
+const PAGE_SIZE = 25;
+/** The deepest page a URL may ask for. */
+const MAX_PAGE = 400;
+const CASE_NUMBER = /^[A-Z]{2,6}-\d{4}-\d{4,}$/;
+const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function notFound(res: Response, school?: School, user?: DslUser): void {
+  res.status(404).type('html').send(dashboardMessage({ title: 'There is no such case', lines: ['Check the case number, or go back to the list of open cases.'], schoolName: school?.name, signedIn: user?.bar }));
+}
+
+/** One page of open cases, newest first, filtered by the open-case list itself (one extra row says "more"). */
+async function pageOfCases(ctx: DashboardContext, schoolId: string, filters: ListFilters, page: number) {
+  const rows = await listOpenCases(ctx.models, schoolId, PAGE_SIZE + 1, filters, (page - 1) * PAGE_SIZE);
+  return { cases: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+}
+
+/** The DSL's pages: open cases, one case, and "add note" (through the same act function as the card). */
+export function createCaseRouter(ctx: DashboardContext): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+
+  /** The school and its signed-in DSL, or an answer already sent (404, sign-in page, refusal). */
+  async function gate(req: Request, res: Response): Promise<{ school: School; user: DslUser } | null> {
+    const school = ctx.school(String(req.params.schoolId));
+    if (!school) {
+      notFound(res);
+      return null;
+    }
+    const user = await dslUser(ctx, req, res, school);
+    if (user === 'refused') return null;
+    if (!user) {
+      await renderSignIn(ctx, req, res, school, req.method === 'GET' ? 200 : 401);
+      return null;
+    }
+    return { school, user };
+  }
+
+  /** The case a URL names, within the school only (another school's case is "not found", and logged). */
+  async function caseFor(req: Request, res: Response, school: School, user: DslUser): Promise<LoadedCase | null> {
+    const ref = String(req.params.ref);
+    const doc = CASE_NUMBER.test(ref)
+      ? await ctx.models.cases.findOne({ schoolId: school.id, number: ref }).select({ caseId: 1 }).lean<{ caseId: string }>()
+      : CASE_ID.test(ref) ? { caseId: ref } : null;
+    const loaded = doc ? await loadCase(ctx.models, school.id, doc.caseId) : undefined;
+    if (!loaded) {
+      await logAccess(ctx.models, { schoolId: school.id, caseId: CASE_ID.test(ref) ? ref : null, who: user.session.email, kind: 'refused', what: 'dashboard: no such case at this school', at: ctx.clock() });
+      notFound(res, school, user);
+      return null;
+    }
+    return loaded;
+  }
+
+  async function showCase(res: Response, school: School, user: DslUser, loaded: LoadedCase, extra: { notice?: string; error?: string; draft?: string; status?: number }) {
+    const people = await ctx.models.people.find({ schoolId: school.id, personId: { $in: loaded.state.subjects } }).lean<Person[]>();
+    await logAccess(ctx.models, { schoolId: school.id, caseId: loaded.doc.caseId, who: user.session.email, kind: 'view', what: 'dashboard: case page', at: ctx.clock() });
+    const view = caseView(loaded, school, people, ctx.clock());
+    res.status(extra.status ?? 200).type('html').send(casePage({ schoolId: school.id, schoolName: school.name, view, signedIn: user.bar, notice: extra.notice, error: extra.error, draft: extra.draft }));
+  }
+
+  router.get('/dashboard/:schoolId', async (req, res) => {
+    const gated = await gate(req, res);
+    if (!gated) return;
+    const { school, user } = gated;
+    const filters = parseFilters(req.query as Record<string, unknown>);
+    const page = Math.min(Math.max(Number.parseInt(String(req.query.page ?? '1'), 10) || 1, 1), MAX_PAGE);
+    const { cases, hasMore } = await pageOfCases(ctx, school.id, filters, page);
+    // The list shows each case's summary, so each one shown counts as a view (C3).
+    const at = ctx.clock();
+    await Promise.all(cases.map((c) => logAccess(ctx.models, { schoolId: school.id, caseId: c.caseId, who: user.session.email, kind: 'view', what: `dashboard: open cases list, page ${page}`, at })));
+    res.type('html').send(listPage({ schoolId: school.id, schoolName: school.name, tz: school.timezone, cases, filters, page, hasMore, signedIn: user.bar }));
+  });
+
+  router.get('/dashboard/:schoolId/cases/:ref', async (req, res) => {
+    const gated = await gate(req, res);
+    if (!gated) return;
+    const loaded = await caseFor(req, res, gated.school, gated.user);
+    if (!loaded) return;
+    await showCase(res, gated.school, gated.user, loaded, req.query.noted === '1' ? { notice: 'Your note was added to the timeline.' } : {});
+  });
+
+  router.post('/dashboard/:schoolId/cases/:ref/notes', form, async (req, res) => {
+    const gated = await gate(req, res);
+    if (!gated) return;
+    const { school, user } = gated;
+    if (!csrfMatches(user.session, req.body)) {
+      res.status(403).type('html').send(dashboardMessage({ title: 'We could not accept this form', lines: ['Nothing was saved. Please reload the page and try again.'], schoolName: school.name, signedIn: user.bar }));
+      return;
+    }
+    const loaded = await caseFor(req, res, school, user);
+    if (!loaded) return;
+    const text = String((req.body as Record<string, unknown>).text ?? '');
+    const actor = { email: user.session.email, name: user.session.name };
+    await logAccess(ctx.models, { schoolId: school.id, caseId: loaded.doc.caseId, who: actor.email, kind: 'act', what: 'dashboard: add note', at: ctx.clock() });
+    const result = await applyCommand(ctx.models, school.id, loaded.doc.caseId, actor, { kind: 'note', text }, ctx.clock);
+    if (!result.ok) {
+      await showCase(res, school, user, result.loaded ?? loaded, { error: result.reason, draft: text.slice(0, 20_000), status: 400 });
+      return;
+    }
+    // The channel card shows the latest timeline entries: refresh it for everyone, as a card action would.
+    await publishCaseCard({ stores: ctx.models, config: ctx.config, sender: proactiveSenderFor(ctx.config), log: ctx.logger, clock: ctx.clock }, school, loaded.doc.caseId).catch((err: unknown) =>
+      ctx.logger.warn({ err, schoolId: school.id }, 'could not update the DSL channel card after a dashboard note'),
+    );
+    res.redirect(303, `/dashboard/${school.id}/cases/${loaded.doc.number}?noted=1`);
+  });
+
+  return router;
+}

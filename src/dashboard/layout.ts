@@ -1,0 +1,40 @@
+import { esc, html, type Html } from '../web/sign/html.js';
+
+/** Who is signed in, for the page header (with the sign-out form). */
+export interface SignedInBar {
+  schoolId: string;
+  name: string;
+  csrf: string;
+}
+
+/** The frame of every dashboard page: language, viewport, own stylesheet and script, skip link, header. */
+export function dashboardLayout(opts: { title: string; body: Html; schoolName?: string; signedIn?: SignedInBar }): string {
+  const bar = opts.signedIn
+    ? html`<p>Signed in as ${opts.signedIn.name}</p><form method="post" action="/dashboard/${opts.signedIn.schoolId}/sign-out"><input type="hidden" name="_csrf" value="${opts.signedIn.csrf}"><button type="submit">Sign out</button></form>`
+    : html``;
+  return `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(opts.title)} – ${esc(opts.schoolName ?? 'Lantern')} DSL dashboard</title>
+<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
+<script src="/dashboard/assets/dashboard.js" defer></script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to the main content</a>
+<header class="top"><p class="school">${esc(opts.schoolName ?? 'Lantern')} · DSL dashboard</p>${bar.value}</header>
+<main id="main" tabindex="-1">
+${opts.body.value}
+</main>
+</body>
+</html>`;
+}
+
+/** A page that says why something cannot be done and what to do next. */
+export function dashboardMessage(opts: { title: string; lines: readonly string[]; schoolName?: string; signedIn?: SignedInBar }): string {
+  return dashboardLayout({
+    ...opts,
+    body: html`<div role="alert"><h1>${opts.title}</h1>${opts.lines.map((l) => html`<p>${l}</p>`)}</div>`,
+  });
+}

@@ -1,0 +1,74 @@
+import type { LanternConfig } from '../config/load.js';
+import type { Models } from '../db/models.js';
+import { ErrorCode, isLanternError, LanternError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { queueCampaignFollowUps } from '../agreements/reminders.js';
+import type { RetryOptions } from '../monitoring/connectors/retry.js';
+import { applyDirectory, type DirectoryChanges } from './apply.js';
+import { readDirectory, type DirectoryReadProgress } from './source.js';
+
+/** What a directory sync needs. */
+export interface DirectorySyncDeps {
+  config: LanternConfig;
+  models: Models;
+  logger: Logger;
+  clock: () => Date;
+}
+
+/** Options of one sync run. */
+export interface DirectorySyncOptions {
+  /** Count what would change without writing anything (the run is still recorded, marked as a dry run). */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  retry?: RetryOptions;
+  onProgress?(progress: DirectoryReadProgress): void;
+}
+
+/** The summary of a successful run. */
+export interface DirectorySyncSummary extends Omit<DirectoryChanges, 'joinerIds'> {
+  schoolId: string;
+  source: string;
+  dryRun: boolean;
+  skipped: number;
+  joinersQueued: number;
+}
+
+/**
+ * Reads a school's directory source, writes the changes, records the run, and queues the open agreements of
+ * anyone who joined (the same follow-up pass the agreements tick runs). A failing or empty source throws after
+ * recording why; the stored directory is then exactly as it was.
+ */
+export async function runDirectorySync(deps: DirectorySyncDeps, schoolId: string, options: DirectorySyncOptions = {}): Promise<DirectorySyncSummary> {
+  const school = deps.config.schools.find((s) => s.id === schoolId);
+  if (!school) {
+    throw new LanternError(ErrorCode.UsageError, `There is no school "${schoolId}" in ${deps.config.source}; use one of: ${deps.config.schools.map((s) => s.id).join(', ')}.`);
+  }
+  const source = school.directory.source;
+  const dryRun = options.dryRun ?? false;
+  const startedAt = deps.clock();
+  const log = deps.logger.child({ schoolId, source, dryRun });
+  try {
+    const read = await readDirectory(school, {
+      config: deps.config,
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    const { joinerIds, ...changes } = await applyDirectory(deps.models.people, schoolId, read.people, { dryRun });
+    const joinersQueued = !dryRun && joinerIds.length > 0 ? (await queueCampaignFollowUps(deps.models, schoolId, deps.clock())).joiners : 0;
+    const summary: DirectorySyncSummary = { schoolId, source, dryRun, ...changes, skipped: read.skipped, joinersQueued };
+    await deps.models.directorySyncRuns.create({ schoolId, source, dryRun, outcome: 'ok', startedAt, finishedAt: deps.clock(), ...changes, skipped: read.skipped, joinersQueued });
+    log.info({ ...changes, skipped: read.skipped, joinersQueued }, 'directory synced');
+    return summary;
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    const refused = isLanternError(err, ErrorCode.DirectorySyncRefused);
+    const code = isLanternError(err) ? err.code : 'unexpected';
+    const message = err instanceof Error ? err.message : String(err);
+    await deps.models.directorySyncRuns
+      .create({ schoolId, source, dryRun, outcome: refused ? 'refused' : 'failed', startedAt, finishedAt: deps.clock(), errorCode: code, error: message })
+      .catch((recordErr: unknown) => log.warn({ err: recordErr }, 'could not record the failed directory sync'));
+    log.warn({ code }, refused ? 'directory sync refused; the stored directory is unchanged' : 'directory sync failed; the stored directory is unchanged');
+    throw err;
+  }
+}

@@ -1,0 +1,103 @@
+import type { LanternConfig, School } from '../config/load.js';
+import { ErrorCode, isLanternError, LanternError } from '../errors.js';
+import { createDelegatedAuth, readServiceAccountKey } from '../google/reports/service-account.js';
+import { createDirectoryClient, DIRECTORY_SCOPES, readGoogleDirectory } from '../google/directory/read-directory.js';
+import { appTokenProvider } from '../microsoft/audit/app-token.js';
+import { readEntraDirectory } from '../microsoft/directory/read-directory.js';
+import type { RetryOptions } from '../monitoring/connectors/retry.js';
+import { readDirectoryCsv } from './csv.js';
+import { demoDirectory } from './demo-directory.js';
+import type { PersonInput } from './person.js';
+
+/** What a directory source returned: the people it maps, and how many of its users no rule matched. */
+export interface DirectoryRead {
+  people: PersonInput[];
+  skipped: number;
+}
+
+/** How far a read has got (users read so far, mapped, skipped), for progress lines. */
+export interface DirectoryReadProgress {
+  read: number;
+  mapped: number;
+  skipped: number;
+}
+
+/** What reading a remote source needs besides the school: credentials, and (for tests) retry timing. */
+export interface DirectoryReadContext {
+  config: LanternConfig;
+  retry?: RetryOptions;
+  signal?: AbortSignal;
+  onProgress?(progress: DirectoryReadProgress): void;
+}
+
+/** True for the sources read over the network (Google Workspace, Microsoft Entra). */
+export function isRemoteDirectory(school: School): boolean {
+  return school.directory.source === 'google' || school.directory.source === 'entra';
+}
+
+/** The demo or CSV directory, read synchronously (no network); undefined for remote sources. */
+export function readLocalDirectory(school: School): PersonInput[] | undefined {
+  const d = school.directory;
+  if (d.source === 'demo') return demoDirectory();
+  if (d.source === 'csv') return readDirectoryCsv(d.file);
+  return undefined;
+}
+
+function remoteFailure(err: unknown, source: string): LanternError {
+  if (isLanternError(err, ErrorCode.DirectorySourceFailed)) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new LanternError(ErrorCode.DirectorySourceFailed, `Reading the ${source} directory failed: ${why} The directory was left as it was; the next sync tries again.`, { cause: err });
+}
+
+async function readGoogle(school: School, ctx: DirectoryReadContext): Promise<DirectoryRead> {
+  const d = school.directory;
+  if (d.source !== 'google') throw new Error('not a google directory');
+  const keyFile = ctx.config.mail.google.serviceAccountKeyFile;
+  if (!keyFile) throw new LanternError(ErrorCode.DirectorySourceFailed, `School ${school.id} reads its directory from Google: set LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE to the JSON key of the service account that has domain-wide delegation.`);
+  const subject = d.adminSubject ?? school.google?.adminSubject;
+  if (!subject) throw new LanternError(ErrorCode.DirectorySourceFailed, `School ${school.id}: set directory.adminSubject to an administrator the service account acts as.`);
+  const auth = createDelegatedAuth({ key: readServiceAccountKey(keyFile), subject, scopes: [...DIRECTORY_SCOPES], ...(ctx.config.mail.google.tokenUrl ? { tokenUrl: ctx.config.mail.google.tokenUrl } : {}) });
+  return readGoogleDirectory({
+    client: createDirectoryClient(auth, d.apiUrl),
+    rules: d.rules,
+    ...(ctx.retry ? { retry: ctx.retry } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+  });
+}
+
+async function readEntra(school: School, ctx: DirectoryReadContext): Promise<DirectoryRead> {
+  const d = school.directory;
+  if (d.source !== 'entra') throw new Error('not an entra directory');
+  const creds = ctx.config.directory.entra[school.id];
+  if (!creds) throw new LanternError(ErrorCode.DirectorySourceFailed, `School ${school.id} reads its directory from Entra: ${ctx.config.directory.missing[school.id] ?? 'set microsoft.tenantId and the app credentials'}.`);
+  const authorityHost = school.microsoft?.monitoring?.authorityHost ?? ctx.config.mail.microsoft.authorityHost;
+  return readEntraDirectory({
+    tokens: appTokenProvider({ ...creds, authorityHost }),
+    rules: d.rules,
+    graphUrl: d.graphUrl ?? school.microsoft?.monitoring?.graphUrl ?? ctx.config.mail.microsoft.graphUrl,
+    ...(ctx.retry ? { retry: ctx.retry } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+  });
+}
+
+/**
+ * Reads a school's configured directory: the demo school, a CSV file, Google Workspace (OUs and groups) or
+ * Microsoft Entra (groups), mapped by the school's rules. Remote sources need `ctx` for their credentials;
+ * every remote failure becomes a DirectorySourceFailed error and nothing is returned half-read.
+ */
+export async function readDirectory(school: School, ctx?: DirectoryReadContext): Promise<DirectoryRead> {
+  const local = readLocalDirectory(school);
+  if (local) {
+    ctx?.onProgress?.({ read: local.length, mapped: local.length, skipped: 0 });
+    return { people: local, skipped: 0 };
+  }
+  if (!ctx) throw new LanternError(ErrorCode.DirectorySourceFailed, `School ${school.id}'s ${school.directory.source} directory is read by the directory sync job or \`lantern directory sync\`.`);
+  try {
+    return school.directory.source === 'google' ? await readGoogle(school, ctx) : await readEntra(school, ctx);
+  } catch (err) {
+    if (ctx.signal?.aborted) throw err;
+    throw remoteFailure(err, school.directory.source);
+  }
+}

@@ -1,0 +1,53 @@
+import { text } from '../records/read.js';
+import type { Rule } from '../rule.js';
+import { makeAlert } from './fixtures.js';
+import { who } from './helpers.js';
+
+/**
+ * Words in a Microsoft alert's title, category or description that mean the item may be an indecent image of
+ * a child or sexual imagery (Purview DLP / communication compliance classifiers, Defender hash matches).
+ */
+const INDECENT = /\b(csam|csea|child sexual|sexual abuse material|indecent image|nudity|nude|semi-nude|sexual(ly)? explicit|sexual image|adult image|racy)\b/i;
+
+/** True when a Graph security alert is about possible indecent or sexual imagery (so other rules leave it to this one). */
+export function isIndecentImageAlert(raw: Readonly<Record<string, unknown>>): boolean {
+  return INDECENT.test(`${text(raw, 'title')} ${text(raw, 'category')} ${text(raw, 'description')}`);
+}
+
+/**
+ * A Microsoft alert (Purview, Defender) saying an item may be a sexual image, or a hash match against known
+ * child sexual abuse material. Every detection is "do not view" (B5, UKCIS): nobody opens the item.
+ */
+export const contentIndecentImageGraphAlert: Rule = {
+  id: 'content.indecent_image.graph_alert',
+  family: 'content.indecent_image',
+  source: 'microsoft',
+  title: 'Microsoft alert: item may be an indecent image',
+  category: 'content',
+  categoryLogic: 'always content',
+  severity: 'critical',
+  severityLogic: 'always critical: a possible indecent image of a child is a child-protection matter',
+  foldWindowMinutes: 24 * 60,
+  mayInvolveIndecentImage: true,
+  runbook: 'Do not open, copy, forward or delete the item. Follow the UKCIS sharing-nudes guidance: the DSL decides on referral (police / CEOP); ask IT to preserve, not view, the evidence.',
+  triggers: [{ kind: 'graph.alert' }],
+  evaluate(record) {
+    if (record.kind !== 'graph.alert') return undefined;
+    const status = text(record.raw, 'status').toLowerCase();
+    if (status === 'resolved' || status === 'dismissed' || !isIndecentImageAlert(record.raw)) return undefined;
+    return {
+      summary: `Microsoft raised an alert that an item belonging to ${who(record.actor)} may be a sexual image. Do not open it.`,
+      objectId: record.id,
+    };
+  },
+  samples: {
+    positive: [
+      { name: 'Purview nudity classifier', records: [makeAlert({ title: 'Communication compliance: nudity detected in shared image', category: 'DataLossPrevention', serviceSource: 'microsoftDataLossPrevention', severity: 'medium' })], expect: { severity: 'critical', category: 'content' } },
+      { name: 'CSAM hash match', records: [makeAlert({ title: 'Known CSAM hash match', category: 'Exfiltration', severity: 'high' })] },
+    ],
+    negative: [
+      { name: 'ordinary sign-in alert', records: [makeAlert({ category: 'AnonymousLogin' })] },
+      { name: 'dismissed', records: [makeAlert({ title: 'Nudity detected', status: 'dismissed' })] },
+    ],
+  },
+};

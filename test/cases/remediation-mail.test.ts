@@ -1,0 +1,179 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOrJoinFromDetection, type DetectionInput } from '../../src/cases/detection.js';
+import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { demoFileConfig } from '../../src/config/demo.js';
+import { loadConfig, type LanternConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/log/logger.js';
+import { makeActivity, postActivity } from '../support/activities.js';
+import { startTestLantern, type TestLantern } from '../support/lantern.js';
+
+const RUTH_AAD = '00000000-0000-0000-0000-00000000d001';
+const TENANT = '11111111-2222-3333-4444-555555555555';
+const CLIENT = '66666666-7777-8888-9999-000000000000';
+let lantern: TestLantern;
+let config: LanternConfig;
+let standIn: Server;
+let base = '';
+const calls: { method: string; path: string; body: string; auth: string }[] = [];
+const googleSubjects: string[] = [];
+const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-remediation-mail-'));
+let autoForwarding = { enabled: true, emailAddress: 'forward@gmail.example', disposition: 'leaveInInbox' };
+let filters = [
+  { id: 'f-forward', criteria: { from: 'head@northgate.example' }, action: { forward: 'forward@gmail.example' } },
+  { id: 'f-label', criteria: { from: 'news@example.org' }, action: { addLabelIds: ['Label_1'] } },
+];
+let inboxRules = [
+  { id: 'rule-fwd', displayName: 'Copy everything', actions: { forwardTo: [{ emailAddress: { address: 'Evil@Outside.example' } }] } },
+  { id: 'rule-move', displayName: 'Newsletters', actions: { moveToFolder: 'AAMk' } },
+];
+
+function invoke(verb: string, data: Record<string, unknown>) {
+  return postActivity(
+    lantern.url,
+    makeActivity({
+      type: 'invoke', name: 'adaptiveCard/action', deliveryMode: undefined,
+      from: { id: '29:ruth', name: 'Ruth Okafor', aadObjectId: RUTH_AAD },
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    }),
+  ).then((r) => JSON.stringify((r.body as { value: unknown }).value));
+}
+
+let n = 0;
+async function openCase(overrides: Partial<DetectionInput>): Promise<string> {
+  n += 1;
+  const opened = await openOrJoinFromDetection({ stores: lantern.models, config, sender: proactiveSenderFor(config), log: createLogger({ level: 'silent' }), clock: () => new Date() }, config.schools[0]!, {
+    detectionId: `fwd-${n}`, ruleId: 'email.external_forwarding.google', family: 'email.external_forwarding', severity: 'high', category: 'security',
+    summary: 'A mailbox forwards mail to an address outside the school.', at: new Date(), subjectIds: [], objectId: `mailbox-${n}`, ...overrides,
+  });
+  return 'caseId' in opened ? opened.caseId : '';
+}
+
+beforeAll(async () => {
+  // One local server stands in for Google (token endpoint, Gmail settings API) and Microsoft (Entra token endpoint, Graph).
+  standIn = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const p = decodeURIComponent(url.pathname);
+      calls.push({ method: req.method ?? '', path: p, body: raw, auth: req.headers.authorization ?? '' });
+      const json = (status: number, value?: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(value === undefined ? '' : JSON.stringify(value));
+      };
+      if (p === '/google-token') {
+        const claims = JSON.parse(Buffer.from(new URLSearchParams(raw).get('assertion')?.split('.')[1] ?? '', 'base64url').toString() || '{}') as { sub?: string };
+        googleSubjects.push(claims.sub ?? '');
+        return json(200, { access_token: 'google-token', expires_in: 3600 });
+      }
+      if (p === `/${TENANT}/oauth2/v2.0/token`) return json(200, { access_token: 'graph-token', expires_in: 3600, ext_expires_in: 3600, token_type: 'Bearer' });
+      if (p.startsWith('/gmail/')) {
+        if (p === '/gmail/v1/users/me/settings/autoForwarding' && req.method === 'GET') return json(200, autoForwarding);
+        if (p === '/gmail/v1/users/me/settings/autoForwarding' && req.method === 'PUT') {
+          autoForwarding = { ...autoForwarding, ...(JSON.parse(raw) as { enabled: boolean }) };
+          return json(200, autoForwarding);
+        }
+        if (p === '/gmail/v1/users/me/settings/filters' && req.method === 'GET') return json(200, { filter: filters });
+        const del = /^\/gmail\/v1\/users\/me\/settings\/filters\/(.+)$/.exec(p);
+        if (del && req.method === 'DELETE') {
+          filters = filters.filter((f) => f.id !== del[1]);
+          return json(204);
+        }
+      }
+      if (p.startsWith('/v1.0/')) {
+        if (req.headers.authorization !== 'Bearer graph-token') return json(401, { error: { code: 'InvalidAuthenticationToken' } });
+        const list = /^\/v1\.0\/users\/([^/]+)\/mailFolders\/inbox\/messageRules$/.exec(p);
+        if (list && req.method === 'GET') return json(200, { value: list[1] === 'm.hughes@northgate.example' ? inboxRules : [] });
+        const del = /^\/v1\.0\/users\/([^/]+)\/mailFolders\/inbox\/messageRules\/(.+)$/.exec(p);
+        if (del && req.method === 'DELETE') {
+          inboxRules = inboxRules.filter((r) => r.id !== del[2]);
+          return json(204);
+        }
+      }
+      json(404, { error: { code: 'NotFound' } });
+    });
+  });
+  await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyFile = path.join(dir, 'sa.json');
+  writeFileSync(keyFile, JSON.stringify({ client_email: 'lantern@example.iam.gserviceaccount.com', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) }));
+  const file = demoFileConfig();
+  const school = { ...file.schools[0]!, remediation: { enabled: true } };
+  const mail = { google: { apiUrl: `${base}/`, tokenUrl: `${base}/google-token` }, microsoft: { tenantId: TENANT, clientId: CLIENT, authorityHost: base, graphUrl: `${base}/v1.0` } };
+  writeFileSync(path.join(dir, 'lantern.config.yaml'), stringify({ ...file, schools: [school], mail }));
+  const env = { LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, LANTERN_MS_CLIENT_SECRET: 'stand-in-secret' };
+  lantern = await startTestLantern({ LANTERN_CONFIG: path.join(dir, 'lantern.config.yaml'), ...env });
+  config = loadConfig({ env, file: path.join(dir, 'lantern.config.yaml'), cwd: dir });
+  await lantern.models.people.updateOne({ schoolId: 'northgate', email: 'r.okafor@northgate.example' }, { $set: { aadObjectId: RUTH_AAD } });
+}, 60_000);
+
+afterAll(async () => {
+  await lantern?.close();
+  await new Promise<void>((resolve) => standIn.close(() => resolve()));
+});
+
+describe('turn off forwarding (B6): dry run, explicit approval, the API\'s answer recorded', () => {
+  it('Gmail: previews auto-forwarding and the forwarding filter, then switches off exactly those, as the user', async () => {
+    const caseId = await openCase({ actor: 'a.wilber@northgate.example', target: 'forward@gmail.example' });
+    expect(await invoke('case.view', { caseId })).toContain('Turn off forwarding (preview)');
+    const preview = await invoke('case.remediate', { caseId, remediation: 'turn-off-forwarding' });
+    expect(preview).toContain('Nothing has changed yet');
+    expect(preview).toContain('automatic forwarding of all mail');
+    expect(preview).toContain('a filter that forwards matching mail');
+    expect(calls.filter((c) => c.method !== 'GET' && c.path.startsWith('/gmail/'))).toHaveLength(0);
+    expect(googleSubjects.at(-1)).toBe('a.wilber@northgate.example');
+    const requestId = /"requestId":"([^"]+)"/.exec(preview)?.[1] ?? '';
+
+    const [first, second] = await Promise.all([invoke('case.remediate.approve', { caseId, requestId }), invoke('case.remediate.approve', { caseId, requestId })]);
+    expect([first, second].filter((c) => c.includes('Done: 2 forwarding setting(s) turned off'))).toHaveLength(1);
+    expect([first, second].filter((c) => c.includes('Ruth Okafor has already approved this fix.'))).toHaveLength(1);
+    const changes = calls.filter((c) => c.method !== 'GET' && c.path.startsWith('/gmail/'));
+    expect(changes.map((c) => `${c.method} ${c.path}`)).toEqual(['PUT /gmail/v1/users/me/settings/autoForwarding', 'DELETE /gmail/v1/users/me/settings/filters/f-forward']);
+    expect(JSON.parse(changes[0]!.body)).toEqual({ enabled: false });
+    expect(filters.map((f) => f.id)).toEqual(['f-label']);
+    const entries = await lantern.models.caseTimeline.find({ caseId, action: 'remediation-approved' }).sort({ seq: 1 }).lean();
+    expect(entries[0]?.by).toMatchObject({ email: 'r.okafor@northgate.example' });
+    expect(entries[1]?.note).toBe('Google answered: auto-forwarding → 200; filter:f-forward → 204');
+    // Pressing again finds nothing left to switch off and changes nothing.
+    expect(await invoke('case.remediate', { caseId, remediation: 'turn-off-forwarding' })).toContain('Nothing to turn off');
+  });
+
+  it('Microsoft: previews the inbox rule forwarding to the address and deletes only it through Graph', async () => {
+    const caseId = await openCase({ ruleId: 'email.external_forwarding.microsoft', actor: 'm.hughes@northgate.example', target: 'evil@outside.example' });
+    const preview = await invoke('case.remediate', { caseId, remediation: 'turn-off-forwarding' });
+    expect(preview).toContain('inbox rule \\"Copy everything\\"');
+    expect(preview).not.toContain('Newsletters');
+    expect(calls.some((c) => c.method === 'DELETE' && c.path.startsWith('/v1.0/'))).toBe(false);
+    const requestId = /"requestId":"([^"]+)"/.exec(preview)?.[1] ?? '';
+    expect(await invoke('case.remediate.approve', { caseId, requestId })).toContain('Done: 1 forwarding setting(s) turned off');
+    expect(calls.filter((c) => c.method === 'DELETE' && c.path.startsWith('/v1.0/')).map((c) => c.path)).toEqual(['/v1.0/users/m.hughes@northgate.example/mailFolders/inbox/messageRules/rule-fwd']);
+    expect(calls.filter((c) => c.path.startsWith('/v1.0/')).every((c) => c.auth === 'Bearer graph-token')).toBe(true);
+    expect(inboxRules.map((r) => r.id)).toEqual(['rule-move']);
+    const last = await lantern.models.caseTimeline.findOne({ caseId, action: 'remediation-approved' }).sort({ seq: -1 }).lean();
+    expect(last?.note).toBe('Microsoft answered: rule-fwd → 204');
+  });
+
+  it('Microsoft mailbox forwarding (Set-Mailbox) cannot be changed through Graph: the card says so and records the request', async () => {
+    const caseId = await openCase({ ruleId: 'email.external_forwarding.microsoft', actor: 'a.wilber@northgate.example', target: 'evil@outside.example' });
+    const before = calls.filter((c) => c.method === 'DELETE').length;
+    const card = await invoke('case.remediate', { caseId, remediation: 'turn-off-forwarding' });
+    expect(card).toContain('Microsoft Graph cannot change it');
+    expect(card).toContain('Set-Mailbox -ForwardingSmtpAddress');
+    expect(calls.filter((c) => c.method === 'DELETE').length).toBe(before);
+    expect(await lantern.models.caseTimeline.countDocuments({ caseId, action: 'remediation-requested' })).toBe(1);
+  });
+
+  it('Microsoft sharing is recorded for IT rather than guessed at', async () => {
+    const caseId = await openCase({ ruleId: 'sharing.public_link.microsoft', family: 'sharing.public_link', actor: 'a.wilber@northgate.example', objectId: 'a1b2c3d4' });
+    const card = await invoke('case.remediate', { caseId, remediation: 'remove-public-link' });
+    expect(card).toContain('cannot yet remove Microsoft 365 sharing');
+  });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyCases } from '../../src/cases/verify.js';
+import { RUTH } from '../cases/fixtures.js';
+import { screenshot } from '../sign/page-helpers.js';
+import { DESKTOP, entraSignIn, SCRIPT_NOTE, startDashboardTest, type DashboardTest } from './setup.js';
+
+let t: DashboardTest;
+
+beforeAll(async () => {
+  t = await startDashboardTest({ olderCases: 0 });
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('DSL dashboard: case pages', () => {
+  it('a "do not view" case shows the warning, and no item link, id or summary in the list', { timeout: 60_000 }, async () => {
+    const context = await t.browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+    const { page } = await entraSignIn(context, t.lantern.url, 'ruth');
+    const row = page.locator('table.cases tbody tr', { hasText: t.ids.dnv?.number ?? '' });
+    expect(await row.innerText()).toContain('Do not view');
+    expect(await row.innerText()).not.toContain('indecent');
+    await page.goto(`${t.lantern.url}/dashboard/northgate/cases/${t.ids.dnv?.number}`);
+    expect(await page.getByRole('alert').innerText()).toContain('Do not open or view the item');
+    const html = await page.content();
+    expect(html).not.toContain('DRIVE-FILE-ID-0042');
+    expect(html).not.toContain('ava@pupils');
+    const hrefs = (await page.evaluate(`[...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href'))`)) as string[];
+    expect(hrefs.every((h) => h.startsWith('/dashboard/') || h === '#main')).toBe(true);
+    expect(await page.locator('img, iframe, object, embed').count()).toBe(0);
+    await screenshot(page, 'dashboard-do-not-view');
+    await context.close();
+  });
+
+  it('shows script in a note as text, and adds a note through the case timeline', { timeout: 60_000 }, async () => {
+    const context = await t.browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+    const { page } = await entraSignIn(context, t.lantern.url, 'ruth');
+    await page.goto(`${t.lantern.url}/dashboard/northgate/cases/${t.ids.main?.number}`);
+    expect(await page.locator('.timeline .note').first().innerText()).toBe(SCRIPT_NOTE);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+
+    const seq = await t.lantern.models.caseTimeline.countDocuments({ caseId: t.ids.main?.caseId });
+    await page.locator('#note-text').fill('Spoke to the pupil with <b>mum</b> present.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.waitForURL(/noted=1/);
+    expect(await page.getByRole('status').first().innerText()).toContain('Your note was added');
+    expect(await page.locator('.timeline .note').last().innerText()).toBe('Spoke to the pupil with <b>mum</b> present.');
+    const entries = await t.lantern.models.caseTimeline.find({ caseId: t.ids.main?.caseId }).sort({ seq: 1 }).lean();
+    expect(entries).toHaveLength(seq + 1);
+    expect(entries.at(-1)?.by).toEqual({ email: RUTH.email, name: 'Ruth Okafor' });
+    expect((await verifyCases(t.lantern.models, 'northgate')).issues).toEqual([]);
+    expect((await t.accessLog({ caseId: t.ids.main?.caseId, kind: 'act', what: 'dashboard: add note' })).length).toBe(1);
+
+    // A post without the session's CSRF token changes nothing.
+    await page.evaluate(`document.querySelector('#note-form input[name=_csrf]').value = 'forged'`);
+    await page.locator('#note-text').fill('forged note');
+    const [forged] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add note' }).click()]);
+    expect(forged?.status()).toBe(403);
+    // An oversized note is refused with the reason, and the draft is kept.
+    await page.goto(`${t.lantern.url}/dashboard/northgate/cases/${t.ids.main?.number}`);
+    await page.evaluate(`document.querySelector('#note-text').removeAttribute('maxlength')`);
+    await page.locator('#note-text').fill('x'.repeat(4100));
+    const [long] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add note' }).click()]);
+    expect(long?.status()).toBe(400);
+    expect(await page.locator('.error').innerText()).toContain('please keep it under 4000');
+    expect(await t.lantern.models.caseTimeline.countDocuments({ caseId: t.ids.main?.caseId })).toBe(seq + 1);
+    await context.close();
+  });
+
+  it('answers 404 for a case of another school, by number or id, and logs the attempt', { timeout: 60_000 }, async () => {
+    const context = await t.browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+    const { page } = await entraSignIn(context, t.lantern.url, 'ruth');
+    for (const ref of [t.ids.other?.number, t.ids.other?.caseId]) {
+      const res = await page.goto(`${t.lantern.url}/dashboard/northgate/cases/${ref}`);
+      expect(res?.status()).toBe(404);
+      expect(await page.content()).not.toContain('Southfield only');
+    }
+    expect((await t.accessLog({ who: RUTH.email, kind: 'refused', what: 'dashboard: no such case at this school' })).length).toBe(2);
+    // Northgate's session is no key to Southfield's dashboard.
+    await page.goto(`${t.lantern.url}/dashboard/southfield/cases/${t.ids.other?.number}`);
+    expect(await page.locator('h1').innerText()).toBe('Sign in to the DSL dashboard');
+    await context.close();
+  });
+
+});
