@@ -48,9 +48,11 @@ export async function planCampaign(models: Pick<Models, 'people' | 'conversation
   const audience = AudienceSchema.parse(req.audience ?? req.version.audience);
   const key = req.key ?? `v${req.version.number}-${now.toISOString().slice(0, 10)}`;
   const campaignId = `${req.schoolId}:${req.version.policyId}:${key}`;
-  const people = await resolveAudience(models.people, req.schoolId, audience);
-  const aadIds = people.map((p) => p.aadObjectId).filter((x): x is string => Boolean(x));
-  const refs = await models.conversationRefs.find({ scope: 'personal', installed: true, aadObjectId: { $in: aadIds } }).lean();
+  // Both read at once (every installed personal chat, matched here): issuing waits for one scan, not two.
+  const [people, refs] = await Promise.all([
+    resolveAudience(models.people, req.schoolId, audience),
+    models.conversationRefs.find({ scope: 'personal', installed: true }, { aadObjectId: 1 }).lean(),
+  ]);
   const installed = new Set(refs.map((r) => r.aadObjectId));
   const recipients = people.map((person): PlannedRecipient => {
     if (SELF_SIGNING_ROLES.has(person.role)) return { person, via: 'card', reachable: Boolean(person.aadObjectId && installed.has(person.aadObjectId)) };

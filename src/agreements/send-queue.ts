@@ -26,7 +26,7 @@ export interface SendQueueDeps {
   lease?: TenantSendLease;
   /** Names this worker in its claims. */
   workerId: string;
-  /** Attempts in flight at once (default 24: enough for 49 a second when an attempt takes up to ~400 ms). */
+  /** Attempts in flight at once (default 16: enough for 49 a second when an attempt takes up to ~300 ms). */
   concurrency?: number;
   /** Attempts per card before it is marked failed (default 8). */
   maxAttempts?: number;
@@ -117,7 +117,7 @@ export async function workSendQueue(
         states.set(s._id, { attempts: 0, contested: false });
         const due = new Date(s.dueAt).getTime();
         if (due <= at) ready.push(s);
-        else later.set(s._id, due);
+        else defer(s._id, due);
       }
     } finally {
       admitting -= 1;
@@ -143,22 +143,34 @@ export async function workSendQueue(
       await admit(queued.filter((s) => !finished.has(s._id)));
     })().finally(() => (scanning = undefined)));
 
-  const unsubscribe = options.feed?.subscribe((items, given) => void admit(items, given).catch((err: unknown) => deps.logger.warn({ err }, 'could not take in queued agreement cards')));
-  const leaveLease = deps.lease?.join();
 
+  /** The earliest time in `later` (or a little before it): the map is only walked once that has come. */
+  let laterMin = Infinity;
+  const defer = (id: string, at: number) => {
+    later.set(id, at);
+    laterMin = Math.min(laterMin, at);
+  };
   /** Moves retries whose time has come to the front of the line. */
   const promote = (at: number) => {
+    if (at < laterMin) return;
+    laterMin = Infinity;
     for (const [id, due] of later) {
       const item = known.get(id);
-      if (due > at || !item) continue;
+      if (due > at && item) {
+        laterMin = Math.min(laterMin, due);
+        continue;
+      }
       later.delete(id);
-      ready.unshift(item);
+      if (item) ready.unshift(item);
     }
   };
 
+  const unsubscribe = options.feed?.subscribe((items, given) => void admit(items, given).catch((err: unknown) => deps.logger.warn({ err }, 'could not take in queued agreement cards')));
+  const leaveLease = deps.lease?.join();
+
   const record = (item: AgreementSend, outcome: Outcome) => {
     if (typeof outcome === 'object') {
-      if (!finished.has(item._id)) later.set(item._id, now() + outcome.ms);
+      if (!finished.has(item._id)) defer(item._id, now() + outcome.ms);
       if (outcome.retried) summary.retried += 1;
       return;
     }
@@ -181,6 +193,8 @@ export async function workSendQueue(
       const wait = await deps.lease.waitMs(tenant);
       if (wait > 0) {
         blockedUntil.set(tenant, now() + wait);
+        // While another instance sends, learn what it has finished every few seconds, so this run can end with it.
+        if (now() - lastScan > 5_000 && !scanning) void scan().catch((err: unknown) => deps.logger.warn({ err }, 'agreement queue re-read failed'));
         return { kind: 'wait', ms: wait };
       }
     }
@@ -194,11 +208,11 @@ export async function workSendQueue(
   /** Whether the run is over: nothing due soon, nothing in flight, nothing more coming. */
   const finishedRun = async (): Promise<boolean> => {
     if (ready.length > 0 || inFlight > 0 || admitting > 0 || (options.feed && !options.feed.isClosed)) return false;
-    const next = Math.min(...later.values());
-    if (later.size > 0 && next - now() <= (options.waitForRetriesMs ?? 0)) return false;
+    const horizon = options.waitForRetriesMs ?? 0;
+    if (later.size > 0 && Math.min(...later.values()) - now() <= horizon) return false;
     // Everything this run knows of is settled: read the queue once more for anything queued meanwhile.
     await scan();
-    return ready.length === 0 && inFlight === 0 && (later.size === 0 || Math.min(...later.values()) - now() > (options.waitForRetriesMs ?? 0));
+    return ready.length === 0 && inFlight === 0 && (later.size === 0 || Math.min(...later.values()) - now() > horizon);
   };
 
   let lastLeaseExtension = now();
@@ -218,8 +232,7 @@ export async function workSendQueue(
           nudge();
           return;
         }
-        const next = later.size > 0 ? Math.min(...later.values()) - now() : 1_000;
-        await idle(Math.min(1_000, next));
+        await idle(Math.min(1_000, laterMin - now()));
         continue;
       }
       if (finished.has(item._id)) continue;
@@ -245,7 +258,7 @@ export async function workSendQueue(
   try {
     await scan();
     // Settled, not all: on abort every lane must have stopped before the lease is given back.
-    const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, deps.concurrency ?? 24) }, lane));
+    const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, deps.concurrency ?? 16) }, lane));
     const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
     if (failed) throw failed.reason;
   } finally {

@@ -138,6 +138,15 @@ function spawnWorker(uri: string, key: string): Child {
   return { child, done };
 }
 
+/** The worker's own figures (the last line it printed). */
+function parseWorker(out: string): Record<string, number> | undefined {
+  try {
+    return JSON.parse(out.trim().split('\n').at(-1) ?? '') as Record<string, number>;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Lost: recipients who never got the campaign's card. Duplicated: recipients who got it more than once. */
 function count(fake: FakeBotConnector, campaignId: string, n: number): { lost: number; duplicated: number } {
   const expected = new Set(Array.from({ length: n }, (_, i) => sha256(`${campaignId}:b${i}:0`).slice(0, 32)));
@@ -200,6 +209,11 @@ async function main(): Promise<void> {
     const times = fake.deliveries.map((d) => d.at);
     say('');
     say(`Run 1 (uninterrupted): wall ${r1.seconds.toFixed(1)} s, floor ${floor.toFixed(1)} s (${n} / ${TENANT_PER_SECOND} per second), ratio ${(r1.seconds / floor).toFixed(3)} (target ≤ 1.15)`);
+    const w1 = parseWorker(r1.out);
+    if (w1) {
+      const inProcess = (w1.issueAndSendMs ?? 0) / 1000;
+      say(`  of which starting the process (loading modules) ${((w1.processStartToIssueMs ?? 0) / 1000).toFixed(1)} s; issue → last outcome ${inProcess.toFixed(1)} s, ratio ${(inProcess / floor).toFixed(3)}; first card posted ${((w1.firstSendMs ?? 0) / 1000).toFixed(1)} s after the issue began`);
+    }
     say(`  lost ${c1.lost}, duplicated ${c1.duplicated} (targets 0 and 0)`);
     say(`  first to last delivery ${((Math.max(...times) - Math.min(...times)) / 1000).toFixed(1)} s; busiest second at the connector: ${busiestSecond(fake, mark)} requests (limit ${TENANT_PER_SECOND})`);
     say(`  worker: ${r1.out.trim()}`);

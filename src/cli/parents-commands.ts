@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { academicYearIn, calendarOf } from '../agreements/academic-year.js';
 import path from 'node:path';
 import type { LanternConfig, School } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
@@ -17,10 +18,9 @@ function pickSchool(config: LanternConfig, flag: unknown, io: CliIO): School | n
   return school ?? null;
 }
 
-/** The default round name: one consent round per academic year (September to August). */
-export function academicYearRound(now: Date): string {
-  const y = now.getUTCMonth() >= 8 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
-  return `consent-${y}-${String((y + 1) % 100).padStart(2, '0')}`;
+/** The default round name: one consent round per academic year, from the school's own year start. */
+export function academicYearRound(now: Date, school: Parameters<typeof calendarOf>[0]): string {
+  return `consent-${academicYearIn(now, calendarOf(school))}`;
 }
 
 const SYNC_USAGE = 'lantern parents links sync [--school ID] [--csv FILE]';
@@ -94,7 +94,7 @@ export const parentsCommands: Readonly<Record<string, CliCommand>> = {
         const sender = dryRun ? null : createMailTransport(school.parents?.transport ?? 'gmail', ctx.config.mail);
         const now = new Date();
         const purpose = flags['--review'] === true ? 'review' : 'consent';
-        const round = typeof flags['--round'] === 'string' ? flags['--round'] : purpose === 'review' ? `review-${now.toISOString().slice(0, 10)}` : academicYearRound(now);
+        const round = typeof flags['--round'] === 'string' ? flags['--round'] : purpose === 'review' ? `review-${now.toISOString().slice(0, 10)}` : academicYearRound(now, school);
         const r = await sendParentLinks(ctx.models, sender, { school, publicUrl, round, purpose, step: 0, now, dryRun, ...(approvedBy ? { approvedBy } : {}) }, createLogger({ level: 'warn' }));
         io.out(`${round}: ${dryRun ? `${r.wouldSend} would be sent` : `${r.sent} sent`}, ${r.already} already sent, ${r.failed} failed${dryRun ? '' : ` (approved by ${approvedBy})`}`);
         return r.failed ? 1 : 0;

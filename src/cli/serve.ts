@@ -20,6 +20,7 @@ export const serveCommand: CliCommand = {
     io.out(`Lantern is running for ${schools}${config.mode === 'demo' ? ' (demo school, fictional people)' : ''}.`);
     io.out(`  Teams endpoint  ${running.url}/api/messages${config.bot ? '' : '  (no Microsoft credentials: loopback only)'}`);
     io.out(`  Health          ${running.url}/healthz  and  ${running.url}/readyz`);
+    io.out(`  DSL dashboard   ${running.url}/dashboard${config.mode === 'demo' ? '  (demo sign-in on this computer)' : ''}`);
     io.out(`  Database        ${running.database}`);
     if (config.mode === 'demo') {
       const demoUser = await running.models.people.findOne({ aadObjectId: PLAYGROUND_USER_AAD_ID }).lean();

@@ -16,7 +16,9 @@ export function signInPage(opts: { schoolId: string; schoolName: string; entraPr
   const base = `/dashboard/${opts.schoolId}`;
   const body = html`<h1>Sign in to the DSL dashboard</h1>
 <p>This dashboard shows ${opts.schoolName}’s safeguarding cases. Only members of the school’s DSL team can open it, and every view is recorded.</p>
-${opts.entraProblem
+${opts.entraProblem && opts.demo
+    ? html`<p class="muted">Microsoft sign-in is not set up in the demo; use the demo sign-in below.</p>`
+    : opts.entraProblem
     ? html`<div class="error" role="alert"><p><strong>Microsoft sign-in is not set up yet.</strong></p><p>Please ask IT to ${opts.entraProblem}.</p></div>`
     : html`<p><a class="button" id="entra-sign-in" href="${base}/sign-in/entra" data-adopt="${base}/session/adopt">Sign in with Microsoft</a></p>`}
 ${opts.demo

@@ -52,7 +52,7 @@ async function openCase(overrides: Partial<DetectionInput>): Promise<string> {
     detectionId: `fwd-${n}`, ruleId: 'email.external_forwarding.google', family: 'email.external_forwarding', severity: 'high', category: 'security',
     summary: 'A mailbox forwards mail to an address outside the school.', at: new Date(), subjectIds: [], objectId: `mailbox-${n}`, ...overrides,
   });
-  return 'caseId' in opened ? opened.caseId : '';
+  return ('caseId' in opened ? opened.caseId : null) ?? '';
 }
 
 beforeAll(async () => {

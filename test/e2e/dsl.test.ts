@@ -18,10 +18,12 @@ import { spawnLantern, type ServerProcess } from '../support/spawn-lantern.js';
  * the Playground's own connector (/_connector) and the clicks on the card are real Action.Execute invokes.
  *
  * What the Playground cannot do is switch users: it has one current user per run (Alex Wilber, a class
- * teacher, by the demo directory's Entra object id). So after Alex's click has been refused, the test
- * re-binds that object id in the school directory from Alex to Ruth Okafor, the DSL, and the same browser
- * user then acknowledges as Ruth. Everything else — the report, the post, both clicks, the card replaced
- * for everyone — goes through the Playground's UI and connector.
+ * teacher, by the demo directory's Entra object id), and a page reload clears every conversation. So after
+ * Alex has reported the concern, the test re-binds that object id in the school directory to Ruth Okafor,
+ * the DSL, who acknowledges; then back to Alex, whose click on the updated card is refused. Lantern knows
+ * people only by that id, so this is what a second Teams user would look like to it. Everything else — the
+ * report, the post into the channel, the clicks, the card replaced — goes through the Playground's UI and
+ * its connector.
  */
 const TEAMMATES = [
   ['Ruth Okafor', 'r.okafor'],
@@ -87,6 +89,22 @@ afterAll(async () => {
   await conn?.close();
 });
 
+/** Waits for a locator, keeping a screenshot of the page when it never shows (for the person debugging). */
+async function shown(page: Page, locator: ReturnType<Page['locator']>, name: string): Promise<void> {
+  try {
+    await locator.waitFor({ state: 'visible', timeout: 30_000 });
+  } catch (err) {
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, `dsl-failed-${name}.png`) });
+    throw err;
+  }
+}
+
+/** Makes the Playground's one user (its Entra object id) be this member of staff in the school directory. */
+async function bindPlaygroundUserTo(email: string): Promise<void> {
+  await models.people.updateMany({ schoolId: 'northgate', aadObjectId: PLAYGROUND_USER_AAD_ID }, { $unset: { aadObjectId: 1 } });
+  await models.people.updateOne({ schoolId: 'northgate', email }, { $set: { aadObjectId: PLAYGROUND_USER_AAD_ID } });
+}
+
 function card(page: Page, text: string) {
   return page.locator('.ac-adaptiveCard', { hasText: text }).last();
 }
@@ -122,39 +140,36 @@ describe('the DSL channel card in the Microsoft 365 Agents Playground (a real Te
     // The case card is in the DSL channel.
     await page.getByText('DSL cases', { exact: true }).click();
     const caseCard = card(page, String(stored?.number));
-    await caseCard.waitFor({ state: 'visible', timeout: 30_000 });
+    await shown(page, caseCard, 'channel-card');
     const posted = await caseCard.innerText();
     expect(posted).toContain('New — not yet acknowledged');
     expect(posted).toContain('Reported by a member of staff');
     expect(posted).toContain('video call at night');
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'dsl-channel-card.png') });
 
-    // Alex is not on the DSL team: his click is refused politely and logged.
-    await caseCard.getByRole('button', { name: 'Acknowledge' }).click();
-    const refused = card(page, 'This case is for the DSL team only');
-    await refused.waitFor({ state: 'visible', timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'dsl-channel-refused.png') });
-    await expect.poll(() => models.caseAccessLog.countDocuments({ caseId: stored?.caseId, kind: 'refused', who: 'a.wilber@northgate.example' }), { timeout: 10_000 }).toBe(1);
-    expect((await models.cases.findOne({ caseId: stored?.caseId }).lean())?.status).toBe('new');
-
     // The Playground cannot switch users: its one user now stands for Ruth Okafor, the DSL (see the note above).
-    await models.people.updateOne({ schoolId: 'northgate', email: 'a.wilber@northgate.example' }, { $unset: { aadObjectId: 1 } });
-    await models.people.updateOne({ schoolId: 'northgate', email: 'r.okafor@northgate.example' }, { $set: { aadObjectId: PLAYGROUND_USER_AAD_ID } });
-    await page.reload();
-    await page.locator('[data-lexical-editor=true]').first().waitFor({ state: 'visible', timeout: 60_000 });
-    await page.getByText('DSL cases', { exact: true }).click();
-    const again = card(page, String(stored?.number));
-    await again.waitFor({ state: 'visible', timeout: 30_000 });
-    await again.getByRole('button', { name: 'Acknowledge' }).click();
-    const acknowledged = page.locator('.ac-adaptiveCard', { hasText: String(stored?.number) }).filter({ hasText: 'Assigned to' }).filter({ hasText: 'Ruth Okafor' }).last();
-    await acknowledged.waitFor({ state: 'visible', timeout: 30_000 });
+    await bindPlaygroundUserTo('r.okafor@northgate.example');
+    await caseCard.getByRole('button', { name: 'Acknowledge' }).click();
+    const acknowledged = page.locator('.ac-adaptiveCard', { hasText: String(stored?.number) }).filter({ hasText: 'Ruth Okafor acknowledged' }).last();
+    await shown(page, acknowledged, 'acknowledged');
     const text = await acknowledged.innerText();
-    expect(text).toContain('Acknowledged');
+    expect(text).toMatch(/Acknowledged/);
     expect(text).not.toContain('New — not yet acknowledged');
+    expect(text).not.toContain('${');
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'dsl-channel-acknowledged.png') });
     const after = await models.cases.findOne({ caseId: stored?.caseId }).lean();
     expect(after).toMatchObject({ status: 'acknowledged', assignee: { email: 'r.okafor@northgate.example' } });
     expect(await models.caseTimeline.countDocuments({ caseId: stored?.caseId, action: 'acknowledged' })).toBe(1);
+
+    // Back to Alex, who is not on the DSL team: his click on the same card is refused politely and logged.
+    await bindPlaygroundUserTo('a.wilber@northgate.example');
+    await acknowledged.getByRole('button', { name: 'Assign to me' }).click();
+    const refused = card(page, 'This case is for the DSL team only');
+    await shown(page, refused, 'refused');
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'dsl-channel-refused.png') });
+    await expect.poll(() => models.caseAccessLog.countDocuments({ caseId: stored?.caseId, kind: 'refused', who: 'a.wilber@northgate.example' }), { timeout: 10_000 }).toBe(1);
+    const unchanged = await models.cases.findOne({ caseId: stored?.caseId }).lean();
+    expect(unchanged).toMatchObject({ status: 'acknowledged', assignee: { email: 'r.okafor@northgate.example' } });
     await page.close();
   });
 });

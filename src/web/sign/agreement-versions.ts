@@ -1,4 +1,5 @@
 import { AudienceSchema, inAudience } from '../../agreements/audience.js';
+import { schoolAcademicYear } from '../../agreements/academic-year.js';
 import { recordSignature, type SignatureInput } from '../../agreements/evidence.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import type { Models } from '../../db/models.js';
@@ -46,13 +47,16 @@ export async function parentConsentVersion(stores: AgreementStores, schoolId: st
 
 /**
  * True when this signer has already signed this version (for this person), or any version in its sign group:
- * after a minor change (a typo fix) nobody is asked to sign again.
+ * after a minor change (a typo fix) nobody is asked to sign again. A yearly agreement counts only when signed
+ * in the current academic year.
  */
 export async function hasSigned(stores: AgreementStores, schoolId: string, versionId: string, signerId: string, onBehalfOfId: string | null): Promise<boolean> {
   const version = await stores.agreementVersions.findById(versionId).lean<AgreementVersion>();
   const group = version ? await stores.agreementVersions.find({ schoolId, policyId: version.policyId, signGroup: version.signGroup }, { _id: 1 }).lean<{ _id: string }[]>() : [];
   const ids = group.length ? group.map((v) => v._id) : [versionId];
-  return Boolean(await stores.agreementSignatures.exists({ schoolId, versionId: { $in: ids }, signerId, onBehalfOfId }));
+  // A yearly agreement signed in an earlier academic year is due again (the school's own year start).
+  const period = version?.yearly ? { period: schoolAcademicYear(schoolId, new Date()) } : {};
+  return Boolean(await stores.agreementSignatures.exists({ schoolId, versionId: { $in: ids }, signerId, onBehalfOfId, ...period }));
 }
 
 /** Appends a signature to the evidence chain (idempotent per version, signer and person signed for). */
