@@ -19,7 +19,7 @@ export const PER_CONVERSATION_LIMITS: readonly RateWindow[] = [
  */
 export const PER_TENANT_LIMITS: readonly RateWindow[] = [
   { limit: 49, ms: 1_000 },
-  { limit: 5, ms: 100 },
+  { limit: 1, ms: 20 },
 ];
 
 /**

@@ -59,6 +59,7 @@ async function worker(key: string): Promise<void> {
   const feed = new SendFeed();
   let firstSend: number | undefined;
   let firstQueued: number | undefined;
+  const postedAt: number[] = [];
   const campaignId = `${SCHOOL}:${version.policyId}:${key}`;
   const issuing = issueCampaign(
     models,
@@ -84,6 +85,7 @@ async function worker(key: string): Promise<void> {
         claimLeaseMs: Number(process.env.BENCH_CLAIM_LEASE_MS ?? 60_000),
         transport: async (reference, activity) => {
           firstSend ??= performance.now();
+          postedAt.push(Date.now());
           await sendToConversation(adapter, config, reference, activity);
         },
       },
@@ -94,7 +96,7 @@ async function worker(key: string): Promise<void> {
   ]);
   const tEnd = performance.now();
   // performance.now() counts from this process's start: module loading included.
-  const timings = { processStartToIssueMs: Math.round(tIssue), connectMs: Math.round(tIssue - t0), firstQueuedMs: firstQueued ? Math.round(firstQueued - tIssue) : null, firstSendMs: firstSend ? Math.round(firstSend - tIssue) : null, issueAndSendMs: Math.round(tEnd - tIssue), cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000), queued: issued.queued };
+  const timings = { processStartToIssueMs: Math.round(tIssue), connectMs: Math.round(tIssue - t0), firstQueuedMs: firstQueued ? Math.round(firstQueued - tIssue) : null, firstSendMs: firstSend ? Math.round(firstSend - tIssue) : null, issueAndSendMs: Math.round(tEnd - tIssue), cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000), busiestSecondAsPosted: busiest(postedAt), queued: issued.queued };
   process.stdout.write(`${JSON.stringify({ ...summary, ...timings })}\n`);
   await conn.close();
   // Everything is recorded; idle keep-alive sockets must not keep the process (and the timing) going.
@@ -160,7 +162,11 @@ function count(fake: FakeBotConnector, campaignId: string, n: number): { lost: n
 
 /** The most requests the fake received in any one-second window, from request `from` on. */
 function busiestSecond(fake: FakeBotConnector, from: number): number {
-  const times = fake.requestTimes.slice(from);
+  return busiest(fake.requestTimes.slice(from));
+}
+
+/** The most of these times (ms, ascending) in any one-second window. */
+function busiest(times: readonly number[]): number {
   let best = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
     while ((times[i] as number) - (times[j] as number) >= 1_000) j++;

@@ -30,6 +30,8 @@ export interface DetectionInput {
   objectId?: string;
   /** Email of whoever acted (for sharing: the owner), used to carry out a remediation as them. */
   actor?: string;
+  /** SharePoint / OneDrive: the site and list holding `objectId` (a list-item id), for remediation through Graph. */
+  location?: { siteUrl: string; listId: string };
   /** The counterparty (a forwarding address, a recipient), for remediation: what to stop forwarding to. */
   target?: string;
   /** The item may involve an indecent image of a child: the card shows "do not view" and no link. */
@@ -77,6 +79,7 @@ export async function openOrJoinFromDetection(deps: ChannelDeps & { logger?: Log
     ...(input.objectId ? { objectId: input.objectId } : {}),
     ...(input.actor ? { actor: input.actor } : {}),
     ...(input.target ? { target: input.target } : {}),
+    ...(input.location ? { location: input.location } : {}),
   };
   const keys = keysOf(input);
   const since = new Date(now.getTime() - settings.joinWindowHours * 3_600_000);

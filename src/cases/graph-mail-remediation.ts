@@ -15,7 +15,7 @@ interface MessageRule {
 }
 
 /** The school's app-only Graph access: its monitoring app, else the mail-sending app. Undefined without a secret. */
-function graphAccess(config: LanternConfig, school: School): { token: () => Promise<string>; graphUrl: string } | undefined {
+export function graphAccess(config: LanternConfig, school: School): { token: () => Promise<string>; graphUrl: string } | undefined {
   const m = school.microsoft?.monitoring;
   const mail = config.mail.microsoft;
   const creds = config.monitoring.microsoft[school.id] ?? (mail.tenantId && mail.clientId && mail.clientSecret ? { tenantId: mail.tenantId, clientId: mail.clientId, clientSecret: mail.clientSecret } : undefined);

@@ -30,6 +30,7 @@ export async function detectionInputFromStored(d: StoredDetectionDoc, people: Mo
     ...(d.objectId ? { objectId: d.objectId } : {}),
     ...(d.actor ? { actor: d.actor } : {}),
     ...(d.target ? { target: d.target } : {}),
+    ...(d.siteUrl && d.listId ? { location: { siteUrl: d.siteUrl, listId: d.listId } } : {}),
     mayInvolveIndecentImage: d.mayInvolveIndecentImage === true,
     personalDataBreach: d.family === 'sharing.public_link' && d.looksLikePupilData,
   };

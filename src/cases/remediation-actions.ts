@@ -16,6 +16,7 @@ const PREVIEW_MESSAGE: Record<RemediationPlan['provider'], string> = {
   'google-drive': 'Nothing has changed yet. If you approve, Lantern will remove these from the file, acting as its owner:',
   'google-gmail': 'Nothing has changed yet. If you approve, Lantern will switch these off in the mailbox, acting as its user:',
   'microsoft-mail': 'Nothing has changed yet. If you approve, Lantern will delete these inbox rules of the mailbox:',
+  'microsoft-sharing': 'Nothing has changed yet. If you approve, Lantern will remove these from the SharePoint / OneDrive item:',
 };
 
 async function caseCard(v: CaseVerbContext, notice: string): Promise<AdaptiveCardJson> {
@@ -95,7 +96,7 @@ export async function approveRemediation(v: CaseVerbContext): Promise<AdaptiveCa
     note: `${who} answered: ${results.map((r) => `${r.id} → ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ')}`,
   }), v.deps.clock);
   await publishCaseCard(v.deps, school, v.caseId).catch(() => undefined);
-  const done = plan.provider === 'google-drive' ? `Done: ${results.length} permission(s) removed. Recorded on the case.` : `Done: ${results.length} forwarding setting(s) turned off. Recorded on the case.`;
+  const done = plan.provider === 'google-drive' || plan.provider === 'microsoft-sharing' ? `Done: ${results.length} permission(s) removed. Recorded on the case.` : `Done: ${results.length} forwarding setting(s) turned off. Recorded on the case.`;
   const notice = ok ? done : `Some changes failed; ${who}'s answers are recorded on the case. Ask your IT manager to check.`;
   return recorded.ok ? renderChannelCard(v.ctx.models, school, recorded.loaded, v.deps.clock(), notice) : caseCard(v, notice);
 }

@@ -1,6 +1,7 @@
 import type { LanternConfig, School } from '../config/load.js';
 import { performDriveRemoval, planDriveRemoval } from './drive-remediation.js';
 import { performGmailForwardingOff, planGmailForwardingOff } from './gmail-remediation.js';
+import { performGraphSharingRemoval, planGraphSharingRemoval, type DriveItemRef } from './graph-sharing-remediation.js';
 import { canUseGraph, performGraphForwardingOff, planGraphForwardingOff, SET_MAILBOX_NOTE } from './graph-mail-remediation.js';
 import type { PlannedStep, RemediationProvider, StepResult } from './remediation-types.js';
 import type { LinkedDetection } from './state.js';
@@ -19,6 +20,8 @@ export interface RemediationPlan {
   /** The file owner (Drive) or the mailbox. */
   account: string;
   fileId?: string;
+  /** SharePoint / OneDrive: the item as Graph addresses it. */
+  driveItem?: DriveItemRef;
   steps: PlannedStep[];
 }
 
@@ -49,9 +52,12 @@ export async function planRemediation(config: LanternConfig, school: School, kin
     return steps.length ? { provider: 'google-gmail', account, steps } : { reason: `Nothing to turn off: the mailbox no longer forwards to ${target} (automatic forwarding or a filter).` };
   }
   if (isMicrosoft(d)) {
-    // The audit record names a SharePoint / OneDrive item by its list-item id; Graph's permissions API needs the
-    // drive and drive-item ids, which the record does not carry, so Lantern cannot find the item itself yet.
-    return { reason: 'Lantern cannot yet remove Microsoft 365 sharing itself: ask your IT manager to remove the link or guest in SharePoint or OneDrive.' };
+    // Graph's permissions API needs the drive and item ids; the audit record gives the site, list and list-item
+    // id, from which Graph finds them. Older detections (or records without them) cannot be located.
+    if (!d.location) return { reason: 'Lantern cannot find this SharePoint / OneDrive item (the audit record did not name its site and list): ask your IT manager to remove the link or guest.' };
+    if (!canUseGraph(config, school)) return { reason: 'Lantern has no Microsoft credentials for your school (LANTERN_MS_CLIENT_SECRET): ask your IT manager to remove the link or guest.' };
+    const { item, steps } = await planGraphSharingRemoval(config, school, { ...d.location, listItemId: String(d.objectId), kind });
+    return steps.length ? { provider: 'microsoft-sharing', account, driveItem: item, steps } : { reason: 'Nothing to remove: the item has no such sharing now.' };
   }
   const removals = await planDriveRemoval(config, school, { fileId: String(d.objectId), owner: account, kind });
   if (removals.length === 0) return { reason: 'Nothing to remove: the file has no such sharing now.' };
@@ -62,11 +68,12 @@ export async function planRemediation(config: LanternConfig, school: School, kin
 export async function performRemediation(config: LanternConfig, school: School, plan: RemediationPlan): Promise<StepResult[]> {
   if (plan.provider === 'google-gmail') return performGmailForwardingOff(config, { mailbox: plan.account, steps: plan.steps });
   if (plan.provider === 'microsoft-mail') return performGraphForwardingOff(config, school, { mailbox: plan.account, steps: plan.steps });
+  if (plan.provider === 'microsoft-sharing' && plan.driveItem) return performGraphSharingRemoval(config, school, { item: plan.driveItem, steps: plan.steps });
   const results = await performDriveRemoval(config, { fileId: String(plan.fileId), owner: plan.account, removals: plan.steps.map((s) => ({ permissionId: s.id, type: '', role: s.what, who: s.who })) });
   return results.map((r) => ({ id: r.permissionId, status: r.status, ...(r.error ? { error: r.error } : {}) }));
 }
 
 /** Who answered, for the case record. */
 export function answeredBy(plan: RemediationPlan): string {
-  return plan.provider === 'microsoft-mail' ? 'Microsoft' : 'Google';
+  return plan.provider.startsWith('microsoft') ? 'Microsoft' : 'Google';
 }

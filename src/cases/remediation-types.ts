@@ -16,7 +16,7 @@ export interface StepResult {
 }
 
 /** Which API carries a remediation out. */
-export type RemediationProvider = 'google-drive' | 'google-gmail' | 'microsoft-mail';
+export type RemediationProvider = 'google-drive' | 'google-gmail' | 'microsoft-mail' | 'microsoft-sharing';
 
 /** The status and a short message of a failed API call, for the case record (never a request body). */
 export function failureOf(err: unknown): { status: number; error: string } {

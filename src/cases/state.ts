@@ -21,6 +21,8 @@ export interface LinkedDetection {
   actor?: string;
   /** The counterparty (a forwarding address), for remediation. */
   target?: string;
+  /** SharePoint / OneDrive: the site and list of the item (`objectId` is its list-item id), for remediation. */
+  location?: { siteUrl: string; listId: string };
 }
 
 /** A remediation someone asked for on a case, and whether it was carried out. */

@@ -57,33 +57,117 @@ dl.facts dd{margin:0}
 `;
 
 /**
- * Inside the Teams tab the Microsoft sign-in page cannot be shown (it refuses to be framed), so sign-in opens
- * in a pop-up; the pop-up hands the new session back to the tab, which asks Lantern to set it as its cookie.
- * Outside a frame nothing here runs and the sign-in link is an ordinary link.
+ * Inside the Teams tab the Microsoft sign-in page cannot be shown (it refuses to be framed), so sign-in runs in
+ * a pop-up that hands the new session back to the tab, which asks Lantern to set it as its own cookie.
+ *
+ * - In Teams (teams-js `app.initialize()` answers within TEAMS_WAIT_MS): Teams opens the pop-up itself
+ *   (`authentication.authenticate`; the desktop client blocks `window.open`), the pop-up's last page calls
+ *   `authentication.notifySuccess(token)` and the tab receives the token as the result. The Teams user's
+ *   loginHint only pre-fills Microsoft's account box; it is never trusted.
+ * - Framed but no Teams host answers: the tab opens the pop-up with `window.open` and the pop-up posts the
+ *   token back (same origin only).
+ * - Not framed: nothing here runs; the sign-in link is an ordinary link.
+ * On the trust's school-choice page, Teams' loginHint domain picks the school (`/dashboard?domain=`).
  */
 export const DASHBOARD_JS = `
 (function () {
+  var TEAMS_WAIT_MS = 3000;
+  var teams = window.microsoftTeams;
+  var framed = window.self !== window.top;
+  var ready = null;
+  var inTeams = null;
+
+  /* Resolves true once a Teams host answers app.initialize(); false without teams-js or after TEAMS_WAIT_MS
+     (outside Teams initialize never resolves). */
+  function teamsReady() {
+    if (!ready) {
+      ready = new Promise(function (resolve) {
+        if (!teams || !teams.app) return resolve(false);
+        var timer = setTimeout(function () { resolve(false); }, TEAMS_WAIT_MS);
+        teams.app.initialize().then(function () { clearTimeout(timer); resolve(true); }, function () { clearTimeout(timer); resolve(false); });
+      }).then(function (ok) { inTeams = ok; return ok; });
+    }
+    return ready;
+  }
+
+  /* The Teams user's sign-in name, or '' (a hint only). */
+  function teamsLoginHint() {
+    return teams.app.getContext().then(function (c) {
+      var user = (c && c.user) || {};
+      return String(user.loginHint || user.userPrincipalName || '');
+    }, function () { return ''; });
+  }
+
   var handoff = document.getElementById('handoff');
   if (handoff) {
-    if (window.opener && window.opener !== window) {
-      window.opener.postMessage({ type: 'lantern-dsl-session', token: handoff.getAttribute('data-token') }, window.location.origin);
-      window.close();
-    }
+    var token = handoff.getAttribute('data-token');
+    var toOpener = function () {
+      if (window.opener && window.opener !== window) {
+        window.opener.postMessage({ type: 'lantern-dsl-session', token: token }, window.location.origin);
+        window.close();
+      }
+    };
+    if (handoff.getAttribute('data-teams') !== '1') return toOpener();
+    teamsReady().then(function (ok) {
+      if (ok) teams.authentication.notifySuccess(token);
+      else toOpener();
+    });
     return;
   }
+
+  var choice = document.getElementById('school-choice');
+  if (choice) {
+    if (!framed || /[?&]domain=/.test(window.location.search)) return;
+    teamsReady().then(function (ok) {
+      if (!ok) return;
+      teamsLoginHint().then(function (hint) {
+        var domain = hint.split('@')[1];
+        if (domain) window.location.replace('/dashboard?domain=' + encodeURIComponent(domain));
+      });
+    });
+    return;
+  }
+
   var link = document.getElementById('entra-sign-in');
-  if (!link || window.self === window.top) return;
+  if (!link || !framed) return;
   var adopt = link.getAttribute('data-adopt');
+  var problem = document.getElementById('sign-in-problem');
+  var hint = '';
+  function showProblem(text) {
+    if (!problem) return;
+    problem.textContent = text;
+    problem.hidden = false;
+  }
+  function adoptSession(sessionToken) {
+    var body = new URLSearchParams({ token: String(sessionToken || '') });
+    return fetch(adopt, { method: 'POST', body: body, credentials: 'same-origin' }).then(function (res) {
+      if (res.ok) window.location.reload();
+      else showProblem('That sign-in could not be used here. Please sign in again.');
+    }, function () { showProblem('Lantern could not be reached. Please check the connection and try again.'); });
+  }
+  function openOwnPopup() {
+    window.open(link.href + '?popup=1', 'lantern-sign-in', 'width=600,height=720');
+  }
+  function signInThroughTeams() {
+    var url = link.href + '?teams=1' + (hint ? '&login_hint=' + encodeURIComponent(hint) : '');
+    teams.authentication.authenticate({ url: url, width: 600, height: 720 }).then(adoptSession, function () {
+      showProblem('Sign-in was closed before it finished. Please try again.');
+    });
+  }
+  teamsReady().then(function (ok) {
+    if (ok) teamsLoginHint().then(function (h) { hint = h; });
+  });
   link.addEventListener('click', function (event) {
     event.preventDefault();
-    window.open(link.href + '?popup=1', 'lantern-sign-in', 'width=600,height=720');
+    if (problem) problem.hidden = true;
+    /* Decide synchronously when the answer is known, so the browser still counts window.open as the click's. */
+    if (inTeams === true) return signInThroughTeams();
+    if (inTeams === false) return openOwnPopup();
+    teamsReady().then(function (ok) { if (ok) signInThroughTeams(); else openOwnPopup(); });
   });
   window.addEventListener('message', function (event) {
     if (event.origin !== window.location.origin || !event.data || event.data.type !== 'lantern-dsl-session') return;
-    var body = new URLSearchParams({ token: String(event.data.token || '') });
-    fetch(adopt, { method: 'POST', body: body, credentials: 'same-origin' }).then(function (res) {
-      if (res.ok) window.location.reload();
-    });
+    adoptSession(event.data.token);
   });
 })();
 `;

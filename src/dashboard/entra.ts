@@ -12,6 +12,8 @@ export interface DashboardSignInStart {
   schoolId: string;
   /** Started from inside the Teams tab: finish in the pop-up window and hand the session to the tab. */
   popup: boolean;
+  /** The pop-up was opened by Teams (teams-js authentication.authenticate), so the hand-off goes through teams-js. */
+  teams?: boolean;
 }
 
 /** The person Entra vouched for. */

@@ -1,4 +1,5 @@
 import { esc, html, type Html } from '../web/sign/html.js';
+import { TEAMS_JS_PATH } from './teams-js-asset.js';
 
 /** Who is signed in, for the page header (with the sign-out form). */
 export interface SignedInBar {
@@ -7,8 +8,12 @@ export interface SignedInBar {
   csrf: string;
 }
 
-/** The frame of every dashboard page: language, viewport, own stylesheet and script, skip link, header. */
-export function dashboardLayout(opts: { title: string; body: Html; schoolName?: string; signedIn?: SignedInBar }): string {
+/**
+ * The frame of every dashboard page: language, viewport, own stylesheet and script, skip link, header.
+ * `teamsJs` also loads Microsoft's teams-js first (sign-in, hand-off and school-choice pages: the only ones
+ * that talk to Teams), both deferred so they run in order.
+ */
+export function dashboardLayout(opts: { title: string; body: Html; schoolName?: string; signedIn?: SignedInBar; teamsJs?: boolean }): string {
   const bar = opts.signedIn
     ? html`<p>Signed in as ${opts.signedIn.name}</p><form method="post" action="/dashboard/${opts.signedIn.schoolId}/sign-out"><input type="hidden" name="_csrf" value="${opts.signedIn.csrf}"><button type="submit">Sign out</button></form>`
     : html``;
@@ -19,7 +24,7 @@ export function dashboardLayout(opts: { title: string; body: Html; schoolName?: 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(opts.title)} – ${esc(opts.schoolName ?? 'Lantern')} DSL dashboard</title>
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-<script src="/dashboard/assets/dashboard.js" defer></script>
+${opts.teamsJs ? `<script src="${TEAMS_JS_PATH}" defer></script>\n` : ''}<script src="/dashboard/assets/dashboard.js" defer></script>
 </head>
 <body>
 <a class="skip" href="#main">Skip to the main content</a>

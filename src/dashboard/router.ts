@@ -5,6 +5,7 @@ import { dashboardContext, type DashboardDeps } from './context.js';
 import { dashboardMessage } from './layout.js';
 import { dashboardSecurityHeaders } from './security-headers.js';
 import { createSignInRouter } from './sign-in-router.js';
+import { TEAMS_JS_PATH, teamsJsHandler } from './teams-js-asset.js';
 
 /**
  * The DSL web dashboard (/dashboard/…): Microsoft sign-in for the school's DSL team, open cases, one case,
@@ -20,6 +21,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   router.get('/dashboard/assets/dashboard.js', (_req, res) => {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(DASHBOARD_JS);
   });
+  router.get(TEAMS_JS_PATH, teamsJsHandler(() => ctx.logger.error('@microsoft/teams-js is not installed: the Teams tab falls back to its pop-up sign-in')));
   router.use(createSignInRouter(ctx));
   router.use(createCaseRouter(ctx));
   const onError: ErrorRequestHandler = (err, req, res, next) => {

@@ -20,7 +20,8 @@ ${opts.entraProblem && opts.demo
     ? html`<p class="muted">Microsoft sign-in is not set up in the demo; use the demo sign-in below.</p>`
     : opts.entraProblem
     ? html`<div class="error" role="alert"><p><strong>Microsoft sign-in is not set up yet.</strong></p><p>Please ask IT to ${opts.entraProblem}.</p></div>`
-    : html`<p><a class="button" id="entra-sign-in" href="${base}/sign-in/entra" data-adopt="${base}/session/adopt">Sign in with Microsoft</a></p>`}
+    : html`<p><a class="button" id="entra-sign-in" href="${base}/sign-in/entra" data-adopt="${base}/session/adopt">Sign in with Microsoft</a></p>
+<div class="error" id="sign-in-problem" role="alert" hidden></div>`}
 ${opts.demo
     ? html`<h2>Demo sign-in</h2>
 <p>This is the demo school (fictional people) on this computer only, so you can sign in as one of them without Microsoft.</p>
@@ -32,7 +33,7 @@ ${opts.demo.people.map((p, i) => html`<p><input type="radio" name="email" id="de
 <p><button type="submit" class="button secondary">Sign in (demo)</button></p>
 </form>`
     : html``}`;
-  return dashboardLayout({ title: 'Sign in', body, schoolName: opts.schoolName });
+  return dashboardLayout({ title: 'Sign in', body, schoolName: opts.schoolName, teamsJs: !opts.entraProblem });
 }
 
 /** The polite refusal for anyone who is not on the school's DSL team. */
@@ -47,16 +48,23 @@ export function refusedPage(schoolName: string): string {
   });
 }
 
-/** Shown in the sign-in pop-up opened from the Teams tab: hands the session to the tab, then closes. */
-export function handoffPage(opts: { schoolId: string; schoolName: string; token: string }): string {
+/**
+ * Shown in the sign-in pop-up opened from the Teams tab: hands the session to the tab, then closes. `teams`:
+ * Teams opened the pop-up (authentication.authenticate), so the hand-off goes through teams-js; otherwise the
+ * tab opened it itself and gets a postMessage.
+ */
+export function handoffPage(opts: { schoolId: string; schoolName: string; token: string; teams: boolean }): string {
   const body = html`<h1>You are signed in</h1>
-<div id="handoff" data-token="${opts.token}"></div>
+<div id="handoff" data-token="${opts.token}" data-teams="${opts.teams ? '1' : '0'}"></div>
 <p>You can close this window and go back to Teams, or <a href="/dashboard/${opts.schoolId}">open the dashboard here</a>.</p>`;
-  return dashboardLayout({ title: 'Signed in', body, schoolName: opts.schoolName });
+  return dashboardLayout({ title: 'Signed in', body, schoolName: opts.schoolName, teamsJs: opts.teams });
 }
 
-/** For a trust: which school's dashboard to open. */
+/**
+ * For a trust: which school's dashboard to open. In the Teams tab the script first tries the school of the
+ * Teams user's sign-in domain (`/dashboard?domain=…`, a convenience only: the school's own sign-in decides).
+ */
 export function schoolsPage(schools: readonly { id: string; name: string }[]): string {
-  const body = html`<h1>DSL dashboard</h1><p>Choose your school.</p><ul>${schools.map((s) => html`<li><a href="/dashboard/${s.id}">${s.name}</a></li>`)}</ul>`;
-  return dashboardLayout({ title: 'Choose your school', body });
+  const body = html`<h1>DSL dashboard</h1><p>Choose your school.</p><ul id="school-choice">${schools.map((s) => html`<li><a href="/dashboard/${s.id}">${s.name}</a></li>`)}</ul>`;
+  return dashboardLayout({ title: 'Choose your school', body, teamsJs: true });
 }

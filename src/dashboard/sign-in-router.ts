@@ -3,7 +3,7 @@ import type { School } from '../config/load.js';
 import { isLanternError } from '../errors.js';
 import { clearCookie, readSignedCookie, setSignedCookie } from '../web/sign/cookies.js';
 import { csrfToken, csrfValid } from '../web/sign/csrf.js';
-import { startSignIn } from '../web/sign/oidc.js';
+import { isOwnDomain, startSignIn } from '../web/sign/oidc.js';
 import { onDslTeam, refuse, type DashboardContext } from './context.js';
 import { demoPeople, demoSignInAllowed } from './demo.js';
 import { seedDemoCases } from './demo-cases.js';
@@ -28,6 +28,21 @@ function sameOrigin(ctx: DashboardContext, req: Request): boolean {
   return !origin || origin === new URL(ctx.baseUrl(req)).origin;
 }
 
+/**
+ * The Teams user's sign-in name (teams-js getContext's loginHint), passed on to Microsoft to pre-fill the
+ * account: a hint only, never trusted (the ID token decides who signed in). Anything not shaped like one is dropped.
+ */
+function loginHint(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 254 && /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+$/.test(value) ? value : undefined;
+}
+
+/** The one school whose own domains include `domain` (from the Teams user's sign-in name), if exactly one does. */
+function schoolForDomain(ctx: DashboardContext, domain: unknown): School | undefined {
+  if (typeof domain !== 'string' || domain.length > 253 || !/^[A-Za-z0-9.-]+$/.test(domain)) return undefined;
+  const matches = ctx.config.schools.filter((s) => isOwnDomain(domain, s.ownDomains));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
 /** The sign-in page shown to anyone not (yet) signed in to a school's dashboard. */
 export async function renderSignIn(ctx: DashboardContext, req: Request, res: Response, school: School, status = 200): Promise<void> {
   const settings = entraSignInFor(ctx.config, school);
@@ -36,7 +51,7 @@ export async function renderSignIn(ctx: DashboardContext, req: Request, res: Res
 }
 
 /** Starts a session for a DSL team member, or refuses (and logs) anyone else. */
-async function signInAs(ctx: DashboardContext, req: Request, res: Response, school: School, who: { email: string; name: string; via: 'entra' | 'demo' }, popup: boolean): Promise<void> {
+async function signInAs(ctx: DashboardContext, req: Request, res: Response, school: School, who: { email: string; name: string; via: 'entra' | 'demo' }, popup: boolean, teams = false): Promise<void> {
   if (!onDslTeam(school, who.email)) {
     await refuse(ctx, res, school, who.email, `dashboard sign-in (${who.via}): not on the DSL team`);
     return;
@@ -46,7 +61,7 @@ async function signInAs(ctx: DashboardContext, req: Request, res: Response, scho
   setSessionCookie(res, token, ctx.https);
   ctx.logger.info({ schoolId: school.id, via: who.via }, 'DSL signed in to the dashboard');
   // The pop-up must keep its link to the Teams tab that opened it (helmet's same-origin COOP would cut it).
-  if (popup) res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none').type('html').send(handoffPage({ schoolId: school.id, schoolName: school.name, token }));
+  if (popup) res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none').type('html').send(handoffPage({ schoolId: school.id, schoolName: school.name, token, teams }));
   else res.redirect(303, `/dashboard/${school.id}`);
 }
 
@@ -55,10 +70,15 @@ export function createSignInRouter(ctx: DashboardContext): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '2kb' });
 
-  router.get('/dashboard', (_req, res) => {
+  // The Teams tab's address (one for the whole trust): sends each DSL to their own school's dashboard.
+  router.get('/dashboard', async (req, res) => {
     const only = ctx.config.schools.length === 1 ? ctx.config.schools[0] : undefined;
-    if (only) res.redirect(303, `/dashboard/${only.id}`);
-    else res.type('html').send(schoolsPage(ctx.config.schools));
+    if (only) return res.redirect(303, `/dashboard/${only.id}`);
+    const session = await readSession(ctx.models.dashboardSessions, req, ctx.clock());
+    if (session && ctx.school(session.schoolId)) return res.redirect(303, `/dashboard/${session.schoolId}`);
+    const school = schoolForDomain(ctx, req.query.domain);
+    if (school) return res.redirect(303, `/dashboard/${school.id}`);
+    res.type('html').send(schoolsPage(ctx.config.schools));
   });
 
   router.get('/dashboard/:schoolId/sign-in/entra', async (req, res) => {
@@ -67,9 +87,13 @@ export function createSignInRouter(ctx: DashboardContext): Router {
     const settings = entraSignInFor(ctx.config, school);
     if ('missing' in settings) return renderSignIn(ctx, req, res, school, 503);
     const { url, start } = await startSignIn(await ctx.discover(settings), `${ctx.baseUrl(req)}${DASHBOARD_CALLBACK}`, undefined);
-    const popup = req.query.popup === '1';
+    // teams=1: Teams opened this pop-up for the tab (teams-js authentication.authenticate); popup=1: the tab did.
+    const teams = req.query.teams === '1';
+    const popup = teams || req.query.popup === '1';
+    const hint = loginHint(req.query.login_hint);
+    if (hint) url.searchParams.set('login_hint', hint);
     if (popup) res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
-    setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, popup } satisfies DashboardSignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, ctx.https);
+    setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, popup, teams } satisfies DashboardSignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, ctx.https);
     res.redirect(303, url.href);
   });
 
@@ -88,7 +112,7 @@ export function createSignInRouter(ctx: DashboardContext): Router {
     }
     const problem = identityProblem(identity, school, settings);
     if (problem) return refuse(ctx, res, school, identity.email, `dashboard sign-in: ${problem}`);
-    await signInAs(ctx, req, res, school, { email: identity.email, name: identity.name, via: 'entra' }, start.popup);
+    await signInAs(ctx, req, res, school, { email: identity.email, name: identity.name, via: 'entra' }, start.popup, start.teams === true);
   });
 
   // The Teams tab receives the session from its sign-in pop-up and asks for it as its own cookie.

@@ -91,6 +91,7 @@ export function createEngine(options: EngineOptions): Engine {
       ...(person ? { actorRole: person.role } : {}),
       ...(hit.target !== undefined ? { target: hit.target } : {}),
       ...(hit.objectId !== undefined ? { objectId: hit.objectId } : {}),
+      ...(hit.location ? { location: hit.location } : {}),
       looksLikePupilData: pupilData,
       pupilInvolved: pupilActor || pupilTarget || pupilData,
       ...(er.rule.mayInvolveIndecentImage || hit.mayInvolveIndecentImage ? { mayInvolveIndecentImage: true } : {}),

@@ -1,6 +1,6 @@
 import type { AuditRecord } from './records/types.js';
 import type { TenantContext, TenantInput } from './tenant.js';
-import type { Category, Family, RecordKind, Severity, Source } from './types.js';
+import type { Category, Family, ItemLocation, RecordKind, Severity, Source } from './types.js';
 
 /** Which records a rule wants to see; the engine indexes rules by these so most records skip most rules. */
 export type RuleTrigger =
@@ -24,6 +24,8 @@ export interface RuleHit {
   severity?: Severity;
   /** Overrides the rule's default category for this record. */
   category?: Category;
+  /** Where a SharePoint / OneDrive item lives (its site and list; never the item's own URL or name), for remediation. */
+  location?: ItemLocation;
   /** This record may involve an indecent image of a child: the detection is marked "do not view" (B5). */
   mayInvolveIndecentImage?: boolean;
   /** Threshold rules: what the rolling counter counts by (default: the actor). */

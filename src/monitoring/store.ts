@@ -114,6 +114,7 @@ async function refreshDetection(
         ...(d.actorRole ? { actorRole: d.actorRole } : {}),
         ...(d.target !== undefined ? { target: d.target } : {}),
         ...(d.objectId !== undefined ? { objectId: d.objectId } : {}),
+        ...(d.location ? { siteUrl: d.location.siteUrl, listId: d.location.listId } : {}),
         looksLikePupilData: d.looksLikePupilData,
         pupilInvolved: d.pupilInvolved,
         summary: d.summary,

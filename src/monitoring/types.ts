@@ -42,6 +42,12 @@ export const RECORD_KINDS = [
 /** A native record kind. */
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
+/** The site and list of a SharePoint / OneDrive item: with the item's list-item id, enough for Graph to find it. */
+export interface ItemLocation {
+  siteUrl: string;
+  listId: string;
+}
+
 /**
  * What a rule found, as stored and shown to the DSL team. Metadata only: never file contents, message
  * bodies, subjects or file titles (a title only ever becomes the `looksLikePupilData` flag).
@@ -72,6 +78,8 @@ export interface Detection {
   looksLikePupilData: boolean;
   /** A pupil acted, a pupil's account was the target, or pupil data was involved. */
   pupilInvolved: boolean;
+  /** SharePoint / OneDrive items: the site and list holding `objectId` (a list-item id), for remediation. */
+  location?: ItemLocation;
   /**
    * The item may involve an indecent image of a child (B5, UKCIS): the case card shows "do not view" and no
    * link, and nothing shows, copies or forwards the item. Set by the rule (every hit) or the hit.

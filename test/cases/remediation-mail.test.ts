@@ -11,6 +11,12 @@ import { proactiveSenderFor } from '../../src/cases/proactive.js';
 import { demoFileConfig } from '../../src/config/demo.js';
 import { loadConfig, type LanternConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
+import { sweepDetections } from '../../src/cases/monitoring-adapter.js';
+import { createEngine } from '../../src/monitoring/engine.js';
+import { makeO365, SAMPLE_TENANT } from '../../src/monitoring/rules/fixtures.js';
+import { createDetectionStore } from '../../src/monitoring/store.js';
+import { createTenantContext } from '../../src/monitoring/tenant.js';
+import type { Detection } from '../../src/monitoring/types.js';
 import { makeActivity, postActivity } from '../support/activities.js';
 import { startTestLantern, type TestLantern } from '../support/lantern.js';
 
@@ -28,6 +34,12 @@ let autoForwarding = { enabled: true, emailAddress: 'forward@gmail.example', dis
 let filters = [
   { id: 'f-forward', criteria: { from: 'head@northgate.example' }, action: { forward: 'forward@gmail.example' } },
   { id: 'f-label', criteria: { from: 'news@example.org' }, action: { addLabelIds: ['Label_1'] } },
+];
+let sharePermissions: Record<string, unknown>[] = [
+  { id: 'p-anyone', roles: ['read'], link: { scope: 'anonymous', type: 'view' } },
+  { id: 'p-guest', roles: ['write'], grantedToV2: { siteUser: { email: 'guest@outside.example', loginName: 'i:0#.f|membership|guest_outside.example#ext#' } } },
+  { id: 'p-staff', roles: ['write'], grantedToV2: { user: { email: 'm.hughes@northgate.example' } } },
+  { id: 'p-inherited', roles: ['owner'], inheritedFrom: { id: 'root' }, link: { scope: 'anonymous' } },
 ];
 let inboxRules = [
   { id: 'rule-fwd', displayName: 'Copy everything', actions: { forwardTo: [{ emailAddress: { address: 'Evil@Outside.example' } }] } },
@@ -89,6 +101,14 @@ beforeAll(async () => {
       }
       if (p.startsWith('/v1.0/')) {
         if (req.headers.authorization !== 'Bearer graph-token') return json(401, { error: { code: 'InvalidAuthenticationToken' } });
+        if (p === '/v1.0/sites/northgate.sharepoint.com:/sites/staff') return json(200, { id: 'site-1' });
+        if (p === '/v1.0/sites/site-1/lists/list-1/items/a1b2c3d4/driveItem') return json(200, { id: 'item-9', parentReference: { driveId: 'drive-7' } });
+        if (p === '/v1.0/drives/drive-7/items/item-9/permissions' && req.method === 'GET') return json(200, { value: sharePermissions });
+        const perm = /^\/v1\.0\/drives\/drive-7\/items\/item-9\/permissions\/(.+)$/.exec(p);
+        if (perm && req.method === 'DELETE') {
+          sharePermissions = sharePermissions.filter((x) => x.id !== perm[1]);
+          return json(204);
+        }
         const list = /^\/v1\.0\/users\/([^/]+)\/mailFolders\/inbox\/messageRules$/.exec(p);
         if (list && req.method === 'GET') return json(200, { value: list[1] === 'm.hughes@northgate.example' ? inboxRules : [] });
         const del = /^\/v1\.0\/users\/([^/]+)\/mailFolders\/inbox\/messageRules\/(.+)$/.exec(p);
@@ -171,9 +191,36 @@ describe('turn off forwarding (B6): dry run, explicit approval, the API\'s answe
     expect(await lantern.models.caseTimeline.countDocuments({ caseId, action: 'remediation-requested' })).toBe(1);
   });
 
-  it('Microsoft sharing is recorded for IT rather than guessed at', async () => {
-    const caseId = await openCase({ ruleId: 'sharing.public_link.microsoft', family: 'sharing.public_link', actor: 'a.wilber@northgate.example', objectId: 'a1b2c3d4' });
+  it('Microsoft sharing: finds the item from the audit record\'s site and list, previews and deletes exactly the Anyone link, then the guest', async () => {
+    // From the audit record: the engine keeps the site and list (never the file's URL or name) for Graph.
+    const found: Detection[] = [];
+    const engine = createEngine({ tenant: createTenantContext(SAMPLE_TENANT), onDetection: (d) => found.push(d) });
+    engine.process(makeO365('AnonymousLinkCreated', { ObjectId: 'https://northgate.sharepoint.com/sites/staff/Shared Documents/Year 6 reports.docx', SourceFileName: 'Year 6 reports.docx', ListItemUniqueId: 'a1b2c3d4', SiteUrl: 'https://northgate.sharepoint.com/sites/staff/', ListId: 'list-1' }));
+    expect(found[0]?.location).toEqual({ siteUrl: 'https://northgate.sharepoint.com/sites/staff/', listId: 'list-1' });
+    await createDetectionStore(lantern.models).store('northgate', [{ key: 'ms-share-1', detection: found[0]! }]);
+    await sweepDetections({ stores: lantern.models, models: lantern.models, config, sender: proactiveSenderFor(config), log: createLogger({ level: 'silent' }), clock: () => new Date() });
+    const caseId = String((await lantern.models.detections.findOne({ ruleId: 'sharing.public_link.microsoft' }).lean())?.caseId);
+    expect(JSON.stringify(await lantern.models.cases.findOne({ caseId }).lean())).not.toContain('Year 6 reports');
+    const preview = await invoke('case.remediate', { caseId, remediation: 'remove-public-link' });
+    expect(preview).toContain('remove these from the SharePoint / OneDrive item');
+    expect(preview).toContain('Anyone with the link');
+    expect(preview).not.toContain('guest@outside.example');
+    expect(preview).not.toContain('p-inherited');
+    const requestId = /"requestId":"([^"]+)"/.exec(preview)?.[1] ?? '';
+    expect(calls.some((c) => c.method === 'DELETE' && c.path.includes('/drives/'))).toBe(false);
+    expect(await invoke('case.remediate.approve', { caseId, requestId })).toContain('Done: 1 permission(s) removed');
+    expect(calls.filter((c) => c.method === 'DELETE' && c.path.includes('/drives/')).map((c) => c.path)).toEqual(['/v1.0/drives/drive-7/items/item-9/permissions/p-anyone']);
+    expect((await lantern.models.caseTimeline.findOne({ caseId, action: 'remediation-approved' }).sort({ seq: -1 }).lean())?.note).toBe('Microsoft answered: p-anyone → 204');
+
+    const external = await invoke('case.remediate', { caseId, remediation: 'remove-external-access' });
+    expect(external).toContain('guest@outside.example');
+    expect(external).not.toContain('m.hughes@northgate.example');
+  });
+
+  it('Microsoft sharing without the site and list in the audit record is recorded for IT rather than guessed at', async () => {
+    const caseId = await openCase({ ruleId: 'sharing.public_link.microsoft', family: 'sharing.public_link', actor: 'a.wilber@northgate.example', objectId: 'e5f6a7b8' });
     const card = await invoke('case.remediate', { caseId, remediation: 'remove-public-link' });
-    expect(card).toContain('cannot yet remove Microsoft 365 sharing');
+    expect(card).toContain('Lantern cannot find this SharePoint / OneDrive item');
+    expect(await lantern.models.caseTimeline.countDocuments({ caseId, action: 'remediation-requested' })).toBe(1);
   });
 });

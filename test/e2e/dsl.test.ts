@@ -135,7 +135,9 @@ describe('the DSL channel card in the Microsoft 365 Agents Playground (a real Te
     expect(await ack.innerText()).not.toMatch(/NGP-\d{4}/);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'dsl-concern-acknowledged.png') });
     const stored = await models.cases.findOne({ summary: /video call at night/ }).lean();
-    expect(stored).toMatchObject({ source: 'concern', status: 'new', channelPending: false });
+    // Posted through the Playground's connector into the channel (the id it answered is kept for updates).
+    expect(stored).toMatchObject({ source: 'concern', status: 'new', channelPending: false, channelMessage: { conversationId: '19:demo-dsl-channel@thread.tacv2' } });
+    expect((stored?.channelMessage as { activityId?: string } | null)?.activityId).toBeTruthy();
 
     // The case card is in the DSL channel.
     await page.getByText('DSL cases', { exact: true }).click();

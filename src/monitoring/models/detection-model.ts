@@ -29,6 +29,9 @@ export const detectionSchema = new Schema(
     actorRole: { type: String },
     target: { type: String },
     objectId: { type: String },
+    /** SharePoint / OneDrive: the site and list of the item `objectId` names (for remediation through Graph). */
+    siteUrl: { type: String },
+    listId: { type: String },
     looksLikePupilData: { type: Boolean, default: false },
     pupilInvolved: { type: Boolean, default: false },
     /** May involve an indecent image of a child (B5): the case shows "do not view" and no link to the item. */

@@ -31,6 +31,13 @@ export function eventsNamed(record: GoogleActivity, names: ReadonlySet<string>):
   return record.events.filter((e) => names.has(e.name));
 }
 
+/** The site and list of a SharePoint / OneDrive audit record, when it names both (for remediation). */
+export function itemLocation(raw: Readonly<Record<string, unknown>>): { location: { siteUrl: string; listId: string } } | Record<string, never> {
+  const siteUrl = typeof raw.SiteUrl === 'string' ? raw.SiteUrl.trim() : '';
+  const listId = typeof raw.ListId === 'string' ? raw.ListId.trim() : '';
+  return /^https:\/\/[^/]+/.test(siteUrl) && listId ? { location: { siteUrl, listId } } : {};
+}
+
 /** Stable opaque id for an object known only by a URL (SharePoint URLs contain the file name, which is not kept). */
 export function urlObjectId(url: string): string {
   return `url-sha256:${createHash('sha256').update(url).digest('hex').slice(0, 20)}`;

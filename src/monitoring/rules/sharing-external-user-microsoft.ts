@@ -3,7 +3,7 @@ import { looksLikePupilData } from '../pupil-data.js';
 import { text } from '../records/read.js';
 import type { Rule } from '../rule.js';
 import { makeO365, PUPIL } from './fixtures.js';
-import { describeOutside, outboundCategory, urlObjectId, who } from './helpers.js';
+import { describeOutside, outboundCategory, itemLocation, urlObjectId, who } from './helpers.js';
 
 /** Operations that grant a named person access to a SharePoint / OneDrive item. */
 const OPERATIONS = ['AddedToSecureLink', 'SharingInvitationCreated', 'SharingSet', 'AddedToSharingLink'];
@@ -37,7 +37,7 @@ export const sharingExternalUserMicrosoft: Rule = {
     return {
       summary: `${who(record.actor)} shared a ${record.workload || 'SharePoint'} item with ${recipient} (${describeOutside(cls)})${pupilData ? '. Its name suggests pupil data' : ''}.`,
       target: recipient,
-      ...(itemId ? { objectId: itemId } : url ? { objectId: urlObjectId(url) } : {}),
+      ...(itemId ? { objectId: itemId, ...itemLocation(record.raw) } : url ? { objectId: urlObjectId(url) } : {}),
       looksLikePupilData: pupilData,
       category: outboundCategory(ctx, record.actor, cls),
     };

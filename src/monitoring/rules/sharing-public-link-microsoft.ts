@@ -2,7 +2,7 @@ import { looksLikePupilData } from '../pupil-data.js';
 import { text } from '../records/read.js';
 import type { Rule } from '../rule.js';
 import { makeO365, PUPIL } from './fixtures.js';
-import { urlObjectId, who } from './helpers.js';
+import { itemLocation, urlObjectId, who } from './helpers.js';
 
 /** A SharePoint / OneDrive "Anyone" link: no sign-in needed to open the item. */
 export const sharingPublicLinkMicrosoft: Rule = {
@@ -25,7 +25,7 @@ export const sharingPublicLinkMicrosoft: Rule = {
     return {
       summary: `${who(record.actor)} created an "Anyone" link to a ${record.workload || 'SharePoint'} item: no sign-in is needed to open it${pupilData ? '. Its name suggests pupil data' : ''}.`,
       target: 'anyone with the link',
-      ...(itemId ? { objectId: itemId } : url ? { objectId: urlObjectId(url) } : {}),
+      ...(itemId ? { objectId: itemId, ...itemLocation(record.raw) } : url ? { objectId: urlObjectId(url) } : {}),
       looksLikePupilData: pupilData,
       severity: pupilData ? 'high' : 'medium',
       category: ctx.isPupil(record.actor) ? 'conduct' : 'security',
@@ -33,7 +33,7 @@ export const sharingPublicLinkMicrosoft: Rule = {
   },
   samples: {
     positive: [
-      { name: 'anyone link on a file', records: [makeO365('AnonymousLinkCreated', { ObjectId: 'https://northgate.sharepoint.com/sites/staff/Shared Documents/plan.docx', SourceFileName: 'plan.docx', ListItemUniqueId: 'a1b2c3d4' })] },
+      { name: 'anyone link on a file', records: [makeO365('AnonymousLinkCreated', { ObjectId: 'https://northgate.sharepoint.com/sites/staff/Shared Documents/plan.docx', SourceFileName: 'plan.docx', ListItemUniqueId: 'a1b2c3d4', SiteUrl: 'https://northgate.sharepoint.com/sites/staff/', ListId: 'f0e1d2c3-0000-4000-8000-000000000001' })] },
       { name: 'anyone link on a SEN register', records: [makeO365('AnonymousLinkCreated', { SourceFileName: 'SEN register 2026.xlsx' })], expect: { severity: 'critical', looksLikePupilData: true } },
       { name: 'pupil creates an anyone link', records: [makeO365('AnonymousLinkCreated', { UserId: PUPIL })], expect: { category: 'conduct', severity: 'high' } },
     ],

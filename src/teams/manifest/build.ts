@@ -40,6 +40,8 @@ function placeholderValues(input: TeamsManifestInput): Record<string, string> {
     botAppId: input.botAppId ?? DEMO_BOT_APP_ID,
     publicUrl: `${url.origin}${url.pathname}`.replace(/\/+$/, ''),
     publicHost: url.hostname,
+    // validDomains: the host with its port when it is not 443 (Teams compares host:port for tab pages).
+    publicDomain: url.host,
     version: input.version,
   };
 }

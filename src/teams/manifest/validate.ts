@@ -115,5 +115,25 @@ export function validateTeamsManifest(manifest: unknown): string[] {
   if (checker.semver && typeof appVersion === 'string' && !checker.semver.test(appVersion)) {
     errors.push(`version: "${appVersion}" must be MAJOR.MINOR.PATCH, e.g. 1.4.0`);
   }
+  errors.push(...plainHttpTabs(manifest));
   return errors;
+}
+
+/**
+ * The schema accepts any http(s) URL for a tab, but Teams loads tab pages only over https (and the dashboard's
+ * sign-in needs its Secure, SameSite=None cookie), so a plain http one is reported here.
+ */
+function plainHttpTabs(manifest: unknown): string[] {
+  const tabs = (manifest as { staticTabs?: unknown }).staticTabs;
+  if (!Array.isArray(tabs)) return [];
+  const problems: string[] = [];
+  tabs.forEach((tab: unknown, i) => {
+    for (const key of ['contentUrl', 'websiteUrl'] as const) {
+      const url = typeof tab === 'object' && tab !== null ? (tab as Record<string, unknown>)[key] : undefined;
+      if (typeof url === 'string' && !url.startsWith('https://')) {
+        problems.push(`${formatPath(['staticTabs', i, key])}: "${url}" must be an https address — set server.publicUrl to the https address Teams reaches Lantern at`);
+      }
+    }
+  });
+  return problems;
 }
