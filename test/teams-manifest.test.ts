@@ -113,6 +113,27 @@ describe('Teams app manifest', () => {
     for (const command of personal?.commands ?? []) expect(command.description).toBeTruthy();
   });
 
+  it('has the DSL cases tab next to the bot chat, on the public https host', () => {
+    const manifest = buildTeamsManifest(makeInput({ publicUrl: 'https://lantern.northgate.example/' }));
+    expect(manifest.staticTabs).toEqual([
+      { entityId: 'conversations', scopes: ['personal'] },
+      { entityId: 'dsl-cases', name: 'DSL cases', contentUrl: 'https://lantern.northgate.example/dashboard', websiteUrl: 'https://lantern.northgate.example/dashboard', scopes: ['personal'], context: ['personalTab'] },
+    ]);
+    // Behind a path and on another port, the tab follows publicUrl and validDomains names the port too.
+    const moved = buildTeamsManifest(makeInput({ publicUrl: 'https://apps.trust.example:8443/lantern' }));
+    expect(moved.staticTabs?.[1]?.contentUrl).toBe('https://apps.trust.example:8443/lantern/dashboard');
+    expect(moved.validDomains).toEqual(['apps.trust.example:8443']);
+    expect(validateTeamsManifest(moved)).toEqual([]);
+  });
+
+  it('reports a tab on plain http (Teams loads tabs over https only)', () => {
+    const manifest = buildTeamsManifest(makeInput({ publicUrl: 'http://lantern.northgate.example' }));
+    expect(validateTeamsManifest(manifest)).toEqual([
+      expect.stringMatching(/^staticTabs\[1\]\.contentUrl: "http:\/\/lantern\.northgate\.example\/dashboard" must be an https address — set server\.publicUrl/),
+      expect.stringMatching(/^staticTabs\[1\]\.websiteUrl: /),
+    ]);
+  });
+
   it('uses the demo bot id when no credentials are configured', () => {
     const manifest = buildTeamsManifest(makeInput({ botAppId: undefined }));
     expect(manifest.bots?.[0]?.botId).toBe(DEMO_BOT_APP_ID);

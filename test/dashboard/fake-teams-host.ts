@@ -58,31 +58,45 @@ window.addEventListener('message', function (event) {
 </script></body></html>`;
 }
 
-/** Forwards a browser request for LANTERN_PUBLIC_URL to the test Lantern over plain http, cookies and all. */
-async function forward(route: Route, lanternUrl: string): Promise<void> {
+/**
+ * Forwards a browser request to `target` (the test Lantern over plain http, or the Entra stand-in), cookies
+ * and all. Playwright routes only the first request of a redirect chain, so a redirect is answered with a page
+ * that moves on by itself (meta refresh): the next address is then a fresh navigation, routed again.
+ */
+async function forward(route: Route, target: string): Promise<void> {
   const request = route.request();
   const url = new URL(request.url());
   const headers = await request.allHeaders();
   delete headers.host;
   const body = request.postDataBuffer();
-  const res = await fetch(`${lanternUrl}${url.pathname}${url.search}`, { method: request.method(), headers, body: body ?? undefined, redirect: 'manual' });
+  const res = await fetch(`${target}${url.pathname}${url.search}`, { method: request.method(), headers, body: body ?? undefined, redirect: 'manual' });
   const out: Record<string, string> = {};
   res.headers.forEach((value, name) => {
-    if (name !== 'set-cookie' && name !== 'content-encoding' && name !== 'content-length' && name !== 'transfer-encoding') out[name] = value;
+    if (!['set-cookie', 'content-encoding', 'content-length', 'transfer-encoding', 'location'].includes(name)) out[name] = value;
   });
   const cookies = res.headers.getSetCookie();
   // Playwright joins repeated headers with newlines.
   if (cookies.length) out['set-cookie'] = cookies.join('\n');
+  const location = res.headers.get('location');
+  if (res.status >= 300 && res.status < 400 && location) {
+    const next = new URL(location, url).href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    out['content-type'] = 'text/html';
+    await route.fulfill({ status: 200, headers: out, body: `<!doctype html><meta http-equiv="refresh" content="0;url=${next}"><title>Redirecting</title>` });
+    return;
+  }
   await route.fulfill({ status: res.status, headers: out, body: Buffer.from(await res.arrayBuffer()) });
 }
 
 /**
  * Puts the stand-in Teams client at TEAMS_ORIGIN/_host and Lantern at LANTERN_PUBLIC_URL in this browser
- * context (both over https as far as the browser can tell; nothing leaves the machine). Returns the host
+ * context (both over https as far as the browser can tell; nothing leaves the machine), and routes the Entra
+ * stand-in at `entraUrl` the same way. Returns the host
  * page's address.
  */
-export async function installFakeTeams(context: BrowserContext, lanternUrl: string, user: FakeTeamsUser, tabPath = '/dashboard'): Promise<string> {
-  await context.route(`${TEAMS_ORIGIN}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: hostPage(`${LANTERN_PUBLIC_URL}${tabPath}`, user) }));
-  await context.route(`${LANTERN_PUBLIC_URL}/**`, (route) => forward(route, lanternUrl));
+export async function installFakeTeams(context: BrowserContext, opts: { lanternUrl: string; entraUrl: string; user: FakeTeamsUser; tabPath?: string }): Promise<string> {
+  await context.route(`${TEAMS_ORIGIN}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: hostPage(`${LANTERN_PUBLIC_URL}${opts.tabPath ?? '/dashboard'}`, opts.user) }));
+  await context.route(`${LANTERN_PUBLIC_URL}/**`, (route) => forward(route, opts.lanternUrl));
+  // The Entra stand-in redirects back to Lantern: routed too, so that redirect becomes a routed navigation.
+  await context.route(`${opts.entraUrl}/**`, (route) => forward(route, opts.entraUrl));
   return `${TEAMS_ORIGIN}/_host`;
 }

@@ -40,11 +40,8 @@ afterAll(async () => {
 describe('DSL cases tab in a Teams client (stand-in host speaking the teams-js protocol)', () => {
   it('finds the school, signs in through teams-js authentication.authenticate, and the session lands in the tab', { timeout: 90_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const hostUrl = await installFakeTeams(context, lantern.url, { loginHint: 'r.okafor@northgate.example', tenantId: TENANT });
+    const hostUrl = await installFakeTeams(context, { lanternUrl: lantern.url, entraUrl: entra.authorityHost, user: { loginHint: 'r.okafor@northgate.example', tenantId: TENANT } });
     const page = await context.newPage();
-    page.on('console', (m) => console.log('CONSOLE', m.text()));
-    page.on('framenavigated', (f) => console.log('NAV', f.url()));
-    page.on('requestfailed', (r) => console.log('FAILED', r.url(), r.failure()?.errorText));
     await page.goto(hostUrl);
     const tab = page.frameLocator('#tab');
     // The tab's address is the trust-wide /dashboard: Teams' loginHint domain picks Northgate.
@@ -53,8 +50,8 @@ describe('DSL cases tab in a Teams client (stand-in host speaking the teams-js p
 
     const [popup] = await Promise.all([page.waitForEvent('popup'), tab.getByRole('link', { name: 'Sign in with Microsoft' }).click()]);
     // Teams (the host) opened this window, not the tab, and Microsoft got the Teams user's sign-in name as a hint.
-    expect(await popup.evaluate(() => window.name)).toBe('teams-auth');
     await popup.locator('input[name=login]').waitFor();
+    expect(await popup.evaluate('window.name')).toBe('teams-auth');
     const hostLog = async () => (await page.evaluate('window.hostLog')) as HostLogEntry[];
     const authenticate = (await hostLog()).find((e) => e.func === 'authentication.authenticate');
     expect(authenticate?.from).toBe('tab');
@@ -80,8 +77,8 @@ describe('DSL cases tab in a Teams client (stand-in host speaking the teams-js p
     expect(log.filter((e) => e.from === 'tab').map((e) => e.func)).toEqual(expect.arrayContaining(['initialize', 'getContext', 'authentication.authenticate']));
     expect(await lantern.models.dashboardSessions.countDocuments({ email: 'r.okafor@northgate.example', via: 'entra' })).toBe(1);
 
-    // Over https the tab's session cookie is Secure and SameSite=None (so the framed tab keeps it).
-    const cookie = (await context.cookies(LANTERN_PUBLIC_URL)).find((c) => c.name === 'lantern_dsl');
+    // Over https the session cookie is Secure and SameSite=None (so a framed tab can keep it).
+    const cookie = (await context.cookies(`${LANTERN_PUBLIC_URL}/dashboard`)).find((c) => c.name === 'lantern_dsl');
     expect(cookie).toMatchObject({ secure: true, sameSite: 'None', httpOnly: true, path: '/dashboard' });
 
     // Opening the tab again goes straight to the DSL's school: the landing page follows the session.

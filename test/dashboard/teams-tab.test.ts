@@ -50,6 +50,9 @@ describe('DSL dashboard as a Teams tab', () => {
     const tab = page.frameLocator('#tab');
     await tab.getByRole('heading', { name: 'Sign in to the DSL dashboard' }).waitFor();
     const [popup] = await Promise.all([page.waitForEvent('popup'), tab.getByRole('link', { name: 'Sign in with Microsoft' }).click()]);
+    await popup.locator('input[name=login]').waitFor();
+    // No Teams host answered teams-js's initialize, so after its short wait the tab opened its own pop-up.
+    expect(await popup.evaluate('window.name')).toBe('lantern-sign-in');
     await popup.locator('input[name=login]').fill('ruth');
     await popup.locator('input[name=password]').fill('any');
     await Promise.all([popup.waitForEvent('close'), popup.locator('button[type=submit]').click()]);
