@@ -1,30 +1,12 @@
 import type { School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
 import { AGENCIES, CATEGORIES, type CaseStatus } from './case-model.js';
-import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from './labels.js';
+import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from './labels.js';
 import { withoutLinks } from './do-not-view.js';
 import { remediationEnabled } from './settings.js';
 import { caseSuppression, SUPPRESS_DAYS, suppressionOffer } from './suppress.js';
 import type { LoadedCase } from './store.js';
-import type { TimelineEntry } from './timeline-model.js';
 
-const ACTION_WORDS: Partial<Record<TimelineEntry['action'], string>> = {
-  opened: 'opened the case',
-  acknowledged: 'acknowledged',
-  assigned: 'assigned the case',
-  note: 'added a note',
-  escalated: 'recorded a referral',
-  'remediation-requested': 'asked for a fix',
-  'remediation-approved': 'approved a fix',
-  'false-positive': 'marked it a false positive',
-  linked: 'linked another case',
-  closed: 'closed the case',
-  reopened: 'reopened the case',
-  'detection-joined': 'added another detection',
-  'escalated-to-deputy': 'escalated it to the deputy DSL (not acknowledged in time)',
-  'legal-hold': 'changed the legal hold',
-  suppressed: 'suppressed similar alerts',
-};
 
 /** The remediations that fit a case's detections (sharing and forwarding only). */
 export function remediationsFor(loaded: LoadedCase): { kind: string; title: string }[] {
@@ -83,7 +65,7 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     referrals: state.referrals.map((r) => `${AGENCY_LABEL[r.agency]}${r.reference ? `, reference ${r.reference}` : ''} (${formatWhen(r.at, tz)})`).join('; ') || 'None',
     linked: state.linkedCases.join(', ') || 'None',
     recent: loaded.timeline.slice(-5).map((e) => ({
-      line: withoutLinks(`${formatWhen(e.at, tz)} — ${e.by.name} ${ACTION_WORDS[e.action] ?? e.action}${e.note ? `: ${e.note.length > 200 ? `${e.note.slice(0, 200)}…` : e.note}` : ''}`, state.doNotView),
+      line: withoutLinks(`${formatWhen(e.at, tz)} — ${e.by.name} ${ACTION_WORDS[e.action]}${e.note ? `: ${e.note.length > 200 ? `${e.note.slice(0, 200)}…` : e.note}` : ''}`, state.doNotView),
     })),
     notice: input.notice ?? '',
     hasNotice: Boolean(input.notice),

@@ -1,4 +1,5 @@
 import type { Agency, Category, CaseSource, CaseStatus, Severity } from './case-model.js';
+import type { TimelineAction } from './timeline-model.js';
 
 /** Plain-English words for the case fields shown on cards and in exports. */
 export const STATUS_LABEL: Record<CaseStatus, string> = {
@@ -39,3 +40,24 @@ export function formatWhen(at: Date | string | null | undefined, timeZone: strin
   const d = typeof at === 'string' ? new Date(at) : at;
   return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
 }
+
+/** What each timeline entry says someone did, after their name (the channel card and the dashboard). */
+export const ACTION_WORDS: Record<TimelineAction, string> = {
+  opened: 'opened the case',
+  acknowledged: 'acknowledged the case',
+  assigned: 'assigned the case',
+  note: 'added a note',
+  escalated: 'recorded a referral',
+  'remediation-requested': 'asked for a fix',
+  'remediation-approved': 'approved a fix',
+  'false-positive': 'marked it a false positive',
+  linked: 'linked another case',
+  closed: 'closed the case',
+  reopened: 'reopened the case',
+  'detection-joined': 'added another detection',
+  'escalated-to-deputy': 'escalated it to the deputy DSL (not acknowledged in time)',
+  'legal-hold': 'changed the legal hold',
+  anonymised: 'anonymised the case at the end of its retention',
+  'channel-posted': 'posted the card to the DSL channel',
+  suppressed: 'suppressed similar alerts',
+};

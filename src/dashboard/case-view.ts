@@ -1,30 +1,10 @@
 import type { School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
-import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../cases/labels.js';
+import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../cases/labels.js';
 import type { CaseState } from '../cases/state.js';
 import type { LoadedCase } from '../cases/store.js';
-import type { TimelineAction, TimelineEntry } from '../cases/timeline-model.js';
+import type { TimelineEntry } from '../cases/timeline-model.js';
 
-// Partial: a timeline action added later still shows (as its own name) until it gets words here.
-const ACTION_WORDS: Partial<Record<TimelineAction, string>> = {
-  opened: 'opened the case',
-  acknowledged: 'acknowledged the case',
-  assigned: 'assigned the case',
-  note: 'added a note',
-  escalated: 'recorded a referral',
-  'remediation-requested': 'asked for a fix',
-  'remediation-approved': 'approved a fix',
-  'false-positive': 'marked it a false positive',
-  linked: 'linked another case',
-  closed: 'closed the case',
-  reopened: 'reopened the case',
-  'detection-joined': 'added another detection',
-  'escalated-to-deputy': 'escalated it to the deputy DSL (not acknowledged in time)',
-  'legal-hold': 'changed the legal hold',
-  anonymised: 'anonymised the case at the end of its retention',
-  'channel-posted': 'posted the card to the DSL channel',
-  suppressed: 'added a suppression for this alert',
-};
 
 /** The fields whose changes the timeline spells out (others are summarised by the action's words). */
 const SHOWN_CHANGES: Partial<Record<keyof CaseState, string>> = { status: 'Status', severity: 'Severity', category: 'Category', assignee: 'Assigned to', legalHold: 'Legal hold', outcome: 'Outcome' };
@@ -64,7 +44,7 @@ export function timelineLines(timeline: readonly TimelineEntry[], tz: string): T
     seq: e.seq,
     when: formatWhen(e.at, tz),
     who: e.by.name,
-    what: ACTION_WORDS[e.action] ?? e.action,
+    what: ACTION_WORDS[e.action],
     changes:
       e.action === 'opened'
         ? []

@@ -8,8 +8,7 @@ import { acquireStreamLock } from './connectors/stream-lock.js';
 import { ALL_RULES } from './rules/index.js';
 import { effectiveRule, type RuleSettings } from './settings.js';
 import { loadSettingsLog } from './settings-store.js';
-import { appendChange } from './store.js';
-import type { Suppression } from './suppressions.js';
+import { appendChange, suppressionOf } from './store.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -123,17 +122,7 @@ async function cleanSuppressions(deps: MonitorCleanupDeps, schoolId: string, now
   const filter = { schoolId, $or: [{ expiresAt: { $lt: now } }, { removedAt: { $exists: true } }] };
   const unlogged = await deps.models.suppressions.find({ ...filter, suppressionId: { $nin: [...folded.loggedSuppressionIds] } }).lean();
   for (const s of unlogged) {
-    const suppression = {
-      id: s.suppressionId,
-      reason: s.reason,
-      createdBy: s.createdBy,
-      expiresAt: s.expiresAt.toISOString(),
-      ...(s.ruleId ? { ruleId: s.ruleId } : {}),
-      ...(s.family ? { family: s.family } : {}),
-      ...(s.actor ? { actor: s.actor } : {}),
-      ...(s.objectId ? { objectId: s.objectId } : {}),
-      ...(s.domain ? { domain: s.domain } : {}),
-    } as Suppression;
+    const suppression = suppressionOf(s);
     const why = s.removedAt ? 'removed; kept here by the daily clean-up' : `expired ${s.expiresAt.toISOString().slice(0, 10)}; kept here by the daily clean-up`;
     await appendChange(deps.models.monitoringChanges, schoolId, { at: now.toISOString(), who: 'Lantern clean-up', why, what: { type: 'suppression.remove', suppression } });
   }

@@ -135,10 +135,12 @@ async function refreshDetection(
   }
 }
 
-/** The school's suppressions that have not expired or been removed. */
-export async function loadActiveSuppressions(model: SuppressionModel, schoolId: string, now: Date): Promise<Suppression[]> {
-  const docs = await model.find({ schoolId, expiresAt: { $gt: now }, removedAt: { $exists: false } }).lean();
-  return docs.map((s) => ({
+/** A stored suppression as the engine reads it. */
+export function suppressionOf(s: {
+  suppressionId: string; reason: string; createdBy: string; expiresAt: Date;
+  ruleId?: string | null; family?: string | null; actor?: string | null; objectId?: string | null; domain?: string | null;
+}): Suppression {
+  return {
     id: s.suppressionId,
     reason: s.reason,
     createdBy: s.createdBy,
@@ -148,7 +150,13 @@ export async function loadActiveSuppressions(model: SuppressionModel, schoolId: 
     ...(s.actor ? { actor: s.actor } : {}),
     ...(s.objectId ? { objectId: s.objectId } : {}),
     ...(s.domain ? { domain: s.domain } : {}),
-  })) as Suppression[];
+  } as Suppression;
+}
+
+/** The school's suppressions that have not expired or been removed. */
+export async function loadActiveSuppressions(model: SuppressionModel, schoolId: string, now: Date): Promise<Suppression[]> {
+  const docs = await model.find({ schoolId, expiresAt: { $gt: now }, removedAt: { $exists: false } }).lean();
+  return docs.map(suppressionOf);
 }
 
 /** Appends a change-log entry as entry n+1 (a unique insert: concurrent writers retry rather than collide). */
