@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ScriptedFailure } from '../../monitoring/connectors/support/fake-google.js';
+import { HttpStandIn } from '../../support/http-stand-in.js';
 
 /** A Google Workspace user as users.list returns it (basic projection). */
 export interface FakeGoogleUser {
@@ -25,7 +25,7 @@ export interface FakeEntraUser {
  * Graph (groups by display name, transitiveMembers cast to users). Tokens come from the existing FakeGoogle
  * and FakeMicrosoft token endpoints; this fake checks they look like theirs. Pages are `pageSize` long.
  */
-export class FakeDirectoryApis {
+export class FakeDirectoryApis extends HttpStandIn {
   readonly googleUsers: FakeGoogleUser[] = [];
   /** Google group email → member {id, email, type}. */
   readonly googleGroups = new Map<string, Array<{ id: string; email: string; type: string }>>();
@@ -35,27 +35,13 @@ export class FakeDirectoryApis {
   readonly failures: Array<ScriptedFailure & { afterRequests?: number }> = [];
   readonly requests: Array<{ method: string; path: string; query: URLSearchParams }> = [];
   pageSize = 2;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   private page<T>(items: T[], offset: number): { items: T[]; next?: string } {
     const slice = items.slice(offset, offset + this.pageSize);
     return offset + this.pageSize < items.length ? { items: slice, next: String(offset + this.pageSize) } : { items: slice };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });

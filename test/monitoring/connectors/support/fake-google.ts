@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { HttpStandIn } from '../../../support/http-stand-in.js';
 
 /** A scripted failure the fake returns instead of the next Reports API page. */
 export interface ScriptedFailure {
@@ -25,7 +25,7 @@ export interface SeenRequest {
  * A local HTTP server standing in for Google: the OAuth token endpoint (JWT bearer grant) and the Reports
  * API `activities.list`, listing newest first and paging `pageSize` activities at a time.
  */
-export class FakeGoogle {
+export class FakeGoogle extends HttpStandIn {
   readonly activities: Record<string, unknown>[] = [];
   readonly requests: SeenRequest[] = [];
   readonly tokenRequests: Array<{ sub: string; scope: string; iss: string }> = [];
@@ -39,27 +39,13 @@ export class FakeGoogle {
   readonly revoked = new Set<string>();
   pageSize = 2;
   private issued = 0;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   /** The last token issued. */
   get lastToken(): string {
     return `ya29.fake-${this.issued}`;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ScriptedFailure } from './fake-google.js';
+import { HttpStandIn } from '../../../support/http-stand-in.js';
 
 /** A content blob the fake Management API lists. */
 export interface FakeBlob {
@@ -24,7 +24,7 @@ export interface SeenMsRequest {
  * Management Activity API (subscriptions, content listing with NextPageUri, blobs) and Graph auditLogs
  * (signIns, directoryAudits with $filter on time and @odata.nextLink).
  */
-export class FakeMicrosoft {
+export class FakeMicrosoft extends HttpStandIn {
   readonly blobs: FakeBlob[] = [];
   readonly signIns: Record<string, unknown>[] = [];
   readonly directoryAudits: Record<string, unknown>[] = [];
@@ -37,26 +37,12 @@ export class FakeMicrosoft {
   pageSize = 2;
   clientSecret = 'fake-secret';
   private issued = 0;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   get lastToken(): string {
     return `eyJ.fake-${this.issued}`;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
