@@ -3,7 +3,7 @@ import type { Models } from '../db/models.js';
 import { ErrorCode, isLanternError, LanternError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { queueCampaignFollowUps } from '../agreements/reminders.js';
-import type { RetryOptions } from '../monitoring/connectors/retry.js';
+import type { RetryOptions } from '../http/retry.js';
 import { applyDirectory, type DirectoryChanges } from './apply.js';
 import { readDirectory, type DirectoryReadProgress } from './source.js';
 

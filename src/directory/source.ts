@@ -4,7 +4,7 @@ import { createDelegatedAuth, readServiceAccountKey } from '../google/reports/se
 import { createDirectoryClient, DIRECTORY_SCOPES, readGoogleDirectory } from '../google/directory/read-directory.js';
 import { appTokenProvider } from '../microsoft/audit/app-token.js';
 import { readEntraDirectory } from '../microsoft/directory/read-directory.js';
-import type { RetryOptions } from '../monitoring/connectors/retry.js';
+import type { RetryOptions } from '../http/retry.js';
 import { readDirectoryCsv } from './csv.js';
 import { demoDirectory } from './demo-directory.js';
 import type { PersonInput } from './person.js';

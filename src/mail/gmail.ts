@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { google, type gmail_v1 } from 'googleapis';
 import { ErrorCode, LanternError } from '../errors.js';
-import { MailProviderError, retryAfterMs, type MailTransport, type SentMessage } from './transport.js';
+import { httpFailureOf } from '../http/failure.js';
+import { MailProviderError, type MailTransport, type SentMessage } from './transport.js';
 
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 // gmail.send to send; gmail.readonly only to find a sent digest by its Message-ID after an unknown outcome
@@ -34,11 +35,9 @@ function readKey(keyFile: string | null): { client_email: string; private_key: s
 }
 
 function providerError(err: unknown, what: string): Error {
-  const e = err as { status?: number; response?: { status?: number; headers?: Record<string, string> | Headers } };
-  const status = e.response?.status ?? e.status ?? 0;
-  const headers = e.response?.headers;
-  const retryAfter = headers instanceof Headers ? headers.get('retry-after') : headers?.['retry-after'];
-  return new MailProviderError(`Gmail ${what} failed (HTTP ${status || 'no response'}): ${(err as Error).message}`, status, retryAfterMs(retryAfter));
+  const failure = httpFailureOf(err);
+  const status = failure?.status ?? 0;
+  return new MailProviderError(`Gmail ${what} failed (HTTP ${status || 'no response'}): ${(err as Error).message}`, status, failure?.retryAfterMs);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ConfidentialClientApplication, type INetworkModule } from '@azure/msal-node';
 import { ErrorCode, LanternError } from '../errors.js';
-import { MailProviderError, retryAfterMs, type MailTransport, type SentMessage } from './transport.js';
+import { parseRetryAfter } from '../http/failure.js';
+import { MailProviderError, type MailTransport, type SentMessage } from './transport.js';
 
 /** Settings of the Graph transport: an Entra app with the Mail.Send and Mail.ReadBasic.All application permissions. */
 export interface GraphOptions {
@@ -52,7 +53,7 @@ export function createGraphTransport(options: GraphOptions): MailTransport {
     const res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${await token()}` } });
     if (!res.ok) {
       const body = await res.text().catch(() => '');
-      throw new MailProviderError(`Graph ${what} failed (HTTP ${res.status}): ${body.slice(0, 300)}`, res.status, retryAfterMs(res.headers.get('retry-after')));
+      throw new MailProviderError(`Graph ${what} failed (HTTP ${res.status}): ${body.slice(0, 300)}`, res.status, parseRetryAfter(res.headers.get('retry-after')));
     }
     return res;
   };

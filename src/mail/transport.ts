@@ -1,3 +1,5 @@
+import { HttpError } from '../http/failure.js';
+
 /** What a mail transport did with one message. */
 export interface SentMessage {
   /** The provider's id: Gmail's message id, or Graph's request-id (sendMail returns no message id). */
@@ -15,22 +17,9 @@ export interface MailTransport {
 }
 
 /** An HTTP failure from a mail provider, with the delay it asked for (429/503 Retry-After) for the job runner. */
-export class MailProviderError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
+export class MailProviderError extends HttpError {
+  constructor(message: string, status: number, retryAfterMs?: number) {
+    super(message, status, retryAfterMs);
     this.name = 'MailProviderError';
   }
-}
-
-/** Reads a Retry-After header (seconds or an HTTP date) as milliseconds. */
-export function retryAfterMs(header: string | null | undefined, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -3,6 +3,7 @@ import type { CloudAdapter } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Person } from '../../directory/person.js';
+import { parseRetryAfter } from '../../http/failure.js';
 
 /** Why a proactive send failed, in the terms the queue needs to decide what to do next. */
 export class SendFailure extends Error {
@@ -20,15 +21,6 @@ export class SendFailure extends Error {
 }
 
 const RETRYABLE_STATUSES = new Set([412, 429, 502, 504]);
-
-/** Reads Retry-After (seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 /** Turns whatever the SDK threw into a SendFailure. */
 export function classifySendError(err: unknown): SendFailure {

@@ -1,3 +1,5 @@
+import { httpFailureOf } from '../../http/failure.js';
+
 /** How a Classroom call for one course went wrong, in words an IT manager can act on. */
 export interface CourseProblem {
   status: number;
@@ -7,11 +9,10 @@ export interface CourseProblem {
 
 /** Turns a googleapis (gaxios) error into a per-course problem: 403, 404 (course removed) and 429 each explained. */
 export function courseProblem(err: unknown, courseId: string, teacher: string): CourseProblem {
-  const e = err as { status?: number; code?: number | string; response?: { status?: number; headers?: unknown }; message?: string };
-  const status = e.response?.status ?? e.status ?? (typeof e.code === 'number' ? e.code : 0);
-  const headers = e.response?.headers;
-  // gaxios gives a fetch Headers object (possibly from another realm), older versions a plain object.
-  const retryAfter = typeof (headers as Headers | undefined)?.get === 'function' ? (headers as Headers).get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after'];
+  const e = err as { message?: string };
+  const failure = httpFailureOf(err);
+  const status = failure?.status ?? 0;
+  const retryAfter = failure?.retryAfterMs !== undefined ? Math.ceil(failure.retryAfterMs / 1000) : undefined;
   if (status === 403) {
     return {
       status,
@@ -23,7 +24,7 @@ export function courseProblem(err: unknown, courseId: string, teacher: string): 
     return { status, kind: 'course-gone', message: `Course ${courseId} no longer exists in Classroom (deleted, or the id is wrong): remove or correct it under classroom.courses in the config.` };
   }
   if (status === 429) {
-    return { status, kind: 'rate-limited', message: `Classroom is limiting requests for course ${courseId}${retryAfter ? ` (retry after ${retryAfter} s)` : ''}: run the command again later; nothing was duplicated.` };
+    return { status, kind: 'rate-limited', message: `Classroom is limiting requests for course ${courseId}${retryAfter !== undefined ? ` (retry after ${retryAfter} s)` : ''}: run the command again later; nothing was duplicated.` };
   }
   return { status, kind: 'failed', message: `Classroom call for course ${courseId} failed (${status ? `HTTP ${status}` : 'no response'}): ${String(e.message ?? err).slice(0, 200)}` };
 }

@@ -4,8 +4,8 @@ import type { DirectoryRead, DirectoryReadProgress } from '../../directory/sourc
 import { firstGoogleRule, personFromRule, type GoogleDirectoryRule } from '../../directory/mapping.js';
 import type { PersonInput } from '../../directory/person.js';
 import { ErrorCode, LanternError } from '../../errors.js';
-import { withRetry, type RetryOptions } from '../../monitoring/connectors/retry.js';
-import { googleFailure } from '../reports/reports-stream.js';
+import { withRetry, type RetryOptions } from '../../http/retry.js';
+import { httpFailureOf } from '../../http/failure.js';
 
 /** Read-only Directory API scopes; grant them to the service account's client id under domain-wide delegation. */
 export const DIRECTORY_SCOPES = [
@@ -33,7 +33,7 @@ export interface GoogleDirectoryOptions {
 
 function explain(err: unknown, what: string): unknown {
   if (err instanceof LanternError) return err;
-  const failure = googleFailure(err);
+  const failure = httpFailureOf(err);
   if (!failure) return err;
   if (failure.status === 401 || failure.status === 403) {
     return new LanternError(
@@ -48,7 +48,7 @@ function explain(err: unknown, what: string): unknown {
 
 async function call<T>(fn: () => Promise<{ data: T }>, what: string, options: GoogleDirectoryOptions): Promise<T> {
   try {
-    const res = await withRetry(fn, googleFailure, { ...options.retry, ...(options.signal ? { signal: options.signal } : {}) });
+    const res = await withRetry(fn, httpFailureOf, { ...options.retry, ...(options.signal ? { signal: options.signal } : {}) });
     return res.data;
   } catch (err) {
     throw explain(err, what);

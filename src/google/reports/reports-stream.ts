@@ -2,7 +2,8 @@ import type { JWT } from 'google-auth-library';
 import { admin_reports_v1 } from 'googleapis/build/src/apis/admin/reports_v1.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import type { AuditStream, RecordPage, TimeWindow } from '../../monitoring/connectors/stream.js';
-import { withRetry, type HttpFailure, type RetryOptions } from '../../monitoring/connectors/retry.js';
+import { httpFailureOf } from '../../http/failure.js';
+import { withRetry, type RetryOptions } from '../../http/retry.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -33,20 +34,8 @@ export function createReportsClient(auth: JWT, rootUrl?: string): admin_reports_
   return new admin_reports_v1.Admin({ auth, ...(rootUrl ? { rootUrl: rootUrl.endsWith('/') ? rootUrl : `${rootUrl}/` } : {}) });
 }
 
-/** The status and Retry-After of a googleapis (gaxios) error. */
-export function googleFailure(err: unknown): HttpFailure | undefined {
-  const e = err as { status?: unknown; response?: { status?: unknown; headers?: unknown } } | null;
-  const status = typeof e?.response?.status === 'number' ? e.response.status : typeof e?.status === 'number' ? e.status : undefined;
-  if (status === undefined) return undefined;
-  const headers = e?.response?.headers;
-  // gaxios gives a fetch Headers object (not always the global class); older versions a plain object.
-  const h = headers as { get?: (name: string) => string | null } & Record<string, unknown>;
-  const retryAfter = typeof h?.get === 'function' ? h.get('retry-after') : h?.['retry-after'];
-  return { status, ...(typeof retryAfter === 'string' ? { retryAfter } : {}) };
-}
-
 function explain(err: unknown, application: string): unknown {
-  const failure = googleFailure(err);
+  const failure = httpFailureOf(err);
   if (!failure) return err;
   if (failure.status === 401 || failure.status === 403) {
     return new LanternError(
@@ -103,13 +92,13 @@ export function reportsStream(options: ReportsStreamOptions): AuditStream {
           ...(pageToken ? { pageToken } : {}),
         };
         const list = () =>
-          withRetry(() => client.activities.list(params, { retry: false, ...(ctx.signal ? { signal: ctx.signal } : {}) }), googleFailure, {
+          withRetry(() => client.activities.list(params, { retry: false, ...(ctx.signal ? { signal: ctx.signal } : {}) }), httpFailureOf, {
             ...options.retry,
             ...(ctx.signal ? { signal: ctx.signal } : {}),
           });
         const res = await list()
           .catch(async (err: unknown) => {
-            if (!options.auth || googleFailure(err)?.status !== 401) throw err;
+            if (!options.auth || httpFailureOf(err)?.status !== 401) throw err;
             // Mark the cached token expired so the library (and its token cache) fetch a fresh one.
             options.auth.credentials = { ...options.auth.credentials, expiry_date: 1 };
             await options.auth.getAccessToken();

@@ -5,7 +5,7 @@ import { GOOGLE_AUDIT_APPLICATIONS } from '../../config/schema.js';
 import type { Models } from '../../db/models.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
-import { googleFailure } from './reports-stream.js';
+import { httpFailureOf } from '../../http/failure.js';
 import { createReportsClient } from './reports-stream.js';
 import { createDelegatedAuth, readServiceAccountKey, REPORTS_AUDIT_SCOPE } from './service-account.js';
 import { hashChannelToken, newChannelToken, startReportsWatch, stopReportsWatch } from './push.js';
@@ -70,8 +70,8 @@ async function stopChannel(deps: WatchDeps, client: admin_reports_v1.Admin, chan
     if (channel.resourceId) await stopReportsWatch(client, { id: channel._id, resourceId: channel.resourceId });
   } catch (err) {
     // 404: Google no longer knows the channel, which is what stopping wanted. Anything else: try again next pass.
-    if (googleFailure(err)?.status !== 404) {
-      log.warn({ channelId: channel._id, application: channel.application, status: googleFailure(err)?.status }, 'could not stop a push channel; the next pass tries again');
+    if (httpFailureOf(err)?.status !== 404) {
+      log.warn({ channelId: channel._id, application: channel.application, status: httpFailureOf(err)?.status }, 'could not stop a push channel; the next pass tries again');
       summary.failed.push(`stop ${channel.application}`);
       return;
     }
@@ -96,7 +96,7 @@ async function startChannel(deps: WatchDeps, client: admin_reports_v1.Admin, sch
     summary.started.push(application);
     return true;
   } catch (err) {
-    const status = googleFailure(err)?.status;
+    const status = httpFailureOf(err)?.status;
     await deps.models.googleWatchChannels.updateOne({ _id: channelId }, { $set: { status: 'failed', error: status ? `HTTP ${status}` : 'no answer' } });
     log.warn({ application, status }, 'could not start a push channel; polling goes on and the next pass tries again');
     summary.failed.push(`start ${application}`);

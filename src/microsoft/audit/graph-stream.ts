@@ -1,4 +1,4 @@
-import type { RetryOptions } from '../../monitoring/connectors/retry.js';
+import type { RetryOptions } from '../../http/retry.js';
 import type { AuditStream, RecordPage } from '../../monitoring/connectors/stream.js';
 import type { AppTokenProvider } from './app-token.js';
 import { microsoftRequest, type MicrosoftCall } from './http.js';

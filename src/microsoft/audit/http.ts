@@ -1,22 +1,18 @@
 import { ErrorCode, LanternError } from '../../errors.js';
-import { withRetry, type HttpFailure, type RetryOptions } from '../../monitoring/connectors/retry.js';
+import { HttpError, httpFailureOf, parseRetryAfter } from '../../http/failure.js';
+import { withRetry, type RetryOptions } from '../../http/retry.js';
 import type { AppTokenProvider } from './app-token.js';
 
 /** A non-2xx answer from a Microsoft API. Messages carry the status and the service's error code only. */
-export class MicrosoftHttpError extends Error {
+export class MicrosoftHttpError extends HttpError {
   constructor(
-    readonly status: number,
-    readonly retryAfter: string | undefined,
+    status: number,
+    retryAfterMs: number | undefined,
     readonly serviceCode: string | undefined,
   ) {
-    super(`HTTP ${status}${serviceCode ? ` (${serviceCode})` : ''}`);
+    super(`HTTP ${status}${serviceCode ? ` (${serviceCode})` : ''}`, status, retryAfterMs);
     this.name = 'MicrosoftHttpError';
   }
-}
-
-/** Status and Retry-After of a MicrosoftHttpError, for withRetry. */
-export function microsoftFailure(err: unknown): HttpFailure | undefined {
-  return err instanceof MicrosoftHttpError ? { status: err.status, ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}) } : undefined;
 }
 
 /** What one call needs. */
@@ -56,7 +52,7 @@ async function once<T>(method: 'GET' | 'POST', url: string, call: MicrosoftCall,
   } catch {
     body = undefined;
   }
-  if (!res.ok) throw new MicrosoftHttpError(res.status, res.headers.get('retry-after') ?? undefined, serviceCodeOf(body));
+  if (!res.ok) throw new MicrosoftHttpError(res.status, parseRetryAfter(res.headers.get('retry-after')), serviceCodeOf(body));
   return { body: body as T, headers: res.headers };
 }
 
@@ -71,7 +67,7 @@ export async function microsoftRequest<T>(method: 'GET' | 'POST', url: string, c
       throw err;
     });
   try {
-    return await withRetry(attempt, microsoftFailure, { ...call.retry, ...(call.signal ? { signal: call.signal } : {}) });
+    return await withRetry(attempt, (err) => (err instanceof MicrosoftHttpError ? httpFailureOf(err) : undefined), { ...call.retry, ...(call.signal ? { signal: call.signal } : {}) });
   } catch (err) {
     if (!(err instanceof MicrosoftHttpError)) throw err;
     if (err.status === 401 || err.status === 403) {

@@ -1,5 +1,5 @@
 import { ErrorCode, isLanternError } from '../../errors.js';
-import type { RetryOptions } from '../../monitoring/connectors/retry.js';
+import type { RetryOptions } from '../../http/retry.js';
 import type { AuditStream, RecordPage } from '../../monitoring/connectors/stream.js';
 import type { AppTokenProvider } from './app-token.js';
 import { microsoftRequest, MicrosoftHttpError, type MicrosoftCall } from './http.js';

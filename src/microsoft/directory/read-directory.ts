@@ -2,7 +2,7 @@ import type { DirectoryRead, DirectoryReadProgress } from '../../directory/sourc
 import { personFromRule, type EntraDirectoryRule } from '../../directory/mapping.js';
 import type { PersonInput } from '../../directory/person.js';
 import { ErrorCode, isLanternError, LanternError } from '../../errors.js';
-import type { RetryOptions } from '../../monitoring/connectors/retry.js';
+import type { RetryOptions } from '../../http/retry.js';
 import type { AppTokenProvider } from '../audit/app-token.js';
 import { DEFAULT_GRAPH_URL, GRAPH_SCOPE } from '../audit/graph-stream.js';
 import { MicrosoftHttpError, microsoftRequest, type MicrosoftCall } from '../audit/http.js';

@@ -7,7 +7,7 @@ import type { Source } from '../types.js';
 import { checkpointId } from './checkpoint-model.js';
 import { errorSummary } from './error-summary.js';
 import { pollStream, type PollProgress, type PollResult } from './poll.js';
-import type { RetryOptions } from './retry.js';
+import type { RetryOptions } from '../../http/retry.js';
 import { sourceConnector } from './school-connectors.js';
 import { loadTenantContext } from './tenant-from-db.js';
 

@@ -6,7 +6,7 @@ import { appTokenProvider } from '../../microsoft/audit/app-token.js';
 import { graphStream } from '../../microsoft/audit/graph-stream.js';
 import { ensureSubscriptions, managementStream } from '../../microsoft/audit/management-stream.js';
 import type { Source } from '../types.js';
-import type { RetryOptions } from './retry.js';
+import type { RetryOptions } from '../../http/retry.js';
 import type { AuditStream } from './stream.js';
 
 /** The streams of one (school, source), and what to do once before polling them. */

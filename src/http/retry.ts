@@ -1,11 +1,5 @@
-import { ErrorCode, LanternError } from '../../errors.js';
-
-/** An HTTP failure from a vendor API, as the connectors see it whatever the client library. */
-export interface HttpFailure {
-  status: number;
-  /** Raw Retry-After header value, when the response had one. */
-  retryAfter?: string;
-}
+import { ErrorCode, LanternError } from '../errors.js';
+import { isRetryableStatus, type HttpFailure } from './failure.js';
 
 /** How retries behave; `sleep` is injectable so tests can record the waits instead of sitting through them. */
 export interface RetryOptions {
@@ -20,8 +14,6 @@ export interface RetryOptions {
   /** Called before each wait (for logs and tests). */
   onRetry?(info: { attempt: number; status: number; waitMs: number }): void;
 }
-
-const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
 /** Waits `ms`, or rejects when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -39,15 +31,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Reads Retry-After: delay-seconds or an HTTP date (RFC 9110 §10.2.3). Undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
 /**
  * Runs `fn`, retrying throttling (429) and server errors (5xx) with back-off that honours Retry-After.
  * `failureOf` maps the client library's error to an HttpFailure, or undefined for errors not to retry.
@@ -62,8 +45,8 @@ export async function withRetry<T>(fn: () => Promise<T>, failureOf: (err: unknow
       return await fn();
     } catch (err) {
       const failure = failureOf(err);
-      if (!failure || !RETRYABLE.has(failure.status)) throw err;
-      const asked = parseRetryAfter(failure.retryAfter, Date.now());
+      if (!failure || !isRetryableStatus(failure.status)) throw err;
+      const asked = failure.retryAfterMs;
       const waitMs = asked ?? Math.min(maxWaitMs, baseMs * 2 ** (attempt - 1));
       if (attempt >= maxAttempts || waitMs > maxWaitMs) {
         throw new LanternError(
