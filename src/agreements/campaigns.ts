@@ -1,11 +1,11 @@
 import type { Models } from '../db/models.js';
 import type { Person } from '../directory/person.js';
 import { ErrorCode, LanternError } from '../errors.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import { sha256 } from './canonical.js';
 import { AudienceSchema, inAudience, resolveAudience, SELF_SIGNING_ROLES, type Audience } from './audience.js';
 import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
 import type { AgreementVersion } from './version-model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** What issuing a campaign needs. */
 export interface IssueRequest {
@@ -130,7 +130,7 @@ export async function queueSends(
       await models.agreementSends.insertMany(docs, { ordered: false });
     } catch (err) {
       const e = err as { writeErrors?: { code?: number; index?: number }[] };
-      if (!e.writeErrors || !e.writeErrors.every((w) => w.code === 11000)) throw err;
+      if (!e.writeErrors || !e.writeErrors.every((w) => isDuplicateKey(w))) throw err;
       const duplicates = new Set(e.writeErrors.map((w) => w.index));
       inserted = docs.filter((_, index) => !duplicates.has(index));
     }

@@ -1,10 +1,10 @@
 import type { Models } from '../db/models.js';
 import { ErrorCode, LanternError } from '../errors.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import { sha256, stableJson } from './canonical.js';
 import { schoolAcademicYear } from './academic-year.js';
 import type { AgreementSignature, SignatureChannel } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
+import { isDuplicateKey, pauseBeforeRetry } from '../db/errors.js';
 
 /** What a channel (Teams card, a teacher's class card, a pupil's web page, a parent link…) reports when someone signs. */
 export interface SignatureInput {
@@ -109,7 +109,7 @@ export async function recordSignature(
       // Either this signature won elsewhere (the key) or someone else took seq n+1: look, then retry.
       const won = await stores.agreementSignatures.findOne({ schoolId: input.schoolId, key }).lean<AgreementSignature>();
       if (won) return { record: won, created: false };
-      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * (attempt + 1))));
+      await pauseBeforeRetry(attempt + 1);
       continue;
     }
     // A cache for verify's "deleted from the end" check; a lost race leaves it one behind, which is harmless.

@@ -1,9 +1,9 @@
 import type { Models } from '../db/models.js';
 import { ErrorCode, LanternError } from '../errors.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import { canonicalText, textHash } from './canonical.js';
 import type { PolicyTemplate } from './library.js';
 import type { AgreementVersion } from './version-model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** How a new version differs from the one before. */
 export type ChangeKind = 'material' | 'minor';

@@ -3,7 +3,7 @@ import type { Sender } from '../teams/identify.js';
 import { renderCard, type AdaptiveCardJson } from '../teams/cards.js';
 import type { CaseStores } from './store.js';
 import type { Actor } from './timeline-model.js';
-import { retryBusy } from './busy.js';
+import { retryBusy } from '../db/errors.js';
 
 /** The kinds of access the log records. */
 export type AccessKind = 'view' | 'act' | 'export' | 'refused';

@@ -1,9 +1,8 @@
 import { Schema } from 'mongoose';
 import type { Models } from '../db/models.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
-import { retryBusy } from './busy.js';
 import type { CaseStatus } from './case-model.js';
 import type { CaseState } from './state.js';
+import { isDuplicateKey, retryBusy } from '../db/errors.js';
 
 /**
  * The open-case board: one small row per (case, timeline version) for cases that are not closed, so the

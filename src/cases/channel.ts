@@ -6,7 +6,7 @@ import { cardMessage, renderCard, type AdaptiveCardJson } from '../teams/cards.j
 import { channelCardData } from './card-data.js';
 import type { ProactiveSender } from './proactive.js';
 import { loadCase, type CaseStores, type LoadedCase } from './store.js';
-import { retryBusy } from './busy.js';
+import { retryBusy } from '../db/errors.js';
 
 /** What posting to the DSL channel needs. */
 export interface ChannelDeps {

@@ -1,5 +1,4 @@
 import type { School } from '../config/load.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import type { Logger } from '../log/logger.js';
 import { applyChange } from './act.js';
 import { CATEGORIES, SEVERITIES, type Category, type Severity } from './case-model.js';
@@ -10,6 +9,7 @@ import { caseSettings } from './settings.js';
 import type { LinkedDetection } from './state.js';
 import type { CaseStores } from './store.js';
 import { LANTERN_ACTOR } from './timeline-model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** UK GDPR: a personal-data breach must be reported to the ICO within 72 hours of becoming aware of it. */
 export const DPO_CLOCK_MS = 72 * 3_600_000;

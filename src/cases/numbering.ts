@@ -1,6 +1,5 @@
-import { isDuplicateKey } from '../jobs/job-model.js';
 import type { CaseStores } from './store.js';
-import { retryBusy } from './busy.js';
+import { isDuplicateKey, retryBusy } from '../db/errors.js';
 
 const MAX_TRIES = 200;
 

@@ -10,7 +10,7 @@ import { listingOf, postToBoard } from './board.js';
 import { appendEntry, type CaseStores } from './store.js';
 import type { Actor } from './timeline-model.js';
 import { MAX_TEXT } from './transitions.js';
-import { retryBusy } from './busy.js';
+import { retryBusy } from '../db/errors.js';
 
 /** What a new case starts with. */
 export interface OpenCaseInput {

@@ -1,11 +1,10 @@
 import type { Models } from '../db/models.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import { listingOf, postToBoard } from './board.js';
-import { retryBusy } from './busy.js';
 import type { CaseDoc } from './case-model.js';
 import { hashEntry } from './chain.js';
 import { foldTimeline, pickState, STATE_FIELDS, type CaseState } from './state.js';
 import type { Actor, TimelineAction, TimelineEntry } from './timeline-model.js';
+import { isDuplicateKey, retryBusy } from '../db/errors.js';
 
 /** The collections the case capability uses. */
 export type CaseStores = Pick<Models, 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard'>;

@@ -1,8 +1,8 @@
 import type { Logger } from '../log/logger.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Models } from '../db/models.js';
 import type { DigestSendDoc } from './send-model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** Where the send records live. */
 export type DigestSendStores = Pick<Models, 'digestSends' | 'digestSendAttempts'>;

@@ -1,7 +1,6 @@
 import type { School } from '../config/load.js';
 import { teamChannelReference } from '../cases/channel.js';
 import { proactiveSenderFor, type ProactiveSender } from '../cases/proactive.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import type { Logger } from '../log/logger.js';
 import { cardAttachment, renderCard } from '../teams/cards.js';
 import { buildSchoolDigest, findSchool, type DigestDeps } from './run.js';
@@ -9,6 +8,7 @@ import { ConcurrentSendError } from './send.js';
 import type { DigestSendDoc } from './send-model.js';
 import type { DigestView, Tone } from './view.js';
 import { formatIsoWeek, type IsoWeek } from './week.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** Logged (and returned as the skip reason) when the governors' channel has no stored conversation reference. */
 export const GOVERNORS_CHANNEL_UNREACHABLE = 'governors’ channel not reachable — install Lantern in that team';

@@ -1,5 +1,6 @@
 import { Schema, type Model, type Types } from 'mongoose';
 import { ErrorCode, LanternError } from '../errors.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** Where a job is: queued → running → done; a failed attempt waits as `failed` until its retry; `dead` is final. */
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'dead'] as const;
@@ -130,11 +131,6 @@ export interface JobStores {
 export function stateOf(job: JobDoc): JobState {
   const { status, runAt, attempts, lockedBy, lockedUntil, lastError, lastErrorCode, result, finishedAt } = job;
   return { status, runAt, attempts, lockedBy, lockedUntil, lastError, lastErrorCode, result, finishedAt };
-}
-
-/** True for MongoDB's duplicate-key error (E11000), which FerretDB also returns for inserts. */
-export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
 /**

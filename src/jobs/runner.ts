@@ -1,7 +1,8 @@
 import type { Types } from 'mongoose';
 import { ErrorCode, LanternError, isLanternError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { changeJobState, checkJobInput, HeldJob, isDuplicateKey, rollForward, stateOf, type JobDoc, type JobState, type JobStatus, type JobStores, toStoredResult } from './job-model.js';
+import { changeJobState, checkJobInput, HeldJob, rollForward, stateOf, type JobDoc, type JobState, type JobStatus, type JobStores, toStoredResult } from './job-model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** What a handler sees of the job it runs. */
 export interface JobRun<D = unknown> {

@@ -1,9 +1,9 @@
 import { Cron } from 'croner';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { isDuplicateKey } from './job-model.js';
 import type { JobDataOf, JobHandlers, JobRunner } from './runner.js';
 import type { ScheduleDoc, ScheduleModel } from './schedule-model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** The data a scheduled job gets when its schedule gives none: the occurrence it is for. */
 export interface ScheduledData {

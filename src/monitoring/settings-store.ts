@@ -6,6 +6,7 @@ import type { RuleSettings } from './settings.js';
 import { foldChangeLog, type FoldedSettings } from './settings-log.js';
 import { loadActiveSuppressions } from './store.js';
 import { isActive, type Suppression } from './suppressions.js';
+import { isDuplicateKey, pauseBeforeRetry } from '../db/errors.js';
 
 type SettingsModels = Pick<Models, 'monitoringChanges' | 'suppressions'>;
 
@@ -30,10 +31,6 @@ export interface RecordedChange {
 
 const MAX_ATTEMPTS = 20;
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
-
 /** Folds a school's whole change log (changes are made by people, so the log stays small). */
 export async function loadSettingsLog(models: Pick<Models, 'monitoringChanges'>, schoolId: string): Promise<FoldedSettings> {
   const entries = await models.monitoringChanges.find({ schoolId }, { seq: 1, what: 1 }).sort({ seq: 1 }).lean();
@@ -56,7 +53,7 @@ export async function recordChange(models: SettingsModels, schoolId: string, mak
       await models.monitoringChanges.create({ schoolId, seq, at: new Date(result.entry.at), who: result.entry.who, why: result.entry.why, what: result.entry.what });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+      await pauseBeforeRetry(attempt + 1);
       continue;
     }
     await mirrorSuppression(models, schoolId, result.entry.what, new Date(result.entry.at));

@@ -6,6 +6,7 @@ import { ALL_RULES } from './rules/index.js';
 import { effectiveRule, type RuleSettings } from './settings.js';
 import type { Suppression } from './suppressions.js';
 import { SEVERITIES, type Detection } from './types.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** A detection under the idempotency key its producer gives it (a connector: `ruleId|eventKey`). */
 export interface KeyedDetection {
@@ -29,10 +30,6 @@ export interface DetectionStore {
 /** A default idempotency key for producers without their own: the rule and the first record involved. */
 export function defaultDetectionKey(d: Detection): string {
   return `${d.ruleId}|${d.eventIds[0] ?? d.foldKey}`;
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
 function date(ms: number): Date | null {

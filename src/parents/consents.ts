@@ -1,7 +1,7 @@
 import type { Models } from '../db/models.js';
 import { ErrorCode, LanternError } from '../errors.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import { CONSENT_KINDS, type ConsentDecision, type ConsentKind, type ConsentRecord } from './consent-model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** The store consent functions use. */
 export type ConsentStores = Pick<Models, 'parentConsents'>;

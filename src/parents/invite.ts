@@ -1,11 +1,11 @@
 import type { School } from '../config/load.js';
 import type { Models } from '../db/models.js';
 import type { Person } from '../directory/person.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import type { Logger } from '../log/logger.js';
 import type { ParentLink } from './link-model.js';
 import { composeParentEmail, type ParentMailSender } from './mailer.js';
 import { issueToken } from './tokens.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** What a mailing needs. */
 export interface MailingInput {

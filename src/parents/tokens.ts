@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Models } from '../db/models.js';
-import { isDuplicateKey } from '../jobs/job-model.js';
 import type { LinkToken, TokenPurpose } from './token-model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** How long an emailed parent link works unless the school says otherwise. */
 export const DEFAULT_LINK_DAYS = 14;

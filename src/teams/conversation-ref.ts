@@ -1,5 +1,6 @@
 import { Schema, type InferSchemaType, type Model } from 'mongoose';
 import type { Activity } from '@microsoft/agents-activity';
+import { isDuplicateKey } from '../db/errors.js';
 
 /**
  * Where Lantern can reach someone proactively: the conversation reference Teams gives when the app is
@@ -60,7 +61,7 @@ export async function saveConversationRef(
   } catch (err) {
     // Teams sends installationUpdate and conversationUpdate together: two upserts of one new conversation
     // race on the unique index, and the loser's retry now finds the document and updates it.
-    if ((err as { code?: unknown }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     await upsert();
   }
 }

@@ -3,7 +3,6 @@ import type { CloudAdapter, TurnContext } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Logger } from '../../log/logger.js';
-import { isDuplicateKey } from '../../jobs/job-model.js';
 import type { Sender } from '../../teams/identify.js';
 import { sha256 } from '../canonical.js';
 import type { AgreementCampaign, AgreementSend } from '../campaign-model.js';
@@ -14,6 +13,7 @@ import { processSendDeps } from '../send-deps.js';
 import { signatureFor } from '../state.js';
 import type { AgreementVersion } from '../version-model.js';
 import { classifySendError } from './proactive.js';
+import { isDuplicateKey } from '../../db/errors.js';
 
 // How long the install turn may wait for this instance's turn to send for the tenant (see send-lease.ts).
 const MAX_LEASE_WAIT_MS = 2_000;

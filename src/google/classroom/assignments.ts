@@ -1,8 +1,8 @@
 import type { classroom_v1 } from 'googleapis';
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import type { Models } from '../../db/models.js';
-import { isDuplicateKey } from '../../jobs/job-model.js';
 import type { ClassroomAssignment } from './models.js';
+import { isDuplicateKey } from '../../db/errors.js';
 
 /** One configured course: its Classroom id, the pupils it holds, and the teacher Lantern acts as. */
 export interface CourseMapping {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Schema } from 'mongoose';
 import type { Models } from '../../db/models.js';
+import { isDuplicateKey } from '../../db/errors.js';
 
 /**
  * One poll of a stream at a time (a scheduled poll, a push-triggered poll and a backfill could otherwise
@@ -27,10 +28,6 @@ export interface StreamLock {
 }
 
 const LEASE_MS = 10 * 60_000;
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
 
 /** Takes the lock of checkpoint `id`, or returns undefined when another live poll holds it. */
 export async function acquireStreamLock(locks: StreamLockModel, id: string, clock: () => Date): Promise<StreamLock | undefined> {

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Models } from '../../db/models.js';
-import { isDuplicateKey } from '../../jobs/job-model.js';
+import { isDuplicateKey } from '../../db/errors.js';
 
 const SECRET_ID = 'sign-cookies';
 
