@@ -1,6 +1,6 @@
 import { google } from 'googleapis';
 import type { LanternConfig, School } from '../config/load.js';
-import { delegatedClient, GOOGLE_TOKEN_URL, readServiceAccountKey } from '../google/classroom/dwd-auth.js';
+import { googleAuthFactory } from '../google/auth.js';
 
 /** One sharing permission a remediation would remove (no file title: only ids, type, role and who). */
 export interface PlannedRemoval {
@@ -20,8 +20,7 @@ export interface RemovalResult {
 const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive';
 
 function driveFor(config: LanternConfig, owner: string) {
-  const key = readServiceAccountKey(config.mail.google.serviceAccountKeyFile);
-  const auth = delegatedClient(key, owner, [DRIVE_SCOPE], config.mail.google.tokenUrl ?? GOOGLE_TOKEN_URL);
+  const auth = googleAuthFactory({ keyFile: config.mail.google.serviceAccountKeyFile, ...(config.mail.google.tokenUrl ? { tokenUrl: config.mail.google.tokenUrl } : {}) })(owner, [DRIVE_SCOPE]);
   return google.drive({ version: 'v3', auth, ...(config.mail.google.apiUrl ? { rootUrl: config.mail.google.apiUrl } : {}) });
 }
 

@@ -1,6 +1,6 @@
 import { google } from 'googleapis';
 import type { LanternConfig } from '../config/load.js';
-import { delegatedClient, GOOGLE_TOKEN_URL, readServiceAccountKey } from '../google/classroom/dwd-auth.js';
+import { googleAuthFactory } from '../google/auth.js';
 import { failureOf, type PlannedStep, type StepResult } from './remediation-types.js';
 
 // Auto-forwarding needs the "sharing" settings scope; filters need the basic one (Gmail API reference).
@@ -8,8 +8,7 @@ const SCOPES = ['https://www.googleapis.com/auth/gmail.settings.sharing', 'https
 const AUTO = 'auto-forwarding';
 
 function gmailFor(config: LanternConfig, mailbox: string) {
-  const key = readServiceAccountKey(config.mail.google.serviceAccountKeyFile);
-  const auth = delegatedClient(key, mailbox, SCOPES, config.mail.google.tokenUrl ?? GOOGLE_TOKEN_URL);
+  const auth = googleAuthFactory({ keyFile: config.mail.google.serviceAccountKeyFile, ...(config.mail.google.tokenUrl ? { tokenUrl: config.mail.google.tokenUrl } : {}) })(mailbox, SCOPES);
   return google.gmail({ version: 'v1', auth, ...(config.mail.google.apiUrl ? { rootUrl: config.mail.google.apiUrl } : {}) });
 }
 

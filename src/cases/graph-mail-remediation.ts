@@ -1,8 +1,6 @@
 import type { LanternConfig, School } from '../config/load.js';
-import { appTokenProvider } from '../microsoft/audit/app-token.js';
+import { appTokenProvider, GRAPH_SCOPE } from '../microsoft/auth.js';
 import type { PlannedStep, StepResult } from './remediation-types.js';
-
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** Said on the card when no inbox rule forwards to the address: the forwarding may be a mailbox setting. */
 export const SET_MAILBOX_NOTE =

@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { PollProgress } from '../monitoring/connectors/poll.js';
 import { pollSource } from '../monitoring/connectors/poll-source.js';
+import { auditClientFactories } from '../server/audit-clients.js';
 import { configuredSources } from '../monitoring/connectors/school-connectors.js';
 import type { Source } from '../monitoring/types.js';
 import type { CliCommand, CliIO } from './command.js';
@@ -69,7 +70,7 @@ export const monitorBackfillCommand: CliCommand = {
       let failed = 0;
       try {
         for (const source of sources) {
-          const summary = await pollSource({ config: ctx.config, models: ctx.models, logger: ctx.logger, clock: () => new Date() }, schoolId, source, { since, onProgress: (p) => progress.update(p) });
+          const summary = await pollSource({ config: ctx.config, models: ctx.models, logger: ctx.logger, clock: () => new Date(), clients: auditClientFactories(ctx.config) }, schoolId, source, { since, onProgress: (p) => progress.update(p) });
           progress.stop();
           for (const s of summary.streams) {
             if (s.ok && s.result.busy) {

@@ -1,8 +1,8 @@
 import type { LanternConfig, School } from '../config/load.js';
 import { ErrorCode, isLanternError, LanternError } from '../errors.js';
-import { createDelegatedAuth, readServiceAccountKey } from '../google/reports/service-account.js';
+import { googleAuthFactory } from '../google/auth.js';
 import { createDirectoryClient, DIRECTORY_SCOPES, readGoogleDirectory } from '../google/directory/read-directory.js';
-import { appTokenProvider } from '../microsoft/audit/app-token.js';
+import { appTokenProvider } from '../microsoft/auth.js';
 import { readEntraDirectory } from '../microsoft/directory/read-directory.js';
 import type { RetryOptions } from '../http/retry.js';
 import { readDirectoryCsv } from './csv.js';
@@ -56,7 +56,7 @@ async function readGoogle(school: School, ctx: DirectoryReadContext): Promise<Di
   if (!keyFile) throw new LanternError(ErrorCode.DirectorySourceFailed, `School ${school.id} reads its directory from Google: set LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE to the JSON key of the service account that has domain-wide delegation.`);
   const subject = d.adminSubject ?? school.google?.adminSubject;
   if (!subject) throw new LanternError(ErrorCode.DirectorySourceFailed, `School ${school.id}: set directory.adminSubject to an administrator the service account acts as.`);
-  const auth = createDelegatedAuth({ key: readServiceAccountKey(keyFile), subject, scopes: [...DIRECTORY_SCOPES], ...(ctx.config.mail.google.tokenUrl ? { tokenUrl: ctx.config.mail.google.tokenUrl } : {}) });
+  const auth = googleAuthFactory({ keyFile, refreshOnAuthFailure: true, ...(ctx.config.mail.google.tokenUrl ? { tokenUrl: ctx.config.mail.google.tokenUrl } : {}) })(subject, DIRECTORY_SCOPES);
   return readGoogleDirectory({
     client: createDirectoryClient(auth, d.apiUrl),
     rules: d.rules,

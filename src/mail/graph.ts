@@ -1,6 +1,7 @@
-import { ConfidentialClientApplication, type INetworkModule } from '@azure/msal-node';
+import type { INetworkModule } from '@azure/msal-node';
 import { ErrorCode, LanternError } from '../errors.js';
 import { parseRetryAfter } from '../http/failure.js';
+import { appTokenProvider, GRAPH_SCOPE } from '../microsoft/auth.js';
 import { MailProviderError, type MailTransport, type SentMessage } from './transport.js';
 
 /** Settings of the Graph transport: an Entra app with the Mail.Send and Mail.ReadBasic.All application permissions. */
@@ -34,17 +35,11 @@ function required(options: GraphOptions): { tenantId: string; clientId: string; 
  */
 export function createGraphTransport(options: GraphOptions): MailTransport {
   const creds = required(options);
-  const host = new URL(options.authorityHost).host;
-  const app = new ConfidentialClientApplication({
-    auth: { clientId: creds.clientId, clientSecret: creds.clientSecret, authority: `${options.authorityHost.replace(/\/$/, '')}/${creds.tenantId}`, knownAuthorities: [host] },
-    ...(options.networkClient ? { system: { networkClient: options.networkClient } } : {}),
-  });
+  const tokens = appTokenProvider({ ...creds, authorityHost: options.authorityHost }, options.networkClient ? { networkClient: options.networkClient } : {});
   const graph = options.graphUrl.replace(/\/$/, '');
   const token = async () => {
     try {
-      const result = await app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
-      if (!result?.accessToken) throw new Error('no access token in the response');
-      return result.accessToken;
+      return await tokens.token(GRAPH_SCOPE);
     } catch (err) {
       throw new MailProviderError(`Microsoft sign-in for Graph failed: ${(err as Error).message}`, 0);
     }

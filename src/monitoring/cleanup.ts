@@ -3,7 +3,7 @@ import type { Models } from '../db/models.js';
 import type { Logger } from '../log/logger.js';
 import type { JobDeps } from '../server/jobs.js';
 import { countersFromStored, countersToStored } from './connectors/counter-store.js';
-import { sourceConnector, configuredSources } from './connectors/school-connectors.js';
+import { sourceConnector, configuredSources, type AuditClientFactories } from './connectors/school-connectors.js';
 import { acquireStreamLock } from './connectors/stream-lock.js';
 import { ALL_RULES } from './rules/index.js';
 import { effectiveRule, type RuleSettings } from './settings.js';
@@ -39,11 +39,11 @@ export interface MonitorCleanupResult {
  * backfill starts no earlier) and overlap. Detection keys for events older than this (plus the longest fold
  * window, so a folded detection never loses part of its count, plus a margin) can never be needed again.
  */
-export function detectionKeyRetentionMs(config: LanternConfig, schoolId: string): number {
+export function detectionKeyRetentionMs(clients: AuditClientFactories, config: LanternConfig, schoolId: string): number {
   let reach = 0;
   try {
     for (const source of configuredSources(config, schoolId)) {
-      for (const s of sourceConnector(config, schoolId, source)?.streams ?? []) reach = Math.max(reach, s.retentionMs, s.overlapMs);
+      for (const s of sourceConnector(clients, config, schoolId, source)?.streams ?? []) reach = Math.max(reach, s.retentionMs, s.overlapMs);
     }
   } catch {
     reach = 0; // credentials unreadable today: fall back to the longest reach any source has
@@ -68,7 +68,7 @@ async function deleteInBatches(models: Models, collection: Collection, filter: R
 
 /** Deletes a school's idempotency keys whose events are older than the school's retention. */
 async function cleanDetectionKeys(deps: MonitorCleanupDeps, schoolId: string, now: number, batchSize: number): Promise<number> {
-  const cutoff = new Date(now - detectionKeyRetentionMs(deps.config, schoolId));
+  const cutoff = new Date(now - detectionKeyRetentionMs(deps.clients, deps.config, schoolId));
   // Keys without an event time fall back to when they were stored (older than the event, so still safe).
   const byEvent = await deleteInBatches(deps.models, 'detectionEvents', { schoolId, last: { $lt: cutoff } }, batchSize);
   const byStored = await deleteInBatches(deps.models, 'detectionEvents', { schoolId, last: null, createdAt: { $lt: cutoff } }, batchSize);
@@ -135,6 +135,8 @@ export interface MonitorCleanupDeps {
   models: Models;
   logger: Logger;
   clock: () => Date;
+  /** The connectors' clients: their streams say how far back each log is re-read. */
+  clients: AuditClientFactories;
 }
 
 /**
@@ -159,9 +161,9 @@ export async function cleanUpMonitoring(deps: MonitorCleanupDeps, batchSize = 50
 }
 
 /** The clean-up's job handler, spread into the server's job table. */
-export function monitorCleanupJobHandlers(deps: JobDeps) {
+export function monitorCleanupJobHandlers(deps: JobDeps, clients: AuditClientFactories) {
   return {
     /** Deletes old detection keys, expired counters and expired suppressions (history stays in the change log). */
-    'monitor.cleanup': async () => cleanUpMonitoring({ ...deps, logger: deps.logger.child({ job: 'monitor.cleanup' }) }),
+    'monitor.cleanup': async () => cleanUpMonitoring({ ...deps, clients, logger: deps.logger.child({ job: 'monitor.cleanup' }) }),
   };
 }

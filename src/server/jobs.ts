@@ -12,6 +12,7 @@ import { digestJobHandlers, registerDigestSchedules } from '../digest/jobs.js';
 import { monitorJobHandlers, registerMonitorSchedules } from '../monitoring/connectors/jobs.js';
 import { MONITOR_CLEANUP_CRON, monitorCleanupJobHandlers } from '../monitoring/cleanup.js';
 import { CLASSROOM_SYNC_CRON, classroomJobHandlers, classroomSyncSchools } from '../google/classroom/jobs.js';
+import { auditClientFactories } from './audit-clients.js';
 
 /** What job handlers may use. */
 export interface JobDeps {
@@ -26,6 +27,7 @@ export interface JobDeps {
  * and the runner refuses to enqueue a name that is not in this table.
  */
 export function jobHandlers(deps: JobDeps) {
+  const auditClients = auditClientFactories(deps.config);
   return {
     ...directoryJobHandlers(deps),
     /** Removes finished jobs past their retention. */
@@ -34,9 +36,9 @@ export function jobHandlers(deps: JobDeps) {
     ...caseJobHandlers(deps),
     ...parentJobHandlers(deps),
     ...digestJobHandlers(deps),
-    ...monitorJobHandlers(deps),
+    ...monitorJobHandlers(deps, auditClients),
     ...watchJobHandlers(deps),
-    ...monitorCleanupJobHandlers(deps),
+    ...monitorCleanupJobHandlers(deps, auditClients),
     ...classroomJobHandlers(deps),
   };
 }

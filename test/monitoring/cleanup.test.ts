@@ -12,6 +12,7 @@ import { checkpointId } from '../../src/monitoring/connectors/checkpoint-model.j
 import { countersFromStored } from '../../src/monitoring/connectors/counter-store.js';
 import { acquireStreamLock } from '../../src/monitoring/connectors/stream-lock.js';
 import { recordChange } from '../../src/monitoring/settings-store.js';
+import { auditClientFactories } from '../../src/server/audit-clients.js';
 import { jobHandlers, registerSchedules } from '../../src/server/jobs.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { writeServiceAccountKey } from './connectors/support/fake-google.js';
@@ -59,8 +60,8 @@ afterAll(async () => dropTestDatabase(conn));
 
 describe('monitoring clean-up', () => {
   it("keeps detection keys for as long as Google's 180-day backfill reach plus the longest fold window", () => {
-    expect(detectionKeyRetentionMs(config, SCHOOL)).toBe((180 + 30 + 1) * DAY);
-    expect(detectionKeyRetentionMs(config, 'no-such-school')).toBe((180 + 30 + 1) * DAY);
+    expect(detectionKeyRetentionMs(auditClientFactories(config), config, SCHOOL)).toBe((180 + 30 + 1) * DAY);
+    expect(detectionKeyRetentionMs(auditClientFactories(config), config, 'no-such-school')).toBe((180 + 30 + 1) * DAY);
   });
 
   it('deletes old keys, expired counters and expired suppressions in batches, keeping history in the change log', async () => {
@@ -96,7 +97,7 @@ describe('monitoring clean-up', () => {
     await recordChange(models, SCHOOL, (cur) => addSuppression(cur, { ...base, id: 'sup-live', domain: 'partner.example', expiresAt: exp(5) }, author));
     const logBefore = await models.monitoringChanges.countDocuments({ schoolId: SCHOOL });
 
-    const result = await cleanUpMonitoring({ config, models, logger, clock }, 500);
+    const result = await cleanUpMonitoring({ config, models, logger, clock, clients: auditClientFactories(config) }, 500);
     expect(result).toEqual({ detectionKeys: 1202, counters: 1, busyStreams: 1, suppressions: 3 });
     expect((await models.detectionEvents.find({}, { _id: 1 }).lean()).map((k) => k._id)).toEqual([`${SCHOOL}|recent`]);
     const drive = await models.monitorCheckpoints.findById(checkpointId(SCHOOL, 'google:drive')).lean();
@@ -110,7 +111,7 @@ describe('monitoring clean-up', () => {
 
     // Once the poll has finished, the next run tidies its stream; a repeat finds nothing more to do.
     await held?.release();
-    const again = await cleanUpMonitoring({ config, models, logger, clock }, 500);
+    const again = await cleanUpMonitoring({ config, models, logger, clock, clients: auditClientFactories(config) }, 500);
     expect(again).toEqual({ detectionKeys: 0, counters: 1, busyStreams: 0, suppressions: 0 });
     expect(await models.monitoringChanges.countDocuments({ schoolId: SCHOOL })).toBe(logBefore + 1);
   });

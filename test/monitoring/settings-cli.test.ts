@@ -10,6 +10,7 @@ import { connectDatabase } from '../../src/db/connect.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
 import { createLogger } from '../../src/log/logger.js';
 import { pollSource } from '../../src/monitoring/connectors/poll-source.js';
+import { auditClientFactories } from '../../src/server/audit-clients.js';
 import { makeDriveEvent, makeGoogleEvent, STAFF } from '../../src/monitoring/rules/fixtures.js';
 import { addTrustedDomain } from '../../src/monitoring/changes.js';
 import { loadEffectiveMonitoring, recordChange } from '../../src/monitoring/settings-store.js';
@@ -61,7 +62,7 @@ async function cli(...argv: string[]) {
 }
 
 async function poll() {
-  const summary = await pollSource({ config, models, logger, clock: () => new Date(now) }, 'northgate', 'google', { retry: { sleep: async () => undefined } });
+  const summary = await pollSource({ config, models, logger, clock: () => new Date(now), clients: auditClientFactories(config) }, 'northgate', 'google', { retry: { sleep: async () => undefined } });
   expect(summary.streams.every((s) => s.ok)).toBe(true);
 }
 

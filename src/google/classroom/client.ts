@@ -1,6 +1,7 @@
 import { google, type classroom_v1 } from 'googleapis';
 import type { LanternConfig } from '../../config/load.js';
-import { delegatedClient, readServiceAccountKey } from './dwd-auth.js';
+import { ErrorCode } from '../../errors.js';
+import { googleAuthFactory } from '../auth.js';
 
 /** What Lantern does in Classroom: post coursework, read rosters with pupils' emails. */
 export const CLASSROOM_SCOPES = [
@@ -17,14 +18,18 @@ export type ClassroomFactory = (teacherEmail: string) => classroom_v1.Classroom;
  * LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE; `apiUrl` (rootUrl) and the token URL point at stand-ins in tests.
  */
 export function classroomFactory(config: LanternConfig, apiUrl: string | undefined): ClassroomFactory {
-  const key = readServiceAccountKey(config.mail.google.serviceAccountKeyFile);
+  const auth = googleAuthFactory({
+    keyFile: config.mail.google.serviceAccountKeyFile,
+    code: ErrorCode.ClassroomFailed,
+    purpose: 'the Classroom scopes',
+    ...(config.mail.google.tokenUrl ? { tokenUrl: config.mail.google.tokenUrl } : {}),
+  });
   const clients = new Map<string, classroom_v1.Classroom>();
   return (teacher) => {
     let client = clients.get(teacher);
     if (!client) {
-      const auth = delegatedClient(key, teacher, CLASSROOM_SCOPES, config.mail.google.tokenUrl);
       // retry: false — a 429 is reported per course rather than retried inside one command run.
-      client = google.classroom({ version: 'v1', auth, retry: false, ...(apiUrl ? { rootUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}) });
+      client = google.classroom({ version: 'v1', auth: auth(teacher, CLASSROOM_SCOPES), retry: false, ...(apiUrl ? { rootUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}) });
       clients.set(teacher, client);
     }
     return client;

@@ -1,4 +1,4 @@
-import type { JWT } from 'google-auth-library';
+import type { OAuth2Client } from 'google-auth-library';
 import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1.js';
 import type { DirectoryRead, DirectoryReadProgress } from '../../directory/source.js';
 import { firstGoogleRule, personFromRule, type GoogleDirectoryRule } from '../../directory/mapping.js';
@@ -18,7 +18,7 @@ const USERS_PAGE = 500;
 const MEMBERS_PAGE = 200;
 
 /** Builds the Directory API client on a delegated service account client. */
-export function createDirectoryClient(auth: JWT, rootUrl?: string): admin_directory_v1.Admin {
+export function createDirectoryClient(auth: OAuth2Client, rootUrl?: string): admin_directory_v1.Admin {
   return new admin_directory_v1.Admin({ auth, ...(rootUrl ? { rootUrl: rootUrl.endsWith('/') ? rootUrl : `${rootUrl}/` } : {}) });
 }
 

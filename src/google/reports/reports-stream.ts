@@ -1,4 +1,4 @@
-import type { JWT } from 'google-auth-library';
+import type { OAuth2Client } from 'google-auth-library';
 import { admin_reports_v1 } from 'googleapis/build/src/apis/admin/reports_v1.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import type { AuditStream, RecordPage, TimeWindow } from '../../monitoring/connectors/stream.js';
@@ -29,8 +29,11 @@ export const GOOGLE_LAG_MS: Readonly<Record<string, number>> = {
 const RETENTION_MS = 180 * DAY;
 const PAGE_SIZE = 1000;
 
+/** The read-only scope of the Reports API audit logs; grant it to the service account's client id under domain-wide delegation. */
+export const REPORTS_AUDIT_SCOPE = 'https://www.googleapis.com/auth/admin.reports.audit.readonly';
+
 /** Builds the Reports API client on a delegated service account client. */
-export function createReportsClient(auth: JWT, rootUrl?: string): admin_reports_v1.Admin {
+export function createReportsClient(auth: OAuth2Client, rootUrl?: string): admin_reports_v1.Admin {
   return new admin_reports_v1.Admin({ auth, ...(rootUrl ? { rootUrl: rootUrl.endsWith('/') ? rootUrl : `${rootUrl}/` } : {}) });
 }
 
@@ -54,7 +57,7 @@ function explain(err: unknown, application: string): unknown {
 export interface ReportsStreamOptions {
   client: admin_reports_v1.Admin;
   /** The client's credentials: a 401 (token expired or revoked early) gets one fresh token and a retry. */
-  auth?: JWT;
+  auth?: OAuth2Client;
   customerId: string;
   application: string;
   retry?: RetryOptions;

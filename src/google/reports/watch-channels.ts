@@ -6,8 +6,8 @@ import type { Models } from '../../db/models.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { httpFailureOf } from '../../http/failure.js';
-import { createReportsClient } from './reports-stream.js';
-import { createDelegatedAuth, readServiceAccountKey, REPORTS_AUDIT_SCOPE } from './service-account.js';
+import { createReportsClient, REPORTS_AUDIT_SCOPE } from './reports-stream.js';
+import { googleAuthFactory } from '../auth.js';
 import { hashChannelToken, newChannelToken, startReportsWatch, stopReportsWatch } from './push.js';
 import type { WatchChannel } from './watch-model.js';
 
@@ -48,13 +48,8 @@ function clientFor(deps: WatchDeps, schoolId: string): admin_reports_v1.Admin {
   const creds = deps.config.monitoring.google[schoolId];
   const school = deps.config.schools.find((s) => s.id === schoolId);
   if (!creds || !school?.google) throw new LanternError(ErrorCode.PushNotConfigured, `School ${schoolId} has no Google audit-log credentials: set google.adminSubject and LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE.`);
-  const auth = createDelegatedAuth({
-    key: readServiceAccountKey(creds.serviceAccountKeyFile),
-    subject: creds.adminSubject,
-    scopes: [REPORTS_AUDIT_SCOPE],
-    ...(deps.config.mail.google.tokenUrl ? { tokenUrl: deps.config.mail.google.tokenUrl } : {}),
-  });
-  return createReportsClient(auth, school.google.reportsUrl);
+  const auth = googleAuthFactory({ keyFile: creds.serviceAccountKeyFile, refreshOnAuthFailure: true, ...(deps.config.mail.google.tokenUrl ? { tokenUrl: deps.config.mail.google.tokenUrl } : {}) });
+  return createReportsClient(auth(creds.adminSubject, [REPORTS_AUDIT_SCOPE]), school.google.reportsUrl);
 }
 
 /** The applications a school wants push channels for: none unless google.push.enabled and credentials exist. */

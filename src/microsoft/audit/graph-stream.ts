@@ -1,12 +1,10 @@
 import type { RetryOptions } from '../../http/retry.js';
 import type { AuditStream, RecordPage } from '../../monitoring/connectors/stream.js';
-import type { AppTokenProvider } from './app-token.js';
+import { GRAPH_SCOPE, type AppTokenProvider } from '../auth.js';
 import { microsoftRequest, type MicrosoftCall } from './http.js';
 
 /** The public cloud's Graph root. */
 export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com/v1.0';
-/** The token scope of Microsoft Graph. */
-export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 const HOUR = 3_600_000;
 

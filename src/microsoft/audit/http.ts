@@ -1,7 +1,7 @@
 import { ErrorCode, LanternError } from '../../errors.js';
 import { HttpError, httpFailureOf, parseRetryAfter } from '../../http/failure.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
-import type { AppTokenProvider } from './app-token.js';
+import type { AppTokenProvider } from '../auth.js';
 
 /** A non-2xx answer from a Microsoft API. Messages carry the status and the service's error code only. */
 export class MicrosoftHttpError extends HttpError {

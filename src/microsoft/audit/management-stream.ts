@@ -1,13 +1,11 @@
 import { ErrorCode, isLanternError } from '../../errors.js';
 import type { RetryOptions } from '../../http/retry.js';
 import type { AuditStream, RecordPage } from '../../monitoring/connectors/stream.js';
-import type { AppTokenProvider } from './app-token.js';
+import { MANAGE_SCOPE, type AppTokenProvider } from '../auth.js';
 import { microsoftRequest, MicrosoftHttpError, type MicrosoftCall } from './http.js';
 
 /** The public cloud's Management API root. */
 export const DEFAULT_MANAGE_URL = 'https://manage.office.com';
-/** The token scope of the Management API. */
-export const MANAGE_SCOPE = 'https://manage.office.com/.default';
 
 const HOUR = 3_600_000;
 

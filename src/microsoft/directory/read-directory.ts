@@ -3,8 +3,8 @@ import { personFromRule, type EntraDirectoryRule } from '../../directory/mapping
 import type { PersonInput } from '../../directory/person.js';
 import { ErrorCode, isLanternError, LanternError } from '../../errors.js';
 import type { RetryOptions } from '../../http/retry.js';
-import type { AppTokenProvider } from '../audit/app-token.js';
-import { DEFAULT_GRAPH_URL, GRAPH_SCOPE } from '../audit/graph-stream.js';
+import { GRAPH_SCOPE, type AppTokenProvider } from '../auth.js';
+import { DEFAULT_GRAPH_URL } from '../audit/graph-stream.js';
 import { MicrosoftHttpError, microsoftRequest, type MicrosoftCall } from '../audit/http.js';
 
 /** What reading an Entra directory needs. */

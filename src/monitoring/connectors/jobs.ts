@@ -3,7 +3,7 @@ import type { JobContext, JobRun, JobScheduler } from '../../jobs/index.js';
 import type { JobDeps, LanternJobHandlers } from '../../server/jobs.js';
 import type { Source } from '../types.js';
 import { pollSource, type PollSourceOptions } from './poll-source.js';
-import { configuredSources } from './school-connectors.js';
+import { configuredSources, type AuditClientFactories } from './school-connectors.js';
 
 /** The data of a `monitor.poll` job. */
 export interface MonitorPollData {
@@ -18,14 +18,14 @@ export const MONITOR_POLL_CRON = '*/5 * * * *';
 // Extend the job's lease at most this often while a long poll (a first run, a big school) reports progress.
 const LEASE_EVERY_MS = 20_000;
 
-/** Job handlers of the audit-log connectors; `options` lets tests set retry timing. */
-export function monitorJobHandlers(deps: JobDeps, options: Pick<PollSourceOptions, 'retry'> = {}) {
+/** Job handlers of the audit-log connectors, on the given API clients; `options` lets tests set retry timing. */
+export function monitorJobHandlers(deps: JobDeps, clients: AuditClientFactories, options: Pick<PollSourceOptions, 'retry'> = {}) {
   return {
     /** Polls every stream of one school's Google or Microsoft audit logs from its checkpoints. */
     'monitor.poll': async (job: JobRun<MonitorPollData>, ctx: JobContext) => {
       if (!configuredSources(deps.config, job.data.schoolId).includes(job.data.source)) return { skipped: 'no credentials configured for this source' };
       let lastExtend = Date.now();
-      const summary = await pollSource({ ...deps, logger: ctx.logger }, job.data.schoolId, job.data.source, {
+      const summary = await pollSource({ ...deps, clients, logger: ctx.logger }, job.data.schoolId, job.data.source, {
         signal: ctx.signal,
         ...(job.data.streams ? { streams: job.data.streams } : {}),
         ...options,

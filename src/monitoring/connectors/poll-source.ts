@@ -8,7 +8,7 @@ import { checkpointId } from './checkpoint-model.js';
 import { errorSummary } from './error-summary.js';
 import { pollStream, type PollProgress, type PollResult } from './poll.js';
 import type { RetryOptions } from '../../http/retry.js';
-import { sourceConnector } from './school-connectors.js';
+import { sourceConnector, type AuditClientFactories } from './school-connectors.js';
 import { loadTenantContext } from './tenant-from-db.js';
 
 /** What polling one school's source needs. */
@@ -17,6 +17,7 @@ export interface PollSourceDeps {
   models: Models;
   logger: Logger;
   clock: () => Date;
+  clients: AuditClientFactories;
 }
 
 /** Options of one run: a backfill start, cancellation, progress, and (for tests) retry timing. */
@@ -42,7 +43,7 @@ export interface SourceRunSummary {
  */
 export async function pollSource(deps: PollSourceDeps, schoolId: string, source: Source, options: PollSourceOptions = {}): Promise<SourceRunSummary> {
   const school = deps.config.schools.find((s) => s.id === schoolId);
-  const connector = sourceConnector(deps.config, schoolId, source, options.retry);
+  const connector = sourceConnector(deps.clients, deps.config, schoolId, source, options.retry);
   const summary: SourceRunSummary = { schoolId, source, streams: [] };
   if (!school || !connector) return summary;
   const log = deps.logger.child({ schoolId, source });

@@ -1,13 +1,24 @@
 import type { LanternConfig, School } from '../../config/load.js';
 import { GOOGLE_AUDIT_APPLICATIONS } from '../../config/schema.js';
-import { createReportsClient, reportsStream } from '../../google/reports/reports-stream.js';
-import { createDelegatedAuth, readServiceAccountKey, REPORTS_AUDIT_SCOPE } from '../../google/reports/service-account.js';
-import { appTokenProvider } from '../../microsoft/audit/app-token.js';
+import type { OAuth2Client } from 'google-auth-library';
+import { createReportsClient, reportsStream, REPORTS_AUDIT_SCOPE } from '../../google/reports/reports-stream.js';
+import type { AppCredentials, AppTokenProvider } from '../../microsoft/auth.js';
 import { graphStream } from '../../microsoft/audit/graph-stream.js';
 import { ensureSubscriptions, managementStream } from '../../microsoft/audit/management-stream.js';
 import type { Source } from '../types.js';
 import type { RetryOptions } from '../../http/retry.js';
 import type { AuditStream } from './stream.js';
+
+/**
+ * How the connectors get their credentials, given by whoever starts them (the job handlers, the CLI), so the
+ * monitoring core never reads key files or builds sign-in clients itself.
+ */
+export interface AuditClientFactories {
+  /** A Google client acting as `subject` (domain-wide delegation) with the service account key in `keyFile`. */
+  googleAuth(keyFile: string, subject: string, scopes: readonly string[]): OAuth2Client;
+  /** The app-only token provider of a Microsoft tenant. */
+  microsoftTokens(creds: AppCredentials): AppTokenProvider;
+}
 
 /** The streams of one (school, source), and what to do once before polling them. */
 export interface SourceConnector {
@@ -25,16 +36,11 @@ export function configuredSources(config: LanternConfig, schoolId: string): Sour
   return out;
 }
 
-function googleConnector(config: LanternConfig, school: School, retry?: RetryOptions): SourceConnector | undefined {
+function googleConnector(clients: AuditClientFactories, config: LanternConfig, school: School, retry?: RetryOptions): SourceConnector | undefined {
   const creds = config.monitoring.google[school.id];
   const g = school.google;
   if (!creds || !g) return undefined;
-  const auth = createDelegatedAuth({
-    key: readServiceAccountKey(creds.serviceAccountKeyFile),
-    subject: creds.adminSubject,
-    scopes: [REPORTS_AUDIT_SCOPE],
-    ...(config.mail.google.tokenUrl ? { tokenUrl: config.mail.google.tokenUrl } : {}),
-  });
+  const auth = clients.googleAuth(creds.serviceAccountKeyFile, creds.adminSubject, [REPORTS_AUDIT_SCOPE]);
   const client = createReportsClient(auth, g.reportsUrl);
   const applications = g.applications ?? GOOGLE_AUDIT_APPLICATIONS;
   return {
@@ -44,11 +50,11 @@ function googleConnector(config: LanternConfig, school: School, retry?: RetryOpt
   };
 }
 
-function microsoftConnector(config: LanternConfig, school: School, retry?: RetryOptions): SourceConnector | undefined {
+function microsoftConnector(clients: AuditClientFactories, config: LanternConfig, school: School, retry?: RetryOptions): SourceConnector | undefined {
   const creds = config.monitoring.microsoft[school.id];
   const m = school.microsoft?.monitoring;
   if (!creds || !m) return undefined;
-  const tokens = appTokenProvider({ ...creds, authorityHost: m.authorityHost ?? config.mail.microsoft.authorityHost });
+  const tokens = clients.microsoftTokens({ ...creds, authorityHost: m.authorityHost ?? config.mail.microsoft.authorityHost });
   const management = { tenantId: creds.tenantId, tokens, ...(m.manageUrl ? { manageUrl: m.manageUrl } : {}), ...(retry ? { retry } : {}) };
   const graph = { tokens, graphUrl: m.graphUrl ?? config.mail.microsoft.graphUrl, ...(retry ? { retry } : {}) };
   const streams = m.contentTypes.map((ct) => managementStream(management, ct));
@@ -61,8 +67,8 @@ function microsoftConnector(config: LanternConfig, school: School, retry?: Retry
 }
 
 /** The connector of one school and source, or undefined when the school has no credentials for it. */
-export function sourceConnector(config: LanternConfig, schoolId: string, source: Source, retry?: RetryOptions): SourceConnector | undefined {
+export function sourceConnector(clients: AuditClientFactories, config: LanternConfig, schoolId: string, source: Source, retry?: RetryOptions): SourceConnector | undefined {
   const school = config.schools.find((s) => s.id === schoolId);
   if (!school) return undefined;
-  return source === 'google' ? googleConnector(config, school, retry) : microsoftConnector(config, school, retry);
+  return source === 'google' ? googleConnector(clients, config, school, retry) : microsoftConnector(clients, config, school, retry);
 }

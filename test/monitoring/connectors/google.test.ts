@@ -1,8 +1,8 @@
 import type { Connection } from 'mongoose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createModels, ensureIndexes, type Models } from '../../../src/db/models.js';
-import { createDelegatedAuth, readServiceAccountKey, REPORTS_AUDIT_SCOPE } from '../../../src/google/reports/service-account.js';
-import { createReportsClient, reportsStream } from '../../../src/google/reports/reports-stream.js';
+import { delegatedClient, readServiceAccountKey } from '../../../src/google/auth.js';
+import { createReportsClient, reportsStream, REPORTS_AUDIT_SCOPE } from '../../../src/google/reports/reports-stream.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { checkpointId } from '../../../src/monitoring/connectors/checkpoint-model.js';
 import { pollStream, type PollHooks } from '../../../src/monitoring/connectors/poll.js';
@@ -51,7 +51,7 @@ describe('Google Reports API connector', () => {
   afterEach(async () => google.stop());
 
   function driveStream(application = 'drive') {
-    const auth = createDelegatedAuth({ key: readServiceAccountKey(keyFile), subject: 'it.admin@northgate.example', scopes: [REPORTS_AUDIT_SCOPE], tokenUrl: `${google.url}/token` });
+    const auth = delegatedClient({ key: readServiceAccountKey(keyFile), subject: 'it.admin@northgate.example', scopes: [REPORTS_AUDIT_SCOPE], tokenUrl: `${google.url}/token`, refreshOnAuthFailure: true });
     const client = createReportsClient(auth, google.url);
     return reportsStream({ client, auth, customerId: 'C03az79cb', application, retry: { sleep: async (ms) => void waits.push(ms) } });
   }

@@ -11,6 +11,7 @@ import { createModels, ensureIndexes, type Models } from '../../../src/db/models
 import { JobRunner } from '../../../src/jobs/index.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { monitorJobHandlers, registerMonitorSchedules } from '../../../src/monitoring/connectors/jobs.js';
+import { auditClientFactories } from '../../../src/server/audit-clients.js';
 import { configuredSources } from '../../../src/monitoring/connectors/school-connectors.js';
 import { connectorStatus } from '../../../src/monitoring/connectors/status.js';
 import { makeDriveEvent, makeO365, makeSignIn } from '../../../src/monitoring/rules/fixtures.js';
@@ -110,7 +111,7 @@ describe('monitoring config, jobs and CLI', () => {
     ms.signIns.push(makeSignIn({ createdDateTime: new Date(now - 4 * 60_000).toISOString(), riskState: 'confirmedCompromised' }));
     const config = loadConfig({ file: configFile, env, cwd: dir });
     const clock = () => new Date();
-    const runner = new JobRunner({ models, handlers: monitorJobHandlers({ config, models, logger, clock }, { retry: { sleep: async () => undefined } }), clock, logger, instanceId: 'test' });
+    const runner = new JobRunner({ models, handlers: monitorJobHandlers({ config, models, logger, clock }, auditClientFactories(config), { retry: { sleep: async () => undefined } }), clock, logger, instanceId: 'test' });
     await runner.enqueue('monitor.poll', { key: 'g1', schoolId: 'northgate', data: { schoolId: 'northgate', source: 'google' } });
     await runner.enqueue('monitor.poll', { key: 'm1', schoolId: 'northgate', data: { schoolId: 'northgate', source: 'microsoft' } });
     expect(await runner.runDue()).toMatchObject({ done: 2 });

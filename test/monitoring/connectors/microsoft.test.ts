@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createModels, ensureIndexes, type Models } from '../../../src/db/models.js';
 import { createLogger } from '../../../src/log/logger.js';
-import { appTokenProvider } from '../../../src/microsoft/audit/app-token.js';
+import { appTokenProvider } from '../../../src/microsoft/auth.js';
 import { graphStream } from '../../../src/microsoft/audit/graph-stream.js';
 import { ensureSubscriptions, managementStream } from '../../../src/microsoft/audit/management-stream.js';
 import { pollStream, type PollHooks } from '../../../src/monitoring/connectors/poll.js';

@@ -12,6 +12,7 @@ import { ErrorCode } from '../../../src/errors.js';
 import { createGooglePushRouter } from '../../../src/google/reports/push.js';
 import { pushAddress, renewWatchChannels } from '../../../src/google/reports/watch-channels.js';
 import { createLogger } from '../../../src/log/logger.js';
+import { auditClientFactories } from '../../../src/server/audit-clients.js';
 import { pollSource } from '../../../src/monitoring/connectors/poll-source.js';
 import { registerWatchSchedules, watchJobHandlers } from '../../../src/monitoring/connectors/watch-jobs.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/db.js';
@@ -129,7 +130,7 @@ describe('Google Reports API push channels (activities.watch)', () => {
 
   it('polls only the notified application when a push asks for it', async () => {
     const before = google.requests.length;
-    const summary = await pollSource({ config, models, logger, clock }, 'northgate', 'google', { streams: ['google:drive'] });
+    const summary = await pollSource({ config, models, logger, clock, clients: auditClientFactories(config) }, 'northgate', 'google', { streams: ['google:drive'] });
     expect(summary.streams.map((s) => s.stream)).toEqual(['google:drive']);
     expect(new Set(google.requests.slice(before).map((r) => r.application))).toEqual(new Set(['drive']));
   });

@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import { ConfidentialClientApplication, type Configuration, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
-import { ErrorCode, LanternError } from '../../errors.js';
+import { ErrorCode, LanternError } from '../errors.js';
 
 /** The public cloud's sign-in host; MSAL knows its metadata without asking the network. */
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+
+/** The resource scope of Microsoft Graph, for app-only tokens. */
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/** The resource scope of the Office 365 Management Activity API, for app-only tokens. */
+export const MANAGE_SCOPE = 'https://manage.office.com/.default';
 
 /** App-only credentials of one tenant. */
 export interface AppCredentials {
@@ -38,7 +45,7 @@ function loopbackNetwork(httpOrigin: string, httpsOrigin: string): INetworkModul
 }
 
 /** MSAL configuration for one tenant; hosts other than the public cloud get their metadata given, so nothing is discovered over the network. */
-export function msalConfiguration(creds: AppCredentials): Configuration {
+export function msalConfiguration(creds: AppCredentials, networkClient?: INetworkModule): Configuration {
   const configured = (creds.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '');
   const loopback = LOOPBACK.test(configured);
   const httpsOrigin = loopback ? configured.replace(/^http:/, 'https:') : configured;
@@ -60,19 +67,36 @@ export function msalConfiguration(creds: AppCredentials): Configuration {
       issuer: `${authority}/v2.0`,
     });
   }
-  return { auth, ...(loopback ? { system: { networkClient: loopbackNetwork(configured, httpsOrigin) } } : {}) };
+  const network = networkClient ?? (loopback ? loopbackNetwork(configured, httpsOrigin) : undefined);
+  return { auth, ...(network ? { system: { networkClient: network } } : {}) };
 }
 
-// One client per tenant and app for the life of the process, so its in-memory token cache is reused.
+/** How to reach the sign-in host: tests pass an MSAL HTTP client that reaches a local stand-in. */
+export interface AppTokenOptions {
+  networkClient?: INetworkModule;
+}
+
+// One client per tenant, app and secret for the life of the process, so its in-memory token cache is reused
+// by every caller (audit polls, directory reads, mail, remediation). A stand-in's network client gets its own.
 const clients = new Map<string, ConfidentialClientApplication>();
+const standInClients = new WeakMap<INetworkModule, Map<string, ConfidentialClientApplication>>();
+
+function clientsFor(networkClient: INetworkModule | undefined): Map<string, ConfidentialClientApplication> {
+  if (!networkClient) return clients;
+  let map = standInClients.get(networkClient);
+  if (!map) standInClients.set(networkClient, (map = new Map()));
+  return map;
+}
 
 /** The token provider of a tenant (one MSAL client per tenant, app and host, its cache shared by every caller). */
-export function appTokenProvider(creds: AppCredentials): AppTokenProvider {
-  const cacheKey = `${creds.authorityHost ?? DEFAULT_AUTHORITY_HOST}|${creds.tenantId}|${creds.clientId}`;
-  let client = clients.get(cacheKey);
+export function appTokenProvider(creds: AppCredentials, options: AppTokenOptions = {}): AppTokenProvider {
+  const secret = createHash('sha256').update(creds.clientSecret).digest('base64url').slice(0, 16);
+  const cacheKey = `${creds.authorityHost ?? DEFAULT_AUTHORITY_HOST}|${creds.tenantId}|${creds.clientId}|${secret}`;
+  const cache = clientsFor(options.networkClient);
+  let client = cache.get(cacheKey);
   if (!client) {
-    client = new ConfidentialClientApplication(msalConfiguration(creds));
-    clients.set(cacheKey, client);
+    client = new ConfidentialClientApplication(msalConfiguration(creds, options.networkClient));
+    cache.set(cacheKey, client);
   }
   const msal = client;
   return {
