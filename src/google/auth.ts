@@ -117,3 +117,8 @@ export function googleAuthFactory(settings: GoogleAuthSettings): GoogleAuthFacto
     return client;
   };
 }
+
+/** googleapis' `rootUrl` option for an API root given in config (a stand-in in tests); it must end in a slash. */
+export function apiRoot(rootUrl: string | undefined): { rootUrl?: string } {
+  return rootUrl ? { rootUrl: rootUrl.endsWith('/') ? rootUrl : `${rootUrl}/` } : {};
+}

@@ -1,7 +1,7 @@
 import { google, type classroom_v1 } from 'googleapis';
 import type { LanternConfig } from '../../config/load.js';
 import { ErrorCode } from '../../errors.js';
-import { googleAuthFactory } from '../auth.js';
+import { apiRoot, googleAuthFactory } from '../auth.js';
 
 /** What Lantern does in Classroom: post coursework, read rosters with pupils' emails. */
 export const CLASSROOM_SCOPES = [
@@ -29,7 +29,7 @@ export function classroomFactory(config: LanternConfig, apiUrl: string | undefin
     let client = clients.get(teacher);
     if (!client) {
       // retry: false — a 429 is reported per course rather than retried inside one command run.
-      client = google.classroom({ version: 'v1', auth: auth(teacher, CLASSROOM_SCOPES), retry: false, ...(apiUrl ? { rootUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}) });
+      client = google.classroom({ version: 'v1', auth: auth(teacher, CLASSROOM_SCOPES), retry: false, ...apiRoot(apiUrl) });
       clients.set(teacher, client);
     }
     return client;

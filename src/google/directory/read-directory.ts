@@ -6,6 +6,7 @@ import type { PersonInput } from '../../directory/person.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
 import { httpFailureOf } from '../../http/failure.js';
+import { apiRoot } from '../auth.js';
 
 /** Read-only Directory API scopes; grant them to the service account's client id under domain-wide delegation. */
 export const DIRECTORY_SCOPES = [
@@ -19,7 +20,7 @@ const MEMBERS_PAGE = 200;
 
 /** Builds the Directory API client on a delegated service account client. */
 export function createDirectoryClient(auth: OAuth2Client, rootUrl?: string): admin_directory_v1.Admin {
-  return new admin_directory_v1.Admin({ auth, ...(rootUrl ? { rootUrl: rootUrl.endsWith('/') ? rootUrl : `${rootUrl}/` } : {}) });
+  return new admin_directory_v1.Admin({ auth, ...apiRoot(rootUrl) });
 }
 
 /** What reading a Google directory needs. */

@@ -3,6 +3,7 @@ import { admin_reports_v1 } from 'googleapis/build/src/apis/admin/reports_v1.js'
 import { ErrorCode, LanternError } from '../../errors.js';
 import type { AuditStream, RecordPage, TimeWindow } from '../../monitoring/connectors/stream.js';
 import { httpFailureOf } from '../../http/failure.js';
+import { apiRoot } from '../auth.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
 
 const MINUTE = 60_000;
@@ -34,7 +35,7 @@ export const REPORTS_AUDIT_SCOPE = 'https://www.googleapis.com/auth/admin.report
 
 /** Builds the Reports API client on a delegated service account client. */
 export function createReportsClient(auth: OAuth2Client, rootUrl?: string): admin_reports_v1.Admin {
-  return new admin_reports_v1.Admin({ auth, ...(rootUrl ? { rootUrl: rootUrl.endsWith('/') ? rootUrl : `${rootUrl}/` } : {}) });
+  return new admin_reports_v1.Admin({ auth, ...apiRoot(rootUrl) });
 }
 
 function explain(err: unknown, application: string): unknown {
