@@ -5,11 +5,10 @@ import { NOT_REACHABLE } from '../../agreements/send-cards.js';
 import { currentVersion, publishVersion, type ChangeKind } from '../../agreements/versions.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import { startCampaign } from '../../agreements/start-campaign.js';
-import { flag, openAgreementsCli, parseFlags, pickSchool } from '../kit/school.js';
-import type { CliCommand, CliIO } from '../command.js';
-
-const USAGE =
-  'lantern agreements issue POLICY [--audience staff,year:1,form:Robins] [--due YYYY-MM-DD] [--reminders 3,7,14] [--escalate EMAIL] [--change material|minor --reason TEXT] [--by NAME] [--school ID] [--config FILE] [--dry-run]';
+import type { CliIO, CommandRun } from '../command.js';
+import { withCommandDatabase } from '../kit/db.js';
+import { pickSchool } from '../kit/school.js';
+import type { issueOptions } from './commands.js';
 
 function describe(io: CliIO, label: string, people: PlannedRecipient[]): void {
   if (people.length === 0) return;
@@ -18,32 +17,25 @@ function describe(io: CliIO, label: string, people: PlannedRecipient[]): void {
 }
 
 /** `lantern agreements issue`: publishes the policy text if it changed and starts a campaign (or shows who would get what). */
-export const agreementsIssueCommand: CliCommand = {
-  summary: 'Issue an agreement to an audience with a due date and reminders (--dry-run shows who would receive what)',
-  usage: USAGE,
-  async run(args, io) {
-    const { flags, positional } = parseFlags(args, {
-      audience: 'value', due: 'value', reminders: 'value', escalate: 'value', change: 'value', reason: 'value', by: 'value', school: 'value', config: 'value', key: 'value', 'dry-run': 'bool',
-    });
-    const policyId = positional[0];
-    if (!policyId || positional.length > 1) throw new LanternError(ErrorCode.UsageError, `Name one policy from the library.\nUsage: ${USAGE}`);
-    const change = flag(flags, 'change');
+export const issueAgreement: CommandRun<typeof issueOptions> = async ({ flags, positionals, usage }, io) => {
+    const policyId = positionals[0];
+    if (!policyId || positionals.length > 1) throw new LanternError(ErrorCode.UsageError, `Name one policy from the library.\nUsage: ${usage}`);
+    const change = flags.change;
     if (change && change !== 'material' && change !== 'minor') throw new LanternError(ErrorCode.UsageError, '--change must be material (everyone signs again) or minor (no re-signing).');
-    const reminders = (flag(flags, 'reminders') ?? '3,7,14').split(',').map((d) => Number(d.trim()));
+    const reminders = (flags.reminders ?? '3,7,14').split(',').map((d) => Number(d.trim()));
     const now = new Date();
-    const dueText = flag(flags, 'due');
+    const dueText = flags.due;
     const dueAt = dueText ? new Date(`${dueText}T17:00:00Z`) : new Date(now.getTime() + 14 * 86_400_000);
     if (Number.isNaN(dueAt.getTime())) throw new LanternError(ErrorCode.UsageError, `--due ${dueText} is not a date: use YYYY-MM-DD.`);
     const template = findTemplate(loadPolicyLibrary(), policyId);
-    const cli = await openAgreementsCli(io, flag(flags, 'config'));
-    try {
-      const school = pickSchool(cli.config, flag(flags, 'school'));
+    return withCommandDatabase(io, { configFile: flags.config }, async (cli) => {
+      const school = pickSchool(cli.config, flags.school);
       const dryRun = flags['dry-run'] === true;
-      const by = flag(flags, 'by') ?? io.env.USER ?? 'cli';
+      const by = flags.by ?? io.env.USER ?? 'cli';
       const version = dryRun
         ? ((await currentVersion(cli.models, school.id, template.id)) ?? null)
-        : (await publishVersion(cli.models, template, { schoolId: school.id, by, ...(change ? { change: change as ChangeKind } : {}), ...(flag(flags, 'reason') ? { reason: flag(flags, 'reason') as string } : {}) })).version;
-      const audienceSpec = flag(flags, 'audience');
+        : (await publishVersion(cli.models, template, { schoolId: school.id, by, ...(change ? { change: change as ChangeKind } : {}), ...(flags.reason ? { reason: flags.reason as string } : {}) })).version;
+      const audienceSpec = flags.audience;
       const audience = audienceSpec ? parseAudienceSpec(audienceSpec) : template.audience;
       const request = {
         schoolId: school.id,
@@ -51,10 +43,10 @@ export const agreementsIssueCommand: CliCommand = {
         audience,
         dueAt,
         reminderDays: reminders,
-        ...(flag(flags, 'escalate') ? { escalateTo: flag(flags, 'escalate') as string } : {}),
+        ...(flags.escalate ? { escalateTo: flags.escalate as string } : {}),
         createdBy: by,
-        reason: flag(flags, 'reason') ?? `Issued from the command line by ${by}`,
-        ...(flag(flags, 'key') ? { key: flag(flags, 'key') as string } : {}),
+        reason: flags.reason ?? `Issued from the command line by ${by}`,
+        ...(flags.key ? { key: flags.key as string } : {}),
       };
       if (dryRun) {
         const plan = await planCampaign(cli.models, request, now);
@@ -68,8 +60,5 @@ export const agreementsIssueCommand: CliCommand = {
       const result = await startCampaign(cli.models, request, now);
       io.out(`${result.created ? 'Issued' : 'Already issued'} ${result.campaign._id}: ${result.queued} card(s) queued; the running server sends them. ${result.unreachable} ${NOT_REACHABLE}.`);
       return 0;
-    } finally {
-      await cli.close();
-    }
-  },
+    });
 };

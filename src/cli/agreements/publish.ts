@@ -5,10 +5,11 @@ import { parsePolicyTemplate } from '../../agreements/library.js';
 import { publishPolicy } from '../../agreements/publish.js';
 import { NOT_REACHABLE } from '../../agreements/send-cards.js';
 import { ErrorCode, LanternError } from '../../errors.js';
-import { flag, openAgreementsCli, parseFlags, pickSchool } from '../kit/school.js';
-import type { CliCommand } from '../command.js';
+import type { CommandRun } from '../command.js';
+import { withCommandDatabase } from '../kit/db.js';
+import { pickSchool } from '../kit/school.js';
+import type { publishOptions } from './commands.js';
 
-const USAGE = 'lantern agreements publish FILE [--material | --minor] [--reason TEXT] [--by NAME] [--effective YYYY-MM-DD] [--school ID] [--config FILE] [--dry-run]';
 
 function readTemplate(file: string, cwd: string) {
   const full = path.resolve(cwd, file);
@@ -26,28 +27,23 @@ function readTemplate(file: string, cwd: string) {
  * earlier version was issued to to sign again (a new campaign per earlier campaign, same audience and terms);
  * a minor change records its reason and asks nobody.
  */
-export const agreementsPublishCommand: CliCommand = {
-  summary: 'Publish a changed policy file: --material (everyone it was issued to signs again) or --minor (no re-signing), with --reason',
-  usage: USAGE,
-  async run(args, io) {
-    const { flags, positional } = parseFlags(args, { material: 'bool', minor: 'bool', reason: 'value', by: 'value', effective: 'value', school: 'value', config: 'value', 'dry-run': 'bool' });
-    const file = positional[0];
-    if (!file || positional.length > 1) throw new LanternError(ErrorCode.UsageError, `Name one policy file.\nUsage: ${USAGE}`);
+export const publishAgreement: CommandRun<typeof publishOptions> = async ({ flags, positionals, usage }, io) => {
+    const file = positionals[0];
+    if (!file || positionals.length > 1) throw new LanternError(ErrorCode.UsageError, `Name one policy file.\nUsage: ${usage}`);
     if (flags.material && flags.minor) throw new LanternError(ErrorCode.UsageError, 'Choose one: --material (everyone signs again) or --minor (no re-signing).');
     const change = flags.material ? 'material' : flags.minor ? 'minor' : undefined;
-    const reason = flag(flags, 'reason');
+    const reason = flags.reason;
     if (change && !reason?.trim()) throw new LanternError(ErrorCode.UsageError, `Say why the change is ${change}: --reason "…" is recorded on the version.`);
-    const effectiveText = flag(flags, 'effective');
+    const effectiveText = flags.effective;
     const effectiveDate = effectiveText ? new Date(`${effectiveText}T00:00:00Z`) : undefined;
     if (effectiveText && (!/^\d{4}-\d{2}-\d{2}$/.test(effectiveText) || Number.isNaN(effectiveDate?.getTime()))) {
       throw new LanternError(ErrorCode.UsageError, `--effective ${effectiveText} is not a date: use YYYY-MM-DD.`);
     }
     const template = readTemplate(file, io.cwd);
-    const cli = await openAgreementsCli(io, flag(flags, 'config'));
-    try {
-      const school = pickSchool(cli.config, flag(flags, 'school'));
+    return withCommandDatabase(io, { configFile: flags.config }, async (cli) => {
+      const school = pickSchool(cli.config, flags.school);
       const dryRun = flags['dry-run'] === true;
-      const by = flag(flags, 'by') ?? io.env.USER ?? 'cli';
+      const by = flags.by ?? io.env.USER ?? 'cli';
       const outcome = await publishPolicy(cli.models, template, {
         schoolId: school.id,
         by,
@@ -73,8 +69,5 @@ export const agreementsPublishCommand: CliCommand = {
         );
       }
       return 0;
-    } finally {
-      await cli.close();
-    }
-  },
+    });
 };

@@ -1,19 +1,16 @@
 import { complianceFigures } from '../../agreements/compliance.js';
 import { classroomStatusLines } from '../../google/classroom/status-lines.js';
-import { flag, openAgreementsCli, parseFlags, pickSchool } from '../kit/school.js';
-import type { CliCommand } from '../command.js';
+import type { CommandRun } from '../command.js';
+import { withCommandDatabase } from '../kit/db.js';
+import { pickSchool } from '../kit/school.js';
+import type { statusOptions } from './commands.js';
 
 /** `lantern agreements status`: signed / total by audience, year group and form; overdue names for adults. */
-export const agreementsStatusCommand: CliCommand = {
-  summary: 'Who has signed each open agreement: by audience, year group and form, with overdue staff named',
-  usage: 'lantern agreements status [--policy ID] [--school ID] [--config FILE]',
-  async run(args, io) {
-    const { flags } = parseFlags(args, { policy: 'value', school: 'value', config: 'value' });
-    const cli = await openAgreementsCli(io, flag(flags, 'config'));
-    try {
-      const school = pickSchool(cli.config, flag(flags, 'school'));
-      const rows = (await complianceFigures(cli.models, school.id, new Date())).filter((r) => !flag(flags, 'policy') || r.policyId === flag(flags, 'policy'));
-      const classroom = await classroomStatusLines(cli.models, school, flag(flags, 'policy'));
+export const showAgreementStatus: CommandRun<typeof statusOptions> = async ({ flags }, io) => {
+    return withCommandDatabase(io, { configFile: flags.config }, async (cli) => {
+      const school = pickSchool(cli.config, flags.school);
+      const rows = (await complianceFigures(cli.models, school.id, new Date())).filter((r) => !flags.policy || r.policyId === flags.policy);
+      const classroom = await classroomStatusLines(cli.models, school, flags.policy);
       if (rows.length === 0) io.out(`No open agreement campaigns at ${school.name}.`);
       let title = '';
       for (const r of rows) {
@@ -28,8 +25,5 @@ export const agreementsStatusCommand: CliCommand = {
       // Pupils sign through Classroom: the per-course figures come from the last stored roster (no Google call).
       for (const line of classroom) io.out(line);
       return 0;
-    } finally {
-      await cli.close();
-    }
-  },
+    });
 };

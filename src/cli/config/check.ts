@@ -1,15 +1,13 @@
 import { loadConfig } from '../../config/load.js';
 import { readLocalDirectory } from '../../directory/source.js';
-import type { CliCommand } from '../command.js';
+import type { CommandRun } from '../command.js';
+import type { checkOptions } from './commands.js';
 
 /** `lantern config check FILE`: validates a config file (and the directory files it names). */
-export const configCheckCommand: CliCommand = {
-  summary: 'Validate a configuration file and the directory files it names',
-  usage: 'lantern config check FILE',
-  async run(args, io) {
-    const file = args[0];
+export const checkConfig: CommandRun<typeof checkOptions> = async ({ positionals, usage }, io) => {
+    const file = positionals[0];
     if (!file) {
-      io.err('Usage: lantern config check FILE');
+      io.err(`Usage: ${usage}`);
       return 2;
     }
     const config = loadConfig({ file, env: io.env, cwd: io.cwd, requireSecrets: false });
@@ -24,5 +22,4 @@ export const configCheckCommand: CliCommand = {
     }
     io.out(`${file} is valid: ${config.schools.length} school(s)${config.trust ? ` in ${config.trust.name}` : ''}; bot credentials ${config.bot ? 'set' : 'not set (loopback only)'}.`);
     return 0;
-  },
 };

@@ -1,10 +1,10 @@
-import { ErrorCode, isLanternError, LanternError } from '../../errors.js';
+import { isLanternError } from '../../errors.js';
 import { runDirectorySync, type DirectorySyncSummary } from '../../directory/run-sync.js';
 import type { DirectoryReadProgress } from '../../directory/source.js';
-import type { CliCommand, CliIO } from '../command.js';
-import { openMonitorContext, parseMonitorFlags } from '../monitor/context.js';
-
-const USAGE = 'lantern directory sync [--school ID] [--dry-run]';
+import type { CliIO, CommandRun } from '../command.js';
+import { openCommandDatabase } from '../kit/db.js';
+import { schoolsNamed } from '../kit/school.js';
+import type { syncOptions } from './commands.js';
 
 /** A progress line on stderr: rewritten in place on a terminal, one line per page otherwise. */
 function progressLine(io: CliIO, schoolId: string, tty: boolean) {
@@ -30,24 +30,16 @@ function describe(s: DirectorySyncSummary): string {
 }
 
 /** `lantern directory sync`: reads each school's directory source now and shows what changed. */
-export const directorySyncCommand: CliCommand = {
-  summary: "Read schools' directories (demo, CSV, Google Workspace or Entra, as mapped in config) and update the people Lantern knows",
-  usage: USAGE,
-  async run(args, io) {
-    const flags = parseMonitorFlags(args, { '--school': 'value', '--dry-run': 'bool' }, USAGE);
-    const ctx = await openMonitorContext(io, false);
+export const syncDirectories: CommandRun<typeof syncOptions> = async ({ flags }, io) => {
+    const ctx = await openCommandDatabase(io);
     try {
-      const wanted = flags['--school'];
-      if (typeof wanted === 'string' && !ctx.config.schools.some((s) => s.id === wanted)) {
-        throw new LanternError(ErrorCode.UsageError, `There is no school "${wanted}" in ${ctx.config.source}; use one of: ${ctx.config.schools.map((s) => s.id).join(', ')}.`);
-      }
-      const schools = ctx.config.schools.filter((s) => typeof wanted !== 'string' || s.id === wanted);
+      const schools = schoolsNamed(ctx.config, flags.school);
       let failed = 0;
       for (const school of schools) {
         const progress = progressLine(io, school.id, process.stderr.isTTY === true);
         try {
           const summary = await runDirectorySync({ config: ctx.config, models: ctx.models, logger: ctx.logger, clock: () => new Date() }, school.id, {
-            dryRun: flags['--dry-run'] === true,
+            dryRun: flags['dry-run'] === true,
             onProgress: (p) => progress.update(p),
           });
           progress.done();
@@ -63,5 +55,4 @@ export const directorySyncCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };

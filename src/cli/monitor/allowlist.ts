@@ -3,20 +3,19 @@ import { ErrorCode, LanternError } from '../../errors.js';
 import { addApprovedApp, addTrustedDomain, normaliseAppId, removeApprovedApp, removeTrustedDomain, type ChangeAuthor, type ChangeResult, type MonitoringSettings } from '../../monitoring/changes.js';
 import { isSameOrSubdomain, normaliseDomain } from '../../monitoring/domains.js';
 import { loadSettingsLog, recordChange } from '../../monitoring/settings-store.js';
-import type { CliCommand } from '../command.js';
-import { openMonitorContext } from './context.js';
-import { parseSettingsArgs, pickSchool, requireAuthor, table } from './settings-args.js';
+import type { CommandRun } from '../command.js';
+import { openCommandDatabase } from '../kit/db.js';
+import { pickSchool } from '../kit/school.js';
+import type { allowlistChangeOptions, allowlistListOptions } from './commands.js';
+import { requireAuthor, table } from './settings-args.js';
 
-const ADD_USAGE = 'lantern monitor allowlist add DOMAIN|--app CLIENT_ID --by NAME --reason TEXT [--school ID]';
-const REMOVE_USAGE = 'lantern monitor allowlist remove DOMAIN|--app CLIENT_ID --by NAME --reason TEXT [--school ID]';
-const LIST_USAGE = 'lantern monitor allowlist list [--school ID] [--json]';
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** What an allowlist command acts on: a trusted partner domain or an approved OAuth app. */
 type Target = { kind: 'domain'; domain: string } | { kind: 'app'; app: string };
 
-function targetOf(positionals: readonly string[], app: string | true | undefined, usage: string): Target {
-  if (typeof app === 'string') {
+function targetOf(positionals: readonly string[], app: string | undefined, usage: string): Target {
+  if (app !== undefined) {
     if (positionals.length > 0) throw new LanternError(ErrorCode.UsageError, `Give a domain or --app, not both. Usage: ${usage}`);
     return { kind: 'app', app: normaliseAppId(app) };
   }
@@ -50,43 +49,33 @@ function change(school: School, target: Target, add: boolean, current: Monitorin
   return removeTrustedDomain(current, d, author);
 }
 
-function changeCommand(add: boolean): CliCommand {
-  const usage = add ? ADD_USAGE : REMOVE_USAGE;
-  return {
-    summary: add ? 'Trust a partner domain or approve an OAuth app, recording who and why' : 'Stop trusting a domain or withdraw an app approval, recording who and why',
-    usage,
-    async run(args, io) {
-      const { flags, positionals } = parseSettingsArgs(args, { '--school': 'value', '--app': 'value', '--by': 'value', '--reason': 'value' }, usage);
-      const target = targetOf(positionals, flags['--app'], usage);
-      const author = requireAuthor(flags, usage);
-      const ctx = await openMonitorContext(io, false);
-      try {
-        const school = pickSchool(ctx.config, flags['--school']);
-        const done = await recordChange(ctx.models, school.id, (current) => change(school, target, add, current, author));
-        const name = target.kind === 'app' ? `the app ${target.app}` : target.domain;
-        io.out(`Change ${done.seq} recorded for ${school.id}: ${name} ${add ? 'added to' : 'removed from'} the allowlist. It applies from the next poll.`);
-        return 0;
-      } finally {
-        await ctx.close();
-      }
-    },
+function changeRun(add: boolean): CommandRun<typeof allowlistChangeOptions> {
+  return async ({ flags, positionals, usage }, io) => {
+    const target = targetOf(positionals, flags.app, usage);
+    const author = requireAuthor(flags, usage);
+    const ctx = await openCommandDatabase(io);
+    try {
+      const school = pickSchool(ctx.config, flags.school);
+      const done = await recordChange(ctx.models, school.id, (current) => change(school, target, add, current, author));
+      const name = target.kind === 'app' ? `the app ${target.app}` : target.domain;
+      io.out(`Change ${done.seq} recorded for ${school.id}: ${name} ${add ? 'added to' : 'removed from'} the allowlist. It applies from the next poll.`);
+      return 0;
+    } finally {
+      await ctx.close();
+    }
   };
 }
 
 /** `lantern monitor allowlist add`. */
-export const monitorAllowlistAddCommand = changeCommand(true);
+export const addToAllowlist = changeRun(true);
 /** `lantern monitor allowlist remove`. */
-export const monitorAllowlistRemoveCommand = changeCommand(false);
+export const removeFromAllowlist = changeRun(false);
 
 /** `lantern monitor allowlist list`: trusted domains (config and added) and approved apps, with who added them. */
-export const monitorAllowlistListCommand: CliCommand = {
-  summary: 'List the trusted partner domains and approved OAuth apps, and who added them',
-  usage: LIST_USAGE,
-  async run(args, io) {
-    const { flags } = parseSettingsArgs(args, { '--school': 'value', '--json': 'bool' }, LIST_USAGE);
-    const ctx = await openMonitorContext(io, false);
+export const listAllowlist: CommandRun<typeof allowlistListOptions> = async ({ flags }, io) => {
+    const ctx = await openCommandDatabase(io);
     try {
-      const school = pickSchool(ctx.config, flags['--school']);
+      const school = pickSchool(ctx.config, flags.school);
       const { settings } = await loadSettingsLog(ctx.models, school.id);
       // Who added each item: the latest add entry for it.
       const adds = await ctx.models.monitoringChanges.find({ schoolId: school.id, 'what.type': { $in: ['trusted_domain.add', 'approved_app.add'] } }).sort({ seq: 1 }).lean();
@@ -100,7 +89,7 @@ export const monitorAllowlistListCommand: CliCommand = {
         ...settings.trustedDomains.map((d) => ({ kind: 'domain', value: d, source: addedBy.get(d) ?? 'change log' })),
         ...(settings.approvedApps ?? []).map((a) => ({ kind: 'app', value: a, source: addedBy.get(`app:${a}`) ?? 'change log' })),
       ];
-      if (flags['--json']) {
+      if (flags.json) {
         for (const r of rows) io.out(JSON.stringify(r));
         return 0;
       }
@@ -113,5 +102,4 @@ export const monitorAllowlistListCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };

@@ -4,10 +4,11 @@ import type { PollProgress } from '../../monitoring/connectors/poll.js';
 import { pollSource } from '../../monitoring/connectors/poll-source.js';
 import { configuredSources } from '../../monitoring/connectors/school-connectors.js';
 import type { Source } from '../../monitoring/types.js';
-import type { CliCommand, CliIO } from '../command.js';
-import { openMonitorContext, parseMonitorFlags, parseSince } from './context.js';
-
-const USAGE = 'lantern monitor backfill --school ID --since 30d [--source google|microsoft]';
+import type { CliIO, CommandRun } from '../command.js';
+import { openCommandDatabase } from '../kit/db.js';
+import { pickSchool } from '../kit/school.js';
+import type { backfillOptions } from './commands.js';
+import { parseSince } from './durations.js';
 
 /** Progress on stderr: a bar per stream on a terminal, a plain line per finished window otherwise. */
 function progressReporter(io: CliIO, tty: boolean) {
@@ -41,21 +42,14 @@ function progressReporter(io: CliIO, tty: boolean) {
 }
 
 /** `lantern monitor backfill`: reads past audit logs into detections, resuming from (and moving) the same checkpoints as the scheduled polls. */
-export const monitorBackfillCommand: CliCommand = {
-  summary: "Read a school's past Google / Microsoft audit logs (within each vendor's retention) into detections, with progress",
-  usage: USAGE,
-  async run(args, io) {
-    const flags = parseMonitorFlags(args, { '--school': 'value', '--since': 'value', '--source': 'value' }, USAGE);
-    if (typeof flags['--school'] !== 'string' || typeof flags['--since'] !== 'string') throw new LanternError(ErrorCode.UsageError, `--school and --since are required. Usage: ${USAGE}`);
-    const wanted = flags['--source'];
-    if (wanted !== undefined && wanted !== 'google' && wanted !== 'microsoft') throw new LanternError(ErrorCode.UsageError, `--source must be google or microsoft. Usage: ${USAGE}`);
-    const since = parseSince(flags['--since'], Date.now());
-    const ctx = await openMonitorContext(io, true);
+export const backfill: CommandRun<typeof backfillOptions> = async ({ flags, usage }, io) => {
+    if (flags.school === undefined || flags.since === undefined) throw new LanternError(ErrorCode.UsageError, `--school and --since are required. Usage: ${usage}`);
+    const wanted = flags.source;
+    if (wanted !== undefined && wanted !== 'google' && wanted !== 'microsoft') throw new LanternError(ErrorCode.UsageError, `--source must be google or microsoft. Usage: ${usage}`);
+    const since = parseSince(flags.since, Date.now());
+    const ctx = await openCommandDatabase(io, { requireSecrets: true });
     try {
-      const schoolId = flags['--school'];
-      if (!ctx.config.schools.some((s) => s.id === schoolId)) {
-        throw new LanternError(ErrorCode.UsageError, `There is no school "${schoolId}" in ${ctx.config.source}; use one of: ${ctx.config.schools.map((s) => s.id).join(', ')}.`);
-      }
+      const schoolId = pickSchool(ctx.config, flags.school).id;
       const configured = configuredSources(ctx.config, schoolId);
       const sources: Source[] = wanted ? [wanted] : configured;
       if (sources.length === 0 || sources.some((s) => !configured.includes(s))) {
@@ -89,5 +83,4 @@ export const monitorBackfillCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };

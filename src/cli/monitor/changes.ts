@@ -1,26 +1,20 @@
 import { ErrorCode, LanternError } from '../../errors.js';
 import { describeChange, type ChangeWhat } from '../../monitoring/changes.js';
-import type { CliCommand } from '../command.js';
-import { openMonitorContext } from './context.js';
-import { parseSettingsArgs, pickSchool } from './settings-args.js';
-
-const USAGE = 'lantern monitor changes [--school ID] [--limit N] [--json]';
+import type { CommandRun } from '../command.js';
+import { openCommandDatabase } from '../kit/db.js';
+import { pickSchool } from '../kit/school.js';
+import type { changesOptions } from './commands.js';
 
 /** `lantern monitor changes`: the append-only log of rule, threshold, suppression and allowlist changes. */
-export const monitorChangesCommand: CliCommand = {
-  summary: 'Show the log of monitoring rule, threshold, suppression and allowlist changes with who and why',
-  usage: USAGE,
-  async run(args, io) {
-    const { flags, positionals } = parseSettingsArgs(args, { '--school': 'value', '--limit': 'value', '--json': 'bool' }, USAGE);
-    if (positionals.length > 0) throw new LanternError(ErrorCode.UsageError, `Unexpected "${positionals.join(' ')}". Usage: ${USAGE}`);
-    const limitText = typeof flags['--limit'] === 'string' ? flags['--limit'] : '50';
+export const listChanges: CommandRun<typeof changesOptions> = async ({ flags }, io) => {
+    const limitText = flags.limit ?? '50';
     if (!/^\d+$/.test(limitText) || Number(limitText) < 1) throw new LanternError(ErrorCode.UsageError, `--limit must be a whole number of entries, e.g. 20; got "${limitText}".`);
-    const ctx = await openMonitorContext(io, false);
+    const ctx = await openCommandDatabase(io);
     try {
-      const school = pickSchool(ctx.config, flags['--school']);
+      const school = pickSchool(ctx.config, flags.school);
       const newest = await ctx.models.monitoringChanges.find({ schoolId: school.id }).sort({ seq: -1 }).limit(Number(limitText)).lean();
       const entries = newest.reverse();
-      if (flags['--json']) {
+      if (flags.json) {
         for (const e of entries) io.out(JSON.stringify({ seq: e.seq, at: e.at.toISOString(), who: e.who, why: e.why, what: e.what }));
         return 0;
       }
@@ -35,5 +29,4 @@ export const monitorChangesCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };

@@ -4,23 +4,21 @@ import type { Rule } from '../../monitoring/rule.js';
 import { ALL_RULES } from '../../monitoring/rules/index.js';
 import { effectiveRule, RuleSettingSchema, type RuleSetting } from '../../monitoring/settings.js';
 import { loadSettingsLog, recordChange } from '../../monitoring/settings-store.js';
-import type { CliCommand } from '../command.js';
-import { openMonitorContext } from './context.js';
-import { findRule, formatMinutes, onePositional, parseSettingsArgs, parseSpanMinutes, pickSchool, requireAuthor, table } from './settings-args.js';
-
-const LIST_USAGE = 'lantern monitor rules [--school ID] [--json]';
-const SET_USAGE = 'lantern monitor rule set RULE_ID [--threshold N] [--window 10m] [--fold 1d] [--severity low|medium|high|critical] [--enabled true|false] --by NAME --reason TEXT [--school ID]';
-const RESET_USAGE = 'lantern monitor rule reset RULE_ID --by NAME --reason TEXT [--school ID]';
+import type { CommandRun } from '../command.js';
+import type { Flags } from '../kit/args.js';
+import { openCommandDatabase } from '../kit/db.js';
+import { pickSchool } from '../kit/school.js';
+import type { ruleResetOptions, ruleSetOptions, rulesOptions } from './commands.js';
+import { findRule, formatMinutes, onePositional, parseSpanMinutes, requireAuthor, table } from './settings-args.js';
 
 // Which CLI option sets which field, for error messages.
 const FLAG_OF: Record<keyof RuleSetting, string> = { enabled: '--enabled', severity: '--severity', threshold: '--threshold', windowMinutes: '--window', foldWindowMinutes: '--fold' };
 
 /** Reads the options of `rule set` into a partial setting, refusing anything that does not fit the rule. */
-function patchFrom(flags: Record<string, string | true>, rule: Rule): RuleSetting {
+function patchFrom(flags: Flags<typeof ruleSetOptions>, rule: Rule, usage: string): RuleSetting {
   const patch: Record<string, unknown> = {};
-  const value = (f: string) => (typeof flags[f] === 'string' ? (flags[f] as string).trim() : undefined);
-  const threshold = value('--threshold');
-  const window = value('--window');
+  const threshold = flags.threshold?.trim();
+  const window = flags.window?.trim();
   if ((threshold !== undefined || window !== undefined) && !rule.threshold) {
     const withThresholds = ALL_RULES.filter((r) => r.threshold).map((r) => r.id);
     throw new LanternError(ErrorCode.UsageError, `${rule.id} reports every matching event and has no threshold or window; only ${withThresholds.join(', ')} do. Use --severity, --enabled or --fold instead.`);
@@ -30,16 +28,16 @@ function patchFrom(flags: Record<string, string | true>, rule: Rule): RuleSettin
     patch.threshold = Number(threshold);
   }
   if (window !== undefined) patch.windowMinutes = parseSpanMinutes(window, '--window');
-  const fold = value('--fold');
+  const fold = flags.fold?.trim();
   if (fold !== undefined) patch.foldWindowMinutes = parseSpanMinutes(fold, '--fold');
-  const severity = value('--severity');
+  const severity = flags.severity?.trim();
   if (severity !== undefined) patch.severity = severity.toLowerCase();
-  const enabled = value('--enabled');
+  const enabled = flags.enabled?.trim();
   if (enabled !== undefined) {
     if (enabled !== 'true' && enabled !== 'false') throw new LanternError(ErrorCode.UsageError, `--enabled must be true or false; got "${enabled}".`);
     patch.enabled = enabled === 'true';
   }
-  if (Object.keys(patch).length === 0) throw new LanternError(ErrorCode.UsageError, `Say what to change: --threshold, --window, --fold, --severity or --enabled. Usage: ${SET_USAGE}`);
+  if (Object.keys(patch).length === 0) throw new LanternError(ErrorCode.UsageError, `Say what to change: --threshold, --window, --fold, --severity or --enabled. Usage: ${usage}`);
   const parsed = RuleSettingSchema.safeParse(patch);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${FLAG_OF[i.path[0] as keyof RuleSetting] ?? String(i.path[0])} ${i.message}`);
@@ -56,14 +54,10 @@ function describeSetting(s: RuleSetting | undefined): string {
 }
 
 /** `lantern monitor rules`: every rule with the settings in force for the school. */
-export const monitorRulesCommand: CliCommand = {
-  summary: 'List the detection rules with the settings in force for a school (enabled, severity, threshold, window, overrides)',
-  usage: LIST_USAGE,
-  async run(args, io) {
-    const { flags } = parseSettingsArgs(args, { '--school': 'value', '--json': 'bool' }, LIST_USAGE);
-    const ctx = await openMonitorContext(io, false);
+export const listRules: CommandRun<typeof rulesOptions> = async ({ flags }, io) => {
+    const ctx = await openCommandDatabase(io);
     try {
-      const school = pickSchool(ctx.config, flags['--school']);
+      const school = pickSchool(ctx.config, flags.school);
       const { settings } = await loadSettingsLog(ctx.models, school.id);
       const rows = ALL_RULES.map((rule) => {
         const e = effectiveRule(rule, settings.rules);
@@ -77,7 +71,7 @@ export const monitorRulesCommand: CliCommand = {
           overridden: settings.rules[rule.id] ?? null,
         };
       });
-      if (flags['--json']) {
+      if (flags.json) {
         for (const r of rows) io.out(JSON.stringify(r));
         return 0;
       }
@@ -99,25 +93,16 @@ export const monitorRulesCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };
 
 /** `lantern monitor rule set`: overrides a rule's threshold, window, fold window, severity or enabled state. */
-export const monitorRuleSetCommand: CliCommand = {
-  summary: "Change a rule's threshold, window, severity or whether it runs, recording who and why",
-  usage: SET_USAGE,
-  async run(args, io) {
-    const parsed = parseSettingsArgs(
-      args,
-      { '--school': 'value', '--threshold': 'value', '--window': 'value', '--fold': 'value', '--severity': 'value', '--enabled': 'value', '--by': 'value', '--reason': 'value' },
-      SET_USAGE,
-    );
-    const rule = findRule(onePositional(parsed, 'rule id', SET_USAGE));
-    const author = requireAuthor(parsed.flags, SET_USAGE);
-    const patch = patchFrom(parsed.flags, rule);
-    const ctx = await openMonitorContext(io, false);
+export const setRule: CommandRun<typeof ruleSetOptions> = async (parsed, io) => {
+    const rule = findRule(onePositional(parsed.positionals, 'rule id', parsed.usage));
+    const author = requireAuthor(parsed.flags, parsed.usage);
+    const patch = patchFrom(parsed.flags, rule, parsed.usage);
+    const ctx = await openCommandDatabase(io);
     try {
-      const school = pickSchool(ctx.config, parsed.flags['--school']);
+      const school = pickSchool(ctx.config, parsed.flags.school);
       const done = await recordChange(ctx.models, school.id, (current) => {
         const before = current.rules[rule.id] ?? {};
         const after = RuleSettingSchema.parse({ ...before, ...patch });
@@ -133,20 +118,15 @@ export const monitorRuleSetCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };
 
 /** `lantern monitor rule reset`: removes a school's overrides of one rule, back to its defaults. */
-export const monitorRuleResetCommand: CliCommand = {
-  summary: 'Put a rule back to its default settings, recording who and why',
-  usage: RESET_USAGE,
-  async run(args, io) {
-    const parsed = parseSettingsArgs(args, { '--school': 'value', '--by': 'value', '--reason': 'value' }, RESET_USAGE);
-    const rule = findRule(onePositional(parsed, 'rule id', RESET_USAGE));
-    const author = requireAuthor(parsed.flags, RESET_USAGE);
-    const ctx = await openMonitorContext(io, false);
+export const resetRule: CommandRun<typeof ruleResetOptions> = async (parsed, io) => {
+    const rule = findRule(onePositional(parsed.positionals, 'rule id', parsed.usage));
+    const author = requireAuthor(parsed.flags, parsed.usage);
+    const ctx = await openCommandDatabase(io);
     try {
-      const school = pickSchool(ctx.config, parsed.flags['--school']);
+      const school = pickSchool(ctx.config, parsed.flags.school);
       const done = await recordChange(ctx.models, school.id, (current) => {
         if (!current.rules[rule.id]) throw new LanternError(ErrorCode.UsageError, `${rule.id} already runs with its default settings; nothing was recorded.`);
         return changeRuleSetting(current, rule.id, null, author);
@@ -156,5 +136,4 @@ export const monitorRuleResetCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };

@@ -6,48 +6,19 @@ import { runScan } from '../../monitoring/scan/run-scan.js';
 import { loadTenantFile } from '../../monitoring/scan/tenant-file.js';
 import { createTenantContext } from '../../monitoring/tenant.js';
 import type { Detection } from '../../monitoring/types.js';
-import type { CliCommand } from '../command.js';
+import { commandFrom, type CliCommand } from '../command.js';
+import { usageError } from '../kit/args.js';
+import { scanSpec } from './commands.js';
 
-const USAGE = 'lantern scan --input FILE|- --config TENANT_FILE [--json] [--strict]';
 /** Problem lines printed before the rest are only counted (a broken export can have millions). */
 const MAX_PROBLEM_LINES = 100;
 
-interface ScanArgs {
-  input: string;
-  config: string;
-  json: boolean;
-  strict: boolean;
-}
-
-function parseArgs(args: readonly string[]): ScanArgs | string {
-  const out: Partial<ScanArgs> = { json: false, strict: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag === '--json') out.json = true;
-    else if (flag === '--strict') out.strict = true;
-    else if (flag === '--input' || flag === '--config') {
-      const value = inline ?? args[++i];
-      if (!value) return `${flag} needs a value`;
-      out[flag === '--input' ? 'input' : 'config'] = value;
-    } else return `unknown argument "${arg}"`;
-  }
-  if (!out.input) return '--input is required (a JSON / JSONL file, or - for standard input)';
-  if (!out.config) return '--config is required (the tenant file: ownDomains, trustedDomains, people)';
-  return out as ScanArgs;
-}
-
 /** Builds the command; `stdin` is injectable so tests can feed `--input -`. */
 export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCommand {
-  return {
-    summary: 'Run the monitoring rules over exported Google / Microsoft audit logs (JSON or JSONL)',
-    usage: USAGE,
-    async run(args, io) {
-      const parsed = parseArgs(args);
-      if (typeof parsed === 'string') {
-        io.err(`${parsed}\nUsage: ${USAGE}`);
-        return 2;
-      }
+  return commandFrom(scanSpec, async ({ flags, usage }, io) => {
+      if (!flags.input) throw usageError('--input is required (a JSON / JSONL file, or - for standard input)', usage);
+      if (!flags.config) throw usageError('--config is required (the tenant file: ownDomains, trustedDomains, people)', usage);
+      const parsed = { input: flags.input, config: flags.config, json: flags.json === true, strict: flags.strict === true };
       const tenantFile = path.resolve(io.cwd, parsed.config);
       const loaded = loadTenantFile(tenantFile);
       let input: AsyncIterable<Buffer | string>;
@@ -85,9 +56,6 @@ export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCo
       if (!parsed.json) for (const line of detectionTable(collected)) io.out(line);
       for (const line of summaryLines(summary, label)) io.err(line);
       return 0;
-    },
-  };
+  });
 }
 
-/** `lantern scan`: the offline scan (B7). */
-export const scanCommand: CliCommand = createScanCommand();

@@ -1,62 +1,20 @@
-import type { LanternConfig, School } from '../../config/load.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import type { ChangeAuthor } from '../../monitoring/changes.js';
 import type { Rule } from '../../monitoring/rule.js';
 import { ALL_RULES } from '../../monitoring/rules/index.js';
 
-/** Parsed arguments: `--flag value` pairs, bare flags and the words that are not flags. */
-export interface SettingsArgs {
-  flags: Record<string, string | true>;
-  positionals: string[];
-}
-
-/** Reads `--flag value`, `--flag=value` and bare flags against a table, keeping other words as positionals. */
-export function parseSettingsArgs(args: readonly string[], known: Record<string, 'value' | 'bool'>, usage: string): SettingsArgs {
-  const flags: Record<string, string | true> = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const kind = known[flag];
-    if (!kind) throw new LanternError(ErrorCode.UsageError, `Unknown argument "${arg}". Usage: ${usage}`);
-    if (kind === 'bool') flags[flag] = true;
-    else {
-      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || value.trim() === '') throw new LanternError(ErrorCode.UsageError, `${flag} needs a value. Usage: ${usage}`);
-      flags[flag] = value;
-    }
-  }
-  return { flags, positionals };
-}
-
 /** The one positional a command takes, or a usage error naming it. */
-export function onePositional(parsed: SettingsArgs, what: string, usage: string): string {
-  if (parsed.positionals.length !== 1) {
-    throw new LanternError(ErrorCode.UsageError, parsed.positionals.length === 0 ? `Name the ${what}. Usage: ${usage}` : `Give one ${what} only (got ${parsed.positionals.join(', ')}). Usage: ${usage}`);
+export function onePositional(positionals: readonly string[], what: string, usage: string): string {
+  if (positionals.length !== 1) {
+    throw new LanternError(ErrorCode.UsageError, positionals.length === 0 ? `Name the ${what}. Usage: ${usage}` : `Give one ${what} only (got ${positionals.join(', ')}). Usage: ${usage}`);
   }
-  return parsed.positionals[0] as string;
-}
-
-/** The school a command works on: `--school ID`, or the only school in the config. */
-export function pickSchool(config: LanternConfig, id: string | true | undefined): School {
-  if (typeof id === 'string') {
-    const school = config.schools.find((s) => s.id === id);
-    if (!school) throw new LanternError(ErrorCode.UsageError, `There is no school "${id}" in ${config.source}; the schools are ${config.schools.map((s) => s.id).join(', ')}.`);
-    return school;
-  }
-  if (config.schools.length === 1) return config.schools[0] as School;
-  throw new LanternError(ErrorCode.UsageError, `The config lists ${config.schools.length} schools: add --school with one of ${config.schools.map((s) => s.id).join(', ')}.`);
+  return positionals[0] as string;
 }
 
 /** `--by` and `--reason`, both required for every change (DfE standards: who changed monitoring and why). */
-export function requireAuthor(flags: Record<string, string | true>, usage: string): ChangeAuthor {
-  const who = typeof flags['--by'] === 'string' ? flags['--by'].trim() : '';
-  const why = typeof flags['--reason'] === 'string' ? flags['--reason'].trim() : '';
+export function requireAuthor(flags: { by?: string; reason?: string }, usage: string): ChangeAuthor {
+  const who = flags.by?.trim() ?? '';
+  const why = flags.reason?.trim() ?? '';
   if (!who) throw new LanternError(ErrorCode.UsageError, `Say who is making this change with --by NAME (your name or email); every monitoring change is recorded with who and why. Usage: ${usage}`);
   if (why.length < 3) throw new LanternError(ErrorCode.UsageError, `Say why with --reason "…" (a few words); every monitoring change is recorded with who and why. Usage: ${usage}`);
   return { who, why };

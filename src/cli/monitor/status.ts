@@ -1,25 +1,20 @@
-import { ErrorCode, LanternError } from '../../errors.js';
 import { configuredSources } from '../../monitoring/connectors/school-connectors.js';
 import { connectorStatus } from '../../monitoring/connectors/status.js';
-import type { CliCommand } from '../command.js';
-import { formatDuration, openMonitorContext, parseMonitorFlags } from './context.js';
-
-const USAGE = 'lantern monitor status [--school ID] [--json]';
+import type { CommandRun } from '../command.js';
+import { openCommandDatabase } from '../kit/db.js';
+import { schoolsNamed } from '../kit/school.js';
+import type { statusOptions } from './commands.js';
+import { formatDuration } from './durations.js';
 
 /** `lantern monitor status`: each connector stream's last good run, lag and last error. */
-export const monitorStatusCommand: CliCommand = {
-  summary: "Show each audit-log connector's last good run, how far behind it is, and its last error",
-  usage: USAGE,
-  async run(args, io) {
-    const flags = parseMonitorFlags(args, { '--school': 'value', '--json': 'bool' }, USAGE);
-    const ctx = await openMonitorContext(io, false);
+export const showConnectorStatus: CommandRun<typeof statusOptions> = async ({ flags }, io) => {
+    const ctx = await openCommandDatabase(io);
     try {
-      const schools = ctx.config.schools.filter((s) => flags['--school'] === undefined || s.id === flags['--school']);
-      if (schools.length === 0) throw new LanternError(ErrorCode.UsageError, `There is no school "${String(flags['--school'])}" in ${ctx.config.source}.`);
+      const schools = schoolsNamed(ctx.config, flags.school);
       const now = new Date();
       for (const school of schools) {
         const statuses = await connectorStatus(ctx.models, school.id, now);
-        if (flags['--json']) {
+        if (flags.json) {
           for (const s of statuses) io.out(JSON.stringify(s));
           continue;
         }
@@ -40,5 +35,4 @@ export const monitorStatusCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };

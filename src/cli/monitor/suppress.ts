@@ -6,13 +6,11 @@ import { loadActiveSuppressions } from '../../monitoring/store.js';
 import { loadSettingsLog, recordChange } from '../../monitoring/settings-store.js';
 import { isActive, SuppressionSchema, type Suppression } from '../../monitoring/suppressions.js';
 import { FAMILIES } from '../../monitoring/types.js';
-import type { CliCommand } from '../command.js';
-import { openMonitorContext } from './context.js';
-import { findRule, onePositional, parseSettingsArgs, parseSpanMinutes, pickSchool, requireAuthor, table } from './settings-args.js';
-
-const ADD_USAGE = 'lantern monitor suppress add --rule RULE_ID|--family FAMILY [--actor EMAIL] [--object ID] [--domain DOMAIN] --expires 30d|DATE --reason TEXT --by NAME [--school ID]';
-const LIST_USAGE = 'lantern monitor suppress list [--school ID] [--all] [--json]';
-const REMOVE_USAGE = 'lantern monitor suppress remove ID --reason TEXT --by NAME [--school ID]';
+import type { CommandRun } from '../command.js';
+import { openCommandDatabase } from '../kit/db.js';
+import { pickSchool } from '../kit/school.js';
+import type { suppressAddOptions, suppressListOptions, suppressRemoveOptions } from './commands.js';
+import { findRule, onePositional, parseSpanMinutes, requireAuthor, table } from './settings-args.js';
 
 /** Suppressions are reviewed, not forgotten: none may run for longer than this. */
 export const MAX_SUPPRESSION_DAYS = 366;
@@ -35,32 +33,23 @@ function describeMatch(s: Suppression): string {
 }
 
 /** `lantern monitor suppress add`: silences matching detections until an expiry, recording who and why. */
-export const monitorSuppressAddCommand: CliCommand = {
-  summary: 'Silence detections of a rule (for an actor, object or domain) until a date, recording who and why',
-  usage: ADD_USAGE,
-  async run(args, io) {
-    const { flags, positionals } = parseSettingsArgs(
-      args,
-      { '--school': 'value', '--rule': 'value', '--family': 'value', '--actor': 'value', '--object': 'value', '--domain': 'value', '--expires': 'value', '--reason': 'value', '--by': 'value' },
-      ADD_USAGE,
-    );
-    if (positionals.length > 0) throw new LanternError(ErrorCode.UsageError, `Unexpected "${positionals.join(' ')}". Usage: ${ADD_USAGE}`);
-    const author = requireAuthor(flags, ADD_USAGE);
-    const str = (f: string) => (typeof flags[f] === 'string' ? (flags[f] as string).trim() : undefined);
-    const ruleId = str('--rule');
-    const family = str('--family');
-    if (!ruleId === !family) throw new LanternError(ErrorCode.UsageError, `Give exactly one of --rule RULE_ID or --family FAMILY, so a suppression never silences every rule. Usage: ${ADD_USAGE}`);
+export const suppressDetections: CommandRun<typeof suppressAddOptions> = async ({ flags, usage }, io) => {
+    const author = requireAuthor(flags, usage);
+  
+    const ruleId = flags.rule?.trim();
+    const family = flags.family?.trim();
+    if (!ruleId === !family) throw new LanternError(ErrorCode.UsageError, `Give exactly one of --rule RULE_ID or --family FAMILY, so a suppression never silences every rule. Usage: ${usage}`);
     if (ruleId) findRule(ruleId);
     if (family && !(FAMILIES as readonly string[]).includes(family)) throw new LanternError(ErrorCode.UsageError, `--family must be one of ${FAMILIES.join(', ')}; got "${family}".`);
-    const domain = str('--domain') === undefined ? undefined : normaliseDomain(str('--domain') as string);
-    if (domain !== undefined && !DOMAIN.test(domain)) throw new LanternError(ErrorCode.UsageError, `--domain must be a domain name such as learnfast.example.com; got "${str('--domain')}".`);
-    const expires = str('--expires');
-    if (!expires) throw new LanternError(ErrorCode.UsageError, `Every suppression needs an expiry: add --expires 30d (or a date). Usage: ${ADD_USAGE}`);
+    const domain = flags.domain?.trim() === undefined ? undefined : normaliseDomain(flags.domain?.trim() as string);
+    if (domain !== undefined && !DOMAIN.test(domain)) throw new LanternError(ErrorCode.UsageError, `--domain must be a domain name such as learnfast.example.com; got "${flags.domain?.trim()}".`);
+    const expires = flags.expires?.trim();
+    if (!expires) throw new LanternError(ErrorCode.UsageError, `Every suppression needs an expiry: add --expires 30d (or a date). Usage: ${usage}`);
     const parsed = SuppressionSchema.safeParse({
       ...(ruleId ? { ruleId } : {}),
       ...(family ? { family } : {}),
-      ...(str('--actor') ? { actor: str('--actor') } : {}),
-      ...(str('--object') ? { objectId: str('--object') } : {}),
+      ...(flags.actor?.trim() ? { actor: flags.actor?.trim() } : {}),
+      ...(flags.object?.trim() ? { objectId: flags.object?.trim() } : {}),
       ...(domain ? { domain } : {}),
       reason: author.why,
       createdBy: author.who,
@@ -68,37 +57,32 @@ export const monitorSuppressAddCommand: CliCommand = {
     });
     if (!parsed.success) throw new LanternError(ErrorCode.UsageError, `Nothing was stored: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'suppression'} ${i.message}`).join('; ')}.`);
     const suppression: Suppression = { ...parsed.data, id: `sup-${randomBytes(4).toString('hex')}` };
-    const ctx = await openMonitorContext(io, false);
+    const ctx = await openCommandDatabase(io);
     try {
-      const school = pickSchool(ctx.config, flags['--school']);
+      const school = pickSchool(ctx.config, flags.school);
       const done = await recordChange(ctx.models, school.id, (current) => addSuppression(current, suppression, author));
       io.out(`Change ${done.seq} recorded for ${school.id}: suppression ${suppression.id} (${describeMatch(suppression)}) until ${suppression.expiresAt}. It applies from the next poll.`);
       return 0;
     } finally {
       await ctx.close();
     }
-  },
 };
 
 /** `lantern monitor suppress list`: the school's suppressions in force (with --all, expired ones too). */
-export const monitorSuppressListCommand: CliCommand = {
-  summary: "List a school's suppressions with their reason, who agreed them and when they expire",
-  usage: LIST_USAGE,
-  async run(args, io) {
-    const { flags } = parseSettingsArgs(args, { '--school': 'value', '--all': 'bool', '--json': 'bool' }, LIST_USAGE);
-    const ctx = await openMonitorContext(io, false);
+export const listSuppressions: CommandRun<typeof suppressListOptions> = async ({ flags }, io) => {
+    const ctx = await openCommandDatabase(io);
     try {
-      const school = pickSchool(ctx.config, flags['--school']);
+      const school = pickSchool(ctx.config, flags.school);
       const now = new Date();
       const folded = await loadSettingsLog(ctx.models, school.id);
       const extra = (await loadActiveSuppressions(ctx.models.suppressions, school.id, now)).filter((s) => !folded.loggedSuppressionIds.has(s.id));
-      const all = [...folded.settings.suppressions, ...extra].filter((s) => flags['--all'] || isActive(s, now.getTime()));
-      if (flags['--json']) {
+      const all = [...folded.settings.suppressions, ...extra].filter((s) => flags.all || isActive(s, now.getTime()));
+      if (flags.json) {
         for (const s of all) io.out(JSON.stringify({ ...s, active: isActive(s, now.getTime()) }));
         return 0;
       }
       if (all.length === 0) {
-        io.out(`${school.id} has no suppressions${flags['--all'] ? '' : ' in force'}.`);
+        io.out(`${school.id} has no suppressions${flags.all ? '' : ' in force'}.`);
         return 0;
       }
       const rows = all.map((s) => [s.id, describeMatch(s), `${s.expiresAt.slice(0, 16).replace('T', ' ')}${isActive(s, now.getTime()) ? '' : ' (expired)'}`, s.createdBy, s.reason]);
@@ -107,20 +91,15 @@ export const monitorSuppressListCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };
 
 /** `lantern monitor suppress remove`: ends a suppression early, recording who and why. */
-export const monitorSuppressRemoveCommand: CliCommand = {
-  summary: 'End a suppression early, recording who and why',
-  usage: REMOVE_USAGE,
-  async run(args, io) {
-    const parsed = parseSettingsArgs(args, { '--school': 'value', '--reason': 'value', '--by': 'value' }, REMOVE_USAGE);
-    const id = onePositional(parsed, 'suppression id (see `lantern monitor suppress list`)', REMOVE_USAGE);
-    const author = requireAuthor(parsed.flags, REMOVE_USAGE);
-    const ctx = await openMonitorContext(io, false);
+export const endSuppression: CommandRun<typeof suppressRemoveOptions> = async (parsed, io) => {
+    const id = onePositional(parsed.positionals, 'suppression id (see `lantern monitor suppress list`)', parsed.usage);
+    const author = requireAuthor(parsed.flags, parsed.usage);
+    const ctx = await openCommandDatabase(io);
     try {
-      const school = pickSchool(ctx.config, parsed.flags['--school']);
+      const school = pickSchool(ctx.config, parsed.flags.school);
       // A suppression stored without the log (older code) can be removed too: the removal is logged.
       const extra = await loadActiveSuppressions(ctx.models.suppressions, school.id, new Date());
       const done = await recordChange(ctx.models, school.id, (current) => {
@@ -132,5 +111,4 @@ export const monitorSuppressRemoveCommand: CliCommand = {
     } finally {
       await ctx.close();
     }
-  },
 };

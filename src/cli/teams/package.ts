@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { packageTeamsApp } from '../../teams/manifest/package.js';
-import type { CliCommand } from '../command.js';
+import type { CommandRun } from '../command.js';
+import type { packageOptions } from './commands.js';
 
 /** Where the demo package says Lantern lives; Teams cannot reach it, the package is for inspection only. */
 const DEMO_PUBLIC_URL = 'https://lantern.northgate.example';
@@ -13,26 +14,18 @@ function packageVersion(): string {
 }
 
 /** `lantern teams package`: fills the Teams manifest from config, validates it and writes the app zip. */
-export const teamsPackageCommand: CliCommand = {
-  summary: 'Build the Teams app package (manifest + icons) from the config',
-  usage: 'lantern teams package [--config FILE] [--out FILE]',
-  async run(args, io) {
-    const flag = (name: string) => {
-      const i = args.indexOf(name);
-      return i >= 0 ? args[i + 1] : undefined;
-    };
-    const file = flag('--config');
+export const packageTeamsAppCommand: CommandRun<typeof packageOptions> = async ({ flags }, io) => {
+    const file = flags.config;
     const config = loadConfig({ ...(file ? { file } : {}), env: io.env, cwd: io.cwd, requireSecrets: false });
     const publicUrl = config.server.publicUrl ?? (config.mode === 'demo' ? DEMO_PUBLIC_URL : undefined);
     if (!publicUrl) {
       io.err('Set server.publicUrl in the config file: the https address Teams reaches Lantern at (e.g. https://lantern.your-trust.org.uk).');
       return 1;
     }
-    const outFile = path.resolve(io.cwd, flag('--out') ?? 'dist/lantern-teams-app.zip');
+    const outFile = path.resolve(io.cwd, flags.out ?? 'dist/lantern-teams-app.zip');
     const written = await packageTeamsApp({ botAppId: config.bot?.appId, publicUrl, version: packageVersion(), outFile });
     io.out(`Wrote ${written}`);
     if (!config.bot) io.out('No bot app id is configured, so the package uses the demo id: it validates, but Teams cannot reach it. Set bot.appId for a real package.');
     else io.out('Upload it in the Teams admin centre (Manage apps → Upload new app), then set up the app for everyone with an app setup policy.');
     return 0;
-  },
 };
