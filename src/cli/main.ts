@@ -1,66 +1,61 @@
 import { isLanternError } from '../errors.js';
-import type { CliCommand, CliIO } from './command.js';
+import { agreementsCommands } from './agreements/commands.js';
+import { casesCommands } from './cases/commands.js';
+import { classroomCommands } from './classroom/commands.js';
+import { defineCommand, type CliCommand, type CliIO, type CommandEntry } from './command.js';
+import { configCommands } from './config/commands.js';
+import { digestCommands } from './digest/commands.js';
+import { directoryCommands } from './directory/commands.js';
+import { monitorCommands } from './monitor/commands.js';
+import { parentsCommands } from './parents/commands.js';
+import { teamsCommands } from './teams/commands.js';
 
 /** Loads a command's module only when that command runs, so `lantern scan` does not pay for googleapis. */
 type CommandLoader = () => Promise<CliCommand>;
 
-function pick(commands: Readonly<Record<string, CliCommand>>, name: string): CliCommand {
-  const command = commands[name];
-  if (!command) throw new Error(`The command table names "${name}" but its module does not export it.`);
-  return command;
-}
+const serveEntry = defineCommand({
+  summary: 'Start the Lantern server (the demo school when no config file is given)',
+  usage: 'lantern serve [--config FILE]',
+  options: { config: 'value' },
+  load: async () => (await import('./serve.js')).serve,
+});
 
-/** Every `lantern` sub-command, keyed by the words that name it. */
-export const CLI_COMMANDS: Readonly<Record<string, CommandLoader>> = {
-  serve: async () => (await import('./serve.js')).serveCommand,
-  'config check': async () => (await import('./config-check.js')).configCheckCommand,
-  scan: async () => (await import('./scan.js')).scanCommand,
-  'monitor backfill': async () => (await import('./monitor-backfill.js')).monitorBackfillCommand,
-  'monitor status': async () => (await import('./monitor-status.js')).monitorStatusCommand,
-  'directory sync': async () => (await import('./directory-sync.js')).directorySyncCommand,
-  'monitor rules': async () => (await import('./monitor-rules.js')).monitorRulesCommand,
-  'monitor rule set': async () => (await import('./monitor-rules.js')).monitorRuleSetCommand,
-  'monitor rule reset': async () => (await import('./monitor-rules.js')).monitorRuleResetCommand,
-  'monitor suppress add': async () => (await import('./monitor-suppress.js')).monitorSuppressAddCommand,
-  'monitor suppress list': async () => (await import('./monitor-suppress.js')).monitorSuppressListCommand,
-  'monitor suppress remove': async () => (await import('./monitor-suppress.js')).monitorSuppressRemoveCommand,
-  'monitor allowlist add': async () => (await import('./monitor-allowlist.js')).monitorAllowlistAddCommand,
-  'monitor allowlist remove': async () => (await import('./monitor-allowlist.js')).monitorAllowlistRemoveCommand,
-  'monitor allowlist list': async () => (await import('./monitor-allowlist.js')).monitorAllowlistListCommand,
-  'monitor changes': async () => (await import('./monitor-changes.js')).monitorChangesCommand,
-  'teams package': async () => (await import('./teams-package.js')).teamsPackageCommand,
-  'digest preview': async () => (await import('./digest-preview.js')).digestPreviewCommand,
-  'digest send': async () => (await import('./digest-send.js')).digestSendCommand,
-  'cases verify': async () => pick((await import('./cases-commands.js')).casesCommands, 'cases verify'),
-  'cases export': async () => pick((await import('./cases-commands.js')).casesCommands, 'cases export'),
-  'cases hold': async () => pick((await import('./cases-commands.js')).casesCommands, 'cases hold'),
-  'cases retention': async () => pick((await import('./cases-commands.js')).casesCommands, 'cases retention'),
-  'classroom post': async () => (await import('./classroom-commands.js')).classroomPostCommand,
-  'classroom status': async () => (await import('./classroom-commands.js')).classroomStatusCommand,
-  'parents links sync': async () => pick((await import('./parents-commands.js')).parentsCommands, 'parents links sync'),
-  'parents send': async () => pick((await import('./parents-commands.js')).parentsCommands, 'parents send'),
-  'parents remind': async () => pick((await import('./parents-commands.js')).parentsCommands, 'parents remind'),
-  'parents status': async () => pick((await import('./parents-commands.js')).parentsCommands, 'parents status'),
-  'agreements issue': async () => pick((await import('./agreements-commands.js')).agreementsCommands, 'agreements issue'),
-  'agreements status': async () => pick((await import('./agreements-commands.js')).agreementsCommands, 'agreements status'),
-  'agreements publish': async () => pick((await import('./agreements-commands.js')).agreementsCommands, 'agreements publish'),
-  'evidence verify': async () => pick((await import('./agreements-commands.js')).agreementsCommands, 'evidence verify'),
-  'evidence export': async () => pick((await import('./agreements-commands.js')).agreementsCommands, 'evidence export'),
+/** Every `lantern` sub-command, keyed by the words that name it, in the order the help screen lists them. */
+export const COMMAND_TABLE: Readonly<Record<string, CommandEntry>> = {
+  serve: serveEntry,
+  ...configCommands,
+  // The monitoring commands that read logs come first, then directory sync, then the tuning commands.
+  ...pick(monitorCommands, 'scan', 'monitor backfill', 'monitor status'),
+  ...directoryCommands,
+  ...monitorCommands,
+  ...teamsCommands,
+  ...digestCommands,
+  ...casesCommands,
+  ...classroomCommands,
+  ...parentsCommands,
+  ...agreementsCommands,
 };
 
-/** The help text; it loads every command to read its usage line, which is fine for a help screen. */
+function pick(table: Readonly<Record<string, CommandEntry>>, ...names: string[]): Record<string, CommandEntry> {
+  return Object.fromEntries(names.map((name) => [name, table[name] as CommandEntry]));
+}
+
+/** Each command's loader; a command's module is imported only when it is loaded. */
+export const CLI_COMMANDS: Readonly<Record<string, CommandLoader>> = Object.fromEntries(Object.entries(COMMAND_TABLE).map(([name, entry]) => [name, () => entry.load()]));
+
+/** The help text, from the table alone: no command module is loaded. */
 export async function helpText(): Promise<string> {
-  const commands = await Promise.all(Object.values(CLI_COMMANDS).map((load) => load()));
+  const commands = Object.values(COMMAND_TABLE);
   const width = Math.max(...commands.map((c) => c.usage.length));
   const lines = commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
   return ['Lantern — online-safety assistant for schools', '', 'Usage:', ...lines, '', 'Run `lantern COMMAND --help` for details.'].join('\n');
 }
 
 /** Finds the longest run of leading words that names a command. */
-export function resolveCommand(argv: readonly string[]): { load: CommandLoader; args: readonly string[] } | undefined {
+export function resolveCommand(argv: readonly string[]): { entry: CommandEntry; args: readonly string[] } | undefined {
   for (let n = Math.min(argv.length, 3); n > 0; n--) {
-    const load = CLI_COMMANDS[argv.slice(0, n).join(' ')];
-    if (load) return { load, args: argv.slice(n) };
+    const entry = COMMAND_TABLE[argv.slice(0, n).join(' ')];
+    if (entry) return { entry, args: argv.slice(n) };
   }
   return undefined;
 }
@@ -76,11 +71,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.err(`Unknown command "${argv.join(' ')}".\n\n${await helpText()}`);
     return 2;
   }
-  const command = await found.load();
   if (found.args.includes('--help') || found.args.includes('-h')) {
-    io.out(`${command.usage}\n\n${command.summary}`);
+    io.out(`${found.entry.usage}\n\n${found.entry.summary}`);
     return 0;
   }
+  const command = await found.entry.load();
   try {
     return await command.run(found.args, io);
   } catch (err) {

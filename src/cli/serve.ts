@@ -2,15 +2,11 @@ import { loadConfig } from '../config/load.js';
 import { PLAYGROUND_USER_AAD_ID } from '../directory/demo-directory.js';
 import { createLogger } from '../log/logger.js';
 import { startLantern } from '../server/start.js';
-import type { CliCommand } from './command.js';
+import type { CommandRun } from './command.js';
 
 /** `lantern serve`: runs the server until SIGTERM or SIGINT, then shuts down cleanly. */
-export const serveCommand: CliCommand = {
-  summary: 'Start the Lantern server (the demo school when no config file is given)',
-  usage: 'lantern serve [--config FILE]',
-  async run(args, io) {
-    const fileIndex = args.indexOf('--config');
-    const file = fileIndex >= 0 ? args[fileIndex + 1] : undefined;
+export const serve: CommandRun<{ readonly config: 'value' }> = async ({ flags }, io) => {
+    const file = flags.config;
     const config = loadConfig({ ...(file ? { file } : {}), env: io.env, cwd: io.cwd });
     const logger = createLogger({ level: config.logLevel });
     const running = await startLantern(config, logger);
@@ -40,5 +36,4 @@ export const serveCommand: CliCommand = {
       process.once('SIGINT', () => shutdown('SIGINT'));
     });
     return 0;
-  },
 };

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScanCommand } from '../../src/cli/scan.js';
+import { createScanCommand } from '../../src/cli/monitor/scan.js';
 import { makeAlert, makeDirectoryAudit, makeDriveEvent, makeGoogleEvent, makeO365, makeSignIn, PUPIL, SAMPLE_TENANT } from '../../src/monitoring/rules/fixtures.js';
 
 let dir: string;

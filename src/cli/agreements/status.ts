@@ -1,0 +1,29 @@
+import { complianceFigures } from '../../agreements/compliance.js';
+import { classroomStatusLines } from '../../google/classroom/status-lines.js';
+import type { CommandRun } from '../command.js';
+import { withCommandDatabase } from '../kit/db.js';
+import { pickSchool } from '../kit/school.js';
+import type { statusOptions } from './commands.js';
+
+/** `lantern agreements status`: signed / total by audience, year group and form; overdue names for adults. */
+export const showAgreementStatus: CommandRun<typeof statusOptions> = async ({ flags }, io) => {
+    return withCommandDatabase(io, { configFile: flags.config }, async (cli) => {
+      const school = pickSchool(cli.config, flags.school);
+      const rows = (await complianceFigures(cli.models, school.id, new Date())).filter((r) => !flags.policy || r.policyId === flags.policy);
+      const classroom = await classroomStatusLines(cli.models, school, flags.policy);
+      if (rows.length === 0) io.out(`No open agreement campaigns at ${school.name}.`);
+      let title = '';
+      for (const r of rows) {
+        if (r.title !== title) {
+          title = r.title;
+          io.out(`${r.title} (version ${r.versionNumber})`);
+        }
+        const pct = r.total > 0 ? Math.round((100 * r.signed) / r.total) : 0;
+        io.out(`  ${r.group.padEnd(24)} ${String(r.signed).padStart(4)} of ${String(r.total).padEnd(4)} signed (${pct}%)${r.overdue > 0 ? `, ${r.overdue} overdue` : ''}`);
+        if (r.overdueNames.length > 0) io.out(`    overdue: ${r.overdueNames.join(', ')}`);
+      }
+      // Pupils sign through Classroom: the per-course figures come from the last stored roster (no Google call).
+      for (const line of classroom) io.out(line);
+      return 0;
+    });
+};

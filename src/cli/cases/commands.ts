@@ -1,0 +1,43 @@
+import { defineCommand, type CommandEntry } from '../command.js';
+
+/** `cases verify` options. */
+export const verifyOptions = { school: 'value' } as const;
+/** `cases export` options. */
+export const exportOptions = { log: 'bool', chronology: 'value', as: 'value', school: 'value', from: 'value', to: 'value', out: 'value' } as const;
+/** `cases hold` options. */
+export const holdOptions = { on: 'bool', off: 'bool', reason: 'value', as: 'value', school: 'value' } as const;
+/** `cases retention` options. */
+export const retentionOptions = { apply: 'bool' } as const;
+
+/** The `lantern cases …` sub-commands. */
+export const casesCommands: Readonly<Record<string, CommandEntry>> = {
+  'cases verify': defineCommand({
+    summary: "Check every DSL case's timeline for edits, insertions and deletions",
+    usage: 'lantern cases verify [--school ID]',
+    options: verifyOptions,
+    usageExitCode: 2,
+    load: async () => (await import('./verify.js')).verifyCaseTimelines,
+  }),
+  'cases export': defineCommand({
+    summary: "Export the online-safety incident log or a pupil's chronology as CSV (DSL only)",
+    usage: 'lantern cases export (--log | --chronology PUPIL_ID) --as DSL_EMAIL [--school ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]',
+    options: exportOptions,
+    usageExitCode: 2,
+    load: async () => (await import('./export.js')).exportCases,
+  }),
+  'cases hold': defineCommand({
+    summary: 'Put a case on legal hold, or lift the hold (DSL only; recorded on the timeline)',
+    usage: 'lantern cases hold CASE_NUMBER (--on | --off) --reason TEXT --as DSL_EMAIL [--school ID]',
+    options: holdOptions,
+    positionals: true,
+    usageExitCode: 2,
+    load: async () => (await import('./hold.js')).setCaseHold,
+  }),
+  'cases retention': defineCommand({
+    summary: 'Delete closed cases past their retention date and not on legal hold (dry run unless --apply)',
+    usage: 'lantern cases retention [--apply]',
+    options: retentionOptions,
+    usageExitCode: 2,
+    load: async () => (await import('./retention.js')).reviewRetention,
+  }),
+};

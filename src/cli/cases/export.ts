@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { exportChronology, exportIncidentLog } from '../../cases/export.js';
+import type { CliIO, CommandRun } from '../command.js';
+import { usageError } from '../kit/args.js';
+import { withCommandDatabase } from '../kit/db.js';
+import type { exportOptions } from './commands.js';
+import { resolveDslCaller } from './dsl-caller.js';
+
+function readDate(value: string | undefined, flag: string, usage: string): Date | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw usageError(`${flag} must be a date such as 2026-09-01`, usage);
+  return new Date(`${value}T00:00:00Z`);
+}
+
+function write(io: CliIO, out: string | undefined, text: string): string {
+  if (out === undefined) {
+    io.out(text.trimEnd());
+    return 'standard output';
+  }
+  const file = path.resolve(io.cwd, out);
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
+/** `lantern cases export`: the incident log or one pupil's chronology as CSV; DSL only, and logged. */
+export const exportCases: CommandRun<typeof exportOptions> = async ({ flags, usage }, io) => {
+  if (Boolean(flags.log) === Boolean(flags.chronology)) throw usageError('Choose one of --log or --chronology PUPIL_ID', usage);
+  const from = readDate(flags.from, '--from', usage);
+  const to = readDate(flags.to, '--to', usage);
+  return withCommandDatabase(io, {}, async (ctx) => {
+    const caller = await resolveDslCaller(ctx.config, ctx.models, flags);
+    if (typeof caller === 'string') {
+      io.err(caller);
+      return 2;
+    }
+    const now = new Date();
+    if (flags.log) {
+      const result = await exportIncidentLog(ctx.models, caller.school, caller.actor, { ...(from ? { from } : {}), ...(to ? { to } : {}) }, now);
+      const where = write(io, flags.out, result.csv);
+      io.err(`Incident log: ${result.cases} case(s) written to ${where}. This export is recorded in the access log.`);
+      return 0;
+    }
+    const pupilId = String(flags.chronology);
+    const result = await exportChronology(ctx.models, caller.school, pupilId, caller.actor, now);
+    if (!result.pupil) {
+      io.err(`No person "${pupilId}" in ${caller.school.name}'s directory: use the directory id (personId), e.g. pupil-001.`);
+      return 2;
+    }
+    const where = write(io, flags.out, result.csv);
+    io.err(`Chronology: ${result.cases} case(s) written to ${where}. This export is recorded in the access log.`);
+    return 0;
+  });
+};
