@@ -24,6 +24,7 @@ export function detectionJson(d: Detection): string {
     ...(d.objectId !== undefined ? { objectId: d.objectId } : {}),
     looksLikePupilData: d.looksLikePupilData,
     pupilInvolved: d.pupilInvolved,
+    ...(d.adminAccount ? { adminAccount: d.adminAccount } : {}),
     ...(d.mayInvolveIndecentImage ? { doNotView: true } : {}),
     summary: d.summary,
     runbook: d.runbook,
