@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, LanternError } from '../errors.js';
-import { detectionJson, detectionTable, problemLine, summaryLines } from '../monitoring/scan/format.js';
+import { detectionJson, detectionTable, nothingReadable, problemLine, summaryLines } from '../monitoring/scan/format.js';
 import { runScan } from '../monitoring/scan/run-scan.js';
 import { loadTenantFile } from '../monitoring/scan/tenant-file.js';
 import { createTenantContext } from '../monitoring/tenant.js';
@@ -32,7 +32,7 @@ function parseArgs(args: readonly string[]): ScanArgs | string {
       out[flag === '--input' ? 'input' : 'config'] = value;
     } else return `unknown argument "${arg}"`;
   }
-  if (!out.input) return '--input is required (a JSON / JSONL file, or - for standard input)';
+  if (!out.input) return '--input is required (a JSON / JSONL file, a Purview or Google Admin console CSV export, or - for standard input)';
   if (!out.config) return '--config is required (the tenant file: ownDomains, trustedDomains, people)';
   return out as ScanArgs;
 }
@@ -40,7 +40,7 @@ function parseArgs(args: readonly string[]): ScanArgs | string {
 /** Builds the command; `stdin` is injectable so tests can feed `--input -`. */
 export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCommand {
   return {
-    summary: 'Run the monitoring rules over exported Google / Microsoft audit logs (JSON or JSONL)',
+    summary: 'Run the monitoring rules over exported Google / Microsoft audit logs (JSON, JSONL, or the Purview / Google Admin console CSV export)',
     usage: USAGE,
     async run(args, io) {
       const parsed = parseArgs(args);
@@ -84,7 +84,7 @@ export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCo
       }
       if (!parsed.json) for (const line of detectionTable(collected)) io.out(line);
       for (const line of summaryLines(summary, label)) io.err(line);
-      return 0;
+      return nothingReadable(summary) ? 1 : 0;
     },
   };
 }
