@@ -34,12 +34,19 @@ function changesOf(entry: PersonInput, stored: Person): { set: Record<string, un
     const next = entry[field];
     if (next !== undefined && JSON.stringify(next) !== JSON.stringify(stored[field] ?? undefined)) set[field] = next;
   }
+  // Google and Entra always say which admin roles someone holds ([] for none); other sources leave them alone.
+  if (entry.adminRoles !== undefined) {
+    const before = stored.adminRoles ?? [];
+    if (entry.adminRoles.length === 0 && before.length > 0) unset.adminRoles = '';
+    else if (entry.adminRoles.length > 0 && JSON.stringify(entry.adminRoles) !== JSON.stringify(before)) set.adminRoles = entry.adminRoles;
+  }
   if (!stored.active) set.active = true;
   return { set, unset };
 }
 
 function defined(entry: PersonInput): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
+  // No admin roles is stored as none rather than as an empty list.
+  return Object.fromEntries(Object.entries(entry).filter(([k, v]) => v !== undefined && !(k === 'adminRoles' && Array.isArray(v) && v.length === 0)));
 }
 
 /**

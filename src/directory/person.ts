@@ -27,6 +27,8 @@ export const personSchema = new Schema(
     childrenIds: { type: [String], default: undefined },
     /** Microsoft Entra object id, used to recognise the person in Teams. */
     aadObjectId: { type: String },
+    /** Admin roles the person holds in Google Workspace or Entra, by recognisable name (metadata only). */
+    adminRoles: { type: [String], default: undefined },
     active: { type: Boolean, default: true },
   },
   { timestamps: true, strict: 'throw' },
@@ -50,4 +52,6 @@ export interface PersonInput {
   formsTaught?: string[];
   childrenIds?: string[];
   aadObjectId?: string;
+  /** Admin roles held (Google / Entra), by recognisable name; [] for none; absent when the source does not say. */
+  adminRoles?: string[];
 }

@@ -13,6 +13,8 @@ import type { PersonInput } from './person.js';
 export interface DirectoryRead {
   people: PersonInput[];
   skipped: number;
+  /** What the read could not learn but went on without (e.g. admin roles without the permission to read them). */
+  warnings?: string[];
 }
 
 /** How far a read has got (users read so far, mapped, skipped), for progress lines. */

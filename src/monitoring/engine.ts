@@ -5,10 +5,11 @@ import { RuleIndex } from './rule-index.js';
 import type { Rule, RuleHit } from './rule.js';
 import { ALL_RULES } from './rules/index.js';
 import { effectiveRule, type EffectiveRule, type RuleSettings } from './settings.js';
-import { severityFor } from './severity.js';
+import { adminRoleName } from '../directory/admin-roles.js';
+import { ACCOUNT_SAFETY_FAMILIES, severityFor, severityForAdmin } from './severity.js';
 import { findSuppression, type Suppression } from './suppressions.js';
 import type { TenantContext } from './tenant.js';
-import type { Detection, RecordKind } from './types.js';
+import type { Detection, Family, RecordKind } from './types.js';
 
 /** What an engine needs; everything stateful is injected so a connector can persist it. */
 export interface EngineOptions {
@@ -71,15 +72,28 @@ export function createEngine(options: EngineOptions): Engine {
     ruleErrors: 0,
   };
 
+  /** The admin account an account-safety hit is about: the accounts it names, or (compromise signals) the actor. */
+  function adminAccount(family: Family, record: AuditRecord, hit: RuleHit): { email: string; roles: readonly string[] } | undefined {
+    const accounts = hit.subjects ?? (hit.target ? [hit.target] : []);
+    const candidates = accounts.length > 0 ? accounts : family === 'account.compromise_signal' ? [record.actor] : [];
+    for (const email of candidates) {
+      const roles = ctx.person(email)?.adminRoles;
+      if (roles && roles.length > 0) return { email: email.toLowerCase(), roles: roles.map(adminRoleName) };
+    }
+    return undefined;
+  }
+
   function emit(er: EffectiveRule, record: AuditRecord, hit: RuleHit, span: readonly [number, number], eventIds: string[], count: number, foldKey: string): void {
     const person = ctx.person(record.actor);
     const pupilActor = person?.role === 'pupil';
     const pupilTarget = (hit.target !== undefined && ctx.isPupil(hit.target)) || (hit.subjects?.some((s) => ctx.isPupil(s)) ?? false);
     const pupilData = hit.looksLikePupilData === true;
+    const admin = ACCOUNT_SAFETY_FAMILIES.includes(er.rule.family) ? adminAccount(er.rule.family, record, hit) : undefined;
+    const base = severityFor(hit.severity ?? er.severity, { pupilActor, pupilTarget, pupilData });
     const detection: Detection = {
       ruleId: er.rule.id,
       family: er.rule.family,
-      severity: severityFor(hit.severity ?? er.severity, { pupilActor, pupilTarget, pupilData }),
+      severity: admin ? severityForAdmin(base) : base,
       category: hit.category ?? er.rule.category,
       source: record.source,
       kind: record.kind,
@@ -95,7 +109,8 @@ export function createEngine(options: EngineOptions): Engine {
       looksLikePupilData: pupilData,
       pupilInvolved: pupilActor || pupilTarget || pupilData,
       ...(er.rule.mayInvolveIndecentImage || hit.mayInvolveIndecentImage ? { mayInvolveIndecentImage: true } : {}),
-      summary: hit.summary,
+      summary: admin ? `${hit.summary} ${admin.email} is an administrator (${admin.roles.join(', ')}).` : hit.summary,
+      ...(admin ? { adminAccount: admin.email } : {}),
       runbook: er.rule.runbook,
       foldKey,
     };

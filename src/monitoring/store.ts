@@ -114,6 +114,7 @@ async function refreshDetection(
         ...(d.location ? { siteUrl: d.location.siteUrl, listId: d.location.listId } : {}),
         looksLikePupilData: d.looksLikePupilData,
         pupilInvolved: d.pupilInvolved,
+        ...(d.adminAccount ? { adminAccount: d.adminAccount } : {}),
         summary: d.summary,
         runbook: d.runbook,
       },

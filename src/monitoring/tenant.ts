@@ -9,6 +9,8 @@ export interface TenantPerson {
   form?: string;
   /** A member of the DSL team. */
   dsl?: boolean;
+  /** Admin roles held in Google Workspace or Entra (recognisable names); an admin account raises account-safety detections. */
+  adminRoles?: readonly string[];
 }
 
 /** What a school tells the rules about itself (B3): its domains and its people. */

@@ -85,6 +85,8 @@ export interface Detection {
    * link, and nothing shows, copies or forwards the item. Set by the rule (every hit) or the hit.
    */
   mayInvolveIndecentImage?: boolean;
+  /** The account-safety detection is about this admin account (its severity was raised). */
+  adminAccount?: string;
   /** Plain English for the DSL card; never contains a file title or message subject. */
   summary: string;
   /** What to do next, from the rule's metadata. */

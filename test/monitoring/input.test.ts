@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { readRecords } from '../../src/monitoring/input/read-records.js';
 import { RecordSplitter, type SplitterLimits } from '../../src/monitoring/input/record-splitter.js';
 
 /** Splits `text` fed in pieces of `chunk` characters; returns records and problems with their lines. */
@@ -75,4 +77,40 @@ it('stops a structurally broken document with a clear message', () => {
   const { records, problems } = split('[{"a":1}]]\n{"a":2}');
   expect(records).toHaveLength(1);
   expect(problems).toEqual([{ line: 1, message: expect.stringMatching(/unexpected "\]".*rest of the input was not read/) }]);
+});
+
+describe.each([1, 5, 4096])('CSV exports, fed %i characters at a time', (chunk) => {
+  async function read(text: string, limits?: SplitterLimits) {
+    const records: { value: unknown; line: number }[] = [];
+    const problems: { line: number; message: string }[] = [];
+    const pieces = Array.from({ length: Math.ceil(text.length / chunk) }, (_, i) => text.slice(i * chunk, (i + 1) * chunk));
+    const format = await readRecords(Readable.from(pieces), { record: (value, line) => records.push({ value, line }), problem: (line, message) => problems.push({ line, message }) }, limits);
+    return { format, records, problems };
+  }
+
+  it('reads a Purview export whose AuditData holds quotes, commas and line breaks, with row line numbers', async () => {
+    const audit = (id: string) => `"{""Id"":""${id}"",""Operation"":""Set-Mailbox"",""Note"":""a, b""}"`;
+    const text = `\uFEFFCreationDate,UserIds,Operations,AuditData\r\n2026-03-02,a@b.c,Set-Mailbox,${audit('1')}\r\n2026-03-02,a@b.c,Op,"{\n""Id"": ""2""\n}"\r\n2026-03-02,a@b.c,Op,${audit('3')}`;
+    const { format, records, problems } = await read(text);
+    expect(format).toBe('purview-csv');
+    expect(records).toEqual([
+      { value: { Id: '1', Operation: 'Set-Mailbox', Note: 'a, b' }, line: 2 },
+      { value: { Id: '2' }, line: 3 },
+      { value: { Id: '3', Operation: 'Set-Mailbox', Note: 'a, b' }, line: 6 },
+    ]);
+    expect(problems).toEqual([]);
+  });
+
+  it('skips a row past the size limit and reads on', async () => {
+    const text = `CreationDate,UserIds,Operations,AuditData\n2026-03-02,a@b.c,Op,"{""x"":""${'y'.repeat(300)}""}"\n2026-03-02,a@b.c,Op,"{}"\n`;
+    const { records, problems } = await read(text, { longLineChars: 64, maxRecordChars: 200 });
+    expect(records).toEqual([{ value: {}, line: 3 }]);
+    expect(problems).toEqual([{ line: 2, message: 'row longer than 200 characters; skipped' }]);
+  });
+
+  it('keeps JSON Lines on the JSON reader', async () => {
+    const { format, records } = await read('{"a":1}\n{"a":2}\n');
+    expect(format).toBe('json');
+    expect(records).toHaveLength(2);
+  });
 });

@@ -138,7 +138,8 @@ describe('lantern scan with bad input', () => {
 
   it('reports records of unknown kinds with their line numbers', async () => {
     const { code, out, err } = await scan(['--input', file('unknown.jsonl', '{"hello":"world"}\n42\n"text"\nnull\n{}\n'), '--config', 'tenant.json', '--json']);
-    expect(code).toBe(0);
+    // Not one audit record among them: not a clean result.
+    expect(code).toBe(1);
     expect(out).toEqual([]);
     expect(err).toMatch(/line 1: skipped: unknown record kind \(keys: hello\)/);
     expect(err).toMatch(/line 2: skipped: not an audit record \(a number, expected a JSON object\)/);
@@ -218,3 +219,56 @@ async function writeLarge(target: string, body: (write: (s: string) => void) => 
   for (const p of parts) if (!stream.write(p)) await new Promise<void>((r) => stream.once('drain', () => r()));
   await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }
+
+describe('lantern scan with the vendors\' CSV exports', () => {
+  const fixture = (name: string) => path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', name);
+
+  it('reads a Purview audit search export: each AuditData cell is one Management Activity record', async () => {
+    const { code, out, err } = await scan(['--input', fixture('purview-audit-export.csv'), '--config', 'tenant.json', '--json']);
+    expect(code).toBe(0);
+    const detections = out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(detections).toEqual([expect.objectContaining({ ruleId: 'account.mfa_disabled.microsoft', actor: 'it.admin@northgate.example', target: PUPIL, severity: 'high' })]);
+    expect(err).toMatch(/Scanned 2 record\(s\) from .*purview-audit-export\.csv, read as a Purview audit search export \(CSV\)/);
+    expect(err).not.toMatch(/not valid JSON|Skipped/);
+  });
+
+  it('reads the classic Purview export (CreationDate, UserIds, Operations, AuditData) with JSON over several lines', async () => {
+    const { code, out } = await scan(['--input', fixture('purview-audit-export-classic.csv'), '--config', 'tenant.json', '--json']);
+    expect(code).toBe(0);
+    expect(out.map((l) => (JSON.parse(l) as { ruleId: string }).ruleId)).toEqual(['account.mfa_disabled.microsoft']);
+  });
+
+  it('reads a Google Admin console audit export and finds the admin turning off 2SV, the enforcement change and the full-Drive grant', async () => {
+    const { code, out, err } = await scan(['--input', fixture('google-admin-audit-export.csv'), '--config', 'tenant.json', '--json']);
+    expect(code).toBe(0);
+    const detections = out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(detections.map((d) => [d.ruleId, d.severity, d.actor]).sort()).toEqual([
+      ['account.mfa_disabled.google', 'high', 'it.admin@northgate.example'],
+      ['account.mfa_disabled.google', 'high', 'it.admin@northgate.example'],
+      ['app.risky_oauth_grant.google', 'high', PUPIL],
+    ]);
+    expect(err).toMatch(/Scanned 4 record\(s\).*read as a Google Admin console audit export \(CSV\)/);
+  });
+
+  it('names each unreadable CSV row by line and still reads the rest', async () => {
+    const header = 'RecordId,CreationDate,RecordType,Operation,UserId,AuditData';
+    const good = `r2,2026-03-02T09:00:00Z,8,Update user.,it.admin@northgate.example,"${JSON.stringify(makeO365('Admin deleted security info.', { Workload: 'AzureActiveDirectory', ObjectId: PUPIL })).replace(/"/g, '""')}"`;
+    const input = file('mixed.csv', `${header}\nr1,2026-03-02T09:00:00Z,8,Update user.,x@y,"{""CreationTime"": ""2026-03-02T09"", ""Id"": }"\n${good}\n`);
+    const { code, out, err } = await scan(['--input', input, '--config', 'tenant.json', '--json']);
+    expect(code).toBe(0);
+    expect(out).toHaveLength(1);
+    expect(err).toMatch(/line 2: skipped: AuditData is not valid JSON/);
+    expect(err).toMatch(/Skipped 1: 1 unreadable row\(s\)/);
+  });
+
+  it('exits non-zero when nothing in the input could be read', async () => {
+    const input = file('garbage.txt', 'this is not an export\nnor is this\n');
+    const { code, out, err } = await scan(['--input', input, '--config', 'tenant.json']);
+    expect(code).toBe(1);
+    expect(out).toEqual(['No detections.']);
+    expect(err).toMatch(/line 1: skipped: not valid JSON/);
+    expect(err).toMatch(/Nothing in garbage\.txt could be read, so this is not a clean result/);
+    const csv = file('bad-purview.csv', 'CreationDate,UserIds,Operations,AuditData\n2026-03-02,a@b.c,Op,not json\n');
+    expect((await scan(['--input', csv, '--config', 'tenant.json'])).code).toBe(1);
+  });
+});

@@ -2,7 +2,7 @@ import { defineCommand, type CommandEntry, type CommandSpec } from '../command.j
 
 /** `lantern scan`: the offline scan over exported audit logs (B7). */
 export const scanSpec = {
-  summary: 'Run the monitoring rules over exported Google / Microsoft audit logs (JSON or JSONL)',
+  summary: 'Run the monitoring rules over exported Google / Microsoft audit logs (JSON, JSONL, or the Purview / Google Admin console CSV export)',
   usage: 'lantern scan --input FILE|- --config TENANT_FILE [--json] [--strict]',
   options: { input: 'value', config: 'value', json: 'bool', strict: 'bool' },
   usageExitCode: 2,

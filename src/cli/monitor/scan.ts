@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, LanternError } from '../../errors.js';
-import { detectionJson, detectionTable, problemLine, summaryLines } from '../../monitoring/scan/format.js';
+import { detectionJson, detectionTable, nothingReadable, problemLine, summaryLines } from '../../monitoring/scan/format.js';
 import { runScan } from '../../monitoring/scan/run-scan.js';
 import { loadTenantFile } from '../../monitoring/scan/tenant-file.js';
 import { createTenantContext } from '../../monitoring/tenant.js';
@@ -16,7 +16,7 @@ const MAX_PROBLEM_LINES = 100;
 /** Builds the command; `stdin` is injectable so tests can feed `--input -`. */
 export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCommand {
   return commandFrom(scanSpec, async ({ flags, usage }, io) => {
-      if (!flags.input) throw usageError('--input is required (a JSON / JSONL file, or - for standard input)', usage);
+      if (!flags.input) throw usageError('--input is required (a JSON / JSONL file, a Purview or Google Admin console CSV export, or - for standard input)', usage);
       if (!flags.config) throw usageError('--config is required (the tenant file: ownDomains, trustedDomains, people)', usage);
       const parsed = { input: flags.input, config: flags.config, json: flags.json === true, strict: flags.strict === true };
       const tenantFile = path.resolve(io.cwd, parsed.config);
@@ -55,7 +55,7 @@ export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCo
       }
       if (!parsed.json) for (const line of detectionTable(collected)) io.out(line);
       for (const line of summaryLines(summary, label)) io.err(line);
-      return 0;
+      return nothingReadable(summary) ? 1 : 0;
   });
 }
 

@@ -74,6 +74,14 @@ async function groupMembers(options: GoogleDirectoryOptions, groupKey: string): 
 }
 
 /**
+ * The admin roles users.list reports: `isAdmin` is a super administrator, `isDelegatedAdmin` holds some other
+ * admin role (which one needs the role-management scope, not granted to Lantern).
+ */
+export function googleAdminRoles(user: Pick<admin_directory_v1.Schema$User, 'isAdmin' | 'isDelegatedAdmin'>): string[] {
+  return [...(user.isAdmin ? ['Super Admin'] : []), ...(user.isDelegatedAdmin ? ['Delegated admin'] : [])];
+}
+
+/**
  * Reads every user of the customer (`users.list`, my_customer, basic projection, all pages) and the members of
  * each mapped group, then maps each active user by the first matching rule. Suspended and archived users are
  * left out (the sync marks them inactive); users no rule matches are counted as skipped. Any failure throws, so
@@ -100,7 +108,9 @@ export async function readGoogleDirectory(options: GoogleDirectoryOptions): Prom
         skipped++;
         continue;
       }
-      people.push(personFromRule({ personId: user.id, email, displayName: user.name?.fullName?.trim() || email }, rule));
+      const person = personFromRule({ personId: user.id, email, displayName: user.name?.fullName?.trim() || email }, rule);
+      person.adminRoles = googleAdminRoles(user);
+      people.push(person);
     }
     options.onProgress?.({ read, mapped: people.length, skipped });
     pageToken = data.nextPageToken ?? undefined;

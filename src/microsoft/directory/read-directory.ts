@@ -1,4 +1,5 @@
 import type { DirectoryRead, DirectoryReadProgress } from '../../directory/source.js';
+import { adminRoleName } from '../../directory/admin-roles.js';
 import { personFromRule, type EntraDirectoryRule } from '../../directory/mapping.js';
 import type { PersonInput } from '../../directory/person.js';
 import { ErrorCode, isLanternError, LanternError } from '../../errors.js';
@@ -67,6 +68,45 @@ async function groupIdOf(rule: EntraDirectoryRule, root: string, options: EntraD
   return ids[0] as string;
 }
 
+/** The HTTP status behind an error from `get` (its cause, or its cause's cause). */
+function httpStatus(err: unknown): number | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof MicrosoftHttpError) return e.status;
+  }
+  return undefined;
+}
+
+interface GraphDirectoryRole {
+  displayName?: string | null;
+  roleTemplateId?: string | null;
+  members?: Array<{ id?: string; '@odata.type'?: string }>;
+}
+
+/**
+ * Who holds an activated Entra directory role (`GET /directoryRoles?$expand=members`): user id → role names.
+ * Needs RoleManagement.Read.Directory; without it the directory is still read, without admin roles, and a
+ * warning says so (undefined is returned).
+ */
+async function adminRolesById(root: string, options: EntraDirectoryOptions): Promise<Map<string, string[]> | undefined> {
+  let page: GraphPage<GraphDirectoryRole>;
+  try {
+    page = await get<GraphPage<GraphDirectoryRole>>(`${root}/directoryRoles?$select=displayName,roleTemplateId&$expand=members`, 'the directory roles', options);
+  } catch (err) {
+    if (httpStatus(err) === 403) return undefined;
+    throw err;
+  }
+  const byId = new Map<string, string[]>();
+  for (const role of page.value ?? []) {
+    const name = adminRoleName(role.displayName || role.roleTemplateId || '');
+    if (!name) continue;
+    for (const m of role.members ?? []) {
+      if (!m.id || (m['@odata.type'] && m['@odata.type'] !== '#microsoft.graph.user')) continue;
+      byId.set(m.id, [...(byId.get(m.id) ?? []), name].sort());
+    }
+  }
+  return byId;
+}
+
 /**
  * Reads the users of each mapped group (`transitiveMembers/microsoft.graph.user`, nested groups included,
  * following @odata.nextLink) and maps each user by the first rule, in config order, whose group holds them.
@@ -97,5 +137,11 @@ export async function readEntraDirectory(options: EntraDirectoryOptions): Promis
       url = typeof page['@odata.nextLink'] === 'string' ? page['@odata.nextLink'] : undefined;
     }
   }
-  return { people: [...byId.values()], skipped: skippedIds.size };
+  const admins = await adminRolesById(root, options);
+  if (admins) for (const person of byId.values()) person.adminRoles = admins.get(person.personId) ?? [];
+  return {
+    people: [...byId.values()],
+    skipped: skippedIds.size,
+    ...(admins ? {} : { warnings: ['Admin roles were not read: give the Entra app RoleManagement.Read.Directory (application permission, with admin consent) so detections on admin accounts are raised.'] }),
+  };
 }

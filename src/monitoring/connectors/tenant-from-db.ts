@@ -28,6 +28,7 @@ export async function loadTenantContext(models: Pick<Models, 'people'>, school: 
         ...(p.yearGroup ? { yearGroup: p.yearGroup } : {}),
         ...(p.form ? { form: p.form } : {}),
         ...(dsl.has((p.email as string).toLowerCase()) ? { dsl: true } : {}),
+        ...(p.adminRoles && p.adminRoles.length > 0 ? { adminRoles: [...p.adminRoles] } : {}),
       })),
   });
 }

@@ -34,6 +34,8 @@ export const detectionSchema = new Schema(
     listId: { type: String },
     looksLikePupilData: { type: Boolean, default: false },
     pupilInvolved: { type: Boolean, default: false },
+    /** An account-safety detection about this admin account (severity raised for it). */
+    adminAccount: { type: String },
     /** May involve an indecent image of a child (B5): the case shows "do not view" and no link to the item. */
     mayInvolveIndecentImage: { type: Boolean, default: false },
     summary: { type: String, required: true },

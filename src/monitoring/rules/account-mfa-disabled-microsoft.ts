@@ -1,10 +1,15 @@
 import { asArray, asObject, child, emailsIn, modifiedProperty, text, type JsonObject } from '../records/read.js';
 import type { AuditRecord } from '../records/types.js';
 import type { Rule, RuleHit } from '../rule.js';
-import { makeDirectoryAudit, makeO365, PUPIL } from './fixtures.js';
+import { ADMIN, makeDirectoryAudit, makeO365, PUPIL, STAFF } from './fixtures.js';
 import { who } from './helpers.js';
 
 const MFA_PROPERTIES = ['StrongAuthenticationMethod', 'StrongAuthenticationRequirement'];
+/**
+ * Entra audit activity (service Authentication Methods, category UserManagement) when an admin removes one
+ * of a user's MFA methods. The Management Activity API writes Entra operations with a closing full stop.
+ */
+const ADMIN_DELETED_SECURITY_INFO = 'Admin deleted security info';
 
 function isEmpty(value: string): boolean {
   const v = value.replace(/\s/g, '');
@@ -28,14 +33,22 @@ function policyRequiresMfa(value: string): boolean {
 
 /** The user whose MFA changed: a Graph target resource, or the Management API ObjectId. */
 function targetUser(record: AuditRecord): string {
-  if (record.kind === 'o365.management.activity') return emailsIn(text(record.raw, 'ObjectId'))[0] ?? '';
+  if (record.kind === 'o365.management.activity') {
+    const target = asArray(record.raw.Target).map((t) => text(asObject(t), 'ID')).find((id) => emailsIn(id).length > 0);
+    return emailsIn(text(record.raw, 'ObjectId'))[0] ?? emailsIn(target)[0] ?? '';
+  }
   const first = asObject(asArray(record.raw.targetResources)[0]);
   return (text(first, 'userPrincipalName') || text(first, 'displayName')).toLowerCase();
 }
 
 function perUserChange(record: AuditRecord): RuleHit | undefined {
   const props = record.kind === 'o365.management.activity' ? record.raw.ModifiedProperties : asObject(asArray(record.raw.targetResources)[0])?.modifiedProperties;
-  const explicit = /disable strong authentication/i.test(record.kind === 'o365.management.activity' ? record.operation : text(record.raw, 'activityDisplayName'));
+  const activity = record.kind === 'o365.management.activity' ? record.operation : text(record.raw, 'activityDisplayName');
+  if (activity.replace(/\.$/, '').toLowerCase() === ADMIN_DELETED_SECURITY_INFO.toLowerCase()) {
+    const user = targetUser(record);
+    return { summary: `${who(record.actor)} deleted an MFA method (security info) from ${who(user)}'s account.`, ...(user ? { target: user, subjects: [user] } : {}) };
+  }
+  const explicit = /disable strong authentication/i.test(activity);
   const removed = MFA_PROPERTIES.some((name) => {
     const p = modifiedProperty(props, name);
     return p !== undefined && !isEmpty(p.oldValue) && isEmpty(p.newValue);
@@ -67,12 +80,12 @@ export const accountMfaDisabledMicrosoft: Rule = {
   category: 'security',
   categoryLogic: 'always security',
   severity: 'medium',
-  severityLogic: 'medium for one user, high for a Conditional Access policy; raised one step when a pupil account is affected',
+  severityLogic: 'medium for one user (MFA turned off, or an MFA method deleted by an admin), high for a Conditional Access policy; raised one step when a pupil account is affected',
   foldWindowMinutes: 24 * 60,
   runbook: 'Confirm the change was planned and approved; if not, restore MFA / the policy at once and review the admin account that made it.',
   triggers: [
-    { kind: 'o365.management.activity', operations: ['Update user.', 'Disable Strong Authentication.'] },
-    { kind: 'graph.directoryAudit', activities: ['Update user', 'Disable Strong Authentication', 'Update conditional access policy', 'Delete conditional access policy'] },
+    { kind: 'o365.management.activity', operations: ['Update user.', 'Disable Strong Authentication.', `${ADMIN_DELETED_SECURITY_INFO}.`, ADMIN_DELETED_SECURITY_INFO] },
+    { kind: 'graph.directoryAudit', activities: ['Update user', 'Disable Strong Authentication', ADMIN_DELETED_SECURITY_INFO, 'Update conditional access policy', 'Delete conditional access policy'] },
   ],
   evaluate(record) {
     if (record.kind === 'graph.directoryAudit') {
@@ -97,8 +110,25 @@ export const accountMfaDisabledMicrosoft: Rule = {
         ],
         expect: { severity: 'high' },
       },
+      {
+        name: "admin deletes a pupil's security info (Graph)",
+        records: [
+          makeDirectoryAudit(ADMIN_DELETED_SECURITY_INFO, {
+            loggedByService: 'Authentication Methods',
+            targetResources: [{ id: 'user-9', type: 'User', userPrincipalName: PUPIL, modifiedProperties: [] }],
+          }),
+        ],
+        expect: { severity: 'high', pupilInvolved: true },
+      },
+      {
+        name: 'admin deletes security info (Management API)',
+        records: [makeO365(`${ADMIN_DELETED_SECURITY_INFO}.`, { Workload: 'AzureActiveDirectory', UserId: ADMIN, ObjectId: STAFF, Target: [{ Type: 5, ID: STAFF }] })],
+        expect: { severity: 'medium' },
+      },
     ],
     negative: [
+      { name: 'admin registers security info', records: [makeDirectoryAudit('Admin registered security info', { loggedByService: 'Authentication Methods', targetResources: [{ type: 'User', userPrincipalName: STAFF }] })] },
+      { name: 'admin security-info deletion failed', records: [makeDirectoryAudit(ADMIN_DELETED_SECURITY_INFO, { result: 'failure', targetResources: [{ type: 'User', userPrincipalName: STAFF }] })] },
       { name: 'MFA method added', records: [makeO365('Update user.', { Workload: 'AzureActiveDirectory', ModifiedProperties: [{ Name: 'StrongAuthenticationMethod', OldValue: '[]', NewValue: '[{"MethodType":7}]' }] })] },
       {
         name: 'MFA added to a CA policy',

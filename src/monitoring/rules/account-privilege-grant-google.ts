@@ -1,3 +1,4 @@
+import { adminRoleName, isTopAdminRole } from '../../directory/admin-roles.js';
 import { paramText } from '../records/google-params.js';
 import type { Rule } from '../rule.js';
 import { ADMIN, makeGoogleEvent, PUPIL } from './fixtures.js';
@@ -23,8 +24,10 @@ export const accountPrivilegeGrantGoogle: Rule = {
     for (const ev of record.events) {
       if (!GRANTS.includes(ev.name)) continue;
       const grantee = paramText(ev.parameters, 'USER_EMAIL').toLowerCase();
-      const role = paramText(ev.parameters, 'ROLE_NAME') || (ev.name === 'GRANT_ADMIN_PRIVILEGE' ? 'Super Admin' : 'an admin role');
-      const superAdmin = /super ?admin/i.test(role);
+      // Prebuilt roles arrive by internal name (_SEED_ADMIN_ROLE is Super Admin): show the console's name.
+      const raw = paramText(ev.parameters, 'ROLE_NAME');
+      const role = raw ? adminRoleName(raw) : ev.name === 'GRANT_ADMIN_PRIVILEGE' ? 'Super Admin' : 'an admin role';
+      const superAdmin = isTopAdminRole(role);
       return {
         summary: `${who(record.actor)} gave ${who(grantee)} the Google admin role "${role}".`,
         ...(grantee ? { target: grantee, subjects: [grantee] } : {}),
@@ -37,6 +40,7 @@ export const accountPrivilegeGrantGoogle: Rule = {
   samples: {
     positive: [
       { name: 'role assigned', records: [makeGoogleEvent('admin', 'ASSIGN_ROLE', { ROLE_NAME: 'Help Desk Admin', USER_EMAIL: 'j.smith@northgate.example' }, { actor: ADMIN, type: 'DELEGATED_ADMIN_SETTINGS' })], expect: { severity: 'high' } },
+      { name: 'super admin role assigned by its internal name', records: [makeGoogleEvent('admin', 'ASSIGN_ROLE', { ROLE_NAME: '_SEED_ADMIN_ROLE', USER_EMAIL: 'j.smith@northgate.example' }, { actor: ADMIN, type: 'DELEGATED_ADMIN_SETTINGS' })], expect: { severity: 'critical' } },
       { name: 'pupil made super admin', records: [makeGoogleEvent('admin', 'GRANT_ADMIN_PRIVILEGE', { USER_EMAIL: PUPIL }, { actor: ADMIN })], expect: { severity: 'critical', pupilInvolved: true } },
     ],
     negative: [

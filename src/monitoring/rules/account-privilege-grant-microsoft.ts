@@ -1,7 +1,8 @@
+import { adminRoleName } from '../../directory/admin-roles.js';
 import { asArray, asObject, emailsIn, modifiedProperty, text, type JsonObject } from '../records/read.js';
 import type { AuditRecord } from '../records/types.js';
 import type { Rule } from '../rule.js';
-import { makeDirectoryAudit, makeO365, PUPIL } from './fixtures.js';
+import { makeDirectoryAudit, makeO365, PUPIL, STAFF } from './fixtures.js';
 import { who } from './helpers.js';
 
 /** Completed role grants (requests, removals and renames are not grants). */
@@ -18,18 +19,24 @@ const GRAPH_ACTIVITIES = [
 const O365_OPERATIONS = ['Add member to role.', 'Add eligible member to role.', 'Add scoped member to role.'];
 const TOP_ROLES = /global administrator|privileged role administrator|privileged authentication administrator|user access administrator|company administrator/i;
 
+/** A role as Entra wrote it: display name, or (in some records) only the template id. */
+function roleFrom(props: unknown): string {
+  const name = modifiedProperty(props, 'Role.DisplayName')?.newValue.replace(/^"|"$/g, '') ?? '';
+  const template = modifiedProperty(props, 'Role.TemplateId')?.newValue.replace(/^"|"$/g, '') ?? '';
+  return adminRoleName(name || template);
+}
+
 function roleAndGrantee(record: AuditRecord): { role: string; grantee: string } {
   if (record.kind === 'o365.management.activity') {
-    const role = modifiedProperty(record.raw.ModifiedProperties, 'Role.DisplayName')?.newValue ?? '';
-    return { role: role.replace(/^"|"$/g, ''), grantee: emailsIn(text(record.raw, 'ObjectId'))[0] ?? text(record.raw, 'ObjectId').toLowerCase() };
+    return { role: roleFrom(record.raw.ModifiedProperties), grantee: emailsIn(text(record.raw, 'ObjectId'))[0] ?? text(record.raw, 'ObjectId').toLowerCase() };
   }
   const targets = asArray(record.raw.targetResources).map(asObject).filter((t): t is JsonObject => t !== undefined);
   const roleTarget = targets.find((t) => /role/i.test(text(t, 'type')));
   const userTarget = targets.find((t) => /user|serviceprincipal/i.test(text(t, 'type')));
-  const roleProp = modifiedProperty(targets[0]?.modifiedProperties, 'Role.DisplayName')?.newValue.replace(/^"|"$/g, '');
+  const roleProp = roleFrom(targets.find((t) => modifiedProperty(t.modifiedProperties, 'Role.DisplayName') || modifiedProperty(t.modifiedProperties, 'Role.TemplateId'))?.modifiedProperties);
   const elevated = /elevated their access/i.test(text(record.raw, 'activityDisplayName'));
   return {
-    role: elevated ? 'User Access Administrator (Azure root scope)' : text(roleTarget, 'displayName') || roleProp || 'a directory role',
+    role: elevated ? 'User Access Administrator (Azure root scope)' : adminRoleName(text(roleTarget, 'displayName')) || roleProp || 'a directory role',
     grantee: elevated ? record.actor : (text(userTarget, 'userPrincipalName') || text(userTarget, 'displayName')).toLowerCase(),
   };
 }
@@ -71,6 +78,11 @@ export const accountPrivilegeGrantMicrosoft: Rule = {
         expect: { severity: 'high' },
       },
       { name: 'pupil made Global Administrator', records: [makeO365('Add member to role.', { Workload: 'AzureActiveDirectory', ResultStatus: 'Success', ObjectId: PUPIL, ModifiedProperties: [{ Name: 'Role.DisplayName', NewValue: 'Global Administrator', OldValue: '' }] })], expect: { severity: 'critical' } },
+      {
+        name: 'Global Administrator known only by template id',
+        records: [makeO365('Add member to role.', { Workload: 'AzureActiveDirectory', ResultStatus: 'Success', ObjectId: STAFF, ModifiedProperties: [{ Name: 'Role.TemplateId', NewValue: '62e90394-69f5-4237-9190-012177145e10', OldValue: '' }] })],
+        expect: { severity: 'critical' },
+      },
       { name: 'self-elevation in Azure', records: [makeDirectoryAudit('User has elevated their access to User Access Administrator for their Azure Resources', { loggedByService: 'Microsoft.Authorization' })], expect: { severity: 'critical' } },
     ],
     negative: [

@@ -24,6 +24,7 @@ export function detectionJson(d: Detection): string {
     ...(d.objectId !== undefined ? { objectId: d.objectId } : {}),
     looksLikePupilData: d.looksLikePupilData,
     pupilInvolved: d.pupilInvolved,
+    ...(d.adminAccount ? { adminAccount: d.adminAccount } : {}),
     ...(d.mayInvolveIndecentImage ? { doNotView: true } : {}),
     summary: d.summary,
     runbook: d.runbook,
@@ -54,6 +55,17 @@ export function problemLine(p: ScanProblem): string {
 
 const n = (x: number): string => x.toLocaleString('en-GB');
 
+const FORMAT_LABEL: Record<ScanSummary['format'], string> = {
+  json: 'JSON',
+  'purview-csv': 'a Purview audit search export (CSV)',
+  'google-export-csv': 'a Google Admin console audit export (CSV)',
+};
+
+/** True when the input held something but not one usable record: the scan must not look like a clean result. */
+export function nothingReadable(s: ScanSummary): boolean {
+  return s.records === 0 && s.invalidJson + s.malformed + s.unknownKind > 0;
+}
+
 /** The summary written to stderr at the end of a scan. */
 export function summaryLines(s: ScanSummary, inputLabel: string): string[] {
   const secs = s.elapsedMs / 1000;
@@ -68,12 +80,17 @@ export function summaryLines(s: ScanSummary, inputLabel: string): string[] {
     .map((v) => `${v} ${s.bySeverity[v]}`)
     .join(', ');
   const lines = [
-    `Scanned ${n(s.records)} record(s) from ${inputLabel} in ${secs.toFixed(1)} s${secs > 0 ? ` (${n(Math.round(s.records / secs))}/s)` : ''}${kinds ? `: ${kinds}` : ''}.`,
+    `Scanned ${n(s.records)} record(s) from ${inputLabel}${s.format === 'json' ? '' : `, read as ${FORMAT_LABEL[s.format]},`} in ${secs.toFixed(1)} s${secs > 0 ? ` (${n(Math.round(s.records / secs))}/s)` : ''}${kinds ? `: ${kinds}` : ''}.`,
     `${n(s.detections)} detection(s) (${sev}); ${n(s.folded)} repeat(s) folded in; ${n(s.suppressed)} suppressed.`,
   ];
   const skipped = s.invalidJson + s.malformed + s.unknownKind;
-  if (skipped > 0) lines.push(`Skipped ${n(skipped)}: ${n(s.invalidJson)} not valid JSON, ${n(s.malformed)} malformed, ${n(s.unknownKind)} of an unknown kind (see the line numbers above).`);
+  if (skipped > 0) lines.push(`Skipped ${n(skipped)}: ${n(s.invalidJson)} ${s.format === 'json' ? 'not valid JSON' : 'unreadable row(s)'}, ${n(s.malformed)} malformed, ${n(s.unknownKind)} of an unknown kind (see the line numbers above).`);
   if (s.ruleErrors > 0) lines.push(`${n(s.ruleErrors)} rule evaluation(s) failed; this is a bug in Lantern, please report it.`);
+  if (nothingReadable(s) && !s.aborted) {
+    lines.push(
+      `Nothing in ${inputLabel} could be read, so this is not a clean result. Lantern reads JSON / JSON Lines from the Reports API, the Management Activity API or Graph, a Purview audit search export (CSV with an AuditData column), or a Google Admin console audit export (CSV with Date, Event and Actor columns).`,
+    );
+  }
   if (s.aborted) lines.push(`Stopped at line ${s.aborted.line} because of --strict; no detections were written.`);
   return lines;
 }

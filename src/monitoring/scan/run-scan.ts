@@ -1,6 +1,6 @@
 import { createEngine } from '../engine.js';
 import { DetectionFolder } from '../fold.js';
-import { readRecords } from '../input/read-records.js';
+import { readRecords, type InputFormat } from '../input/read-records.js';
 import { DEFAULT_LIMITS, type SplitterLimits } from '../input/record-splitter.js';
 import type { Rule } from '../rule.js';
 import type { RuleSettings } from '../settings.js';
@@ -34,6 +34,8 @@ export interface ScanOptions {
 
 /** Totals for the summary line. */
 export interface ScanSummary {
+  /** How the input was read (JSON / JSON Lines, Purview export CSV, Google Admin console export CSV). */
+  format: InputFormat;
   records: number;
   byKind: Record<RecordKind, number>;
   invalidJson: number;
@@ -88,8 +90,9 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
     options.onProblem?.(problem);
   };
   let aborted: ScanProblem | undefined;
+  let format: InputFormat = 'json';
   try {
-    await readRecords(
+    format = await readRecords(
       options.input,
       {
         record(value, line) {
@@ -111,6 +114,7 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
   if (!aborted) folder.flush();
   const s = engine.stats;
   return {
+    format,
     records: s.records,
     byKind: { ...s.byKind },
     invalidJson,

@@ -25,6 +25,8 @@ const PersonSchema = z.object({
   yearGroup: z.union([z.string(), z.number()]).transform(String).optional(),
   form: z.string().optional(),
   dsl: z.boolean().optional(),
+  /** Admin roles the person holds (e.g. "Super Admin", "Global Administrator"); raises account-safety detections. */
+  adminRoles: z.array(z.string().trim().min(1)).optional(),
 });
 
 /** The scan's own tenant file: domains, people, and optionally rule settings and suppressions. */

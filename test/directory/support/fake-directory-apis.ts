@@ -9,6 +9,8 @@ export interface FakeGoogleUser {
   name: { fullName: string };
   orgUnitPath: string;
   suspended?: boolean;
+  isAdmin?: boolean;
+  isDelegatedAdmin?: boolean;
 }
 
 /** An Entra user as transitiveMembers/microsoft.graph.user returns it. */
@@ -34,6 +36,10 @@ export class FakeDirectoryApis extends HttpStandIn {
   /** Failures returned, in order, instead of the next API answer; `afterRequests` delays one until that many requests were served. */
   readonly failures: Array<ScriptedFailure & { afterRequests?: number }> = [];
   readonly requests: Array<{ method: string; path: string; query: URLSearchParams }> = [];
+  /** Activated Entra directory roles and their member user ids (GET /directoryRoles?$expand=members). */
+  readonly entraRoles: Array<{ displayName: string; roleTemplateId: string; memberIds: string[] }> = [];
+  /** Answer GET /directoryRoles with this status instead (403: the app lacks RoleManagement.Read.Directory). */
+  directoryRolesStatus: number | undefined;
   pageSize = 2;
 
   private page<T>(items: T[], offset: number): { items: T[]; next?: string } {
@@ -73,6 +79,13 @@ export class FakeDirectoryApis extends HttpStandIn {
       const m = /^displayName eq '(.*)'$/.exec(q.get('$filter') ?? '');
       const name = (m?.[1] ?? '').replace(/''/g, "'");
       return send(200, { value: [...this.entraGroups].filter(([, g]) => g.displayName === name).map(([id, g]) => ({ id, displayName: g.displayName })) });
+    }
+    if (url.pathname === '/v1.0/directoryRoles') {
+      if (this.directoryRolesStatus) return send(this.directoryRolesStatus, { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } });
+      if (q.get('$expand') !== 'members') return send(400, { error: { code: 'BadRequest', message: 'expected $expand=members' } });
+      return send(200, {
+        value: this.entraRoles.map((r) => ({ id: `role-${r.roleTemplateId}`, displayName: r.displayName, roleTemplateId: r.roleTemplateId, members: r.memberIds.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })) })),
+      });
     }
     const transitive = /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers\/microsoft\.graph\.user$/.exec(url.pathname);
     if (transitive) {
