@@ -131,6 +131,9 @@ export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentA
   const authConfig = botAuthConfiguration(deps.config);
   const bot = deps.config.bot;
   const channelTokens = bot ? createChannelTokenVerifier({ appId: bot.appId, openIdMetadataUrl: bot.openIdMetadataUrl ?? BOT_FRAMEWORK_OPENID_METADATA_URL }) : null;
+  if (bot && !deps.config.schools.some((s) => s.microsoft?.tenantId)) {
+    deps.logger.warn('no school has microsoft.tenantId set, so every Teams activity will be refused: set schools[].microsoft.tenantId to each school\'s Microsoft 365 tenant id');
+  }
   let adapter: CloudAdapter;
   try {
     // Explicit options, so CloudAdapterOptions__* in the environment cannot turn the serviceUrl check off.
