@@ -42,6 +42,7 @@ describe('the Agents SDK and stray environment variables', () => {
       CLIENTID: '99999999-9999-4999-8999-999999999999',
       clientId: '99999999-9999-4999-8999-999999999999',
       Connections__serviceConnection__Settings__ClientId: '99999999-9999-4999-8999-999999999999',
+      CloudAdapterOptions__validateServiceUrl: 'false',
     });
     try {
       const { status } = await postActivity(server.url, makeMessage('help'));

@@ -2,6 +2,7 @@ import { createSign, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, isLanternError } from '../src/errors.js';
 import { makeInstall, makeMessage, postActivity, repliedCards, repliedTexts } from './support/activities.js';
+import { BotFrameworkKeysStandIn } from './support/bot-framework-keys.js';
 import { startTestLantern, type TestLantern } from './support/lantern.js';
 
 function forgedToken(audience: string): string {
@@ -96,11 +97,22 @@ describe('demo mode', () => {
 
 describe('with Microsoft credentials configured', () => {
   let lantern: TestLantern;
+  let keys: BotFrameworkKeysStandIn;
   const appId = '11111111-2222-4333-8444-555555555555';
   beforeAll(async () => {
-    lantern = await startTestLantern({ LANTERN_BOT_APP_ID: appId, LANTERN_BOT_APP_SECRET: 'test-secret', LANTERN_BOT_TENANT_ID: '66666666-7777-4888-9999-000000000000' });
+    keys = await new BotFrameworkKeysStandIn().start();
+    await keys.addKey('teams-key', ['msteams']);
+    lantern = await startTestLantern({
+      LANTERN_BOT_APP_ID: appId,
+      LANTERN_BOT_APP_SECRET: 'test-secret',
+      LANTERN_BOT_TENANT_ID: '66666666-7777-4888-9999-000000000000',
+      LANTERN_BOT_OPENID_METADATA_URL: keys.metadataUrl,
+    });
   });
-  afterAll(async () => lantern.close());
+  afterAll(async () => {
+    await lantern.close();
+    await keys.stop();
+  });
 
   it('refuses an activity without a token with 401', async () => {
     const { status } = await postActivity(lantern.url, makeMessage('help'));

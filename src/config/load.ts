@@ -5,16 +5,21 @@ import { ErrorCode, LanternError } from '../errors.js';
 import { demoFileConfig } from './demo.js';
 import { formatIssues } from './format-issues.js';
 import { readDirectoryCredentials, type DirectoryCredentials } from './directory-credentials.js';
-import { FileConfigSchema, type DigestConfig, type FileConfig, type SchoolConfig } from './schema.js';
+import { FileConfigSchema, isHttpsOrLoopback, type DigestConfig, type FileConfig, type SchoolConfig } from './schema.js';
 
 /** A school as the rest of Lantern sees it: validated, with defaults filled in. */
 export type School = Readonly<SchoolConfig & { caseNumberPrefix: string }>;
+
+/** Microsoft's published OpenID metadata for Bot Framework channel tokens (connector to bot). */
+export const BOT_FRAMEWORK_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
 
 /** Microsoft Entra app credentials the bot uses to verify and send Teams activities. */
 export interface BotCredentials {
   readonly appId: string;
   readonly appSecret: string;
   readonly tenantId?: string;
+  /** Where the keys that sign inbound channel tokens are published (bot.openIdMetadataUrl; Microsoft's when absent). */
+  readonly openIdMetadataUrl?: string;
 }
 
 /** The whole validated configuration; frozen, so nothing changes it after start-up. */
@@ -58,6 +63,7 @@ export const ENV_KEYS = {
   botAppId: 'LANTERN_BOT_APP_ID',
   botAppSecret: 'LANTERN_BOT_APP_SECRET',
   botTenantId: 'LANTERN_BOT_TENANT_ID',
+  botOpenIdMetadataUrl: 'LANTERN_BOT_OPENID_METADATA_URL',
   host: 'LANTERN_HOST',
   port: 'PORT',
   dataDir: 'LANTERN_DATA_DIR',
@@ -122,13 +128,15 @@ function readBotCredentials(file: FileConfig, env: Env, requireSecrets: boolean)
   const appId = env[ENV_KEYS.botAppId]?.trim() || file.bot.appId;
   const appSecret = env[ENV_KEYS.botAppSecret]?.trim();
   const tenantId = env[ENV_KEYS.botTenantId]?.trim() || file.bot.tenantId;
+  const openIdMetadataUrl = env[ENV_KEYS.botOpenIdMetadataUrl]?.trim() || file.bot.openIdMetadataUrl || BOT_FRAMEWORK_OPENID_METADATA_URL;
+  if (!isHttpsOrLoopback(openIdMetadataUrl)) envProblem(ENV_KEYS.botOpenIdMetadataUrl, `must be an https URL such as ${BOT_FRAMEWORK_OPENID_METADATA_URL} (plain http only on 127.0.0.1 or localhost)`);
   if (!appId && !appSecret) return null;
   if (!appId) envProblem(ENV_KEYS.botAppId, 'is missing while LANTERN_BOT_APP_SECRET is set; set bot.appId in the config file or LANTERN_BOT_APP_ID');
   if (!appSecret) {
-    if (!requireSecrets) return { appId, appSecret: '', ...(tenantId ? { tenantId } : {}) };
+    if (!requireSecrets) return { appId, appSecret: '', openIdMetadataUrl, ...(tenantId ? { tenantId } : {}) };
     envProblem(ENV_KEYS.botAppSecret, `is missing; set it to the client secret of the Entra app ${appId}`);
   }
-  return tenantId ? { appId, appSecret, tenantId } : { appId, appSecret };
+  return { appId, appSecret, openIdMetadataUrl, ...(tenantId ? { tenantId } : {}) };
 }
 
 function readMailCredentials(file: FileConfig, env: Env, cwd: string): MailCredentials {

@@ -26,6 +26,16 @@ const TimeZone = z
   .string()
   .refine(isTimeZone, { error: 'must be an IANA time zone name such as Europe/London' });
 
+/** True for an https URL, or a plain-http URL on the loopback interface (local stand-ins in tests). */
+export function isHttpsOrLoopback(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' || (protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname));
+  } catch {
+    return false;
+  }
+}
+
 const Guid = z.string().regex(uuidPattern, { error: 'must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47' });
 
 export const DslMemberSchema = z.strictObject({
@@ -309,6 +319,14 @@ export const FileConfigSchema = z
       .strictObject({
         appId: Guid.optional(),
         tenantId: Guid.optional(),
+        /**
+         * Where the Bot Framework publishes the keys that sign channel tokens (OpenID metadata, then its jwks_uri).
+         * Default: Microsoft's public cloud; tests point it at a local stand-in.
+         */
+        openIdMetadataUrl: z
+          .url({ error: 'must be the Bot Framework OpenID metadata URL, e.g. https://login.botframework.com/v1/.well-known/openidconfiguration' })
+          .refine(isHttpsOrLoopback, { error: 'must use https (plain http only on 127.0.0.1 or localhost, for a local stand-in)' })
+          .optional(),
       })
       .default({}),
     dataDir: z.string().min(1).default('.lantern/data'),

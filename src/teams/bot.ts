@@ -1,6 +1,7 @@
 import { Activity, ActivityTypes } from '@microsoft/agents-activity';
 import { AgentApplication, CloudAdapter, MemoryStorage, MessageFactory, RouteRank, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
-import type { LanternConfig } from '../config/load.js';
+import { BOT_FRAMEWORK_OPENID_METADATA_URL, type LanternConfig } from '../config/load.js';
+import { BOT_FRAMEWORK_ISSUER, createChannelTokenVerifier, serviceUrlMatches, type ChannelTokenVerifier } from './channel-token.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../log/logger.js';
@@ -22,12 +23,16 @@ export interface BotDeps {
  * The bot's auth settings, built from Lantern's config. Every key is present (even when undefined) and the
  * connections map is explicit, because the SDK otherwise fills gaps from environment variables such as
  * CLIENTID or Connections__*: a stray variable must not silently change who may call /api/messages.
+ * Lantern verifies inbound tokens itself (channel-token.ts); the issuer settings here keep the SDK's own check,
+ * wherever it runs, to Bot Framework channel tokens as well.
  */
 export function botAuthConfiguration(config: LanternConfig): AuthConfiguration {
   const connection = {
     clientId: config.bot?.appId,
     clientSecret: config.bot?.appSecret,
     tenantId: config.bot?.tenantId,
+    issuers: [BOT_FRAMEWORK_ISSUER],
+    validateIssuer: true,
   };
   return {
     ...connection,
@@ -96,10 +101,19 @@ async function onInstallOrMembers(turn: TurnContext, deps: BotDeps, log: Logger)
     return;
   }
   const sender = await identifySender(activity, deps.config, deps.models);
-  await saveConversationRef(deps.models.conversationRefs, activity, {
+  // The web edge already refused a serviceUrl the token does not name; checked again where references are stored.
+  if (deps.config.bot && !serviceUrlMatches(turn.identity as { serviceurl?: unknown }, activity.serviceUrl)) {
+    log.warn('conversation reference not stored: serviceUrl not vouched for by the token');
+    return;
+  }
+  const saved = await saveConversationRef(deps.models.conversationRefs, activity, {
     ...(tenantId ? { tenantId } : {}),
     ...(sender.school ? { schoolId: sender.school.id } : {}),
   });
+  if (saved !== 'stored') {
+    log.warn({ schoolId: sender.school?.id, reason: saved }, saved === 'host-changed' ? 'conversation reference not stored: it would move an existing reference to another host' : 'conversation reference not stored');
+    return;
+  }
   log.info({ schoolId: sender.school?.id }, 'conversation reference stored');
   // A new personal chat shows the agreements waiting for this person, with no command typed (once).
   await offerPendingAgreements(turn, deps, sender, log);
@@ -113,11 +127,17 @@ export const ACTIVITY_ROUTES = {
 } as const satisfies Record<string, ActivityRoute>;
 
 /** Builds the Microsoft 365 Agents SDK adapter and the agent application with Lantern's routes. */
-export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentApplication<TurnState>; authConfig: AuthConfiguration } {
+export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentApplication<TurnState>; authConfig: AuthConfiguration; channelTokens: ChannelTokenVerifier | null } {
   const authConfig = botAuthConfiguration(deps.config);
+  const bot = deps.config.bot;
+  const channelTokens = bot ? createChannelTokenVerifier({ appId: bot.appId, openIdMetadataUrl: bot.openIdMetadataUrl ?? BOT_FRAMEWORK_OPENID_METADATA_URL }) : null;
+  if (bot && !deps.config.schools.some((s) => s.microsoft?.tenantId)) {
+    deps.logger.warn('no school has microsoft.tenantId set, so every Teams activity will be refused: set schools[].microsoft.tenantId to each school\'s Microsoft 365 tenant id');
+  }
   let adapter: CloudAdapter;
   try {
-    adapter = new CloudAdapter(authConfig);
+    // Explicit options, so CloudAdapterOptions__* in the environment cannot turn the serviceUrl check off.
+    adapter = new CloudAdapter(authConfig, undefined, undefined, { validateServiceUrl: true, emitStackTrace: false });
   } catch (err) {
     // The SDK refuses anonymous mode when NODE_ENV=production.
     throw new LanternError(
@@ -157,5 +177,5 @@ export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentA
   adapter.onTurnError = async (turn, err) => {
     activityLogger(turn, deps.logger).error({ err }, 'turn failed');
   };
-  return { adapter, agent, authConfig };
+  return { adapter, agent, authConfig, channelTokens };
 }

@@ -1,6 +1,7 @@
 import { Schema, type InferSchemaType, type Model } from 'mongoose';
 import type { Activity } from '@microsoft/agents-activity';
 import { isDuplicateKey } from '../db/errors.js';
+import { serviceHost } from './channel-token.js';
 
 /**
  * Where Lantern can reach someone proactively: the conversation reference Teams gives when the app is
@@ -32,15 +33,36 @@ function scopeOf(activity: Activity): 'personal' | 'channel' | 'groupChat' {
   return 'personal';
 }
 
-/** Stores (or refreshes) the reference of the activity's conversation. */
+/** What happened to a reference: stored, or refused (no serviceUrl, or one that would move a stored reference to another host). */
+export type SaveRefResult = 'stored' | 'host-changed' | 'no-service-url' | 'no-conversation';
+
+/**
+ * Hosts the new reference must keep: that of the conversation's stored reference and, for a channel, those of
+ * the school's stored channel references (the DSL and governors' channel references are built from them).
+ */
+async function pinnedHosts(refs: Model<ConversationRef>, conversationId: string, scope: ReturnType<typeof scopeOf>, schoolId: string | undefined): Promise<Set<string>> {
+  const filter = scope === 'channel' && schoolId ? { $or: [{ conversationId }, { scope: 'channel' as const, schoolId, installed: true }] } : { conversationId };
+  const stored = await refs.find(filter, { reference: 1 }).lean();
+  return new Set(stored.map((r) => serviceHost((r.reference as { serviceUrl?: unknown } | undefined)?.serviceUrl)).filter((h): h is string => h !== undefined));
+}
+
+/**
+ * Stores (or refreshes) the reference of the activity's conversation. Never moves a stored reference (or the
+ * school's channel references) to another serviceUrl host: replies and case cards, with Lantern's own token,
+ * would follow it there.
+ */
 export async function saveConversationRef(
   refs: Model<ConversationRef>,
   activity: Activity,
   context: { schoolId?: string; tenantId?: string },
-): Promise<void> {
+): Promise<SaveRefResult> {
   const conversationId = activity.conversation?.id;
-  if (!conversationId) return;
+  if (!conversationId) return 'no-conversation';
   const scope = scopeOf(activity);
+  const host = serviceHost(activity.serviceUrl);
+  const pinned = await pinnedHosts(refs, conversationId, scope, context.schoolId);
+  if (!host) return 'no-service-url';
+  if ([...pinned].some((h) => h !== host)) return 'host-changed';
   const reference = activity.getConversationReference();
   const upsert = () => refs.updateOne(
     { conversationId },
@@ -64,6 +86,7 @@ export async function saveConversationRef(
     if (!isDuplicateKey(err)) throw err;
     await upsert();
   }
+  return 'stored';
 }
 
 /** Marks a conversation as uninstalled; the record stays so reports can say why someone is unreachable. */

@@ -21,6 +21,25 @@ export function tenantOf(activity: Activity): string | undefined {
 }
 
 /**
+ * The tenant an inbound activity names in conversation.tenantId and channelData.tenant.id. `conflict` when
+ * both are given and differ: such an activity is refused rather than guessed at.
+ */
+export function claimedTenant(activity: { conversation?: { tenantId?: string }; channelData?: { tenant?: { id?: string } } }): { tenantId?: string; conflict: boolean } {
+  const fromConversation = activity.conversation?.tenantId?.toLowerCase();
+  const fromChannelData = activity.channelData?.tenant?.id?.toLowerCase();
+  const tenantId = fromConversation ?? fromChannelData;
+  return { ...(tenantId ? { tenantId } : {}), conflict: Boolean(fromConversation && fromChannelData && fromConversation !== fromChannelData) };
+}
+
+/**
+ * True when a tenant is the Microsoft 365 tenant of a configured school (schools[].microsoft.tenantId). The
+ * bot's own tenant (bot.tenantId, where the app is registered) counts only when a school is configured in it.
+ */
+export function isSchoolTenant(config: LanternConfig, tenantId: string | undefined): boolean {
+  return tenantId !== undefined && config.schools.some((s) => s.microsoft?.tenantId.toLowerCase() === tenantId.toLowerCase());
+}
+
+/**
  * The schools an activity may belong to: those configured with its tenant id. Without Microsoft
  * credentials (demo or local mode) a school with no tenant id configured accepts any tenant, so the
  * Agents Playground's made-up tenant reaches the demo school.

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Connection } from 'mongoose';
-import { type AgentApplication, type CloudAdapter, type Request as AgentRequest, type TurnState } from '@microsoft/agents-hosting';
+import { type AgentApplication, type CloudAdapter, type TurnState } from '@microsoft/agents-hosting';
+import type { LanternConfig } from '../config/load.js';
+import type { ChannelTokenVerifier } from '../teams/channel-token.js';
+import { botEndpoint } from './bot-endpoint.js';
 import { pingDatabase } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
 import { createSignRouter, redactSignUrl } from './sign/router.js';
@@ -17,8 +20,11 @@ import type { DashboardDeps } from '../dashboard/context.js';
 export interface WebDeps {
   logger: Logger;
   connection: Connection;
+  config: LanternConfig;
   adapter: CloudAdapter;
   agent: AgentApplication<TurnState>;
+  /** Verifies Bot Framework channel tokens; null in demo / local mode (no Microsoft credentials). */
+  channelTokens: ChannelTokenVerifier | null;
   /** Pupil and parent sign pages; absent in setups without a database of people (none today). */
   sign?: SignDeps;
   /** Google Reports API push notifications (B2): verified, then turned into a poll job. */
@@ -79,16 +85,8 @@ export function createWebApp(deps: WebDeps): Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
   });
 
-  // The adapter checks the Bot Framework / Entra JWT with its normalised auth settings: 401 without a valid token
-  // when credentials are configured; anonymous only in demo / local mode.
-  const authorize: RequestHandler = (req, res, next) => deps.adapter.authorizeRequest(req as unknown as AgentRequest, res, next);
-  app.post('/api/messages', express.json({ limit: '1mb' }), authorize, async (req, res) => {
-    if (!req.body || typeof req.body !== 'object' || typeof req.body.type !== 'string') {
-      res.status(400).json({ error: 'The body must be a Bot Framework activity (a JSON object with a "type").', requestId: req.id });
-      return;
-    }
-    await deps.adapter.process(req as unknown as AgentRequest, res, (turn) => deps.agent.run(turn));
-  });
+  // Token first, then a capped body, then the activity's shape, channel, serviceUrl and tenant (bot-endpoint.ts).
+  app.post('/api/messages', ...botEndpoint({ config: deps.config, logger: deps.logger, adapter: deps.adapter, agent: deps.agent, channelTokens: deps.channelTokens }));
 
   if (deps.sign) app.use(createSignRouter(deps.sign));
   // Full text of published policy versions, linked from the agreement cards (same deps as the sign pages).

@@ -111,6 +111,15 @@ describe('Google Reports API push channels (activities.watch)', () => {
     expect(enqueued).toEqual([]);
   });
 
+  it('never reads the body: a forged notification with a huge nested body gets 401, a real one with junk is accepted', async () => {
+    const drive = channelOf('drive');
+    const post = (channelId: string, token: string, body: string) =>
+      fetch(`${hookUrl}/northgate`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-channel-id': channelId, 'x-goog-channel-token': token, 'x-goog-resource-state': 'sync' }, body });
+    expect((await post(drive.id, 'forged-token', '['.repeat(400_000))).status).toBe(401);
+    expect((await post(drive.id, drive.token, '{"not json')).status).toBe(200);
+    expect(enqueued).toEqual([]);
+  });
+
   it('acknowledges the sync message and turns notifications into one early poll per application per minute', async () => {
     const drive = channelOf('drive');
     const login = channelOf('login');
