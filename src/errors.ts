@@ -13,6 +13,7 @@ export const ErrorCode = {
   JobInvalid: 'job_invalid',
   CardTemplateMissing: 'card_template_missing',
   CardTemplateUnfilled: 'card_template_unfilled',
+  CardTemplateInvalid: 'card_template_invalid',
   ManifestInvalid: 'manifest_invalid',
   UsageError: 'usage_error',
   DigestNotConfigured: 'digest_not_configured',

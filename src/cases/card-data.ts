@@ -3,6 +3,7 @@ import type { Person } from '../directory/person.js';
 import { AGENCIES, CATEGORIES, type CaseStatus } from './case-model.js';
 import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from './labels.js';
 import { withoutLinks } from './do-not-view.js';
+import { CARD_TEXT_MAX, userPlain, userText } from '../teams/card-text.js';
 import { remediationEnabled } from './settings.js';
 import { caseSuppression, SUPPRESS_DAYS, suppressionOffer } from './suppress.js';
 import type { LoadedCase } from './store.js';
@@ -20,7 +21,8 @@ export function remediationsFor(loaded: LoadedCase): { kind: string; title: stri
 
 /**
  * The data for the DSL channel card (cards/case-channel.json): plain English only. Never file contents,
- * message bodies or images; a "do not view" case carries no link to the item at all.
+ * message bodies or images; a "do not view" case carries no link to the item at all. Everything a person or
+ * the directory wrote (names, what happened, notes, references) is wrapped as user text, shown literally.
  */
 export function channelCardData(input: { loaded: LoadedCase; school: School; now: Date; people: readonly Person[]; notice?: string }) {
   const { loaded, school, now, people } = input;
@@ -48,26 +50,26 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     severityStyle: state.severity === 'high' || state.severity === 'critical' ? 'attention' : state.severity === 'medium' ? 'warning' : 'default',
     categoryLabel: CATEGORY_LABEL[state.category],
     sourceLabel: SOURCE_LABEL[state.source],
-    who: who.length > 0 ? who.join(', ') : 'Not recorded',
-    what: withoutLinks(state.summary, state.doNotView),
-    where: state.where || 'Not recorded',
+    who: userText(who.length > 0 ? who.join(', ') : 'Not recorded', CARD_TEXT_MAX.line),
+    what: userText(withoutLinks(state.summary, state.doNotView), CARD_TEXT_MAX.long),
+    where: userText(state.where || 'Not recorded', CARD_TEXT_MAX.short),
     when: formatWhen(state.happenedAt ?? doc.openedAt, tz),
     openedAt: formatWhen(doc.openedAt, tz),
-    reporter: state.reporter?.name ?? 'Lantern',
-    assignee: state.assignee?.name ?? 'Nobody yet',
-    outcome: state.outcome ?? '',
+    reporter: userText(state.reporter?.name ?? 'Lantern', CARD_TEXT_MAX.short),
+    assignee: userText(state.assignee?.name ?? 'Nobody yet', CARD_TEXT_MAX.short),
+    outcome: userText(state.outcome ?? '', CARD_TEXT_MAX.line),
     hasOutcome: Boolean(state.outcome),
     doNotView: state.doNotView,
     hasDpoClock: Boolean(state.dpoDeadline) && open,
     dpoText: state.dpoDeadline
       ? `Possible personal-data breach: the data protection officer must decide whether to report it to the ICO by ${formatWhen(state.dpoDeadline, tz)}${dpoHours !== null && dpoHours >= 0 ? ` (${dpoHours} hours left)` : ' (the 72 hours have passed)'}.`
       : '',
-    referrals: state.referrals.map((r) => `${AGENCY_LABEL[r.agency]}${r.reference ? `, reference ${r.reference}` : ''} (${formatWhen(r.at, tz)})`).join('; ') || 'None',
+    referrals: userText(state.referrals.map((r) => `${AGENCY_LABEL[r.agency]}${r.reference ? `, reference ${r.reference}` : ''} (${formatWhen(r.at, tz)})`).join('; ') || 'None', CARD_TEXT_MAX.line),
     linked: state.linkedCases.join(', ') || 'None',
     recent: loaded.timeline.slice(-5).map((e) => ({
-      line: withoutLinks(`${formatWhen(e.at, tz)} — ${e.by.name} ${ACTION_WORDS[e.action]}${e.note ? `: ${e.note.length > 200 ? `${e.note.slice(0, 200)}…` : e.note}` : ''}`, state.doNotView),
+      line: userText(withoutLinks(`${formatWhen(e.at, tz)} — ${e.by.name} ${ACTION_WORDS[e.action]}${e.note ? `: ${e.note.length > 200 ? `${e.note.slice(0, 200)}…` : e.note}` : ''}`, state.doNotView), CARD_TEXT_MAX.short),
     })),
-    notice: input.notice ?? '',
+    notice: userText(input.notice ?? '', CARD_TEXT_MAX.line),
     hasNotice: Boolean(input.notice),
     isNew: status === 'new',
     isOpen: open,
@@ -76,13 +78,13 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     remediations: remediations.map((r) => ({ ...r, caseId: doc.caseId })),
     offerSuppression: Boolean(offer),
     suppressRule: offer?.ruleId ?? '',
-    suppressReason: offer?.reason ?? '',
-    suppressScopeChoices: offer?.scopes ?? [],
+    suppressReason: userPlain(offer?.reason ?? '', CARD_TEXT_MAX.line),
+    suppressScopeChoices: (offer?.scopes ?? []).map((s) => ({ title: userPlain(s.title), value: s.value })),
     suppressScopeDefault: offer?.scopes[0]?.value ?? '',
     suppressDayChoices: SUPPRESS_DAYS.map((d) => ({ title: `${d} days`, value: String(d) })),
     hasSuppression: Boolean(suppressed),
-    suppressionText: suppressed ? `Similar alerts (${suppressed.ruleId}${suppressed.actor ? `, ${suppressed.actor}` : ''}${suppressed.objectId ? ', this item' : ''}) suppressed until ${formatWhen(suppressed.expiresAt, tz)} by ${suppressed.by}.` : '',
-    dslChoices: school.dsl.members.map((m) => ({ title: byEmail.get(m.email)?.displayName ?? m.email, value: m.email })),
+    suppressionText: userText(suppressed ? `Similar alerts (${suppressed.ruleId}${suppressed.actor ? `, ${suppressed.actor}` : ''}${suppressed.objectId ? ', this item' : ''}) suppressed until ${formatWhen(suppressed.expiresAt, tz)} by ${suppressed.by}.` : '', CARD_TEXT_MAX.line),
+    dslChoices: school.dsl.members.map((m) => ({ title: userPlain(byEmail.get(m.email)?.displayName ?? m.email), value: m.email })),
     agencyChoices: AGENCIES.map((a) => ({ title: AGENCY_LABEL[a], value: a })),
     categoryChoices: CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })),
   };

@@ -1,7 +1,8 @@
-import type { ConversationReference } from '@microsoft/agents-activity';
+import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import type { LanternConfig, School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
 import type { Logger } from '../log/logger.js';
+import { isLanternError } from '../errors.js';
 import { cardMessage, renderCard, type AdaptiveCardJson } from '../teams/cards.js';
 import { channelCardData } from './card-data.js';
 import type { ProactiveSender } from './proactive.js';
@@ -54,9 +55,30 @@ export async function renderChannelCard(stores: CaseStores, school: School, load
 }
 
 /**
+ * Why a case card is waiting for the DSL channel. Logged with the case id and number only: never the
+ * case's text, nor an error message, which can quote it.
+ */
+export type PendingReason = 'channel_unreachable' | 'render_failed' | 'post_failed' | 'publish_failed';
+
+async function markPending(deps: ChannelDeps, school: School, caseId: string, number: string | undefined, reason: PendingReason, code?: string): Promise<void> {
+  await retryBusy(() => deps.stores.cases.updateOne({ schoolId: school.id, caseId }, { $set: { channelPending: true } }));
+  const fields = { schoolId: school.id, caseId, number, reason, ...(code ? { code } : {}) };
+  deps.log.warn(fields, reason === 'channel_unreachable' ? CHANNEL_UNREACHABLE : 'case card not posted to the DSL channel; queued for the flush job');
+}
+
+/** An error's code when it carries one we defined or an HTTP status; never its message. */
+function codeOf(err: unknown): string | undefined {
+  if (isLanternError(err)) return err.code;
+  const e = err as { statusCode?: unknown; status?: unknown; response?: { status?: unknown } } | null;
+  const status = e?.statusCode ?? e?.status ?? e?.response?.status;
+  return typeof status === 'number' ? `http_${status}` : undefined;
+}
+
+/**
  * Posts the case's card to the DSL channel, or replaces the posted one for everyone (REPLACE_FOR_ALL).
- * When the channel cannot be reached the case is marked pending and `queued` returned; a later publish
- * (the flush job, or the next action on the case) posts it.
+ * Whatever stops it (no channel yet, a card that will not render, Teams refusing the post), the case is
+ * marked pending, logged by id and reason, and `queued` returned; the flush job (or the next action on
+ * the case) posts it.
  */
 export async function publishCaseCard(
   deps: ChannelDeps,
@@ -64,16 +86,38 @@ export async function publishCaseCard(
   caseId: string,
   ready?: { loaded: LoadedCase; card: AdaptiveCardJson },
 ): Promise<'posted' | 'updated' | 'queued' | 'missing'> {
-  const loaded = ready?.loaded ?? (await loadCase(deps.stores, school.id, caseId));
-  if (!loaded) return 'missing';
-  const reference = await dslChannelReference(deps.stores, school);
-  if (!reference) {
-    await retryBusy(() => deps.stores.cases.updateOne({ schoolId: school.id, caseId }, { $set: { channelPending: true } }));
-    deps.log.warn({ schoolId: school.id, number: loaded.doc.number }, CHANNEL_UNREACHABLE);
+  try {
+    return await postCaseCard(deps, school, caseId, ready);
+  } catch (err) {
+    // Reading or updating the case failed (the database, most likely): still try to leave it queued.
+    await markPending(deps, school, caseId, ready?.loaded.doc.number, 'publish_failed', codeOf(err)).catch(() =>
+      deps.log.error({ schoolId: school.id, caseId, reason: 'publish_failed' }, 'case card not posted and could not be queued; the next action on the case posts it'),
+    );
     return 'queued';
   }
-  const card = ready?.card ?? (await renderChannelCard(deps.stores, school, loaded, deps.clock()));
-  const message = cardMessage(card);
+}
+
+async function postCaseCard(
+  deps: ChannelDeps,
+  school: School,
+  caseId: string,
+  ready?: { loaded: LoadedCase; card: AdaptiveCardJson },
+): Promise<'posted' | 'updated' | 'queued' | 'missing'> {
+  const loaded = ready?.loaded ?? (await loadCase(deps.stores, school.id, caseId));
+  if (!loaded) return 'missing';
+  const number = loaded.doc.number;
+  const reference = await dslChannelReference(deps.stores, school);
+  if (!reference) {
+    await markPending(deps, school, caseId, number, 'channel_unreachable');
+    return 'queued';
+  }
+  let message: Activity;
+  try {
+    message = cardMessage(ready?.card ?? (await renderChannelCard(deps.stores, school, loaded, deps.clock())));
+  } catch (err) {
+    await markPending(deps, school, caseId, number, 'render_failed', codeOf(err));
+    return 'queued';
+  }
   const posted = loaded.doc.channelMessage as { activityId?: string } | null;
   let activityId: string | undefined;
   try {
@@ -84,9 +128,7 @@ export async function publishCaseCard(
     }
     activityId = await deps.sender.send(reference, message);
   } catch (err) {
-    // Teams or the network failed: keep the case queued so the flush job tries again.
-    await retryBusy(() => deps.stores.cases.updateOne({ schoolId: school.id, caseId }, { $set: { channelPending: true } }));
-    deps.log.warn({ err, schoolId: school.id, number: loaded.doc.number }, 'could not post the case card to the DSL channel; queued');
+    await markPending(deps, school, caseId, number, 'post_failed', codeOf(err));
     return 'queued';
   }
   await retryBusy(() => deps.stores.cases.updateOne(
@@ -96,7 +138,11 @@ export async function publishCaseCard(
   return 'posted';
 }
 
-/** Posts every card still waiting for the DSL channel (after Lantern is installed in the team). */
+/**
+ * Posts every card still waiting for the DSL channel (after Lantern is installed in the team). Each case
+ * is tried on its own (publishCaseCard does not throw): one that fails stays queued and the ones behind it
+ * are still posted.
+ */
 export async function flushPendingCards(deps: ChannelDeps): Promise<{ posted: number; stillQueued: number }> {
   let posted = 0;
   let stillQueued = 0;

@@ -1,6 +1,7 @@
 import type { CardActionContext } from '../teams/card-actions.js';
 import { badCaseDataCard } from './problem-card.js';
 import { cardMessage, renderCard, type AdaptiveCardJson } from '../teams/cards.js';
+import { userPlain } from '../teams/card-text.js';
 import type { CommandContext } from '../teams/commands.js';
 import type { Person } from '../directory/person.js';
 import { logAccess, whoOf } from './access.js';
@@ -34,7 +35,7 @@ export async function sendConcernForm(ctx: CommandContext): Promise<void> {
     schoolId: school.id,
     isDsl,
     formNote: 'If a child is in immediate danger, call 999 and then tell the DSL in person.',
-    pupilChoices: pupils.map((p) => ({ title: `${p.displayName}${p.form ? ` (${p.form})` : ''}`, value: p.personId })),
+    pupilChoices: pupils.map((p) => ({ title: userPlain(`${p.displayName}${p.form ? ` (${p.form})` : ''}`), value: p.personId })),
     categoryChoices: [...CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })), { title: NUDE_IMAGES_LABEL, value: NUDE_IMAGES }],
   });
   await ctx.turn.sendActivity(cardMessage(card));
@@ -101,11 +102,8 @@ export async function submitConcern(ctx: CardActionContext): Promise<AdaptiveCar
   ctx.log.info({ schoolId: school.id, number: opened.number, source: isDsl ? 'manual' : 'concern' }, 'case opened from the concern form');
   await scheduleEscalation(ctx.models, { schoolId: school.id, caseId: opened.caseId, severity, openedAt: now, afterMinutes: caseSettings(school).escalateAfterMinutes }, ctx.log);
   const deps = { stores: ctx.models, config: ctx.config, sender: proactiveSenderFor(ctx.config), log: ctx.log, clock: () => new Date() };
-  const published = await publishCaseCard(deps, school, opened.caseId).catch((err: unknown) => {
-    ctx.log.error({ err, number: opened.number }, 'posting the case to the DSL channel failed');
-    return 'failed' as const;
-  });
-  if (published === 'failed') await ctx.models.cases.updateOne({ schoolId: school.id, caseId: opened.caseId }, { $set: { channelPending: true } });
+  // Never throws: a card that cannot be posted now is queued (and logged by case id) for the flush job.
+  const published = await publishCaseCard(deps, school, opened.caseId);
   const reached = published === 'posted' || published === 'updated';
   return renderCard('concern-ack', {
     message: `The safeguarding (DSL) team ${reached ? 'received' : 'will receive'} your report (${formatWhen(now, school.timezone)}).`,

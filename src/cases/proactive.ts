@@ -29,6 +29,23 @@ function outgoing(reference: ConversationReference, activity: Partial<Activity>)
 const senders = new WeakMap<LanternConfig, ProactiveSender>();
 
 /**
+ * Runs `send` with the connector client of a continued conversation and rethrows its failure. Left to the
+ * adapter, the default onTurnError would post "The agent encountered an error" into the channel and report
+ * success, so a refused case card would be lost instead of queued.
+ */
+async function continueOrThrow(adapter: CloudAdapter, identity: Identity, reference: ConversationReference, send: (client: ConnectorClient) => Promise<void>): Promise<void> {
+  let failed: unknown;
+  await adapter.continueConversation(identity, reference, async (turn) => {
+    try {
+      await send(turn.turnState.get<ConnectorClient>(adapter.ConnectorClientKey));
+    } catch (err) {
+      failed = err;
+    }
+  });
+  if (failed !== undefined) throw failed;
+}
+
+/**
  * The sender for a configuration: its own CloudAdapter with the bot's credentials (so background jobs can
  * send too). Without credentials (demo / local) the connector is called anonymously, as the Playground expects.
  */
@@ -43,15 +60,13 @@ export function proactiveSenderFor(config: LanternConfig): ProactiveSender {
         let id: string | undefined;
         // The connector client directly: TurnContext.sendActivity would make this a reply to the made-up
         // continuation activity, which in a channel is a reply in a thread rather than a new post.
-        await adapter.continueConversation(identity, reference, async (turn) => {
-          const client = turn.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
+        await continueOrThrow(adapter, identity, reference, async (client) => {
           id = (await client.sendToConversation(reference.conversation.id, outgoing(reference, activity))).id;
         });
         return id;
       },
       async update(reference, activityId, activity) {
-        await adapter.continueConversation(identity, reference, async (turn) => {
-          const client = turn.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
+        await continueOrThrow(adapter, identity, reference, async (client) => {
           await client.updateActivity(reference.conversation.id, activityId, outgoing(reference, { ...activity, id: activityId }));
         });
       },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { renderCard, type AdaptiveCardJson } from '../teams/cards.js';
+import { CARD_TEXT_MAX, userText } from '../teams/card-text.js';
 import { applyChange, applyCommand } from './act.js';
 import { badCaseDataCard } from './problem-card.js';
 import { renderChannelCard, publishCaseCard } from './channel.js';
@@ -61,7 +62,7 @@ export async function previewRemediation(v: CaseVerbContext): Promise<AdaptiveCa
   return renderCard('case-remediation', {
     title: `Preview: ${REMEDIATION_KINDS[kind as RemediationKind].toLowerCase()} (${recorded.loaded.doc.number})`,
     message: PREVIEW_MESSAGE[plan.provider],
-    removals: plan.steps.map((s) => ({ who: s.who, role: s.what })),
+    removals: plan.steps.map((s) => ({ who: userText(s.who, CARD_TEXT_MAX.short), role: s.what })),
     next: `Approving is recorded on the case with your name and ${answeredBy(plan)}'s answer.`,
     caseId: v.caseId,
     requestId: request.id,

@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../db/models.js';
 import { cardMessage, renderCard } from './cards.js';
+import { CARD_TEXT_MAX, userText } from './card-text.js';
 import { helpItemsFor, roleLabel } from './help.js';
 import type { Sender } from './identify.js';
 import { sendConcernForm } from '../cases/concern.js';
@@ -36,7 +37,7 @@ async function sendHelp(ctx: CommandContext): Promise<void> {
   }
   const card = renderCard('help', {
     schoolName: school.name,
-    firstName: person.displayName.split(' ')[0] ?? person.displayName,
+    firstName: userText(person.displayName.split(' ')[0] ?? person.displayName, CARD_TEXT_MAX.short),
     roleLabel: roleLabel(person.role, person.jobTitle ?? undefined, isDsl),
     items: helpItemsFor({ role: person.role, formsTaught: person.formsTaught ?? null }, isDsl),
     commandList: Object.values(COMMANDS).map((c) => c.usage).join(', '),

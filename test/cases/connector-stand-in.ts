@@ -14,12 +14,20 @@ export interface ConnectorStandIn {
   calls: ConnectorCall[];
   /** The Adaptive Cards of posted (POST) or updated (PUT) activities, in order. */
   cards(method?: 'POST' | 'PUT'): Record<string, unknown>[];
+  /**
+   * While set, answers each post of an activity whose JSON body contains `text` (any post when '') with
+   * HTTP 500, recorded in `refused` rather than `calls`; `refuse(undefined)` stops.
+   */
+  refuse(text: string | undefined): void;
+  refused: ConnectorCall[];
   close(): Promise<void>;
 }
 
 /** Starts the stand-in on a free loopback port. */
 export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
   const calls: ConnectorCall[] = [];
+  const refused: ConnectorCall[] = [];
+  let refusing: string | undefined;
   let n = 0;
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -31,8 +39,14 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
       } catch {
         // keep empty
       }
-      calls.push({ method: req.method ?? '', path: req.url ?? '', body });
       res.setHeader('content-type', 'application/json');
+      if (refusing !== undefined && req.method === 'POST' && /\/activities$/.test(req.url ?? '') && raw.includes(refusing)) {
+        refused.push({ method: req.method, path: req.url ?? '', body });
+        res.statusCode = 500;
+        res.end(JSON.stringify({ error: { code: 'ServiceError', message: 'stand-in refused' } }));
+        return;
+      }
+      calls.push({ method: req.method ?? '', path: req.url ?? '', body });
       const id = req.method === 'PUT' ? decodeURIComponent((req.url ?? '').split('/').pop() ?? '') : `msg-${++n}`;
       res.end(JSON.stringify({ id }));
     });
@@ -42,6 +56,10 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
   return {
     url: `http://127.0.0.1:${port}/`,
     calls,
+    refused,
+    refuse(text) {
+      refusing = text;
+    },
     cards(method) {
       return calls
         .filter((c) => !method || c.method === method)

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrJoinFromDetection, type DetectionInput } from '../../src/cases/detection.js';
 import { sweepDetections } from '../../src/cases/monitoring-adapter.js';
+import { flushPendingCards } from '../../src/cases/channel.js';
 import { proactiveSenderFor } from '../../src/cases/proactive.js';
 import { loadConfig, type School } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
@@ -123,5 +124,31 @@ describe('cases from detections', () => {
     expect(c).toMatchObject({ source: 'detection', subjects: ['pupil-020'] });
     expect(c?.dpoDeadline).toBeTruthy();
     expect(await sweepDetections({ ...deps(() => now), models })).toEqual({ routed: 0 });
+  });
+
+  it('posts a critical detection whose text holds template syntax, and queues, logs and retries one whose post fails', async () => {
+    const address = 'x${$root.caseId}}@[evil](https://evil.test)';
+    const summary = `Mail is forwarded to ${address} outside the school.`;
+    const posted = await openOrJoinFromDetection(deps(fakeClock()), school, makeDetection({ severity: 'critical', family: 'email.external_forwarding', summary, target: address }));
+    expect(posted).toMatchObject({ outcome: 'opened', channel: 'posted' });
+    const card = JSON.stringify(connector.cards('POST').at(-1));
+    // Shown literally: Markdown and template syntax backslash-escaped (JSON doubles each backslash).
+    expect(card).toContain(JSON.stringify(String.raw`x\$\{\$root.caseId\}\}@\[evil\](https://evil.test)`).slice(1, -1));
+    expect(card).not.toMatch(/[^\\]\]\(https:\/\/evil/);
+
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    connector.refuse('');
+    const queued = await openOrJoinFromDetection({ ...deps(fakeClock()), log }, school, makeDetection({ severity: 'critical', family: 'email.external_forwarding', summary, target: address }));
+    expect(queued).toMatchObject({ outcome: 'opened', channel: 'queued' });
+    const caseId = (queued as { caseId: string }).caseId;
+    expect((await models.cases.findOne({ caseId }).lean())?.channelPending).toBe(true);
+    expect(lines).toContainEqual(expect.objectContaining({ caseId, reason: 'post_failed' }));
+    expect(JSON.stringify(lines)).not.toContain('evil');
+    connector.refuse(undefined);
+
+    const flushed = await flushPendingCards(deps(fakeClock()));
+    expect(flushed).toEqual({ posted: 1, stillQueued: 0 });
+    expect((await models.cases.findOne({ caseId }).lean())?.channelPending).toBe(false);
   });
 });

@@ -137,7 +137,7 @@ describe('staff concerns and the DSL channel card', () => {
   it('carries out the other verbs', async () => {
     expect(text(await act('case.assign', { caseId, assignTo: 'm.hughes@northgate.example' }))).toContain('Mark Hughes');
     expect(text(await act('case.assign', { caseId, assignTo: 'a.wilber@northgate.example' }))).toContain('Choose a member of the DSL team.');
-    expect(text(await act('case.note', { caseId, noteText: '<script>alert(1)</script> spoke to parents' }))).toContain('<script>alert(1)</script> spoke to parents');
+    expect(text(await act('case.note', { caseId, noteText: '<script>alert(1)</script> spoke to parents' }))).toContain(JSON.stringify(String.raw`\<script\>alert(1)\</script\> spoke to parents`).slice(1, -1));
     expect(text(await act('case.note', { caseId, noteText: 'x'.repeat(5000) }))).toContain('please keep it under 4000');
     expect(text(await act('case.escalate', { caseId, agency: 'ceop', reference: 'CEOP-123' }))).toContain('CEOP, reference CEOP-123');
     expect(text(await act('case.link', { caseId, otherNumber: 'NGP-2099-0001' }))).toContain('There is no case NGP-2099-0001');
@@ -169,5 +169,57 @@ describe('staff concerns and the DSL channel card', () => {
     const told = [r, m].filter((c) => text(c).includes('has already acknowledged this case'));
     expect(told).toHaveLength(1);
     expect(await lantern.models.caseTimeline.countDocuments({ caseId: id, action: 'acknowledged' })).toBe(1);
+  });
+});
+
+describe('user and directory text on cards', () => {
+  const captured = () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    return { lines, log };
+  };
+  const flush = (log = createLogger({ level: 'silent' })) => {
+    const config = loadConfig({ env: {}, cwd: '/tmp' });
+    return flushPendingCards({ stores: lantern.models, config, sender: proactiveSenderFor(config), log, clock: () => new Date() });
+  };
+
+  it('posts a concern holding template syntax and a Markdown link to the DSL channel, shown literally', async () => {
+    const before = connector.cards('POST').length;
+    const ack = await reportConcern({ what: 'He wrote ${$root.caseId} and [click here](https://evil.test) in the chat.', category: 'contact' });
+    expect(text(ack)).toContain('received your report');
+    const card = text(connector.cards('POST')[before]);
+    expect(card).toContain(JSON.stringify(String.raw`He wrote \$\{\$root.caseId\} and \[click here\](https://evil.test) in the chat.`).slice(1, -1));
+    expect(card).not.toMatch(/[^\\]\]\(https:\/\/evil/);
+  });
+
+  it('keeps "report a concern" working when a pupil\'s directory name holds template syntax', async () => {
+    await lantern.models.people.updateOne({ schoolId: 'northgate', personId: 'pupil-005' }, { $set: { displayName: 'Sam ${$root.schoolId} [x](https://evil.test)' } });
+    const res = await postActivity(lantern.url, makeMessage('report a concern'));
+    const [form] = repliedCards(res.body);
+    expect(text(form)).toContain('Report a concern');
+    // A choice title is plain text, not Markdown: the name is shown exactly as the directory has it.
+    expect(text(form)).toContain('Sam ${$root.schoolId} [x](https://evil.test)');
+    const before = connector.cards('POST').length;
+    await reportConcern({ pupils: 'pupil-005', what: 'A pupil changed their display name to something odd.', category: 'conduct' });
+    expect(text(connector.cards('POST')[before])).toContain(JSON.stringify(String.raw`Sam \$\{\$root.schoolId\} \[x\](https://evil.test)`).slice(1, -1));
+  });
+
+  it('queues a card that fails to post, logs it by case id only, and delivers it on the next flush with the others', async () => {
+    connector.refuse('');
+    for (const what of ['First queued concern about a chat.', 'Second ${ queued concern with ${$root.x}.', 'Third queued concern about a game.']) {
+      expect(text(await reportConcern({ what, category: 'contact' }))).toContain('will receive your report');
+    }
+    expect(await lantern.models.cases.countDocuments({ channelPending: true })).toBe(3);
+    // Teams still refuses the first case's card; the two queued behind it go through.
+    connector.refuse('First queued concern');
+    const { lines, log } = captured();
+    expect(await flush(log)).toEqual({ posted: 2, stillQueued: 1 });
+    const left = await lantern.models.cases.find({ channelPending: true }).lean<{ caseId: string; summary: string }[]>();
+    expect(left.map((c) => c.summary)).toEqual(['First queued concern about a chat.']);
+    expect(lines).toEqual([expect.objectContaining({ caseId: left[0]?.caseId, reason: 'post_failed' })]);
+    expect(JSON.stringify(lines)).not.toMatch(/queued concern|chat|game/);
+    connector.refuse(undefined);
+    expect(await flush()).toEqual({ posted: 1, stillQueued: 0 });
+    expect(await lantern.models.cases.countDocuments({ channelPending: true })).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { describeAudience, type Audience } from '../audience.js';
+import { CARD_TEXT_MAX, userText, type UserText } from '../../teams/card-text.js';
 import type { CampaignPlan, IssueRequest } from '../campaigns.js';
 import { localDate } from '../state.js';
 
@@ -20,7 +21,7 @@ const GROUP_LABELS: Record<string, string> = { staff: 'staff', governor: 'govern
  * The dry run in figures: a line per group (role, or year group for pupils) saying how they sign, and the
  * names of the adults who would get a card, split into reachable and not reachable. Pupils are counted, never named.
  */
-export function planSummary(plan: CampaignPlan): { groups: { line: string }[]; reachableCount: number; reachableNames: string; unreachableCount: number; unreachableNames: string; unreachableColour: string } {
+export function planSummary(plan: CampaignPlan): { groups: { line: string }[]; reachableCount: number; reachableNames: UserText; unreachableCount: number; unreachableNames: UserText; unreachableColour: string } {
   const groups = new Map<string, { count: number; how: string }>();
   for (const r of plan.recipients) {
     const p = r.person;
@@ -36,9 +37,9 @@ export function planSummary(plan: CampaignPlan): { groups: { line: string }[]; r
   return {
     groups: [...groups.entries()].map(([label, g]) => ({ line: `${label}: ${g.count}, ${g.how}` })),
     reachableCount: reachable.length,
-    reachableNames: reachable.join(', ') || 'nobody',
+    reachableNames: userText(reachable.join(', ') || 'nobody', CARD_TEXT_MAX.long),
     unreachableCount: unreachable.length,
-    unreachableNames: unreachable.join(', ') || 'nobody',
+    unreachableNames: userText(unreachable.join(', ') || 'nobody', CARD_TEXT_MAX.long),
     unreachableColour: unreachable.length > 0 ? 'Attention' : 'Default',
   };
 }

@@ -5,6 +5,7 @@ import type { Person } from '../../directory/person.js';
 import type { CardActionHandler } from '../../teams/card-actions.js';
 import { staleCard } from '../../teams/card-actions.js';
 import type { AdaptiveCardJson } from '../../teams/cards.js';
+import { CARD_TEXT_MAX, userPlain, userText } from '../../teams/card-text.js';
 import { cardMessage, renderCard } from '../../teams/cards.js';
 import type { CommandContext } from '../../teams/commands.js';
 import { inAudience, type Audience } from '../audience.js';
@@ -42,7 +43,7 @@ async function classCard(models: Models, school: School, form: string): Promise<
     body: version.body,
     signedCount: pupils.filter((p) => signed.has(p.personId)).length,
     pupilCount: pupils.length,
-    pupils: pupils.map((p) => ({ inputId: `pupil_${p.personId}`, name: p.displayName, value: signed.has(p.personId) ? 'true' : 'false' })),
+    pupils: pupils.map((p) => ({ inputId: `pupil_${p.personId}`, name: userPlain(p.displayName), value: signed.has(p.personId) ? 'true' : 'false' })),
   });
 }
 
@@ -98,7 +99,7 @@ const classSign: CardActionHandler = async (ctx) => {
     signedCount: pupils.length - missing.length,
     pupilCount: pupils.length,
     versionNumber: version.number,
-    missingLine: missing.length > 0 ? `Still to agree: ${missing.join(', ')}.` : 'Everyone in the class has agreed.',
+    missingLine: userText(missing.length > 0 ? `Still to agree: ${missing.join(', ')}.` : 'Everyone in the class has agreed.', CARD_TEXT_MAX.long),
   });
 };
 

@@ -4,6 +4,7 @@ import type { Models } from '../../db/models.js';
 import type { Person } from '../../directory/person.js';
 import type { Logger } from '../../log/logger.js';
 import { cardMessage, renderCard } from '../../teams/cards.js';
+import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
 import { localTime } from '../state.js';
 import type { AgreementVersion } from '../version-model.js';
 import { personalReference, sendToConversation } from './proactive.js';
@@ -39,10 +40,10 @@ export async function deliverQuestion(deps: DeliverDeps, questionId: string): Pr
     }
     const card = renderCard('agreement-owner-question', {
       title: version.title,
-      askerName: asker.displayName,
-      askerRole: asker.jobTitle ?? asker.role,
+      askerName: userText(asker.displayName, CARD_TEXT_MAX.short),
+      askerRole: userText(asker.jobTitle ?? asker.role, CARD_TEXT_MAX.short),
       versionNumber: version.number,
-      question: q.text,
+      question: userText(q.text),
       askedLocal: localTime(new Date(q.askedAt), school.timezone),
     });
     await sendToConversation(deps.adapter, deps.config, reference, cardMessage(card));

@@ -1,6 +1,7 @@
 import type { School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
 import type { AdaptiveCardJson } from '../../teams/cards.js';
+import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
 import { renderCard } from '../../teams/cards.js';
 import { policyPageUrl } from '../policy-link.js';
 import type { AgreementSignature } from '../signature-model.js';
@@ -46,7 +47,7 @@ export function signedCard(version: AgreementVersion, signature: AgreementSignat
   const at = new Date(signature.signedAt);
   return renderCard('agreement-signed', {
     title: version.title,
-    firstName: person.displayName.split(' ')[0] ?? person.displayName,
+    firstName: userText(person.displayName.split(' ')[0] ?? person.displayName, CARD_TEXT_MAX.short),
     versionNumber: version.number,
     signedLocal: localTime(at, target.school.timezone),
     signedUtc: utcTime(at),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CardActionHandler } from '../../teams/card-actions.js';
 import { staleCard } from '../../teams/card-actions.js';
 import { cardMessage, renderCard } from '../../teams/cards.js';
+import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
 import type { CommandContext } from '../../teams/commands.js';
 import { recordSignature } from '../evidence.js';
 import { localTime } from '../state.js';
@@ -54,18 +55,20 @@ const submit: CardActionHandler = async (ctx) => {
   const id = `${version._id}:${r.person.personId}`;
   await ctx.models.agreementAuditAnswers.updateOne({ _id: id }, { $set: { schoolId: r.school.id, versionId: version._id, personId: r.person.personId, answers, submittedAt: now } }, { upsert: true });
   await recordSignature(ctx.models, { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', outcome: 'answered', client: clientDetails(ctx) });
+  // The comment is the person's own words; the questions are the school's, shown as written.
+  const shownAnswers = answers.map((a) => ({ question: a.question, answer: userText(a.answer) }));
   const flagged = raw.filter((a) => a !== 'yes').length;
   const dslCard = renderCard('agreement-self-audit-dsl', {
-    personName: r.person.displayName,
-    personRole: r.person.jobTitle ?? r.person.role,
+    personName: userText(r.person.displayName, CARD_TEXT_MAX.short),
+    personRole: userText(r.person.jobTitle ?? r.person.role, CARD_TEXT_MAX.short),
     submittedLocal: localTime(now, r.school.timezone),
     flagLine: flagged > 0 ? `${flagged} answer(s) were “No” or “Not sure”.` : 'Every answer was “Yes”.',
-    answers,
+    answers: shownAnswers,
   });
   const adapter = ctx.turn.adapter as Parameters<typeof deliverToDslTeam>[0]['adapter'];
   setImmediate(() => void deliverToDslTeam({ adapter, config: ctx.config, models: ctx.models, log: ctx.log }, r.school.id, dslCard));
   ctx.log.info({ versionId: version._id, flagged }, 'self-audit answered');
-  return renderCard('agreement-self-audit-done', { title: version.title, firstName: r.person.displayName.split(' ')[0] ?? '', answers });
+  return renderCard('agreement-self-audit-done', { title: version.title, firstName: userText(r.person.displayName.split(' ')[0] ?? '', CARD_TEXT_MAX.short), answers: shownAnswers });
 };
 
 /** The self-audit card's verbs. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CardActionContext, CardActionHandler } from '../../teams/card-actions.js';
 import { staleCard } from '../../teams/card-actions.js';
 import { renderCard } from '../../teams/cards.js';
+import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
 import { inAudience } from '../audience.js';
 import { recordSignature } from '../evidence.js';
 import { signatureFor, versionStanding } from '../state.js';
@@ -61,7 +62,7 @@ const ask: CardActionHandler = async (ctx) => {
   const version = await loadVersion(ctx, r.school, r.data.versionId);
   if (!version) return staleCard('bad-data');
   const owner = await ctx.models.people.findOne({ schoolId: r.school.id, email: version.ownerEmail, active: true }).lean();
-  return renderCard('agreement-question', { title: version.title, ownerName: owner?.displayName ?? 'the person responsible for this policy', versionId: version._id, campaignId: r.data.campaignId ?? '' });
+  return renderCard('agreement-question', { title: version.title, ownerName: userText(owner?.displayName ?? 'the person responsible for this policy', CARD_TEXT_MAX.short), versionId: version._id, campaignId: r.data.campaignId ?? '' });
 };
 
 const QuestionData = VersionActionData.extend({ question: z.string().trim().min(1).max(1000) });
@@ -95,8 +96,8 @@ const question: CardActionHandler = async (ctx) => {
   const ownerName = owner?.displayName ?? 'The policy owner';
   return renderCard('agreement-question-sent', {
     title: version.title,
-    outcome: `${ownerName} will get your question in Teams and reply to you. It has been recorded.`,
-    question: parsed.data.question,
+    outcome: userText(`${ownerName} will get your question in Teams and reply to you. It has been recorded.`),
+    question: userText(parsed.data.question),
     versionId: version._id,
     campaignId: r.data.campaignId ?? '',
   });

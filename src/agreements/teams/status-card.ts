@@ -1,6 +1,7 @@
 import type { School } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { AdaptiveCardJson } from '../../teams/cards.js';
+import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
 import { renderCard } from '../../teams/cards.js';
 import { currentPupilVersions } from '../../google/classroom/status-lines.js';
 import { storedClassroomStatus } from '../../google/classroom/status.js';
@@ -23,13 +24,13 @@ export async function statusCard(
     rows: rows
       .filter((r) => !r.group.includes('('))
       .map((r) => ({ ...r, overdueText: r.overdue > 0 ? `, ${r.overdue} overdue` : '' })),
-    overdueLine: options.classroomOnly
+    overdueLine: userText(options.classroomOnly
       ? 'Pupils in your Classroom courses, from the last roster Lantern read.'
       : overdueNames.length > 0
         ? `Overdue: ${overdueNames.join(', ')}.`
         : rows.length > 0
           ? 'Nobody is overdue.'
-          : 'No agreements are being collected at the moment.',
+          : 'No agreements are being collected at the moment.', CARD_TEXT_MAX.long),
     showClassroom: classroomRows.length > 0,
     classroomRows,
   });
