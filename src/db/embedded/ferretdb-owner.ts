@@ -1,4 +1,4 @@
-import { rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import { connectDatabase, pingDatabase } from '../connect.js';
@@ -72,6 +72,7 @@ function attached(owner: DatabaseOwner): FerretDbHandle {
  */
 export async function openOwnedFerretDb(ferretDir: string, options: FerretDbOwnerOptions): Promise<FerretDbHandle> {
   const { role } = options;
+  await stopLegacyFerretDb(ferretDir);
   const deadline = Date.now() + (options.waitMs ?? 60_000);
   for (;;) {
     const owner = readOwner(ferretDir);
@@ -92,6 +93,18 @@ export async function openOwnedFerretDb(ferretDir: string, options: FerretDbOwne
     if (!claimOwner(ferretDir, record)) continue;
     return startOwn(ferretDir, record, options);
   }
+}
+
+/**
+ * Lantern before owner records kept only `ferretdb.pid`; after an upgrade (old server stopped first), a FerretDB
+ * still named there was left behind by a crash.
+ */
+async function stopLegacyFerretDb(ferretDir: string): Promise<void> {
+  const legacy = path.join(ferretDir, 'ferretdb.pid');
+  if (!existsSync(legacy)) return;
+  const ferretPid = Number(readFileSync(legacy, 'utf8').trim());
+  await stopOrphan({ ownerPid: 0, ownerStartedAt: null, role: 'server', ferretPid: Number.isInteger(ferretPid) ? ferretPid : null, socket: '', uri: '' });
+  rmSync(legacy, { force: true });
 }
 
 async function startOwn(ferretDir: string, record: DatabaseOwner, options: FerretDbOwnerOptions): Promise<FerretDbHandle> {
