@@ -9,6 +9,7 @@ export const ErrorCode = {
   PortInUse: 'port_in_use',
   DatabaseUnavailable: 'database_unavailable',
   EmbeddedDatabaseUnavailable: 'embedded_database_unavailable',
+  EmbeddedDatabaseBusy: 'embedded_database_busy',
   JobUnknown: 'job_unknown',
   JobInvalid: 'job_invalid',
   CardTemplateMissing: 'card_template_missing',

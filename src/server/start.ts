@@ -51,7 +51,7 @@ function listen(app: ReturnType<typeof createWebApp>, host: string, port: number
  */
 export async function startLantern(config: LanternConfig, logger: Logger, options: { backgroundJobs?: boolean } = {}): Promise<RunningLantern> {
   assertBindAllowed(config.server.host, config.bot !== null);
-  const { connection, models, description, close } = await openDatabase(config, logger);
+  const { connection, models, description, health, close } = await openDatabase(config, logger, { role: 'server' });
   const cleanup: (() => Promise<void>)[] = [close];
   const stopAll = async () => {
     for (const step of cleanup.splice(0)) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
@@ -94,7 +94,18 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       enqueuePoll: async (schoolId: string, application: string, key: string) =>
         void (await jobs.enqueue('monitor.poll', { key, schoolId, data: { schoolId, source: 'google', streams: [`google:${application}`] } })),
     };
-    const app = createWebApp({ logger, connection, config, adapter, agent, channelTokens, sign, googlePush, dashboard: { config, models, logger, clock } });
+    const app = createWebApp({
+      logger,
+      connection,
+      config,
+      adapter,
+      agent,
+      channelTokens,
+      sign,
+      googlePush,
+      dashboard: { config, models, logger, clock },
+      ...(health ? { databaseHealth: { health, graceMs: config.database.downGraceMs } } : {}),
+    });
     const server = await listen(app, config.server.host, config.server.port);
     cleanup.unshift(
       () =>
