@@ -91,7 +91,7 @@ export function createParentRouter(ctx: SignContext): Router {
       schoolName: loaded.school.name,
       childName: loaded.pupil.displayName,
       purpose: loaded.t.purpose as 'consent' | 'review',
-      csrf: csrfToken(req, res, await ctx.secret(), loaded.now),
+      csrf: csrfToken(req, res, await ctx.secret(), loaded.now, ctx.cookies),
       consentForm: loaded.consentForm,
       agreement: loaded.agreement,
       agreementSignedAt: loaded.agreementSignedAt,
@@ -122,7 +122,7 @@ export function createParentRouter(ctx: SignContext): Router {
     if (!answers.photos) errors.photos = 'Choose yes or no for photos on the website.';
     if (!answers.typedName || answers.typedName.length < 2) errors.typedName = 'Type your full name to sign.';
     if (Object.keys(errors).length) {
-      const csrf = csrfToken(req, res, await ctx.secret(), loaded.now);
+      const csrf = csrfToken(req, res, await ctx.secret(), loaded.now, ctx.cookies);
       res.status(400).type('html').send(parentFormPage({ schoolName: loaded.school.name, childName: loaded.pupil.displayName, purpose: loaded.t.purpose as 'consent' | 'review', csrf, consentForm: loaded.consentForm, agreement: loaded.agreement, agreementSignedAt: loaded.agreementSignedAt, state: loaded.state, answers, errors }));
       return;
     }

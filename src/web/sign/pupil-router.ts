@@ -73,7 +73,7 @@ export function createPupilRouter(ctx: SignContext): Router {
       }
       const { url, start } = await startSignIn(await discover(), `${baseUrl(ctx, req)}${CALLBACK}`, school.ownDomains[0]);
       const returnTo = req.originalUrl;
-      setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, returnTo } satisfies SignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, req.secure);
+      setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, returnTo } satisfies SignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, ctx.cookies);
       res.redirect(303, url.href);
       return;
     }
@@ -90,14 +90,14 @@ export function createPupilRouter(ctx: SignContext): Router {
       res.type('html').send(pupilDonePage({ schoolName: school.name, firstName: firstName(pupil), title: version.title, already: true }));
       return;
     }
-    const csrf = csrfToken(req, res, await ctx.secret(), ctx.clock());
+    const csrf = csrfToken(req, res, await ctx.secret(), ctx.clock(), ctx.cookies);
     res.type('html').send(pupilSignPage({ schoolName: school.name, firstName: firstName(pupil), version, csrf }));
   });
 
   router.get(CALLBACK, async (req, res) => {
     const secret = await ctx.secret();
     const start = readSignedCookie<SignInStart>(req, OIDC_COOKIE, secret, ctx.clock());
-    clearCookie(res, OIDC_COOKIE);
+    clearCookie(res, OIDC_COOKIE, ctx.cookies);
     const school = start ? ctx.school(start.schoolId) : undefined;
     if (!discover || !start || !school || !PUPIL_PATH.test(start.returnTo)) {
       refuse(res, 400, 'Sign-in did not finish', ['Please go back to Google Classroom and open the link again.']);
@@ -121,7 +121,7 @@ export function createPupilRouter(ctx: SignContext): Router {
       refuse(res, 403, 'We could not find you on the class list', ['Please tell your teacher, so the school office can check the class list.'], school.name);
       return;
     }
-    setSignedCookie(res, PUPIL_COOKIE, { schoolId: school.id, personId: pupil.personId } satisfies PupilSession, secret, ctx.clock(), PUPIL_SECONDS, req.secure);
+    setSignedCookie(res, PUPIL_COOKIE, { schoolId: school.id, personId: pupil.personId } satisfies PupilSession, secret, ctx.clock(), PUPIL_SECONDS, ctx.cookies);
     res.redirect(303, start.returnTo);
   });
 
