@@ -94,7 +94,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       enqueuePoll: async (schoolId: string, application: string, key: string) =>
         void (await jobs.enqueue('monitor.poll', { key, schoolId, data: { schoolId, source: 'google', streams: [`google:${application}`] } })),
     };
-    const app = createWebApp({ logger, connection, adapter, agent, sign, googlePush, dashboard: { config, models, logger, clock } });
+    const app = createWebApp({ logger, config, connection, adapter, agent, sign, googlePush, dashboard: { config, models, logger, clock } });
     const server = await listen(app, config.server.host, config.server.port);
     cleanup.unshift(
       () =>

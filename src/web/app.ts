@@ -12,10 +12,13 @@ import type { SignDeps } from './sign/context.js';
 import { createGooglePushRouter, type GooglePushDeps } from '../google/reports/push.js';
 import { createDashboardRouter } from '../dashboard/router.js';
 import type { DashboardDeps } from '../dashboard/context.js';
+import type { LanternConfig } from '../config/load.js';
+import { hostGuard } from './host-guard.js';
 
 /** What the HTTP edge needs: it parses, verifies and hands over; the bot and domain code do the rest. */
 export interface WebDeps {
   logger: Logger;
+  config: LanternConfig;
   connection: Connection;
   adapter: CloudAdapter;
   agent: AgentApplication<TurnState>;
@@ -70,6 +73,7 @@ export function createWebApp(deps: WebDeps): Express {
       },
     }),
   );
+  app.use(hostGuard(deps.config));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'alive' });
