@@ -8,6 +8,7 @@ import type { Models } from '../db/models.js';
 import { openDatabase } from '../db/open.js';
 import { syncDirectory } from '../directory/sync.js';
 import { readLocalDirectory } from '../directory/source.js';
+import { revokeStaleTokens } from '../parents/link-status.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
 import { registerSchoolCalendars } from '../agreements/academic-year.js';
 import { setPolicyPageBase } from '../agreements/policy-link.js';
@@ -63,6 +64,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       const local = readLocalDirectory(school);
       if (!local) continue;
       const counts = await syncDirectory(models.people, school.id, local);
+      if (counts.deactivated > 0) await revokeStaleTokens(models, school.id, new Date());
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }
     registerSchoolCalendars(config.schools);

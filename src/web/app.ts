@@ -16,12 +16,13 @@ import type { SignDeps } from './sign/context.js';
 import { createGooglePushRouter, type GooglePushDeps } from '../google/reports/push.js';
 import { createDashboardRouter } from '../dashboard/router.js';
 import type { DashboardDeps } from '../dashboard/context.js';
+import { hostGuard } from './host-guard.js';
 
 /** What the HTTP edge needs: it parses, verifies and hands over; the bot and domain code do the rest. */
 export interface WebDeps {
   logger: Logger;
-  connection: Connection;
   config: LanternConfig;
+  connection: Connection;
   adapter: CloudAdapter;
   agent: AgentApplication<TurnState>;
   /** Verifies Bot Framework channel tokens; null in demo / local mode (no Microsoft credentials). */
@@ -82,6 +83,7 @@ export function createWebApp(deps: WebDeps): Express {
       },
     }),
   );
+  app.use(hostGuard(deps.config));
 
   app.get('/healthz', async (_req, res) => {
     const watched = deps.databaseHealth;
