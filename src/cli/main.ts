@@ -46,6 +46,7 @@ export const CLI_COMMANDS: Readonly<Record<string, CommandLoader>> = {
   'agreements publish': async () => pick((await import('./agreements-commands.js')).agreementsCommands, 'agreements publish'),
   'evidence verify': async () => pick((await import('./agreements-commands.js')).agreementsCommands, 'evidence verify'),
   'evidence export': async () => pick((await import('./agreements-commands.js')).agreementsCommands, 'evidence export'),
+  doctor: async () => (await import('./ops/doctor.js')).doctorCommand,
   backup: async () => (await import('./ops/backup.js')).backupCommand,
   restore: async () => (await import('./ops/restore.js')).restoreCommand,
 };
