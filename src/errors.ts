@@ -35,6 +35,9 @@ export const ErrorCode = {
   DirectorySourceFailed: 'directory_source_failed',
   DirectorySyncRefused: 'directory_sync_refused',
   PushNotConfigured: 'push_not_configured',
+  BackupInvalid: 'backup_invalid',
+  RestoreRefused: 'restore_refused',
+  MigrationFailed: 'migration_failed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -5,6 +5,7 @@ import type { Connection } from 'mongoose';
 import type { LanternConfig } from '../config/load.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { Models } from '../db/models.js';
+import { runMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { syncDirectory } from '../directory/sync.js';
 import { readLocalDirectory } from '../directory/source.js';
@@ -16,6 +17,7 @@ import type { Logger } from '../log/logger.js';
 import { JobRunner, JobScheduler } from '../jobs/index.js';
 import { createBot } from '../teams/bot.js';
 import { jobHandlers, registerSchedules, type LanternJobHandlers } from './jobs.js';
+import { STARTUP_MIGRATIONS } from './migrations.js';
 import { createWebApp } from '../web/app.js';
 import { assertBindAllowed } from '../web/bind-guard.js';
 
@@ -59,6 +61,8 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
   };
   try {
     logger.info({ database: description }, 'database connected');
+    const instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    await runMigrations(connection.db!, STARTUP_MIGRATIONS, { owner: instanceId, logger });
     for (const school of config.schools) {
       // Google and Entra directories are read by the directory.sync job (queued below), not on the start-up path.
       const local = readLocalDirectory(school);
@@ -71,7 +75,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     await seedDemoAgreements(models, config, logger);
 
     const clock = () => new Date();
-    const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock }), clock, logger, instanceId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` });
+    const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock }), clock, logger, instanceId });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
     registerSchedules(scheduler, config);
     for (const school of config.schools.filter((s) => s.directory.source === 'google' || s.directory.source === 'entra')) {
