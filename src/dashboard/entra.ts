@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import type { School } from '../config/load.js';
 import { ErrorCode, LanternError } from '../errors.js';
-import { discoveryCache, isOwnDomain } from '../web/sign/oidc.js';
+import { discoveryCache, isOwnDomain } from '../web/shared/oidc.js';
 import type { EntraSignIn } from './sign-in-settings.js';
 
 /** What the dashboard keeps (in a signed cookie) between sending someone to Entra and their return. */

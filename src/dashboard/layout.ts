@@ -1,4 +1,4 @@
-import { esc, html, type Html } from '../web/sign/html.js';
+import { esc, html, type Html } from '../web/shared/html.js';
 import { TEAMS_JS_PATH } from './teams-js-asset.js';
 
 /** Who is signed in, for the page header (with the sign-out form). */

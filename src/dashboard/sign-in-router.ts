@@ -1,9 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { School } from '../config/load.js';
 import { isLanternError } from '../errors.js';
-import { clearCookie, readSignedCookie, setSignedCookie } from '../web/sign/cookies.js';
-import { csrfToken, csrfValid } from '../web/sign/csrf.js';
-import { isOwnDomain, startSignIn } from '../web/sign/oidc.js';
+import { clearCookie, readSignedCookie, setSignedCookie } from '../web/shared/cookies.js';
+import { csrfToken, csrfValid } from '../web/shared/csrf.js';
+import { isOwnDomain, startSignIn } from '../web/shared/oidc.js';
 import { onDslTeam, refuse, type DashboardContext } from './context.js';
 import { demoPeople, demoSignInAllowed } from './demo.js';
 import { seedDemoCases } from './demo-cases.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { html, markdownToHtml } from '../../src/web/sign/html.js';
+import { html, markdownToHtml } from '../../src/web/shared/html.js';
 import { redactSignUrl } from '../../src/web/sign/router.js';
 
 describe('sign page HTML helpers', () => {

@@ -1,7 +1,7 @@
 import { policyPagePath } from '../../agreements/policy-link.js';
 import { localDate } from '../../agreements/state.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
-import { esc, html, markdownToHtml, type Html } from '../sign/html.js';
+import { esc, html, markdownToHtml, type Html } from '../shared/html.js';
 
 /** The policy pages' stylesheet path (served by the policy router; the CSP allows only Lantern's own files). */
 export const POLICY_CSS_PATH = '/policies/assets/policy.css';

@@ -1,8 +1,8 @@
 import type { LanternConfig, School } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Logger } from '../../log/logger.js';
-import { cookieOptions, type CookieOptions } from '../cookie-options.js';
-import { loadCookieSecret } from './cookies.js';
+import { cookieOptions, type CookieOptions } from '../shared/cookie-options.js';
+import { loadCookieSecret } from '../shared/cookies.js';
 
 /** Google sign-in (OpenID Connect) settings for the pupil page; null when not configured. */
 export interface PupilSignInSettings {

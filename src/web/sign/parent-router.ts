@@ -4,10 +4,10 @@ import type { ConsentDecision, ConsentKind } from '../../parents/consent-model.j
 import { appendConsent, currentConsents } from '../../parents/consents.js';
 import { linkIsCurrent } from '../../parents/link-status.js';
 import { checkToken, spendToken, type TokenProblem } from '../../parents/tokens.js';
-import { hasSigned, parentConsentVersion, parentSignedAgreement, sign } from './agreement-versions.js';
+import { hasSigned, parentConsentVersion, parentSignedAgreement, sign } from '../../agreements/signing.js';
 import { clientDetails, type SignContext } from './context.js';
-import { csrfToken, csrfValid } from './csrf.js';
-import { messagePage } from './html.js';
+import { csrfToken, csrfValid } from '../shared/csrf.js';
+import { messagePage } from '../shared/html.js';
 import { parentDonePage, parentFormPage, type ParentAnswers, type ParentFormView } from './parent-pages.js';
 
 const PROBLEM_PAGES: Record<TokenProblem, { status: number; title: string; lines: string[] }> = {

@@ -1,13 +1,13 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Person } from '../../directory/person.js';
 import { isLanternError } from '../../errors.js';
-import { agreementsFor, findVersion, hasSigned, isFor, sign } from './agreement-versions.js';
-import { courseAllowsVersion, WRONG_VERSION_LINES } from './course-version.js';
-import { clearCookie, readSignedCookie, setSignedCookie } from './cookies.js';
+import { agreementsFor, findVersion, hasSigned, isFor, sign } from '../../agreements/signing.js';
+import { courseAllowsVersion, WRONG_VERSION_LINES } from '../../agreements/course-version.js';
+import { clearCookie, readSignedCookie, setSignedCookie } from '../shared/cookies.js';
 import { clientDetails, type SignContext } from './context.js';
-import { csrfToken, csrfValid } from './csrf.js';
-import { messagePage } from './html.js';
-import { discoveryCache, finishSignIn, isOwnDomain, startSignIn, type SignInStart } from './oidc.js';
+import { csrfToken, csrfValid } from '../shared/csrf.js';
+import { messagePage } from '../shared/html.js';
+import { discoveryCache, finishSignIn, isOwnDomain, startSignIn, type SignInStart } from '../shared/oidc.js';
 import { csrfRefused } from './parent-router.js';
 import { pupilDonePage, pupilSignPage } from './pupil-pages.js';
 

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { ErrorCode, LanternError } from '../../errors.js';
-import type { PupilSignInSettings } from './context.js';
+import type { PupilSignInSettings } from '../sign/context.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
