@@ -9,7 +9,8 @@ import { flag, openAgreementsCli, parseFlags, pickSchool } from './agreements-co
 import type { CliCommand, CliIO } from './command.js';
 
 const USAGE =
-  'lantern agreements issue POLICY [--audience staff,year:1,form:Robins] [--due YYYY-MM-DD] [--reminders 3,7,14] [--escalate EMAIL] [--change material|minor --reason TEXT] [--by NAME] [--school ID] [--config FILE] [--dry-run]';
+  'lantern agreements issue POLICY [--audience staff,year:1,form:Robins] [--due YYYY-MM-DD] [--reminders 3,7,14] [--escalate EMAIL] [--change material|minor --reason TEXT] [--by NAME] [--key KEY] [--school ID] [--config FILE] [--dry-run]';
+// --key makes issuing idempotent: the same policy, version and key is one campaign however often it is issued.
 
 function describe(io: CliIO, label: string, people: PlannedRecipient[]): void {
   if (people.length === 0) return;

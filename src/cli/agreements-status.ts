@@ -1,4 +1,4 @@
-import { complianceFigures } from '../agreements/compliance.js';
+import { complianceCsv, complianceFigures } from '../agreements/compliance.js';
 import { classroomStatusLines } from '../google/classroom/status-lines.js';
 import { flag, openAgreementsCli, parseFlags, pickSchool } from './agreements-context.js';
 import type { CliCommand } from './command.js';
@@ -6,13 +6,18 @@ import type { CliCommand } from './command.js';
 /** `lantern agreements status`: signed / total by audience, year group and form; overdue names for adults. */
 export const agreementsStatusCommand: CliCommand = {
   summary: 'Who has signed each open agreement: by audience, year group and form, with overdue staff named',
-  usage: 'lantern agreements status [--policy ID] [--school ID] [--config FILE]',
+  usage: 'lantern agreements status [--policy ID] [--csv] [--school ID] [--config FILE]',
   async run(args, io) {
-    const { flags } = parseFlags(args, { policy: 'value', school: 'value', config: 'value' });
+    const { flags } = parseFlags(args, { policy: 'value', csv: 'bool', school: 'value', config: 'value' });
     const cli = await openAgreementsCli(io, flag(flags, 'config'));
     try {
       const school = pickSchool(cli.config, flag(flags, 'school'));
       const rows = (await complianceFigures(cli.models, school.id, new Date())).filter((r) => !flag(flags, 'policy') || r.policyId === flag(flags, 'policy'));
+      if (flags.csv === true) {
+        // The compliance export: the same figures, one row per policy and group, for a spreadsheet.
+        io.out(complianceCsv(rows).trimEnd());
+        return 0;
+      }
       const classroom = await classroomStatusLines(cli.models, school, flag(flags, 'policy'));
       if (rows.length === 0) io.out(`No open agreement campaigns at ${school.name}.`);
       let title = '';
