@@ -19,6 +19,8 @@ export interface CommandContext {
   config: LanternConfig;
   models: Models;
   log: Logger;
+  /** The time; defaults to the system clock (a test drives a simulated school year with its own). */
+  clock?: () => Date;
 }
 
 /** A command someone can type in chat with Lantern. */
