@@ -2,7 +2,7 @@ import type { School } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import { applyChange } from './act.js';
 import { CATEGORIES, SEVERITIES, type Category, type Severity } from './case-model.js';
-import { publishCaseCard, type ChannelDeps } from './channel.js';
+import { publishCaseCard, type ChannelDeps } from '../teams/cases/channel.js';
 import { scheduleEscalation } from './escalation-queue.js';
 import { openCase } from './open.js';
 import { caseSettings } from './settings.js';

@@ -2,10 +2,10 @@ import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../db/models.js';
 import type { JobRun } from '../jobs/index.js';
 import type { Logger } from '../log/logger.js';
-import { flushPendingCards } from './channel.js';
+import { flushPendingCards } from '../teams/cases/channel.js';
 import { runEscalation } from './escalation.js';
 import { ESCALATE_JOB, type EscalateJobData } from './escalation-queue.js';
-import { proactiveSenderFor } from './proactive.js';
+import { proactiveSenderFor } from '../teams/send/proactive.js';
 import { runRetentionReview } from './retention-job.js';
 import { sweepDetections } from './monitoring-adapter.js';
 

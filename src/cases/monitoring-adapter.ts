@@ -3,7 +3,7 @@ import type { Models } from '../db/models.js';
 import type { Person } from '../directory/person.js';
 import type { StoredDetection } from '../monitoring/models/detection-model.js';
 import { SEVERITIES } from './case-model.js';
-import type { ChannelDeps } from './channel.js';
+import type { ChannelDeps } from '../teams/cases/channel.js';
 import { openOrJoinFromDetection, type DetectionInput } from './detection.js';
 import { caseSettings } from './settings.js';
 

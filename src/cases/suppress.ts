@@ -3,9 +3,9 @@ import { recordChange } from '../monitoring/settings-store.js';
 import { SuppressionSchema, type Suppression } from '../monitoring/suppressions.js';
 import type { AdaptiveCardJson } from '../teams/cards.js';
 import { applyChange } from './act.js';
-import type { CaseVerbContext } from './card-actions.js';
-import { publishCaseCard, renderChannelCard } from './channel.js';
-import { badCaseDataCard } from './problem-card.js';
+import type { CaseVerbContext } from '../teams/cases/card-actions.js';
+import { publishCaseCard, renderChannelCard } from '../teams/cases/channel.js';
+import { badCaseDataCard } from '../teams/cases/problem-card.js';
 import type { CaseState, CaseSuppression } from './state.js';
 import { loadCase, type LoadedCase } from './store.js';
 

@@ -1,6 +1,6 @@
 import type { School } from '../config/load.js';
-import { teamChannelReference } from '../cases/channel.js';
-import { proactiveSenderFor, type ProactiveSender } from '../cases/proactive.js';
+import { teamChannelReference } from '../teams/cases/channel.js';
+import { proactiveSenderFor, type ProactiveSender } from '../teams/send/proactive.js';
 import type { Logger } from '../log/logger.js';
 import { cardAttachment, renderCard } from '../teams/cards.js';
 import { buildSchoolDigest, findSchool, type DigestDeps } from './run.js';

@@ -3,7 +3,7 @@ import { AGREEMENT_CARD_ACTIONS } from '../agreements/teams/actions.js';
 import type { AdaptiveCardJson } from './cards.js';
 import { renderCard } from './cards.js';
 import type { CommandContext } from './commands.js';
-import { CASE_CARD_ACTIONS } from '../cases/card-actions.js';
+import { CASE_CARD_ACTIONS } from './cases/card-actions.js';
 
 /** What a card button's handler receives: the command context plus the button's verb and data. */
 export interface CardActionContext extends CommandContext {

@@ -6,7 +6,7 @@ import { cardMessage, renderCard } from './cards.js';
 import { CARD_TEXT_MAX, userText } from './card-text.js';
 import { helpItemsFor, roleLabel } from './help.js';
 import type { Sender } from './identify.js';
-import { sendConcernForm } from '../cases/concern.js';
+import { sendConcernForm } from './cases/concern.js';
 import { sendClassAgreement } from '../agreements/teams/class-agreement.js';
 import { sendSelfAudit } from '../agreements/teams/self-audit.js';
 import { sendAgreementStatus } from '../agreements/teams/status-command.js';

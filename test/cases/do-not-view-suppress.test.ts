@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrJoinFromDetection } from '../../src/cases/detection.js';
 import { sweepDetections } from '../../src/cases/monitoring-adapter.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { proactiveSenderFor } from '../../src/teams/send/proactive.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createEngine } from '../../src/monitoring/engine.js';

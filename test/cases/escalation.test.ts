@@ -5,7 +5,7 @@ import { runEscalation } from '../../src/cases/escalation.js';
 import { ESCALATE_JOB, scheduleEscalation } from '../../src/cases/escalation-queue.js';
 import { caseJobHandlers } from '../../src/cases/jobs.js';
 import { openCase } from '../../src/cases/open.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { proactiveSenderFor } from '../../src/teams/send/proactive.js';
 import { LANTERN_ACTOR } from '../../src/cases/timeline-model.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrJoinFromDetection } from '../../src/cases/detection.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { proactiveSenderFor } from '../../src/teams/send/proactive.js';
 import { demoFileConfig } from '../../src/config/demo.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flushPendingCards } from '../../src/cases/channel.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { flushPendingCards } from '../../src/teams/cases/channel.js';
+import { proactiveSenderFor } from '../../src/teams/send/proactive.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { makeActivity, makeMessage, postActivity, repliedCards } from '../support/activities.js';

@@ -1,13 +1,13 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
-import type { LanternConfig, School } from '../config/load.js';
-import type { Person } from '../directory/person.js';
-import type { Logger } from '../log/logger.js';
-import { isLanternError } from '../errors.js';
-import { cardMessage, renderCard, type AdaptiveCardJson } from '../teams/cards.js';
+import type { LanternConfig, School } from '../../config/load.js';
+import type { Person } from '../../directory/person.js';
+import type { Logger } from '../../log/logger.js';
+import { isLanternError } from '../../errors.js';
+import { cardMessage, renderCard, type AdaptiveCardJson } from '../cards.js';
 import { channelCardData } from './card-data.js';
-import type { ProactiveSender } from './proactive.js';
-import { loadCase, type CaseStores, type LoadedCase } from './store.js';
-import { retryBusy } from '../db/errors.js';
+import type { ProactiveSender } from '../send/proactive.js';
+import { loadCase, type CaseStores, type LoadedCase } from '../../cases/store.js';
+import { retryBusy } from '../../db/errors.js';
 
 /** What posting to the DSL channel needs. */
 export interface ChannelDeps {

@@ -1,8 +1,8 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import { Activity as ActivityClass } from '@microsoft/agents-activity';
 import { CloudAdapter, type ConnectorClient } from '@microsoft/agents-hosting';
-import type { LanternConfig } from '../config/load.js';
-import { botAuthConfiguration } from '../teams/bot.js';
+import type { LanternConfig } from '../../config/load.js';
+import { botAuthConfiguration } from '../bot.js';
 
 /** Sends and replaces messages in a conversation Lantern was installed in (the Bot Connector API). */
 export interface ProactiveSender {

@@ -1,12 +1,12 @@
-import type { School } from '../config/load.js';
-import type { Person } from '../directory/person.js';
-import { AGENCIES, CATEGORIES, type CaseStatus } from './case-model.js';
-import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from './labels.js';
-import { withoutLinks } from './do-not-view.js';
-import { CARD_TEXT_MAX, userPlain, userText } from '../teams/card-text.js';
-import { remediationEnabled } from './settings.js';
-import { caseSuppression, SUPPRESS_DAYS, suppressionOffer } from './suppress.js';
-import type { LoadedCase } from './store.js';
+import type { School } from '../../config/load.js';
+import type { Person } from '../../directory/person.js';
+import { AGENCIES, CATEGORIES, type CaseStatus } from '../../cases/case-model.js';
+import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../../cases/labels.js';
+import { withoutLinks } from '../../cases/do-not-view.js';
+import { CARD_TEXT_MAX, userPlain, userText } from '../card-text.js';
+import { remediationEnabled } from '../../cases/settings.js';
+import { caseSuppression, SUPPRESS_DAYS, suppressionOffer } from '../../cases/suppress.js';
+import type { LoadedCase } from '../../cases/store.js';
 
 
 /** The remediations that fit a case's detections (sharing and forwarding only). */

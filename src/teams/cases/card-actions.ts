@@ -1,17 +1,17 @@
-import type { CardActionContext, CardActionHandler } from '../teams/card-actions.js';
+import type { CardActionContext, CardActionHandler } from '../card-actions.js';
 import { badCaseDataCard } from './problem-card.js';
-import type { AdaptiveCardJson } from '../teams/cards.js';
-import { applyCommand } from './act.js';
-import { dslActor, logAccess, refusedCard, whoOf } from './access.js';
-import { AGENCIES, type Agency } from './case-model.js';
+import type { AdaptiveCardJson } from '../cards.js';
+import { applyCommand } from '../../cases/act.js';
+import { dslActor, logAccess, refusedCard, whoOf } from '../../cases/access.js';
+import { AGENCIES, type Agency } from '../../cases/case-model.js';
 import { publishCaseCard, renderChannelCard, type ChannelDeps } from './channel.js';
 import { submitConcern } from './concern.js';
-import { proactiveSenderFor } from './proactive.js';
+import { proactiveSenderFor } from '../send/proactive.js';
 import { previewRemediation, approveRemediation } from './remediation-actions.js';
-import { loadCase } from './store.js';
-import { suppressFromCase } from './suppress.js';
-import type { Actor } from './timeline-model.js';
-import type { CaseCommand } from './transitions.js';
+import { loadCase } from '../../cases/store.js';
+import { suppressFromCase } from '../../cases/suppress.js';
+import type { Actor } from '../../cases/timeline-model.js';
+import type { CaseCommand } from '../../cases/transitions.js';
 
 const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

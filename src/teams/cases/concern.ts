@@ -1,17 +1,17 @@
-import type { CardActionContext } from '../teams/card-actions.js';
+import type { CardActionContext } from '../card-actions.js';
 import { badCaseDataCard } from './problem-card.js';
-import { cardMessage, renderCard, type AdaptiveCardJson } from '../teams/cards.js';
-import { userPlain } from '../teams/card-text.js';
-import type { CommandContext } from '../teams/commands.js';
-import type { Person } from '../directory/person.js';
-import { logAccess, whoOf } from './access.js';
-import { CATEGORIES, SEVERITIES, type Category, type Severity } from './case-model.js';
+import { cardMessage, renderCard, type AdaptiveCardJson } from '../cards.js';
+import { userPlain } from '../card-text.js';
+import type { CommandContext } from '../commands.js';
+import type { Person } from '../../directory/person.js';
+import { logAccess, whoOf } from '../../cases/access.js';
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../../cases/case-model.js';
 import { CHANNEL_UNREACHABLE, publishCaseCard } from './channel.js';
-import { scheduleEscalation } from './escalation-queue.js';
-import { CATEGORY_LABEL, formatWhen } from './labels.js';
-import { openCase } from './open.js';
-import { proactiveSenderFor } from './proactive.js';
-import { caseSettings } from './settings.js';
+import { scheduleEscalation } from '../../cases/escalation-queue.js';
+import { CATEGORY_LABEL, formatWhen } from '../../cases/labels.js';
+import { openCase } from '../../cases/open.js';
+import { proactiveSenderFor } from '../send/proactive.js';
+import { caseSettings } from '../../cases/settings.js';
 
 /**
  * The form's extra choice for nude or semi-nude images (UKCIS "sharing nudes"). KCSIE puts sharing nudes under

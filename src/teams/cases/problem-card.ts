@@ -1,4 +1,4 @@
-import { renderCard, type AdaptiveCardJson } from '../teams/cards.js';
+import { renderCard, type AdaptiveCardJson } from '../cards.js';
 
 /**
  * The card for a case button whose data is unusable (a forged or stale case id). Kept here rather than

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { renderCard, type AdaptiveCardJson } from '../teams/cards.js';
-import { CARD_TEXT_MAX, userText } from '../teams/card-text.js';
-import { applyChange, applyCommand } from './act.js';
+import { renderCard, type AdaptiveCardJson } from '../cards.js';
+import { CARD_TEXT_MAX, userText } from '../card-text.js';
+import { applyChange, applyCommand } from '../../cases/act.js';
 import { badCaseDataCard } from './problem-card.js';
 import { renderChannelCard, publishCaseCard } from './channel.js';
 import type { CaseVerbContext } from './card-actions.js';
-import { answeredBy, detectionFor, performRemediation, planRemediation, REMEDIATION_KINDS, type RemediationKind, type RemediationPlan } from './remediation-plan.js';
-import { remediationEnabled } from './settings.js';
-import type { RemediationRequest } from './state.js';
-import { loadCase } from './store.js';
+import { answeredBy, detectionFor, performRemediation, planRemediation, REMEDIATION_KINDS, type RemediationKind, type RemediationPlan } from '../../cases/remediation-plan.js';
+import { remediationEnabled } from '../../cases/settings.js';
+import type { RemediationRequest } from '../../cases/state.js';
+import { loadCase } from '../../cases/store.js';
 
 /** A remediation request with its dry-run plan. */
 type PlannedRequest = RemediationRequest & { plan?: RemediationPlan };
