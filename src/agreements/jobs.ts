@@ -2,7 +2,7 @@ import { CloudAdapter } from '@microsoft/agents-hosting';
 import type { JobRun } from '../jobs/index.js';
 import type { JobContext } from '../jobs/runner.js';
 import type { JobDeps } from '../server/jobs.js';
-import { botAuthConfiguration } from '../teams/bot.js';
+import { botAuthConfiguration } from '../teams/adapter.js';
 import { rollOverYearlyAgreements } from './rollover.js';
 import { queueCampaignFollowUps } from './reminders.js';
 import { processSendDeps } from './send-deps.js';

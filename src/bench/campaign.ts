@@ -19,7 +19,7 @@ import { connectDatabase } from '../db/connect.js';
 import { ensureFerretDbBinary, startFerretDb } from '../db/embedded/ferretdb.js';
 import { createModels, ensureIndexes, type Models } from '../db/models.js';
 import { createLogger } from '../log/logger.js';
-import { botAuthConfiguration } from '../teams/bot.js';
+import { botAuthConfiguration } from '../teams/adapter.js';
 import { startFakeBotConnector, type FakeBotConnector } from './fake-bot-connector.js';
 
 /**

@@ -6,6 +6,7 @@ import { cardMessage, renderCard } from './cards.js';
 import { CARD_TEXT_MAX, userText } from './card-text.js';
 import { helpItemsFor, roleLabel } from './help.js';
 import type { Sender } from './identify.js';
+import type { ProactiveSender } from './send/proactive.js';
 import { sendConcernForm } from './cases/concern.js';
 import { sendClassAgreement } from '../agreements/teams/class-agreement.js';
 import { sendSelfAudit } from '../agreements/teams/self-audit.js';
@@ -18,6 +19,8 @@ export interface CommandContext {
   sender: Sender;
   config: LanternConfig;
   models: Models;
+  /** Posts into other conversations (the DSL channel, a deputy's chat) outside this turn. */
+  proactive: ProactiveSender;
   log: Logger;
 }
 

@@ -4,7 +4,7 @@ import { CloudAdapter } from '@microsoft/agents-hosting';
 import { loadConfig } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
 import { createLogger } from '../../src/log/logger.js';
-import { botAuthConfiguration } from '../../src/teams/bot.js';
+import { botAuthConfiguration } from '../../src/teams/adapter.js';
 import { issueCampaign } from '../../src/agreements/campaigns.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
 import { RateLimiter } from '../../src/agreements/rate-limit.js';

@@ -2,14 +2,14 @@ import type { CardActionContext, CardActionHandler } from '../card-actions.js';
 import { badCaseDataCard } from './problem-card.js';
 import type { AdaptiveCardJson } from '../cards.js';
 import { applyCommand } from '../../cases/act.js';
-import { dslActor, logAccess, refusedCard, whoOf } from '../../cases/access.js';
+import { logAccess } from '../../cases/access.js';
+import { dslActor, refusedCard, whoOf } from './access.js';
 import { AGENCIES, type Agency } from '../../cases/case-model.js';
 import { publishCaseCard, renderChannelCard, type ChannelDeps } from './channel.js';
 import { submitConcern } from './concern.js';
-import { proactiveSenderFor } from '../send/proactive.js';
 import { previewRemediation, approveRemediation } from './remediation-actions.js';
 import { loadCase } from '../../cases/store.js';
-import { suppressFromCase } from '../../cases/suppress.js';
+import { suppressFromCase } from './suppress.js';
 import type { Actor } from '../../cases/timeline-model.js';
 import type { CaseCommand } from '../../cases/transitions.js';
 
@@ -30,7 +30,7 @@ export interface CaseVerbContext {
 
 /** Builds the channel deps from a card action's context. */
 export function channelDeps(ctx: CardActionContext): ChannelDeps {
-  return { stores: ctx.models, config: ctx.config, sender: proactiveSenderFor(ctx.config), log: ctx.log, clock: () => new Date() };
+  return { stores: ctx.models, config: ctx.config, sender: ctx.proactive, log: ctx.log, clock: () => new Date() };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Activity, ConversationReference } from '@microsoft/agents-activity';
+import type { Activity } from '@microsoft/agents-activity';
 import type { LanternConfig, School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
 import type { Logger } from '../../log/logger.js';
@@ -6,8 +6,10 @@ import { isLanternError } from '../../errors.js';
 import { cardMessage, renderCard, type AdaptiveCardJson } from '../cards.js';
 import { channelCardData } from './card-data.js';
 import type { ProactiveSender } from '../send/proactive.js';
+import { createChannelPoster, type TeamChannel } from '../channel-poster.js';
 import { loadCase, type CaseStores, type LoadedCase } from '../../cases/store.js';
 import { retryBusy } from '../../db/errors.js';
+import type { PublishOutcome } from '../../cases/ports.js';
 
 /** What posting to the DSL channel needs. */
 export interface ChannelDeps {
@@ -21,25 +23,9 @@ export interface ChannelDeps {
 /** Shown (and logged) when the DSL team's channel cannot be reached yet. */
 export const CHANNEL_UNREACHABLE = 'DSL channel not reachable — install Lantern in the DSL team';
 
-/**
- * The reference for posting into the school's DSL channel: the serviceUrl, bot and tenant come from the
- * reference Teams gave when Lantern was installed in a team of this school; the conversation is the
- * configured channel. Undefined when Lantern has not been installed in any of the school's teams.
- */
-export async function dslChannelReference(stores: Pick<CaseStores, 'conversationRefs'>, school: School): Promise<ConversationReference | undefined> {
-  return teamChannelReference(stores, school.id, school.dsl.channel.channelId);
-}
-
-/**
- * The reference for posting into a configured channel of one of the school's teams (the DSL channel, the
- * governors' channel): as dslChannelReference, for any channel id. Undefined when no team install is stored.
- */
-export async function teamChannelReference(stores: Pick<CaseStores, 'conversationRefs'>, schoolId: string, channelId: string): Promise<ConversationReference | undefined> {
-  const refs = await stores.conversationRefs.find({ scope: 'channel', installed: true, schoolId }).sort({ updatedAt: -1 }).lean();
-  const best = refs.find((r) => r.conversationId.startsWith(channelId)) ?? refs[0];
-  if (!best) return undefined;
-  const stored = best.reference as ConversationReference;
-  return { ...stored, conversation: { ...stored.conversation, id: channelId, isGroup: true, conversationType: 'channel' } } as ConversationReference;
+/** The school's DSL channel, or undefined when Lantern has not been installed in any of the school's teams. */
+export async function dslChannel(deps: Pick<ChannelDeps, 'stores' | 'sender'>, school: School): Promise<TeamChannel | undefined> {
+  return createChannelPoster(deps.stores, deps.sender).reach(school.id, school.dsl.channel.channelId);
 }
 
 /** The people a case card names (its subjects and the DSL team), for display only. */
@@ -85,7 +71,7 @@ export async function publishCaseCard(
   school: School,
   caseId: string,
   ready?: { loaded: LoadedCase; card: AdaptiveCardJson },
-): Promise<'posted' | 'updated' | 'queued' | 'missing'> {
+): Promise<PublishOutcome> {
   try {
     return await postCaseCard(deps, school, caseId, ready);
   } catch (err) {
@@ -102,12 +88,12 @@ async function postCaseCard(
   school: School,
   caseId: string,
   ready?: { loaded: LoadedCase; card: AdaptiveCardJson },
-): Promise<'posted' | 'updated' | 'queued' | 'missing'> {
+): Promise<PublishOutcome> {
   const loaded = ready?.loaded ?? (await loadCase(deps.stores, school.id, caseId));
   if (!loaded) return 'missing';
   const number = loaded.doc.number;
-  const reference = await dslChannelReference(deps.stores, school);
-  if (!reference) {
+  const channel = await dslChannel(deps, school);
+  if (!channel) {
     await markPending(deps, school, caseId, number, 'channel_unreachable');
     return 'queued';
   }
@@ -122,18 +108,18 @@ async function postCaseCard(
   let activityId: string | undefined;
   try {
     if (posted?.activityId) {
-      await deps.sender.update(reference, posted.activityId, message);
+      await channel.update(posted.activityId, message);
       if (loaded.doc.channelPending) await retryBusy(() => deps.stores.cases.updateOne({ schoolId: school.id, caseId }, { $set: { channelPending: false } }));
       return 'updated';
     }
-    activityId = await deps.sender.send(reference, message);
+    activityId = await channel.post(message);
   } catch (err) {
     await markPending(deps, school, caseId, number, 'post_failed', codeOf(err));
     return 'queued';
   }
   await retryBusy(() => deps.stores.cases.updateOne(
     { schoolId: school.id, caseId },
-    { $set: { channelPending: false, channelMessage: { activityId: activityId ?? null, conversationId: reference.conversation.id } } },
+    { $set: { channelPending: false, channelMessage: { activityId: activityId ?? null, conversationId: channel.reference.conversation.id } } },
   ));
   return 'posted';
 }

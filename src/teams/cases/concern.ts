@@ -4,13 +4,13 @@ import { cardMessage, renderCard, type AdaptiveCardJson } from '../cards.js';
 import { userPlain } from '../card-text.js';
 import type { CommandContext } from '../commands.js';
 import type { Person } from '../../directory/person.js';
-import { logAccess, whoOf } from '../../cases/access.js';
+import { logAccess } from '../../cases/access.js';
+import { whoOf } from './access.js';
 import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../../cases/case-model.js';
 import { CHANNEL_UNREACHABLE, publishCaseCard } from './channel.js';
 import { scheduleEscalation } from '../../cases/escalation-queue.js';
 import { CATEGORY_LABEL, formatWhen } from '../../cases/labels.js';
 import { openCase } from '../../cases/open.js';
-import { proactiveSenderFor } from '../send/proactive.js';
 import { caseSettings } from '../../cases/settings.js';
 
 /**
@@ -101,7 +101,7 @@ export async function submitConcern(ctx: CardActionContext): Promise<AdaptiveCar
   );
   ctx.log.info({ schoolId: school.id, number: opened.number, source: isDsl ? 'manual' : 'concern' }, 'case opened from the concern form');
   await scheduleEscalation(ctx.models, { schoolId: school.id, caseId: opened.caseId, severity, openedAt: now, afterMinutes: caseSettings(school).escalateAfterMinutes }, ctx.log);
-  const deps = { stores: ctx.models, config: ctx.config, sender: proactiveSenderFor(ctx.config), log: ctx.log, clock: () => new Date() };
+  const deps = { stores: ctx.models, config: ctx.config, sender: ctx.proactive, log: ctx.log, clock: () => new Date() };
   // Never throws: a card that cannot be posted now is queued (and logged by case id) for the flush job.
   const published = await publishCaseCard(deps, school, opened.caseId);
   const reached = published === 'posted' || published === 'updated';

@@ -1,18 +1,52 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import { Activity as ActivityClass } from '@microsoft/agents-activity';
-import { CloudAdapter, type ConnectorClient } from '@microsoft/agents-hosting';
+import type { CloudAdapter, ConnectorClient } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../../config/load.js';
-import { botAuthConfiguration } from '../bot.js';
+import { parseRetryAfter } from '../../http/failure.js';
 
 /** Sends and replaces messages in a conversation Lantern was installed in (the Bot Connector API). */
 export interface ProactiveSender {
-  /** Posts an activity; resolves to the id the connector gave it. */
+  /** Posts an activity as a new message; resolves to the id the connector gave it. Throws SendFailure. */
   send(reference: ConversationReference, activity: Partial<Activity>): Promise<string | undefined>;
-  /** Replaces a posted activity for everyone in the conversation. */
+  /** Replaces a posted activity for everyone in the conversation. Throws SendFailure. */
   update(reference: ConversationReference, activityId: string, activity: Partial<Activity>): Promise<void>;
 }
 
+/** Why a proactive send failed, in the terms a caller (the send queue, the case card's pending flag) needs. */
+export class SendFailure extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    /** 429 / 412 / 502 / 504 and network errors: worth trying again. */
+    readonly retryable: boolean,
+    /** From Retry-After, when the service sent one. */
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+    this.name = 'SendFailure';
+  }
+}
+
+const RETRYABLE_STATUSES = new Set([412, 429, 502, 504]);
+
+/** Turns whatever the SDK threw into a SendFailure. */
+export function classifySendError(err: unknown): SendFailure {
+  if (err instanceof SendFailure) return err;
+  const e = err as { status?: unknown; response?: { headers?: { get?: (n: string) => string | null } }; message?: unknown };
+  const status = typeof e?.status === 'number' ? e.status : undefined;
+  const retryAfter = parseRetryAfter(e?.response?.headers?.get?.('retry-after'));
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  // No status: the request never got an answer (connection refused or reset) — try again later.
+  const retryable = status === undefined || RETRYABLE_STATUSES.has(status);
+  return new SendFailure(message, status, retryable, retryAfter);
+}
+
 type Identity = Parameters<CloudAdapter['continueConversation']>[0];
+
+/** The identity the adapter sends as: the bot's app id, or anonymous (no `aud`) in demo / local mode. */
+function senderIdentity(config: LanternConfig): Identity {
+  return config.bot?.appId ?? ({} as Exclude<Identity, string>);
+}
 
 /** The activity as the connector expects it: addressed to the reference's conversation, from the bot. */
 function outgoing(reference: ConversationReference, activity: Partial<Activity>): Activity {
@@ -26,52 +60,47 @@ function outgoing(reference: ConversationReference, activity: Partial<Activity>)
   });
 }
 
-const senders = new WeakMap<LanternConfig, ProactiveSender>();
-
 /**
- * Runs `send` with the connector client of a continued conversation and rethrows its failure. Left to the
- * adapter, the default onTurnError would post "The agent encountered an error" into the channel and report
- * success, so a refused case card would be lost instead of queued.
+ * Runs `send` with the connector client of a continued conversation and throws its failure as a SendFailure.
+ * Left to the adapter, the onTurnError handler would swallow it (or post "The agent encountered an error"
+ * into the chat) and report success, so a refused card would be lost instead of queued or retried.
  */
 async function continueOrThrow(adapter: CloudAdapter, identity: Identity, reference: ConversationReference, send: (client: ConnectorClient) => Promise<void>): Promise<void> {
   let failed: unknown;
-  await adapter.continueConversation(identity, reference, async (turn) => {
-    try {
-      await send(turn.turnState.get<ConnectorClient>(adapter.ConnectorClientKey));
-    } catch (err) {
-      failed = err;
-    }
-  });
-  if (failed !== undefined) throw failed;
+  try {
+    await adapter.continueConversation(identity, reference, async (turn) => {
+      try {
+        await send(turn.turnState.get<ConnectorClient>(adapter.ConnectorClientKey));
+      } catch (err) {
+        failed = err;
+      }
+    });
+  } catch (err) {
+    failed ??= err;
+  }
+  if (failed !== undefined) throw classifySendError(failed);
 }
 
 /**
- * The sender for a configuration: its own CloudAdapter with the bot's credentials (so background jobs can
- * send too). Without credentials (demo / local) the connector is called anonymously, as the Playground expects.
+ * The one proactive sender, over the adapter start-up built. Without bot credentials (demo / local) the
+ * connector is called anonymously, as the Playground expects.
  */
-export function proactiveSenderFor(config: LanternConfig): ProactiveSender {
-  let sender = senders.get(config);
-  if (!sender) {
-    const adapter = new CloudAdapter(botAuthConfiguration(config));
-    // The SDK needs an identity object; one without `aud` means anonymous.
-    const identity: Identity = config.bot?.appId ?? ({} as Exclude<Identity, string>);
-    sender = {
-      async send(reference, activity) {
-        let id: string | undefined;
-        // The connector client directly: TurnContext.sendActivity would make this a reply to the made-up
-        // continuation activity, which in a channel is a reply in a thread rather than a new post.
-        await continueOrThrow(adapter, identity, reference, async (client) => {
-          id = (await client.sendToConversation(reference.conversation.id, outgoing(reference, activity))).id;
-        });
-        return id;
-      },
-      async update(reference, activityId, activity) {
-        await continueOrThrow(adapter, identity, reference, async (client) => {
-          await client.updateActivity(reference.conversation.id, activityId, outgoing(reference, { ...activity, id: activityId }));
-        });
-      },
-    };
-    senders.set(config, sender);
-  }
-  return sender;
+export function createProactiveSender(adapter: CloudAdapter, config: LanternConfig): ProactiveSender {
+  const identity = senderIdentity(config);
+  return {
+    async send(reference, activity) {
+      let id: string | undefined;
+      // The connector client directly: TurnContext.sendActivity would make this a reply to the made-up
+      // continuation activity, which in a channel is a reply in a thread rather than a new post.
+      await continueOrThrow(adapter, identity, reference, async (client) => {
+        id = (await client.sendToConversation(reference.conversation.id, outgoing(reference, activity))).id;
+      });
+      return id;
+    },
+    async update(reference, activityId, activity) {
+      await continueOrThrow(adapter, identity, reference, async (client) => {
+        await client.updateActivity(reference.conversation.id, activityId, outgoing(reference, { ...activity, id: activityId }));
+      });
+    },
+  };
 }
