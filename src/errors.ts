@@ -9,6 +9,7 @@ export const ErrorCode = {
   PortInUse: 'port_in_use',
   DatabaseUnavailable: 'database_unavailable',
   EmbeddedDatabaseUnavailable: 'embedded_database_unavailable',
+  EmbeddedDatabaseBusy: 'embedded_database_busy',
   JobUnknown: 'job_unknown',
   JobInvalid: 'job_invalid',
   CardTemplateMissing: 'card_template_missing',
@@ -34,6 +35,9 @@ export const ErrorCode = {
   DirectorySourceFailed: 'directory_source_failed',
   DirectorySyncRefused: 'directory_sync_refused',
   PushNotConfigured: 'push_not_configured',
+  BackupInvalid: 'backup_invalid',
+  RestoreRefused: 'restore_refused',
+  MigrationFailed: 'migration_failed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

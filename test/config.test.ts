@@ -85,6 +85,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: '/nonexistent/lantern.yaml', env: {} })).toThrowError(/Cannot read the config file/);
   });
 
+  it('reads the embedded database grace period in seconds, 30 by default, and names a bad value', () => {
+    expect(loadConfig({ env: {}, cwd: os.tmpdir() }).database.downGraceMs).toBe(30_000);
+    expect(loadConfig({ env: { LANTERN_DB_DOWN_GRACE_SECONDS: '2.5' }, cwd: os.tmpdir() }).database.downGraceMs).toBe(2_500);
+    expect(problemsOf(() => loadConfig({ env: { LANTERN_DB_DOWN_GRACE_SECONDS: 'soon' }, cwd: os.tmpdir() }))[0]).toMatch(/^LANTERN_DB_DOWN_GRACE_SECONDS: must be a number of seconds/);
+  });
+
   it('accepts JSON as well as YAML', () => {
     const json = tempFile('cfg.json', JSON.stringify({ schools: [{ id: 'oak', name: 'Oak School', ownDomains: ['OAK.example'], dsl: { members: [{ email: 'dsl@oak.example' }], channel: { teamId: 't', channelId: 'c' } } }] }));
     const config = loadConfig({ file: json, env: {} });

@@ -43,7 +43,7 @@ describe('killing the server mid-request', () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
-    expect(existsSync(path.join(dataDir, 'ferretdb', 'ferretdb.pid'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'ferretdb', 'owner.json'))).toBe(false);
 
     // Read the data back through a fresh embedded server on the same directory.
     const db = await startEmbeddedDatabase(dataDir, createLogger({ level: 'silent' }));

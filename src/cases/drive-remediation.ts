@@ -1,4 +1,5 @@
 import { google } from 'googleapis';
+import { GOOGLE_SCOPES } from '../google/scopes.js';
 import type { LanternConfig, School } from '../config/load.js';
 import { googleAuthFactory } from '../google/auth.js';
 
@@ -17,7 +18,7 @@ export interface RemovalResult {
   error?: string;
 }
 
-const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive';
+const DRIVE_SCOPE = GOOGLE_SCOPES.drive.scope;
 
 function driveFor(config: LanternConfig, owner: string) {
   const auth = googleAuthFactory({ keyFile: config.mail.google.serviceAccountKeyFile, ...(config.mail.google.tokenUrl ? { tokenUrl: config.mail.google.tokenUrl } : {}) })(owner, [DRIVE_SCOPE]);

@@ -1,10 +1,11 @@
 import { google } from 'googleapis';
+import { GOOGLE_SCOPES } from '../google/scopes.js';
 import type { LanternConfig } from '../config/load.js';
 import { googleAuthFactory } from '../google/auth.js';
 import { failureOf, type PlannedStep, type StepResult } from './remediation-types.js';
 
 // Auto-forwarding needs the "sharing" settings scope; filters need the basic one (Gmail API reference).
-const SCOPES = ['https://www.googleapis.com/auth/gmail.settings.sharing', 'https://www.googleapis.com/auth/gmail.settings.basic'];
+const SCOPES = [GOOGLE_SCOPES.gmailSettingsSharing.scope, GOOGLE_SCOPES.gmailSettingsBasic.scope];
 const AUTO = 'auto-forwarding';
 
 function gmailFor(config: LanternConfig, mailbox: string) {

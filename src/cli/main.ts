@@ -7,6 +7,7 @@ import { configCommands } from './config/commands.js';
 import { digestCommands } from './digest/commands.js';
 import { directoryCommands } from './directory/commands.js';
 import { monitorCommands } from './monitor/commands.js';
+import { opsCommands } from './ops/commands.js';
 import { parentsCommands } from './parents/commands.js';
 import { teamsCommands } from './teams/commands.js';
 
@@ -34,6 +35,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandEntry>> = {
   ...classroomCommands,
   ...parentsCommands,
   ...agreementsCommands,
+  ...opsCommands,
 };
 
 function pick(table: Readonly<Record<string, CommandEntry>>, ...names: string[]): Record<string, CommandEntry> {

@@ -32,7 +32,8 @@ export interface LanternConfig {
   readonly server: Readonly<{ host: string; port: number; publicUrl?: string }>;
   /** Null when no Microsoft credentials are configured (demo / local mode). */
   readonly bot: BotCredentials | null;
-  readonly database: Readonly<{ uri?: string; dataDir: string }>;
+  /** `downGraceMs`: how long the embedded database may stay down before /healthz reports the server unhealthy. */
+  readonly database: Readonly<{ uri?: string; dataDir: string; downGraceMs: number }>;
   readonly logLevel: string;
   /** Google sign-in (OpenID Connect) for the pupil sign page; null until LANTERN_GOOGLE_SIGNIN_CLIENT_ID and _SECRET are set. */
   readonly pupilSignIn: Readonly<{ issuer: string; clientId: string; clientSecret: string }> | null;
@@ -67,6 +68,7 @@ export const ENV_KEYS = {
   host: 'LANTERN_HOST',
   port: 'PORT',
   dataDir: 'LANTERN_DATA_DIR',
+  dbDownGraceSeconds: 'LANTERN_DB_DOWN_GRACE_SECONDS',
   logLevel: 'LOG_LEVEL',
   signInIssuer: 'LANTERN_GOOGLE_SIGNIN_ISSUER',
   signInClientId: 'LANTERN_GOOGLE_SIGNIN_CLIENT_ID',
@@ -203,6 +205,14 @@ function readPort(env: Env, fallback: number): number {
   return port;
 }
 
+function readDownGraceMs(env: Env): number {
+  const raw = env[ENV_KEYS.dbDownGraceSeconds]?.trim();
+  if (!raw) return 30_000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) envProblem(ENV_KEYS.dbDownGraceSeconds, `must be a number of seconds (0 or more), got "${raw}"`);
+  return seconds * 1000;
+}
+
 /**
  * Loads the configuration: the file named by `file` (or LANTERN_CONFIG, or ./lantern.config.yaml when present),
  * or the built-in demo school when there is none; secrets and deployment settings come from `env`.
@@ -243,6 +253,7 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string; re
     database: {
       ...(uri ? { uri } : {}),
       dataDir: path.resolve(cwd, env[ENV_KEYS.dataDir]?.trim() || fileConfig.dataDir),
+      downGraceMs: readDownGraceMs(env),
     },
     logLevel,
     pupilSignIn: readPupilSignIn(env),

@@ -4,6 +4,7 @@ import type { Models } from '../db/models.js';
 import type { Logger } from '../log/logger.js';
 import { logAccess } from '../cases/access.js';
 import type { CaseNotifier } from '../cases/ports.js';
+import { cookieOptions, type CookieOptions } from '../web/cookie-options.js';
 import { loadCookieSecret } from '../web/sign/cookies.js';
 import { entraDiscovery } from './entra.js';
 import { refusedPage } from './sign-in-pages.js';
@@ -26,13 +27,15 @@ export interface DashboardContext extends DashboardDeps {
   school(schoolId: string): School | undefined;
   discover: ReturnType<typeof entraDiscovery>;
   https: boolean;
+  /** Attributes of the signed cookies the dashboard sets (the same rule as the sign pages). */
+  cookies: CookieOptions;
   baseUrl(req: Request): string;
 }
 
 /** Wraps the deps once per router. */
 export function dashboardContext(deps: DashboardDeps): DashboardContext {
   let secret: Promise<Buffer> | undefined;
-  const https = (deps.config.server.publicUrl ?? '').startsWith('https:');
+  const cookies = cookieOptions(deps.config.server);
   return {
     ...deps,
     secret() {
@@ -44,7 +47,8 @@ export function dashboardContext(deps: DashboardDeps): DashboardContext {
     },
     school: (schoolId) => deps.config.schools.find((s) => s.id === schoolId),
     discover: entraDiscovery(),
-    https,
+    https: cookies.secure,
+    cookies,
     baseUrl: (req) => deps.config.server.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
   };
 }

@@ -46,7 +46,7 @@ function schoolForDomain(ctx: DashboardContext, domain: unknown): School | undef
 /** The sign-in page shown to anyone not (yet) signed in to a school's dashboard. */
 export async function renderSignIn(ctx: DashboardContext, req: Request, res: Response, school: School, status = 200): Promise<void> {
   const settings = entraSignInFor(ctx.config, school);
-  const demo = demoSignInAllowed(ctx.config, req) ? { people: await demoPeople(ctx.models, school), csrf: csrfToken(req, res, await ctx.secret(), ctx.clock()) } : null;
+  const demo = demoSignInAllowed(ctx.config, req) ? { people: await demoPeople(ctx.models, school), csrf: csrfToken(req, res, await ctx.secret(), ctx.clock(), ctx.cookies) } : null;
   res.status(status).type('html').send(signInPage({ schoolId: school.id, schoolName: school.name, entraProblem: 'missing' in settings ? settings.missing : null, demo }));
 }
 
@@ -93,13 +93,13 @@ export function createSignInRouter(ctx: DashboardContext): Router {
     const hint = loginHint(req.query.login_hint);
     if (hint) url.searchParams.set('login_hint', hint);
     if (popup) res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
-    setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, popup, teams } satisfies DashboardSignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, ctx.https);
+    setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, popup, teams } satisfies DashboardSignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, ctx.cookies);
     res.redirect(303, url.href);
   });
 
   router.get(DASHBOARD_CALLBACK, async (req, res) => {
     const start = readSignedCookie<DashboardSignInStart>(req, OIDC_COOKIE, await ctx.secret(), ctx.clock());
-    clearCookie(res, OIDC_COOKIE);
+    clearCookie(res, OIDC_COOKIE, ctx.cookies);
     const school = start ? ctx.school(start.schoolId) : undefined;
     const settings = school ? entraSignInFor(ctx.config, school) : undefined;
     if (!start || !school || !settings || 'missing' in settings) return message(res, 400, 'Sign-in did not finish', ['Please open the dashboard again and sign in.'], school);

@@ -3,6 +3,7 @@ import type { LanternConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import { connectDatabase } from './connect.js';
 import { startEmbeddedDatabase } from './embedded/start.js';
+import { DatabaseHealth } from './health.js';
 import { createModels, ensureIndexes, type Models } from './models.js';
 
 /** The database Lantern works on, whichever way it was reached. */
@@ -11,23 +12,29 @@ export interface OpenDatabase {
   readonly models: Models;
   /** For start-up messages: which server, and where its data lives. */
   readonly description: string;
+  /** Outages of the embedded database a server supervises; null for MONGODB_URI or a command. */
+  readonly health: DatabaseHealth | null;
   /** Closes the connection and stops the embedded server if one was started. */
   close(): Promise<void>;
 }
 
 /**
- * Connects to MONGODB_URI, or starts the embedded database when it is unset, and makes sure every index
- * exists. The server and every CLI command open the database through here.
+ * Connects to MONGODB_URI, or uses the embedded database when it is unset, and makes sure every index exists.
+ * The server (`role: 'server'`) owns and supervises the embedded database; CLI commands (the default) use the
+ * running server's, and start their own only when no server runs.
  */
-export async function openDatabase(config: LanternConfig, log: Logger): Promise<OpenDatabase> {
+export async function openDatabase(config: LanternConfig, log: Logger, options: { role?: 'server' | 'command' } = {}): Promise<OpenDatabase> {
   let connection: Connection;
   let description: string;
+  let health: DatabaseHealth | null = null;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (config.database.uri) {
     connection = await connectDatabase(config.database.uri);
     description = `MongoDB at MONGODB_URI (database "${connection.name}")`;
   } else {
-    const embedded = await startEmbeddedDatabase(config.database.dataDir, log);
+    const role = options.role ?? 'command';
+    if (role === 'server') health = new DatabaseHealth();
+    const embedded = await startEmbeddedDatabase(config.database.dataDir, log, { role, ...(health ? { health } : {}) });
     stopEmbedded = () => embedded.stop();
     try {
       connection = await connectDatabase(embedded.uri, { dbName: 'lantern' });
@@ -44,7 +51,7 @@ export async function openDatabase(config: LanternConfig, log: Logger): Promise<
   try {
     const models = createModels(connection);
     await ensureIndexes(models);
-    return { connection, models, description, close };
+    return { connection, models, description, health, close };
   } catch (err) {
     await close();
     throw err;

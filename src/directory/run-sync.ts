@@ -3,6 +3,7 @@ import type { Models } from '../db/models.js';
 import { ErrorCode, isLanternError, LanternError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { queueCampaignFollowUps } from '../agreements/reminders.js';
+import { revokeStaleTokens } from '../parents/link-status.js';
 import type { RetryOptions } from '../http/retry.js';
 import { applyDirectory, type DirectoryChanges } from './apply.js';
 import { readDirectory, type DirectoryReadProgress } from './source.js';
@@ -56,9 +57,11 @@ export async function runDirectorySync(deps: DirectorySyncDeps, schoolId: string
     });
     const { joinerIds, ...changes } = await applyDirectory(deps.models.people, schoolId, read.people, { dryRun });
     const joinersQueued = !dryRun && joinerIds.length > 0 ? (await queueCampaignFollowUps(deps.models, schoolId, deps.clock())).joiners : 0;
+    // A parent or pupil who left must not keep a working consent link until it expires.
+    const parentLinksRevoked = !dryRun && changes.deactivated > 0 ? await revokeStaleTokens(deps.models, schoolId, deps.clock()) : 0;
     const summary: DirectorySyncSummary = { schoolId, source, dryRun, ...changes, skipped: read.skipped, joinersQueued };
     await deps.models.directorySyncRuns.create({ schoolId, source, dryRun, outcome: 'ok', startedAt, finishedAt: deps.clock(), ...changes, skipped: read.skipped, joinersQueued });
-    log.info({ ...changes, skipped: read.skipped, joinersQueued }, 'directory synced');
+    log.info({ ...changes, skipped: read.skipped, joinersQueued, parentLinksRevoked }, 'directory synced');
     return summary;
   } catch (err) {
     if (options.signal?.aborted) throw err;

@@ -1,4 +1,5 @@
 import { google, type gmail_v1 } from 'googleapis';
+import { scopesOf } from '../google/scopes.js';
 import { ErrorCode } from '../errors.js';
 import { googleAuthFactory } from '../google/auth.js';
 import { httpFailureOf } from '../http/failure.js';
@@ -6,7 +7,7 @@ import { MailProviderError, type MailTransport, type SentMessage } from './trans
 
 // gmail.send to send; gmail.readonly only to find a sent digest by its Message-ID after an unknown outcome
 // (gmail.metadata does not allow search). Domain-wide delegation grants both for the sender mailbox only.
-const SCOPES = ['https://www.googleapis.com/auth/gmail.send', 'https://www.googleapis.com/auth/gmail.readonly'];
+const SCOPES = scopesOf('mail');
 
 /** Settings of the Gmail transport; `keyFile` is LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE. */
 export interface GmailOptions {

@@ -3,9 +3,10 @@ import type { Models } from '../db/models.js';
 import type { Person } from '../directory/person.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { LinkSource } from './link-model.js';
+import { revokeStaleTokens } from './link-status.js';
 
-/** The stores link functions use. */
-export type LinkStores = Pick<Models, 'parentLinks' | 'people'>;
+/** The stores link functions use (tokens too: a removed link's unused emails stop working). */
+export type LinkStores = Pick<Models, 'parentLinks' | 'people' | 'parentLinkTokens' | 'parentTokenUses'>;
 
 /** One parent–pupil link as read from a source. */
 export interface LinkInput {
@@ -19,6 +20,8 @@ export interface LinkInput {
 export interface LinkSyncResult {
   upserted: number;
   deactivated: number;
+  /** Unused emailed links revoked because their parent–child link went inactive. */
+  revoked: number;
   unknownPupils: string[];
 }
 
@@ -62,10 +65,10 @@ export async function linksFromDirectory(people: Models['people'], schoolId: str
 
 /**
  * Makes the stored links from `source` match `links`: new and changed links are written, links of that source
- * that are no longer listed are marked inactive (never deleted: consent records refer to them). Links to
- * pupils the directory does not know are skipped and reported.
+ * that are no longer listed are marked inactive (never deleted: consent records refer to them) and their unused
+ * emailed links revoked. Links to pupils the directory does not know are skipped and reported.
  */
-export async function syncLinks(stores: LinkStores, schoolId: string, source: LinkSource, links: readonly LinkInput[]): Promise<LinkSyncResult> {
+export async function syncLinks(stores: LinkStores, schoolId: string, source: LinkSource, links: readonly LinkInput[], now: Date): Promise<LinkSyncResult> {
   const pupils = new Set((await stores.people.find({ schoolId, role: 'pupil', active: true }, { personId: 1 }).lean<Pick<Person, 'personId'>[]>()).map((p) => p.personId));
   const seen = new Set<string>();
   const unknownPupils: string[] = [];
@@ -91,5 +94,6 @@ export async function syncLinks(stores: LinkStores, schoolId: string, source: Li
     await stores.parentLinks.updateOne({ _id: s._id }, { $set: { active: false } });
     deactivated++;
   }
-  return { upserted, deactivated, unknownPupils };
+  const revoked = deactivated > 0 ? await revokeStaleTokens(stores, schoolId, now) : 0;
+  return { upserted, deactivated, revoked, unknownPupils };
 }

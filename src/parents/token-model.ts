@@ -18,6 +18,8 @@ export const linkTokenSchema = new Schema(
     /** Groups the links of one mailing, so reminders know who has not answered it. */
     round: { type: String, required: true },
     expiresAt: { type: Date, required: true },
+    /** Set when the parent or the parent–child link went inactive before the link was used: it no longer works. */
+    revokedAt: { type: Date },
   },
   { timestamps: true, strict: 'throw' },
 );

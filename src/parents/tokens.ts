@@ -46,7 +46,7 @@ export async function issueToken(stores: TokenStores, req: TokenRequest, now: Da
 }
 
 /** Why a link cannot be used; each has its own page. */
-export type TokenProblem = 'invalid' | 'expired' | 'used';
+export type TokenProblem = 'invalid' | 'expired' | 'used' | 'revoked';
 
 /** The result of looking at a link: its stored record, or why it does not work. */
 export type TokenCheck = { ok: true; token: LinkToken & { _id: string } } | { ok: false; problem: TokenProblem };
@@ -58,6 +58,7 @@ export async function checkToken(stores: TokenStores, token: string, now: Date):
   const found = await stores.parentLinkTokens.findById(tokenHash).lean<LinkToken & { _id: string }>();
   if (!found) return { ok: false, problem: 'invalid' };
   if (await stores.parentTokenUses.exists({ _id: tokenHash })) return { ok: false, problem: 'used' };
+  if (found.revokedAt) return { ok: false, problem: 'revoked' };
   if (found.expiresAt.getTime() <= now.getTime()) return { ok: false, problem: 'expired' };
   return { ok: true, token: found };
 }

@@ -5,9 +5,11 @@ import type { Connection } from 'mongoose';
 import type { LanternConfig } from '../config/load.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { Models } from '../db/models.js';
+import { runMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { syncDirectory } from '../directory/sync.js';
 import { readLocalDirectory } from '../directory/source.js';
+import { revokeStaleTokens } from '../parents/link-status.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
 import { registerSchoolCalendars } from '../agreements/academic-year.js';
 import { setPolicyPageBase } from '../agreements/policy-link.js';
@@ -17,6 +19,7 @@ import { createAdapter } from '../teams/adapter.js';
 import { createBot } from '../teams/bot.js';
 import { createTeamsEdge } from '../teams/edge.js';
 import { jobHandlers, registerSchedules, type LanternJobHandlers } from './jobs.js';
+import { STARTUP_MIGRATIONS } from './migrations.js';
 import { createWebApp } from '../web/app.js';
 import { assertBindAllowed } from '../web/bind-guard.js';
 
@@ -53,18 +56,21 @@ function listen(app: ReturnType<typeof createWebApp>, host: string, port: number
  */
 export async function startLantern(config: LanternConfig, logger: Logger, options: { backgroundJobs?: boolean } = {}): Promise<RunningLantern> {
   assertBindAllowed(config.server.host, config.bot !== null);
-  const { connection, models, description, close } = await openDatabase(config, logger);
+  const { connection, models, description, health, close } = await openDatabase(config, logger, { role: 'server' });
   const cleanup: (() => Promise<void>)[] = [close];
   const stopAll = async () => {
     for (const step of cleanup.splice(0)) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
   };
   try {
     logger.info({ database: description }, 'database connected');
+    const instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    await runMigrations(connection.db!, STARTUP_MIGRATIONS, { owner: instanceId, logger });
     for (const school of config.schools) {
       // Google and Entra directories are read by the directory.sync job (queued below), not on the start-up path.
       const local = readLocalDirectory(school);
       if (!local) continue;
       const counts = await syncDirectory(models.people, school.id, local);
+      if (counts.deactivated > 0) await revokeStaleTokens(models, school.id, new Date());
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }
     registerSchoolCalendars(config.schools);
@@ -74,7 +80,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     // The one Agents SDK adapter: the bot, the proactive sender and every job that posts to Teams share it.
     const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock });
     const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards };
-    const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...ports }), clock, logger, instanceId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` });
+    const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...ports }), clock, logger, instanceId });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
     registerSchedules(scheduler, config);
     for (const school of config.schools.filter((s) => s.directory.source === 'google' || s.directory.source === 'entra')) {
@@ -99,7 +105,18 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       enqueuePoll: async (schoolId: string, application: string, key: string) =>
         void (await jobs.enqueue('monitor.poll', { key, schoolId, data: { schoolId, source: 'google', streams: [`google:${application}`] } })),
     };
-    const app = createWebApp({ logger, connection, config, adapter, agent, channelTokens, sign, googlePush, dashboard: { config, models, logger, clock, caseNotifier: teams.caseNotifier } });
+    const app = createWebApp({
+      logger,
+      connection,
+      config,
+      adapter,
+      agent,
+      channelTokens,
+      sign,
+      googlePush,
+      dashboard: { config, models, logger, clock, caseNotifier: teams.caseNotifier },
+      ...(health ? { databaseHealth: { health, graceMs: config.database.downGraceMs } } : {}),
+    });
     const server = await listen(app, config.server.host, config.server.port);
     cleanup.unshift(
       () =>

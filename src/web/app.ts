@@ -8,6 +8,7 @@ import type { LanternConfig } from '../config/load.js';
 import type { ChannelTokenVerifier } from '../teams/channel-token.js';
 import { botEndpoint } from './bot-endpoint.js';
 import { pingDatabase } from '../db/connect.js';
+import type { DatabaseHealth } from '../db/health.js';
 import type { Logger } from '../log/logger.js';
 import { createSignRouter, redactSignUrl } from './sign/router.js';
 import { createPolicyRouter } from './policy/router.js';
@@ -15,12 +16,13 @@ import type { SignDeps } from './sign/context.js';
 import { createGooglePushRouter, type GooglePushDeps } from '../google/reports/push.js';
 import { createDashboardRouter } from '../dashboard/router.js';
 import type { DashboardDeps } from '../dashboard/context.js';
+import { hostGuard } from './host-guard.js';
 
 /** What the HTTP edge needs: it parses, verifies and hands over; the bot and domain code do the rest. */
 export interface WebDeps {
   logger: Logger;
-  connection: Connection;
   config: LanternConfig;
+  connection: Connection;
   adapter: CloudAdapter;
   agent: AgentApplication<TurnState>;
   /** Verifies Bot Framework channel tokens; null in demo / local mode (no Microsoft credentials). */
@@ -31,6 +33,11 @@ export interface WebDeps {
   googlePush?: GooglePushDeps;
   /** The DSL web dashboard (/dashboard): Entra sign-in, open cases, case pages; also a Teams tab. */
   dashboard?: DashboardDeps;
+  /**
+   * The embedded database this server supervises: /healthz fails once it has been down longer than `graceMs`,
+   * so a container runtime restarts Lantern. Absent with MONGODB_URI, whose outages a restart would not mend.
+   */
+  databaseHealth?: { health: DatabaseHealth; graceMs: number };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -76,12 +83,23 @@ export function createWebApp(deps: WebDeps): Express {
       },
     }),
   );
+  app.use(hostGuard(deps.config));
 
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', async (_req, res) => {
+    const watched = deps.databaseHealth;
+    if (watched) {
+      watched.health.observe(await pingDatabase(deps.connection), Date.now());
+      const downForMs = watched.health.downForMs(Date.now());
+      if (downForMs > watched.graceMs) {
+        res.status(503).json({ status: 'database down', downForSeconds: Math.round(downForMs / 1000) });
+        return;
+      }
+    }
     res.json({ status: 'alive' });
   });
   app.get('/readyz', async (_req, res) => {
     const ok = await pingDatabase(deps.connection);
+    deps.databaseHealth?.health.observe(ok, Date.now());
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
   });
 

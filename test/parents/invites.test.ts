@@ -64,11 +64,11 @@ afterAll(async () => {
 
 describe('parent links and emails (A5)', () => {
   it('takes links from the directory and from a MIS CSV, and rejects a broken CSV whole', async () => {
-    const fromDir = await syncLinks(models, 'northgate', 'directory', await linksFromDirectory(models.people, 'northgate'));
+    const fromDir = await syncLinks(models, 'northgate', 'directory', await linksFromDirectory(models.people, 'northgate'), new Date());
     expect(fromDir.upserted).toBe(70);
     const csv = 'parentId,parentName,email,pupilId\ncarer-900,Jo Carer,jo.carer@example.com,pupil-031\ncarer-901,Ghost,ghost@example.com,pupil-999\n';
-    const fromCsv = await syncLinks(models, 'northgate', 'csv', parseLinksCsv(csv, 'mis.csv'));
-    expect(fromCsv).toEqual({ upserted: 1, deactivated: 0, unknownPupils: ['pupil-999'] });
+    const fromCsv = await syncLinks(models, 'northgate', 'csv', parseLinksCsv(csv, 'mis.csv'), new Date());
+    expect(fromCsv).toEqual({ upserted: 1, deactivated: 0, revoked: 0, unknownPupils: ['pupil-999'] });
     expect(await models.parentLinks.countDocuments({ schoolId: 'northgate', pupilId: 'pupil-031', active: true })).toBe(2);
     let error: unknown;
     try {
@@ -78,7 +78,7 @@ describe('parent links and emails (A5)', () => {
     }
     expect(isLanternError(error) && error.message).toContain('line 2: "not-an-email" is not an email address');
     // A later export without the carer marks that link inactive; it is never deleted.
-    const later = await syncLinks(models, 'northgate', 'csv', []);
+    const later = await syncLinks(models, 'northgate', 'csv', [], new Date());
     expect(later.deactivated).toBe(1);
     expect(await models.parentLinks.countDocuments({ parentId: 'carer-900', active: false })).toBe(1);
   });

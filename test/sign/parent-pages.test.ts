@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { currentConsents } from '../../src/parents/consents.js';
+import { linksFromDirectory, syncLinks } from '../../src/parents/links.js';
 import { hashToken, issueToken } from '../../src/parents/tokens.js';
 import { launchBrowser } from '../support/browser.js';
 import { startTestLantern, type TestLantern } from '../support/lantern.js';
@@ -30,6 +31,8 @@ async function open(url: string): Promise<{ page: Page; status: number }> {
 
 beforeAll(async () => {
   lantern = await startTestLantern();
+  // Links are emailed only for the school's parent–child links, and work only while those stay active.
+  await syncLinks(lantern.models, SCHOOL, 'directory', await linksFromDirectory(lantern.models.people, SCHOOL), new Date());
   const library = loadPolicyLibrary();
   await publishVersion(lantern.models, findTemplate(library, 'class-rules-eyfs-ks1'), { schoolId: SCHOOL, by: 'test' });
   consentHash = (await publishVersion(lantern.models, findTemplate(library, 'parent-consent'), { schoolId: SCHOOL, by: 'test' })).version.hash;

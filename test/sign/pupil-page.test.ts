@@ -46,6 +46,9 @@ beforeAll(async () => {
   accounts.other = { email: 'sam.jones@pupils.southfield.example', hd: 'southfield.example', name: 'Sam Jones' };
   accounts.personal = { email: 'kid@gmail.example', name: 'Kid' };
   version = (await publishVersion(lantern.models, findTemplate(loadPolicyLibrary(), 'pupil-aua-ks2'), { schoolId: SCHOOL, by: 'test' })).version;
+  // The Classroom assignment the link comes from (a course without one is refused).
+  const now = new Date();
+  await lantern.models.classroomAssignments.create({ _id: `${SCHOOL}:course-kestrels:${version._id}`, schoolId: SCHOOL, courseId: 'course-kestrels', versionId: version._id, courseWorkId: 'cw-kestrels', teacherEmail: 'd.reid@northgate.example', dueDate: '2026-12-01', createdAt: now, updatedAt: now });
   browser = await launchBrowser();
 }, 120_000);
 
@@ -110,7 +113,9 @@ describe('pupil sign page', () => {
   });
 
   it('refuses a signature for a version other than the one the course assignment links to', { timeout: 60_000 }, async () => {
-    const other = (await publishVersion(lantern.models, findTemplate(loadPolicyLibrary(), 'class-rules-eyfs-ks1'), { schoolId: SCHOOL, by: 'test' })).version;
+    // A later version of the same agreement: the pupil is in its audience, but the assignment links to the first.
+    const template = findTemplate(loadPolicyLibrary(), 'pupil-aua-ks2');
+    const other = (await publishVersion(lantern.models, { ...template, body: `${template.body}\n\nA later paragraph.\n` }, { schoolId: SCHOOL, by: 'test', change: 'material', reason: 'test' })).version;
     const context = await browser.newContext({ viewport: CHROMEBOOK });
     const { page } = await signIn(context, 'pupil2');
     // A form edited to post another version than the link names.

@@ -1,4 +1,5 @@
 import { registerSchoolCalendars } from '../../agreements/academic-year.js';
+import type { Connection } from 'mongoose';
 import { loadConfig, type LanternConfig } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import { openDatabase } from '../../db/open.js';
@@ -8,6 +9,8 @@ import type { CliIO } from '../command.js';
 /** The configuration and database a command works on. */
 export interface CommandDatabase {
   config: LanternConfig;
+  /** The connection itself, for commands that work on whole collections (backup, restore). */
+  connection: Connection;
   models: Models;
   logger: Logger;
   close(): Promise<void>;
@@ -31,7 +34,7 @@ export async function openCommandDatabase(io: CliIO, options: OpenCommandOptions
   registerSchoolCalendars(config.schools);
   const logger = log === 'stderr' ? createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr }) : createLogger({ level: 'silent' });
   const db = await openDatabase(config, logger);
-  return { config, models: db.models, logger, close: db.close };
+  return { config, connection: db.connection, models: db.models, logger, close: db.close };
 }
 
 /** Runs `work` with the database open, and closes it however `work` ends. */

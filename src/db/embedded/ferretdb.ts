@@ -1,11 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ErrorCode, LanternError } from '../../errors.js';
-import { freePort, waitForPort } from './ports.js';
+import { freePort, waitForListener } from './ports.js';
+import { socketUri } from './socket-path.js';
 
 const run = promisify(execFile);
 
@@ -43,88 +44,69 @@ export async function ensureFerretDbBinary(): Promise<string> {
   }
 }
 
-/** A FerretDB process serving the MongoDB wire protocol on loopback, storing data in SQLite files. */
+/** A FerretDB process serving the MongoDB wire protocol, storing data in SQLite files. */
 export interface RunningFerretDb {
   readonly uri: string;
-  readonly port: number;
+  /** The Unix socket it listens on, or null when it listens on TCP loopback (test and bench runs). */
+  readonly socket: string | null;
+  readonly port: number | null;
+  readonly pid: number;
   readonly dataDir: string;
+  /** Resolves when the process ends, however it ends. */
+  readonly exited: Promise<void>;
   stop(): Promise<void>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Stops a FerretDB left running on this data directory by a Lantern that was killed (kill -9 leaves its
- * child behind), so two servers never share the SQLite files.
+ * Starts FerretDB with its SQLite backend in `dataDir` (created if missing). With `socket` it listens only on
+ * that Unix socket (no TCP port); otherwise on TCP loopback at `port` or a free one, for test and bench runs
+ * on throwaway data. Its debug HTTP listener and telemetry are off, and its files are created 0600.
  */
-async function stopOrphan(pidFile: string): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  let cmdline = '';
-  try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    // Not Linux, or the process is gone.
-  }
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (cmdline === '' || cmdline.includes('ferretdb'))) {
-    process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  }
-  rmSync(pidFile, { force: true });
-}
-
-/** Starts FerretDB with its SQLite backend in `dataDir` (created if missing) on a free or given port. */
-export async function startFerretDb(options: { binary: string; dataDir: string; port?: number }): Promise<RunningFerretDb> {
+export async function startFerretDb(options: { binary: string; dataDir: string; socket?: string; port?: number }): Promise<RunningFerretDb> {
   const dataDir = path.resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
-  const pidFile = path.join(dataDir, 'ferretdb.pid');
-  await stopOrphan(pidFile);
-  const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(
-    options.binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--state-dir=-',
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  if (child.pid) writeFileSync(pidFile, String(child.pid));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const socket = options.socket ?? null;
+  const port = socket ? null : (options.port ?? (await freePort()));
+  // A socket left by a FerretDB that was killed makes bind fail; callers only pass a socket they own.
+  if (socket) rmSync(socket, { force: true });
+  const args = [
+    '--handler=sqlite',
+    `--sqlite-url=file:${dataDir}/`,
+    socket ? '--listen-addr=' : `--listen-addr=127.0.0.1:${port}`,
+    ...(socket ? [`--listen-unix=${socket}`] : []),
+    '--state-dir=-',
+    '--debug-addr=-',
+    '--telemetry=disable',
+    '--log-level=warn',
+  ];
+  // umask 077 through a shell that then execs FerretDB (same pid), so the SQLite files and socket it creates later are private too.
+  const child: ChildProcess = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', options.binary, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  let hasExited = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => ((hasExited = true), resolve())));
+  child.once('error', (err) => (stderr += String(err)));
   try {
-    await waitForPort('127.0.0.1', port, 30_000, () => exited);
+    await waitForListener(socket ? { path: socket } : { host: '127.0.0.1', port: port as number }, 30_000, () => hasExited);
   } catch (err) {
     child.kill('SIGKILL');
     throw new LanternError(ErrorCode.EmbeddedDatabaseUnavailable, `FerretDB did not start: ${(err as Error).message}. ${stderr.trim()}`, { cause: err });
   }
   return {
-    uri: `mongodb://127.0.0.1:${port}/`,
+    uri: socket ? socketUri(socket) : `mongodb://127.0.0.1:${port}/`,
+    socket,
     port,
+    pid: child.pid as number,
     dataDir,
+    exited,
     async stop() {
-      if (exited) return;
+      if (hasExited) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exitedPromise;
+      await exited;
       clearTimeout(timer);
-      rmSync(pidFile, { force: true });
     },
   };
 }

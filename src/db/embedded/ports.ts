@@ -13,12 +13,19 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once something accepts TCP connections on host:port, or rejects after `timeoutMs`. */
-export async function waitForPort(host: string, port: number, timeoutMs: number, isDead: () => boolean = () => false): Promise<void> {
+/** A TCP address on loopback, or a Unix socket path. */
+export type ListenTarget = { readonly host: string; readonly port: number } | { readonly path: string };
+
+function describeTarget(target: ListenTarget): string {
+  return 'path' in target ? target.path : `${target.host}:${target.port}`;
+}
+
+/** Resolves once something accepts connections on `target`, or rejects after `timeoutMs` or once `isDead()`. */
+export async function waitForListener(target: ListenTarget, timeoutMs: number, isDead: () => boolean = () => false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host, port });
+      const socket = net.connect(target);
       socket.once('connect', () => {
         socket.destroy();
         resolve(true);
@@ -26,8 +33,8 @@ export async function waitForPort(host: string, port: number, timeoutMs: number,
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (isDead()) throw new Error(`the server process exited before listening on ${host}:${port}`);
-    if (Date.now() > deadline) throw new Error(`nothing listened on ${host}:${port} within ${timeoutMs} ms`);
+    if (isDead()) throw new Error(`the server process exited before listening on ${describeTarget(target)}`);
+    if (Date.now() > deadline) throw new Error(`nothing listened on ${describeTarget(target)} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

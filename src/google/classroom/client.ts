@@ -2,13 +2,10 @@ import { google, type classroom_v1 } from 'googleapis';
 import type { LanternConfig } from '../../config/load.js';
 import { ErrorCode } from '../../errors.js';
 import { apiRoot, googleAuthFactory } from '../auth.js';
+import { scopesOf } from '../scopes.js';
 
 /** What Lantern does in Classroom: post coursework, read rosters with pupils' emails. */
-export const CLASSROOM_SCOPES = [
-  'https://www.googleapis.com/auth/classroom.coursework.students',
-  'https://www.googleapis.com/auth/classroom.rosters.readonly',
-  'https://www.googleapis.com/auth/classroom.profile.emails',
-] as const;
+export const CLASSROOM_SCOPES: readonly string[] = scopesOf('classroom');
 
 /** Makes a Classroom API client acting as a given teacher. */
 export type ClassroomFactory = (teacherEmail: string) => classroom_v1.Classroom;

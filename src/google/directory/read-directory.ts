@@ -4,15 +4,13 @@ import type { DirectoryRead, DirectoryReadProgress } from '../../directory/sourc
 import { firstGoogleRule, personFromRule, type GoogleDirectoryRule } from '../../directory/mapping.js';
 import type { PersonInput } from '../../directory/person.js';
 import { ErrorCode, LanternError } from '../../errors.js';
+import { scopesOf } from '../scopes.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
 import { httpFailureOf } from '../../http/failure.js';
 import { apiRoot } from '../auth.js';
 
 /** Read-only Directory API scopes; grant them to the service account's client id under domain-wide delegation. */
-export const DIRECTORY_SCOPES = [
-  'https://www.googleapis.com/auth/admin.directory.user.readonly',
-  'https://www.googleapis.com/auth/admin.directory.group.member.readonly',
-] as const;
+export const DIRECTORY_SCOPES: readonly string[] = scopesOf('directory');
 
 // The largest pages the Directory API serves for users and for group members.
 const USERS_PAGE = 500;

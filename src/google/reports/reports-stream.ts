@@ -1,4 +1,5 @@
 import type { OAuth2Client } from 'google-auth-library';
+import { GOOGLE_SCOPES } from '../scopes.js';
 import { admin_reports_v1 } from 'googleapis/build/src/apis/admin/reports_v1.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import type { AuditStream, RecordPage, TimeWindow } from '../../monitoring/connectors/stream.js';
@@ -31,7 +32,7 @@ const RETENTION_MS = 180 * DAY;
 const PAGE_SIZE = 1000;
 
 /** The read-only scope of the Reports API audit logs; grant it to the service account's client id under domain-wide delegation. */
-export const REPORTS_AUDIT_SCOPE = 'https://www.googleapis.com/auth/admin.reports.audit.readonly';
+export const REPORTS_AUDIT_SCOPE = GOOGLE_SCOPES.reportsAudit.scope;
 
 /** Builds the Reports API client on a delegated service account client. */
 export function createReportsClient(auth: OAuth2Client, rootUrl?: string): admin_reports_v1.Admin {

@@ -20,15 +20,18 @@ export async function findVersion(stores: AgreementStores, schoolId: string, ver
   return v && v.schoolId === schoolId && v.kind === 'agreement' ? v : null;
 }
 
+/** True when the person is in the version's audience: the rule that decides who is asked to sign it. */
+export function isFor(version: Pick<AgreementVersion, 'audience'>, person: Pick<Person, 'role' | 'yearGroup' | 'form' | 'personId'>): boolean {
+  const audience = AudienceSchema.safeParse(version.audience);
+  return audience.success && inAudience(person, audience.data);
+}
+
 /** The latest version of each agreement whose audience includes the pupil, newest policy first. */
 export async function agreementsFor(stores: AgreementStores, schoolId: string, pupil: Pick<Person, 'role' | 'yearGroup' | 'form' | 'personId'>): Promise<AgreementVersion[]> {
   const all = await stores.agreementVersions.find({ schoolId, kind: 'agreement' }).sort({ number: -1 }).lean<AgreementVersion[]>();
   const latest = new Map<string, AgreementVersion>();
   for (const v of all) if (!latest.has(v.policyId)) latest.set(v.policyId, v);
-  return [...latest.values()].filter((v) => {
-    const audience = AudienceSchema.safeParse(v.audience);
-    return audience.success && inAudience(pupil, audience.data);
-  });
+  return [...latest.values()].filter((v) => isFor(v, pupil));
 }
 
 /** The agreement a parent signs for this pupil: only for EYFS/KS1 pupils, or pupils a version names one by one. */

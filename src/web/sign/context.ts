@@ -1,6 +1,7 @@
 import type { LanternConfig, School } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Logger } from '../../log/logger.js';
+import { cookieOptions, type CookieOptions } from '../cookie-options.js';
 import { loadCookieSecret } from './cookies.js';
 
 /** Google sign-in (OpenID Connect) settings for the pupil page; null when not configured. */
@@ -24,6 +25,8 @@ export interface SignDeps {
 export interface SignContext extends SignDeps {
   secret(): Promise<Buffer>;
   school(schoolId: string): School | undefined;
+  /** Attributes of every cookie the sign pages set. */
+  cookies: CookieOptions;
 }
 
 /** Wraps the deps with a lazily loaded, shared cookie key. */
@@ -39,6 +42,7 @@ export function signContext(deps: SignDeps): SignContext {
       return secret;
     },
     school: (schoolId) => deps.config.schools.find((s) => s.id === schoolId),
+    cookies: cookieOptions(deps.config.server),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Models } from '../../db/models.js';
 import { isDuplicateKey } from '../../db/errors.js';
+import type { CookieOptions } from '../cookie-options.js';
 
 const SECRET_ID = 'sign-cookies';
 
@@ -58,15 +59,17 @@ export function readSignedCookie<T extends object>(req: Request, name: string, s
   }
 }
 
-/** Sets a signed, HttpOnly, SameSite=Lax cookie holding `value` until `maxAgeSeconds` from now. */
-export function setSignedCookie(res: Response, name: string, value: object, secret: Buffer, now: Date, maxAgeSeconds: number, secure: boolean): void {
-  const body = Buffer.from(JSON.stringify({ ...value, exp: now.getTime() + maxAgeSeconds * 1000 })).toString('base64url');
-  const parts = [`${name}=${body}.${mac(secret, name, body)}`, 'Path=/', `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax'];
-  if (secure) parts.push('Secure');
-  res.append('Set-Cookie', parts.join('; '));
+function attributes(maxAgeSeconds: number, options: CookieOptions): string[] {
+  return ['Path=/', `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(options.secure ? ['Secure'] : [])];
 }
 
-/** Removes a cookie. */
-export function clearCookie(res: Response, name: string): void {
-  res.append('Set-Cookie', `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
+/** Sets a signed, HttpOnly, SameSite=Lax cookie holding `value` until `maxAgeSeconds` from now. */
+export function setSignedCookie(res: Response, name: string, value: object, secret: Buffer, now: Date, maxAgeSeconds: number, options: CookieOptions): void {
+  const body = Buffer.from(JSON.stringify({ ...value, exp: now.getTime() + maxAgeSeconds * 1000 })).toString('base64url');
+  res.append('Set-Cookie', [`${name}=${body}.${mac(secret, name, body)}`, ...attributes(maxAgeSeconds, options)].join('; '));
+}
+
+/** Removes a cookie (with the attributes it was set with, so the browser replaces it). */
+export function clearCookie(res: Response, name: string, options: CookieOptions): void {
+  res.append('Set-Cookie', [`${name}=`, ...attributes(0, options)].join('; '));
 }

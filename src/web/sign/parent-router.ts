@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Person } from '../../directory/person.js';
 import type { ConsentDecision, ConsentKind } from '../../parents/consent-model.js';
 import { appendConsent, currentConsents } from '../../parents/consents.js';
+import { linkIsCurrent } from '../../parents/link-status.js';
 import { checkToken, spendToken, type TokenProblem } from '../../parents/tokens.js';
 import { hasSigned, parentConsentVersion, parentSignedAgreement, sign } from './agreement-versions.js';
 import { clientDetails, type SignContext } from './context.js';
@@ -24,6 +25,11 @@ const PROBLEM_PAGES: Record<TokenProblem, { status: number; title: string; lines
     status: 410,
     title: 'This link has already been used',
     lines: ['Each link works once, and your answers were already sent with this one.', 'To change an answer, ask the school office for a new link.'],
+  },
+  revoked: {
+    status: 410,
+    title: 'This link no longer works',
+    lines: ['The school’s records have changed since this link was sent, so nothing can be saved with it.', 'If you still look after this child, please ask the school office to check their records and send you a new link.'],
   },
 };
 
@@ -72,9 +78,14 @@ export function createParentRouter(ctx: SignContext): Router {
     }
     const t = check.token;
     const school = ctx.school(t.schoolId);
-    const pupil = await ctx.models.people.findOne({ schoolId: t.schoolId, personId: t.pupilId, active: true }).lean<Person>();
-    if (!school || !pupil) {
+    if (!school) {
       problem(res, 'invalid');
+      return null;
+    }
+    // Checked on every load and submit: a parent who left, or whose link to the child was removed, loses the page at once.
+    const pupil = await ctx.models.people.findOne({ schoolId: t.schoolId, personId: t.pupilId, active: true }).lean<Person>();
+    if (!pupil || !(await linkIsCurrent(ctx.models, t))) {
+      problem(res, 'revoked', school.name);
       return null;
     }
     const agreement = await parentSignedAgreement(ctx.models, t.schoolId, pupil);
@@ -91,7 +102,7 @@ export function createParentRouter(ctx: SignContext): Router {
       schoolName: loaded.school.name,
       childName: loaded.pupil.displayName,
       purpose: loaded.t.purpose as 'consent' | 'review',
-      csrf: csrfToken(req, res, await ctx.secret(), loaded.now),
+      csrf: csrfToken(req, res, await ctx.secret(), loaded.now, ctx.cookies),
       consentForm: loaded.consentForm,
       agreement: loaded.agreement,
       agreementSignedAt: loaded.agreementSignedAt,
@@ -122,7 +133,7 @@ export function createParentRouter(ctx: SignContext): Router {
     if (!answers.photos) errors.photos = 'Choose yes or no for photos on the website.';
     if (!answers.typedName || answers.typedName.length < 2) errors.typedName = 'Type your full name to sign.';
     if (Object.keys(errors).length) {
-      const csrf = csrfToken(req, res, await ctx.secret(), loaded.now);
+      const csrf = csrfToken(req, res, await ctx.secret(), loaded.now, ctx.cookies);
       res.status(400).type('html').send(parentFormPage({ schoolName: loaded.school.name, childName: loaded.pupil.displayName, purpose: loaded.t.purpose as 'consent' | 'review', csrf, consentForm: loaded.consentForm, agreement: loaded.agreement, agreementSignedAt: loaded.agreementSignedAt, state: loaded.state, answers, errors }));
       return;
     }

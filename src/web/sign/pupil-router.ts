@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Person } from '../../directory/person.js';
 import { isLanternError } from '../../errors.js';
-import { agreementsFor, findVersion, hasSigned, sign } from './agreement-versions.js';
+import { agreementsFor, findVersion, hasSigned, isFor, sign } from './agreement-versions.js';
 import { courseAllowsVersion, WRONG_VERSION_LINES } from './course-version.js';
 import { clearCookie, readSignedCookie, setSignedCookie } from './cookies.js';
 import { clientDetails, type SignContext } from './context.js';
@@ -31,6 +31,8 @@ function baseUrl(ctx: SignContext, req: Request): string {
 function refuse(res: Response, status: number, title: string, lines: string[], schoolName?: string): void {
   res.status(status).type('html').send(messagePage({ title, lines, schoolName }));
 }
+
+const NOT_FOR_YOU_LINES = ['This agreement is for other people at your school, so nothing has been signed.', 'Please go back to your Google Classroom assignment and open its link again. If it still shows this page, tell your teacher.'];
 
 function firstName(p: Pick<Person, 'displayName'>): string {
   return p.displayName.split(' ')[0] ?? p.displayName;
@@ -73,13 +75,17 @@ export function createPupilRouter(ctx: SignContext): Router {
       }
       const { url, start } = await startSignIn(await discover(), `${baseUrl(ctx, req)}${CALLBACK}`, school.ownDomains[0]);
       const returnTo = req.originalUrl;
-      setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, returnTo } satisfies SignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, req.secure);
+      setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, returnTo } satisfies SignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, ctx.cookies);
       res.redirect(303, url.href);
       return;
     }
     const version = await versionFor(school.id, pupil, req.query.version);
     if (!version) {
       refuse(res, 404, 'There is nothing to sign here', ['This agreement is not available. Please tell your teacher.'], school.name);
+      return;
+    }
+    if (!isFor(version, pupil)) {
+      refuse(res, 403, 'This agreement is not for you', NOT_FOR_YOU_LINES, school.name);
       return;
     }
     if (!(await courseAllowsVersion(ctx.models, { schoolId: school.id, courseId: req.params.courseId, versionId: version._id, linkVersion: req.query.version }))) {
@@ -90,14 +96,14 @@ export function createPupilRouter(ctx: SignContext): Router {
       res.type('html').send(pupilDonePage({ schoolName: school.name, firstName: firstName(pupil), title: version.title, already: true }));
       return;
     }
-    const csrf = csrfToken(req, res, await ctx.secret(), ctx.clock());
+    const csrf = csrfToken(req, res, await ctx.secret(), ctx.clock(), ctx.cookies);
     res.type('html').send(pupilSignPage({ schoolName: school.name, firstName: firstName(pupil), version, csrf }));
   });
 
   router.get(CALLBACK, async (req, res) => {
     const secret = await ctx.secret();
     const start = readSignedCookie<SignInStart>(req, OIDC_COOKIE, secret, ctx.clock());
-    clearCookie(res, OIDC_COOKIE);
+    clearCookie(res, OIDC_COOKIE, ctx.cookies);
     const school = start ? ctx.school(start.schoolId) : undefined;
     if (!discover || !start || !school || !PUPIL_PATH.test(start.returnTo)) {
       refuse(res, 400, 'Sign-in did not finish', ['Please go back to Google Classroom and open the link again.']);
@@ -121,7 +127,7 @@ export function createPupilRouter(ctx: SignContext): Router {
       refuse(res, 403, 'We could not find you on the class list', ['Please tell your teacher, so the school office can check the class list.'], school.name);
       return;
     }
-    setSignedCookie(res, PUPIL_COOKIE, { schoolId: school.id, personId: pupil.personId } satisfies PupilSession, secret, ctx.clock(), PUPIL_SECONDS, req.secure);
+    setSignedCookie(res, PUPIL_COOKIE, { schoolId: school.id, personId: pupil.personId } satisfies PupilSession, secret, ctx.clock(), PUPIL_SECONDS, ctx.cookies);
     res.redirect(303, start.returnTo);
   });
 
@@ -140,6 +146,10 @@ export function createPupilRouter(ctx: SignContext): Router {
     const version = await findVersion(ctx.models, school.id, String((req.body as Record<string, unknown>)?.versionId ?? ''));
     if (!version) {
       refuse(res, 404, 'There is nothing to sign here', ['This agreement is not available. Please tell your teacher.'], school.name);
+      return;
+    }
+    if (!isFor(version, pupil)) {
+      refuse(res, 403, 'This agreement is not for you', NOT_FOR_YOU_LINES, school.name);
       return;
     }
     // The form posts back to the link itself, so its ?version= is the one the assignment named.

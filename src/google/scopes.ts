@@ -1,0 +1,31 @@
+/** What a Google scope lets Lantern do, so a missing delegation can be named with its purpose. */
+export type GoogleFeature = 'monitoring' | 'directory' | 'classroom' | 'mail' | 'remediation';
+
+/** One OAuth scope granted to the service account by domain-wide delegation. */
+export interface GoogleScope {
+  readonly scope: string;
+  readonly feature: GoogleFeature;
+  readonly why: string;
+}
+
+const AUTH = 'https://www.googleapis.com/auth/';
+
+/** Every scope Lantern's service account asks for; the clients take theirs from here and `lantern doctor` tries each. */
+export const GOOGLE_SCOPES = {
+  reportsAudit: { scope: `${AUTH}admin.reports.audit.readonly`, feature: 'monitoring', why: 'read the audit logs' },
+  directoryUsers: { scope: `${AUTH}admin.directory.user.readonly`, feature: 'directory', why: 'read users' },
+  directoryGroupMembers: { scope: `${AUTH}admin.directory.group.member.readonly`, feature: 'directory', why: 'read group members' },
+  classroomCoursework: { scope: `${AUTH}classroom.coursework.students`, feature: 'classroom', why: 'post the pupil agreement as an assignment' },
+  classroomRosters: { scope: `${AUTH}classroom.rosters.readonly`, feature: 'classroom', why: 'read class lists' },
+  classroomEmails: { scope: `${AUTH}classroom.profile.emails`, feature: 'classroom', why: "match pupils by email" },
+  gmailSend: { scope: `${AUTH}gmail.send`, feature: 'mail', why: 'send the digest and parent emails' },
+  gmailReadonly: { scope: `${AUTH}gmail.readonly`, feature: 'mail', why: 'find a digest already sent after a crash' },
+  drive: { scope: `${AUTH}drive`, feature: 'remediation', why: "remove a file's sharing" },
+  gmailSettingsSharing: { scope: `${AUTH}gmail.settings.sharing`, feature: 'remediation', why: 'turn off forwarding' },
+  gmailSettingsBasic: { scope: `${AUTH}gmail.settings.basic`, feature: 'remediation', why: 'remove forwarding filters' },
+} as const satisfies Record<string, GoogleScope>;
+
+/** The scopes of one feature, as a client asks for them. */
+export function scopesOf(feature: GoogleFeature): string[] {
+  return Object.values(GOOGLE_SCOPES).filter((s) => s.feature === feature).map((s) => s.scope);
+}

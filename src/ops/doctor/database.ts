@@ -1,0 +1,29 @@
+import type { OpenDatabase } from '../../db/open.js';
+import { fail, ok, reason, type CheckResult } from './check.js';
+
+/** The server's version, a probe document written, read back and deleted, and every declared index present. */
+export async function checkDatabase(database: OpenDatabase): Promise<CheckResult[]> {
+  const db = database.connection.db!;
+  const out: CheckResult[] = [];
+  try {
+    const info = await db.admin().command({ buildInfo: 1 });
+    const probes = db.collection<{ _id: string; at: Date }>('doctor_probes');
+    const id = `probe:${process.pid}:${Date.now()}`;
+    await probes.insertOne({ _id: id, at: new Date() });
+    const back = await probes.findOne({ _id: id });
+    await probes.deleteOne({ _id: id });
+    if (!back) return [fail('database', `${database.description}: a probe document written was not read back`, 'check the database user may read and write the Lantern database')];
+    out.push(ok('database', `${database.description}, server version ${String(info.version)}; write, read and delete work`));
+  } catch (err) {
+    return [fail('database', `${database.description}: ${reason(err)}`, 'check MONGODB_URI, that the server is running and that its user may read and write')];
+  }
+  const missing: string[] = [];
+  for (const model of Object.values(database.models)) {
+    const present = new Set((await model.collection.listIndexes().toArray().catch(() => [])).map((i) => JSON.stringify(i.key)));
+    for (const [fields] of model.schema.indexes()) if (!present.has(JSON.stringify(fields))) missing.push(`${model.collection.collectionName} ${JSON.stringify(fields)}`);
+  }
+  out.push(missing.length === 0
+    ? ok('database indexes', `every index the ${Object.keys(database.models).length} collections declare exists`)
+    : fail('database indexes', `missing: ${missing.join('; ')}`, 'start Lantern once (it creates its indexes) and look in its log for the index that failed'));
+  return out;
+}

@@ -1,0 +1,7 @@
+import type { Migration } from '../db/migrations.js';
+
+/**
+ * The data migrations start-up runs, each once per database (see runMigrations). A capability that changes
+ * how it stores data adds its migration here, with an id that sorts after the ones before it.
+ */
+export const STARTUP_MIGRATIONS: readonly Migration[] = [];
