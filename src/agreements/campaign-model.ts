@@ -5,7 +5,7 @@ export const agreementCampaignSchema = new Schema(
   {
     _id: { type: String, required: true },
     schoolId: { type: String, required: true },
-    /** Idempotency key: issuing the same key twice returns the first campaign. */
+    /** Idempotency key: issuing the same policy, version and key twice returns the first campaign. */
     key: { type: String, required: true },
     versionId: { type: String, required: true },
     policyId: { type: String, required: true },
@@ -22,7 +22,7 @@ export const agreementCampaignSchema = new Schema(
   },
   { strict: 'throw', versionKey: false },
 );
-agreementCampaignSchema.index({ schoolId: 1, key: 1 }, { unique: true });
+agreementCampaignSchema.index({ schoolId: 1, policyId: 1, versionId: 1, key: 1 }, { unique: true });
 agreementCampaignSchema.index({ schoolId: 1, status: 1 });
 
 /** A stored campaign. */
@@ -36,7 +36,7 @@ export type AgreementCampaign = InferSchemaType<typeof agreementCampaignSchema> 
  */
 export const agreementSendSchema = new Schema(
   {
-    /** `<campaignId>:<personId>:<round>`. */
+    /** `<campaignId>:<personId>:<round>` (a class prompt: `<campaignId>:<teacherId>@<form>:<round>`). */
     _id: { type: String, required: true },
     schoolId: { type: String, required: true },
     campaignId: { type: String, required: true },
@@ -44,6 +44,13 @@ export const agreementSendSchema = new Schema(
     round: { type: Number, required: true },
     /** Not before. */
     dueAt: { type: Date, required: true },
+    /**
+     * A late joiner's own sign-by date: as long from their first card as the campaign gave everyone (so they
+     * are never overdue on day one). Unset for everyone else, whose date is the campaign's.
+     */
+    signBy: { type: Date },
+    /** Set on a class teacher's prompt to record the class agreement for this form (the person is the teacher). */
+    form: { type: String },
     /** Sent with the activity so the connector can drop a repeat after a crash (see send-queue.ts). */
     deliveryId: { type: String, required: true },
   },

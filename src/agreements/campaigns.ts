@@ -18,7 +18,7 @@ export interface IssueRequest {
   escalateTo?: string;
   createdBy: string;
   reason: string;
-  /** Makes issuing idempotent; defaults to the version and the day. */
+  /** Makes issuing idempotent (with the policy and version: see campaignIdFor); defaults to the day. */
   key?: string;
 }
 
@@ -43,11 +43,19 @@ export function sendId(campaignId: string, personId: string, round: number): str
   return `${campaignId}:${personId}:${round}`;
 }
 
+/**
+ * A campaign's identity: policy + version + key. Two policies issued on the same day (or with the same
+ * key, e.g. the roll-over's `year-2027-28`) are two campaigns, and so is one key reused for a new version.
+ */
+export function campaignIdFor(schoolId: string, version: Pick<AgreementVersion, 'policyId' | 'number'>, key: string): string {
+  return `${schoolId}:${version.policyId}:v${version.number}:${key}`;
+}
+
 /** Works out recipients without changing anything. */
 export async function planCampaign(models: Pick<Models, 'people' | 'conversationRefs'>, req: IssueRequest, now: Date): Promise<CampaignPlan> {
   const audience = AudienceSchema.parse(req.audience ?? req.version.audience);
-  const key = req.key ?? `v${req.version.number}-${now.toISOString().slice(0, 10)}`;
-  const campaignId = `${req.schoolId}:${req.version.policyId}:${key}`;
+  const key = req.key ?? now.toISOString().slice(0, 10);
+  const campaignId = campaignIdFor(req.schoolId, req.version, key);
   // Both read at once (every installed personal chat, matched here): issuing waits for one scan, not two.
   const [people, refs] = await Promise.all([
     resolveAudience(models.people, req.schoolId, audience),
@@ -99,31 +107,80 @@ export async function issueCampaign(
     if (!isDuplicateKey(err)) throw err;
     created = false;
   }
-  const campaign = (await models.agreementCampaigns.findOne({ schoolId: req.schoolId, key: plan.key }).lean<AgreementCampaign>()) ?? doc;
+  // By id, which names the policy and version: the key alone is shared by campaigns of other policies.
+  const campaign = (await models.agreementCampaigns.findById(plan.campaignId).lean<AgreementCampaign>()) ?? doc;
   const byId = new Map(plan.recipients.map((r) => [r.person.personId, r.person]));
   const withPeople = onQueued && ((items: AgreementSend[]) => onQueued(items, items.flatMap((i) => byId.get(i.personId) ?? [])));
   const queued = await queueSends(models, campaign, plan.recipients.filter((r) => r.via === 'card').map((r) => r.person.personId), 0, now, withPeople);
+  // Pupils agree in class: their teachers are asked to record it (their prompts are not counted as cards to people in the audience).
+  if (plan.recipients.some((r) => r.via === 'teacher')) {
+    const staff = await models.people.find({ schoolId: req.schoolId, role: 'staff', active: true }).lean<Person[]>();
+    await queueSends(models, campaign, classPromptTargets([...plan.recipients.map((r) => r.person), ...staff], plan.audience), 0, now);
+  }
   return { campaign, created, queued, plan };
 }
 
+/** Who one queued card is for: a person (their own card), or a class teacher prompted for one form. */
+export interface SendTarget {
+  personId: string;
+  /** A class prompt: the teacher records this form's agreement in class. */
+  form?: string;
+  /** The person's own sign-by date; for a first card it defaults to their own (see signByFor). */
+  signBy?: Date;
+}
+
+/** The send item id of a class teacher's prompt for a form. */
+export function classPromptId(campaignId: string, teacherId: string, form: string, round: number): string {
+  return sendId(campaignId, `${teacherId}@${form}`, round);
+}
+
+/** The id of the send item for a target and round. */
+export function targetSendId(campaignId: string, target: SendTarget, round: number): string {
+  return target.form ? classPromptId(campaignId, target.personId, target.form, round) : sendId(campaignId, target.personId, round);
+}
+
 /**
- * Inserts send items for these people and round; returns how many were new. Unordered batch inserts:
- * one round trip per 200 items, and an item already queued is a duplicate-key write error that is
- * skipped, so running this twice still queues each card once.
+ * A person's sign-by date when their first card is queued at `now`: the campaign's due date, or for someone
+ * who joined the audience later, as long from now as the campaign gave everyone at issue.
+ */
+export function signByFor(campaign: Pick<AgreementCampaign, 'dueAt' | 'createdAt'>, now: Date): Date {
+  const due = new Date(campaign.dueAt).getTime();
+  const span = Math.max(0, due - new Date(campaign.createdAt).getTime());
+  return new Date(Math.max(due, now.getTime() + span));
+}
+
+/**
+ * Inserts send items for these people (or class prompts) and round; returns how many were new. Unordered
+ * batch inserts: one round trip per 200 items, and an item already queued is a duplicate-key write error
+ * that is skipped, so running this twice still queues each card once.
  */
 export async function queueSends(
   models: Pick<Models, 'agreementSends'>,
-  campaign: Pick<AgreementCampaign, '_id' | 'schoolId'>,
-  personIds: readonly string[],
+  campaign: Pick<AgreementCampaign, '_id' | 'schoolId' | 'dueAt' | 'createdAt'>,
+  targets: readonly (string | SendTarget)[],
   round: number,
   now: Date,
   onQueued?: (items: AgreementSend[]) => void,
 ): Promise<number> {
   let queued = 0;
-  for (let i = 0; i < personIds.length; i += 200) {
-    const docs: AgreementSend[] = personIds.slice(i, i + 200).map((personId) => {
-      const id = sendId(campaign._id, personId, round);
-      return { _id: id, schoolId: campaign.schoolId, campaignId: campaign._id, personId, round, dueAt: now, deliveryId: sha256(id).slice(0, 32) };
+  const all = targets.map((t): SendTarget => (typeof t === 'string' ? { personId: t } : t));
+  for (let i = 0; i < all.length; i += 200) {
+    const docs: AgreementSend[] = all.slice(i, i + 200).map((target) => {
+      const id = targetSendId(campaign._id, target, round);
+      // Only a late joiner's first card carries a date of its own; everyone else's is the campaign's.
+      const own = round === 0 ? signByFor(campaign, now) : undefined;
+      const signBy = target.signBy ?? (own && own.getTime() > new Date(campaign.dueAt).getTime() ? own : undefined);
+      return {
+        _id: id,
+        schoolId: campaign.schoolId,
+        campaignId: campaign._id,
+        personId: target.personId,
+        round,
+        dueAt: now,
+        deliveryId: sha256(id).slice(0, 32),
+        ...(signBy ? { signBy } : {}),
+        ...(target.form ? { form: target.form } : {}),
+      };
     });
     let inserted = docs;
     try {
@@ -138,6 +195,20 @@ export async function queueSends(
     if (inserted.length > 0) onQueued?.(inserted);
   }
   return queued;
+}
+
+/**
+ * The class teachers to prompt for a campaign that pupils agree to in class: one target per form with pupils
+ * in the audience and per teacher of that form (from the directory's formsTaught).
+ */
+export function classPromptTargets(people: readonly Person[], audience: Audience): SendTarget[] {
+  const forms = new Set(people.filter((p) => p.role === 'pupil' && p.active !== false && p.form && inAudience(p, audience)).map((p) => p.form as string));
+  const out: SendTarget[] = [];
+  for (const teacher of people) {
+    if (teacher.role !== 'staff' || teacher.active === false) continue;
+    for (const form of teacher.formsTaught ?? []) if (forms.has(form)) out.push({ personId: teacher.personId, form });
+  }
+  return out;
 }
 
 /** Open campaigns of a school whose audience includes the person: used when someone joins. */

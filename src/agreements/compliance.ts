@@ -1,10 +1,11 @@
 import type { Models } from '../db/models.js';
 import type { Person } from '../directory/person.js';
-import { resolveAudience, type Audience } from './audience.js';
-import type { AgreementCampaign } from './campaign-model.js';
+import { inAudience, type Audience } from './audience.js';
+import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 import { schoolAcademicYear } from './academic-year.js';
+import { completes, latestBySubject } from './evidence.js';
 import { equivalentVersionIds } from './versions.js';
 
 /** One line of the compliance view. */
@@ -14,38 +15,110 @@ export interface ComplianceRow {
   versionNumber: number;
   /** "staff", "governor", "Year 1", "Robins (Year 1)". */
   group: string;
+  /** Distinct people in the group who have signed (each person counted once, however many campaigns asked them). */
   signed: number;
+  /** Distinct people in the group the policy's open campaigns are addressed to. */
   total: number;
   overdue: number;
   /** Names of overdue adults (never pupils' names). */
   overdueNames: string[];
 }
 
-/** The personIds who have signed (or been signed for) a version or its minor revisions. */
+/**
+ * Who is done with `version` among these records: each person's latest record in the version's sign group
+ * (and, for a yearly policy, in the academic year of `now`) must complete it (see `completes`).
+ */
+export function doneSubjects(version: AgreementVersion, signGroupIds: readonly string[], records: readonly AgreementSignature[], now: Date): Set<string> {
+  const period = version.yearly ? schoolAcademicYear(version.schoolId, now) : undefined;
+  const ids = new Set(signGroupIds);
+  const relevant = records.filter((r) => r.schoolId === version.schoolId && ids.has(r.versionId) && (!period || r.period === period));
+  return new Set([...latestBySubject(relevant)].filter(([, r]) => completes(version, r)).map(([subject]) => subject));
+}
+
+/** The personIds who have signed (or been signed for) a version or its minor revisions, and not withdrawn. */
 export async function signedPersonIds(models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>, version: AgreementVersion, now: Date = new Date()): Promise<Set<string>> {
   const ids = await equivalentVersionIds(models, version);
   const sigs = await models.agreementSignatures
     .find({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}) })
     .lean<AgreementSignature[]>();
-  return new Set(sigs.map((s) => s.onBehalfOfId ?? s.signerId));
+  return doneSubjects(version, ids, sigs, now);
+}
+
+/** One policy being collected: its newest open campaign's version, and everyone its open campaigns are addressed to. */
+export interface PolicyStanding {
+  version: AgreementVersion;
+  campaigns: AgreementCampaign[];
+  /** Distinct active people in the audience of any of the policy's open campaigns, sorted by personId. */
+  people: Person[];
+  done: Set<string>;
+  /** Each person's own sign-by date (a late joiner's is later than the campaign's). */
+  dueOf: (personId: string) => Date;
+}
+
+/** What the standings are worked out from: a school's campaigns and one read of each collection. */
+export interface StandingInputs {
+  campaigns: readonly AgreementCampaign[];
+  /** Active people. */
+  people: readonly Person[];
+  versions: readonly AgreementVersion[];
+  signatures: readonly AgreementSignature[];
+  /** First cards (round 0) of these campaigns, for each person's own sign-by date; may be empty. */
+  firsts: readonly AgreementSend[];
 }
 
 /**
- * Figures for each open campaign (or the named ones): by role for adults, by year group and by form for
- * pupils. A person is overdue when the campaign's due date has passed and they have not signed.
+ * The standing of each policy among these campaigns. Campaigns of one policy are merged (its newest
+ * version counts), so a person asked twice (two campaigns, a re-issue) is one person.
  */
-export async function complianceFigures(models: Models, schoolId: string, now: Date, options: { campaignIds?: string[] } = {}): Promise<ComplianceRow[]> {
+export function standingsFrom(input: StandingInputs, now: Date): PolicyStanding[] {
+  const versionById = new Map(input.versions.map((v) => [v._id, v]));
+  const signBy = new Map<string, number>();
+  for (const s of input.firsts) {
+    if (!s.signBy || s.form) continue;
+    const key = `${s.campaignId}|${s.personId}`;
+    signBy.set(key, Math.min(signBy.get(key) ?? Infinity, new Date(s.signBy).getTime()));
+  }
+  const byPolicy = new Map<string, AgreementCampaign[]>();
+  for (const c of input.campaigns) if (versionById.has(c.versionId)) byPolicy.set(c.policyId, [...(byPolicy.get(c.policyId) ?? []), c]);
+  const out: PolicyStanding[] = [];
+  for (const group of byPolicy.values()) {
+    const version = group.map((c) => versionById.get(c.versionId) as AgreementVersion).reduce((a, b) => (b.number > a.number ? b : a));
+    const members = input.people.filter((p) => group.some((c) => inAudience(p, c.audience as Audience)));
+    const signGroup = input.versions.filter((v) => v.policyId === version.policyId && v.signGroup === version.signGroup).map((v) => v._id);
+    const dueOf = (personId: string): Date => {
+      const person = members.find((p) => p.personId === personId);
+      const own = group.filter((c) => !person || inAudience(person, c.audience as Audience)).map((c) => signBy.get(`${c._id}|${personId}`) ?? new Date(c.dueAt).getTime());
+      return new Date(Math.min(...own));
+    };
+    out.push({ version, campaigns: group, people: members, done: doneSubjects(version, signGroup, input.signatures, now), dueOf });
+  }
+  return out;
+}
+
+/** The standing of every policy with an open campaign (or of the named campaigns), from one read of each collection. */
+export async function policyStandings(models: Models, schoolId: string, now: Date, options: { campaignIds?: string[] } = {}): Promise<PolicyStanding[]> {
   const campaigns = await models.agreementCampaigns
     .find({ schoolId, ...(options.campaignIds ? { _id: { $in: options.campaignIds } } : { status: 'open' }) })
     .sort({ policyId: 1, createdAt: 1 })
     .lean<AgreementCampaign[]>();
+  if (campaigns.length === 0) return [];
+  const [people, versions, signatures, firsts] = await Promise.all([
+    models.people.find({ schoolId, active: true }).sort({ personId: 1 }).lean<Person[]>(),
+    models.agreementVersions.find({ schoolId }).lean<AgreementVersion[]>(),
+    models.agreementSignatures.find({ schoolId }).lean<AgreementSignature[]>(),
+    models.agreementSends.find({ schoolId, round: 0, campaignId: { $in: campaigns.map((c) => c._id) } }).lean<AgreementSend[]>(),
+  ]);
+  return standingsFrom({ campaigns, people, versions, signatures, firsts }, now);
+}
+
+/**
+ * Figures for each policy with an open campaign (or the named campaigns): by role for adults, by year group
+ * and by form for pupils, each person counted once. A person is overdue when their own sign-by date has
+ * passed and they have not signed.
+ */
+export async function complianceFigures(models: Models, schoolId: string, now: Date, options: { campaignIds?: string[] } = {}): Promise<ComplianceRow[]> {
   const rows: ComplianceRow[] = [];
-  for (const campaign of campaigns) {
-    const version = await models.agreementVersions.findById(campaign.versionId).lean<AgreementVersion>();
-    if (!version) continue;
-    const people = await resolveAudience(models.people, schoolId, campaign.audience as Audience);
-    const signed = await signedPersonIds(models, version, now);
-    const overdueNow = new Date(campaign.dueAt).getTime() < now.getTime();
+  for (const { version, people, done, dueOf } of await policyStandings(models, schoolId, now, options)) {
     const groups = new Map<string, Person[]>();
     const add = (g: string, p: Person) => groups.set(g, [...(groups.get(g) ?? []), p]);
     for (const p of people) {
@@ -57,7 +130,8 @@ export async function complianceFigures(models: Models, schoolId: string, now: D
       }
     }
     for (const [group, members] of groups) {
-      const unsigned = members.filter((m) => !signed.has(m.personId));
+      const unsigned = members.filter((m) => !done.has(m.personId));
+      const overdue = unsigned.filter((m) => dueOf(m.personId).getTime() < now.getTime());
       rows.push({
         policyId: version.policyId,
         title: version.title,
@@ -65,10 +139,20 @@ export async function complianceFigures(models: Models, schoolId: string, now: D
         group,
         signed: members.length - unsigned.length,
         total: members.length,
-        overdue: overdueNow ? unsigned.length : 0,
-        overdueNames: overdueNow ? unsigned.filter((m) => m.role !== 'pupil').map((m) => m.displayName) : [],
+        overdue: overdue.length,
+        overdueNames: overdue.filter((m) => m.role !== 'pupil').map((m) => m.displayName),
       });
     }
   }
   return rows;
+}
+
+/** Column headings of the compliance export. */
+export const COMPLIANCE_COLUMNS = ['policy', 'title', 'version', 'group', 'signed', 'total', 'overdue'] as const;
+
+/** The compliance figures as CSV (`lantern agreements status --csv`): one row per policy and group, counts only. */
+export function complianceCsv(rows: readonly ComplianceRow[]): string {
+  const cell = (v: string | number) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  const lines = rows.map((r) => [r.policyId, r.title, r.versionNumber, r.group, r.signed, r.total, r.overdue].map(cell).join(','));
+  return `${[COMPLIANCE_COLUMNS.join(','), ...lines].join('\n')}\n`;
 }

@@ -20,6 +20,31 @@ export interface SignatureInput {
   /** Client details worth keeping as evidence (strings only): Teams locale, conversation id, user agent… */
   client?: Record<string, string>;
   campaignId?: string | null;
+  /**
+   * The record this one follows for the same person (a teacher unticking a pupil, or ticking them again):
+   * a correction is a new record, never an edit, so its key names the record it follows.
+   */
+  after?: Pick<AgreementSignature, 'seq'> | null;
+}
+
+/** Outcomes that record something other than agreement: they keep a person (or pupil) not done. */
+export const NOT_DONE_OUTCOMES: readonly string[] = ['declined', 'withdrawn', 'absent', 'question'];
+
+/** Whether a record completes its version: an answered questionnaire, or any agreement outcome but those above. */
+export function completes(version: Pick<AgreementVersion, 'kind'>, record: Pick<AgreementSignature, 'outcome'>): boolean {
+  if (version.kind === 'questionnaire') return record.outcome === 'answered';
+  return !NOT_DONE_OUTCOMES.includes(record.outcome);
+}
+
+/** Each person's latest record (by seq) among these: what stands for them now. */
+export function latestBySubject<T extends Pick<AgreementSignature, 'seq' | 'signerId' | 'onBehalfOfId'>>(records: readonly T[]): Map<string, T> {
+  const latest = new Map<string, T>();
+  for (const r of records) {
+    const subject = r.onBehalfOfId ?? r.signerId;
+    const seen = latest.get(subject);
+    if (!seen || seen.seq < r.seq) latest.set(subject, r);
+  }
+  return latest;
 }
 
 /** The stores recordSignature needs. */
@@ -78,7 +103,9 @@ export async function recordSignature(
     throw new LanternError(ErrorCode.AgreementNotFound, `There is no agreement version ${input.versionId} for school ${input.schoolId}; sign the current version instead.`);
   }
   const period = version.yearly ? schoolAcademicYear(version.schoolId, clock()) : '-';
-  const key = signatureKey(input.versionId, input.signerId, input.onBehalfOfId, period);
+  const outcome = input.outcome ?? 'agreed';
+  const base = signatureKey(input.versionId, input.signerId, input.onBehalfOfId, period);
+  const key = input.after ? `${base}|${outcome}|after-${input.after.seq}` : base;
   const existing = await stores.agreementSignatures.findOne({ schoolId: input.schoolId, key }).lean<AgreementSignature>();
   if (existing) return { record: existing, created: false };
 
@@ -94,7 +121,7 @@ export async function recordSignature(
       signerId: input.signerId,
       onBehalfOfId: input.onBehalfOfId ?? null,
       channel: input.channel,
-      outcome: input.outcome ?? 'agreed',
+      outcome,
       signedAt: clock(),
       client: input.client ?? {},
       campaignId: input.campaignId ?? null,

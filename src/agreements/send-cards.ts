@@ -5,7 +5,11 @@ import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
 import { statusCard } from './teams/status-card.js';
 import type { RunCache, SendQueueDeps } from './send-queue.js';
 import { signedPersonIds } from './compliance.js';
-import { signCard } from './teams/render.js';
+import { classCard, classStanding, classVersionFor, pupilsOf } from './teams/class-agreement.js';
+import { reminderLine, signCard } from './teams/render.js';
+import { selfAuditCard } from './teams/self-audit.js';
+import { inAudience, type Audience } from './audience.js';
+import { localDate } from './state.js';
 import type { AgreementVersion } from './version-model.js';
 
 /** What to do with one queued send. */
@@ -23,8 +27,10 @@ async function cached<T>(map: Map<string, T | null>, id: string, load: () => Pro
 }
 
 /**
- * Builds the card a queued send delivers: the sign card for the first card and reminders (skipped once
- * signed), the campaign's figures for the escalation (round -1).
+ * Builds the card a queued send delivers: the sign card for the first card and reminders (a reminder says
+ * which one it is and the person's own sign-by date; skipped once signed), the questionnaire for a
+ * questionnaire, the class list for a teacher's class prompt (skipped once the whole form has agreed), and the
+ * campaign's figures for the escalation (round -1).
  */
 export async function cardForSend(
   deps: Pick<SendQueueDeps, 'models' | 'config' | 'clock'>,
@@ -40,6 +46,23 @@ export async function cardForSend(
   if (!version || !school) return { kind: 'skip', reason: 'version or school no longer exists' };
   if (!person || !person.active) return { kind: 'skip', reason: 'no longer in the directory' };
   const reference = person.aadObjectId ? references.get(person.aadObjectId) : undefined;
+  const now = deps.clock();
+  const of = campaign.reminderDays?.length ?? 0;
+  const dueLabel = localDate(new Date(item.signBy ?? campaign.dueAt), school.timezone);
+  if (item.form) {
+    const pupils = (await pupilsOf(deps.models, school.id, item.form)).filter((p) => inAudience(p, campaign.audience as Audience));
+    const classVersion = pupils.length > 0 ? await classVersionFor(deps.models, school, pupils) : null;
+    if (!classVersion || classVersion.policyId !== version.policyId) return { kind: 'skip', reason: 'no pupils of this form to record' };
+    const { agreed } = await classStanding(deps.models, classVersion, pupils, now);
+    if (pupils.every((p) => agreed.has(p.personId))) return { kind: 'skip', reason: 'the class agreement is recorded' };
+    if (!reference) return { kind: 'unreachable', reason: NOT_REACHABLE };
+    const promptLine =
+      item.round > 0
+        ? `Reminder ${item.round} of ${of}: ${pupils.length - agreed.size} pupil(s) in ${item.form} still to agree. Please record your class's agreement by ${dueLabel}.`
+        : `Please read the class rules with ${item.form} and record their agreement here by ${dueLabel}.`;
+    const card = await classCard(deps.models, school, item.form, now, { promptLine, reminder: item.round > 0 });
+    return { kind: 'send', reference, activity: cardMessage(card) };
+  }
   if (item.round >= 0) {
     let signed = cache.signed.get(version._id);
     if (!signed) {
@@ -50,9 +73,15 @@ export async function cardForSend(
   }
   if (!reference) return { kind: 'unreachable', reason: NOT_REACHABLE };
   if (item.round < 0) {
-    const card = await statusCard(deps.models, school, deps.clock(), { campaignIds: [campaign._id] });
+    const card = await statusCard(deps.models, school, now, { campaignIds: [campaign._id], escalation: true });
     return { kind: 'send', reference, activity: cardMessage(card) };
   }
-  const card = signCard(version, { school, userId: reference.user?.id, campaignId: campaign._id, dueAt: campaign.dueAt });
+  const reminder = item.round > 0 ? { n: item.round, of } : undefined;
+  if (version.kind === 'questionnaire') {
+    const promptLine = reminder ? reminderLine(reminder, dueLabel, 'answer it') : `Please answer by ${dueLabel}.`;
+    const card = await selfAuditCard(deps.models, school, version, person, now, { campaignId: campaign._id, promptLine, reminder: Boolean(reminder) });
+    return { kind: 'send', reference, activity: cardMessage(card) };
+  }
+  const card = signCard(version, { school, userId: reference.user?.id, campaignId: campaign._id, dueAt: item.signBy ?? campaign.dueAt, reminder });
   return { kind: 'send', reference, activity: cardMessage(card) };
 }

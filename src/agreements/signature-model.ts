@@ -70,14 +70,19 @@ export const agreementQuestionSchema = new Schema(
 );
 agreementQuestionSchema.index({ schoolId: 1, versionId: 1 });
 
-/** Self-audit answers, stored for the DSL (one document per person per questionnaire version). */
+/**
+ * Self-audit answers, stored for the DSL: one document per person per questionnaire version per academic
+ * year, inserted once and never overwritten, so last year's answers are kept when they answer again.
+ */
 export const agreementAuditAnswerSchema = new Schema(
   {
-    /** `<versionId>:<personId>`. */
+    /** `<versionId>:<personId>:<period>`. */
     _id: { type: String, required: true },
     schoolId: { type: String, required: true },
     versionId: { type: String, required: true },
     personId: { type: String, required: true },
+    /** The academic year answered in ("2026-27"). */
+    period: { type: String },
     answers: { type: [{ question: String, answer: String, _id: false }], required: true },
     submittedAt: { type: Date, required: true },
   },

@@ -1,5 +1,6 @@
 import type { Models } from '../db/models.js';
 import { schoolAcademicYear } from './academic-year.js';
+import { completes, latestBySubject } from './evidence.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 import { currentVersion, equivalentVersionIds } from './versions.js';
@@ -7,7 +8,8 @@ import { currentVersion, equivalentVersionIds } from './versions.js';
 /**
  * The signature that counts for `personId` on `version` (theirs, or one made on their behalf), from any
  * version in the same sign group (a minor change keeps earlier signatures valid) and, for yearly
- * agreements, from this academic year. Null when unsigned.
+ * agreements, from this academic year. The person's latest record decides: null when unsigned, or when
+ * the latest record withdrew an agreement or marked them absent.
  */
 export async function signatureFor(
   models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>,
@@ -15,16 +17,27 @@ export async function signatureFor(
   personId: string,
   now: Date = new Date(),
 ): Promise<AgreementSignature | null> {
+  const latest = await latestSignatureFor(models, version, personId, now);
+  return latest && completes(version, latest) ? latest : null;
+}
+
+/** The latest record about `personId` on `version` (in its sign group and, for yearly ones, this academic year), whatever it says. */
+export async function latestSignatureFor(
+  models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>,
+  version: AgreementVersion,
+  personId: string,
+  now: Date,
+): Promise<AgreementSignature | null> {
   const ids = await equivalentVersionIds(models, version);
-  return models.agreementSignatures
-    .findOne({
+  const records = await models.agreementSignatures
+    .find({
       schoolId: version.schoolId,
       versionId: { $in: ids },
       ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}),
       $or: [{ signerId: personId, onBehalfOfId: null }, { onBehalfOfId: personId }],
     })
-    .sort({ seq: 1 })
-    .lean<AgreementSignature>();
+    .lean<AgreementSignature[]>();
+  return latestBySubject(records).get(personId) ?? null;
 }
 
 /** Where a card's version stands: current, or replaced by a newer version (material or minor). */

@@ -1,10 +1,11 @@
 import type { Models } from '../db/models.js';
 import { genesisHash, recordHash } from './evidence.js';
 import type { AgreementSignature } from './signature-model.js';
+import type { AgreementVersion } from './version-model.js';
 
 /** One problem verify found, with where in the chain it is. */
 export interface ChainIssue {
-  kind: 'edited' | 'inserted' | 'deleted' | 'broken';
+  kind: 'edited' | 'inserted' | 'deleted' | 'broken' | 'backdated' | 'unknown-version';
   /** The seq of the record concerned (for deletions, the first missing seq). */
   seq: number;
   detail: string;
@@ -21,10 +22,14 @@ export interface ChainReport {
 /**
  * Walks a school's signature chain in seq order and reports every record whose contents no longer
  * match its hash (edited), every gap in the numbering (deleted), every record that does not belong in
- * the numbering (inserted), and every link that no longer points at the record before (broken).
+ * the numbering (inserted), every link that no longer points at the record before (broken), and every
+ * signature that cannot be true of its version: dated before the version was published (backdated), or
+ * naming a version that does not exist or whose text hash differs (unknown-version). A backdated record
+ * can hash correctly (written with a wrong clock, or re-chained), so the dates are checked too.
  */
-export async function verifyChain(models: Pick<Models, 'agreementSignatures' | 'agreementChainHeads'>, schoolId: string): Promise<ChainReport> {
+export async function verifyChain(models: Pick<Models, 'agreementSignatures' | 'agreementChainHeads' | 'agreementVersions'>, schoolId: string): Promise<ChainReport> {
   const issues: ChainIssue[] = [];
+  const versions = new Map((await models.agreementVersions.find({ schoolId }).lean<AgreementVersion[]>()).map((v) => [v._id, v]));
   let expectedSeq = 1;
   let prevHash = genesisHash(schoolId);
   let records = 0;
@@ -44,6 +49,12 @@ export async function verifyChain(models: Pick<Models, 'agreementSignatures' | '
     }
     if (recordHash(r) !== r.hash) {
       issues.push({ kind: 'edited', seq: r.seq, detail: `record ${r.seq} was changed after it was written (its contents no longer match its hash)` });
+    }
+    const version = versions.get(r.versionId);
+    if (!version || version.hash !== r.versionHash) {
+      issues.push({ kind: 'unknown-version', seq: r.seq, detail: `record ${r.seq} names version ${r.versionId}, which ${version ? 'had a different text' : 'does not exist'}` });
+    } else if (new Date(r.signedAt).getTime() < new Date(version.publishedAt).getTime()) {
+      issues.push({ kind: 'backdated', seq: r.seq, detail: `record ${r.seq} is dated ${new Date(r.signedAt).toISOString()}, before version ${version.number} of ${version.policyId} was published (${new Date(version.publishedAt).toISOString()})` });
     }
     expectedSeq = r.seq + 1;
     prevHash = r.hash;

@@ -1,5 +1,5 @@
 import { MAX_TEXT } from '../cases/transitions.js';
-import { html } from '../web/sign/html.js';
+import { html } from '../web/shared/html.js';
 import type { CaseView } from './case-view.js';
 import { dashboardLayout, type SignedInBar } from './layout.js';
 

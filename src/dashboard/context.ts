@@ -4,8 +4,7 @@ import type { Models } from '../db/models.js';
 import type { Logger } from '../log/logger.js';
 import { logAccess } from '../cases/access.js';
 import type { CaseNotifier } from '../cases/ports.js';
-import { cookieOptions, type CookieOptions } from '../web/cookie-options.js';
-import { loadCookieSecret } from '../web/sign/cookies.js';
+import { webContext, type WebContext } from '../web/shared/context.js';
 import { entraDiscovery } from './entra.js';
 import { refusedPage } from './sign-in-pages.js';
 import { clearSessionCookie, endSession, readSession, type DashboardSession } from './sessions.js';
@@ -21,36 +20,16 @@ export interface DashboardDeps {
   caseNotifier: CaseNotifier;
 }
 
-/** The deps plus what the routes share: the cookie key, the OpenID discovery cache, https or not. */
-export interface DashboardContext extends DashboardDeps {
-  secret(): Promise<Buffer>;
-  school(schoolId: string): School | undefined;
+/** The deps plus what the routes share: the web context (cookie key, schools, cookie attributes), the OpenID discovery cache, https or not. */
+export interface DashboardContext extends DashboardDeps, WebContext {
   discover: ReturnType<typeof entraDiscovery>;
   https: boolean;
-  /** Attributes of the signed cookies the dashboard sets (the same rule as the sign pages). */
-  cookies: CookieOptions;
-  baseUrl(req: Request): string;
 }
 
 /** Wraps the deps once per router. */
 export function dashboardContext(deps: DashboardDeps): DashboardContext {
-  let secret: Promise<Buffer> | undefined;
-  const cookies = cookieOptions(deps.config.server);
-  return {
-    ...deps,
-    secret() {
-      secret ??= loadCookieSecret(deps.models.webSecrets).catch((err: unknown) => {
-        secret = undefined;
-        throw err;
-      });
-      return secret;
-    },
-    school: (schoolId) => deps.config.schools.find((s) => s.id === schoolId),
-    discover: entraDiscovery(),
-    https: cookies.secure,
-    cookies,
-    baseUrl: (req) => deps.config.server.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
-  };
+  const web = webContext(deps.config, deps.models);
+  return { ...deps, ...web, discover: entraDiscovery(), https: web.cookies.secure };
 }
 
 /** A signed-in member of the school's DSL team. */

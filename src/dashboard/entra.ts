@@ -1,14 +1,11 @@
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { School } from '../config/load.js';
 import { ErrorCode, LanternError } from '../errors.js';
-import { discoveryCache, isOwnDomain } from '../web/sign/oidc.js';
+import { discoveryCache, finishSignIn, isOwnDomain, type OidcStart } from '../web/shared/oidc.js';
 import type { EntraSignIn } from './sign-in-settings.js';
 
 /** What the dashboard keeps (in a signed cookie) between sending someone to Entra and their return. */
-export interface DashboardSignInStart {
-  state: string;
-  nonce: string;
-  verifier: string;
+export interface DashboardSignInStart extends OidcStart {
   schoolId: string;
   /** Started from inside the Teams tab: finish in the pop-up window and hand the session to the tab. */
   popup: boolean;
@@ -41,13 +38,7 @@ export function entraDiscovery(): (settings: EntraSignIn) => Promise<client.Conf
 
 /** Exchanges the code (state, nonce and PKCE checked by openid-client) and reads who signed in. */
 export async function finishEntraSignIn(config: client.Configuration, currentUrl: URL, start: DashboardSignInStart): Promise<EntraIdentity> {
-  const tokens = await client.authorizationCodeGrant(config, currentUrl, {
-    pkceCodeVerifier: start.verifier,
-    expectedState: start.state,
-    expectedNonce: start.nonce,
-    idTokenExpected: true,
-  });
-  const claims = tokens.claims();
+  const claims = await finishSignIn(config, currentUrl, start);
   // Entra puts the sign-in name in preferred_username; email is an optional claim some tenants add.
   const login = typeof claims?.preferred_username === 'string' ? claims.preferred_username : typeof claims?.email === 'string' ? claims.email : '';
   if (!claims || !login.includes('@')) {

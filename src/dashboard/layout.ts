@@ -1,4 +1,4 @@
-import { esc, html, type Html } from '../web/sign/html.js';
+import { html, pageShell, type Html } from '../web/shared/html.js';
 import { TEAMS_JS_PATH } from './teams-js-asset.js';
 
 /** Who is signed in, for the page header (with the sign-out form). */
@@ -17,23 +17,12 @@ export function dashboardLayout(opts: { title: string; body: Html; schoolName?: 
   const bar = opts.signedIn
     ? html`<p>Signed in as ${opts.signedIn.name}</p><form method="post" action="/dashboard/${opts.signedIn.schoolId}/sign-out"><input type="hidden" name="_csrf" value="${opts.signedIn.csrf}"><button type="submit">Sign out</button></form>`
     : html``;
-  return `<!doctype html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(opts.title)} – ${esc(opts.schoolName ?? 'Lantern')} DSL dashboard</title>
-<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-${opts.teamsJs ? `<script src="${TEAMS_JS_PATH}" defer></script>\n` : ''}<script src="/dashboard/assets/dashboard.js" defer></script>
-</head>
-<body>
-<a class="skip" href="#main">Skip to the main content</a>
-<header class="top"><p class="school">${esc(opts.schoolName ?? 'Lantern')} · DSL dashboard</p>${bar.value}</header>
-<main id="main" tabindex="-1">
-${opts.body.value}
-</main>
-</body>
-</html>`;
+  return pageShell({
+    title: `${opts.title} – ${opts.schoolName ?? 'Lantern'} DSL dashboard`,
+    head: ['<link rel="stylesheet" href="/dashboard/assets/dashboard.css">', ...(opts.teamsJs ? [`<script src="${TEAMS_JS_PATH}" defer></script>`] : []), '<script src="/dashboard/assets/dashboard.js" defer></script>'],
+    header: html`<p class="school">${opts.schoolName ?? 'Lantern'} · DSL dashboard</p>${bar}`,
+    body: opts.body,
+  });
 }
 
 /** A page that says why something cannot be done and what to do next. */

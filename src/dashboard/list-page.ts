@@ -2,7 +2,7 @@ import { CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, STATUS_LABEL } from '../cas
 import { CATEGORIES, SEVERITIES, type Category, type Severity, type CaseStatus } from '../cases/case-model.js';
 import { OPEN_STATUSES } from '../cases/list.js';
 import type { CaseListing } from '../cases/board.js';
-import { html, type Html } from '../web/sign/html.js';
+import { html, type Html } from '../web/shared/html.js';
 import { dashboardLayout, type SignedInBar } from './layout.js';
 
 /** The list's filters, as chosen in the form (an empty value means "any"). */

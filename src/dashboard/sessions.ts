@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Models } from '../db/models.js';
-import { parseCookies } from '../web/sign/cookies.js';
+import { parseCookies } from '../web/shared/cookies.js';
 
 /** The cookie holding the dashboard session token (nothing else: the session itself is in the database). */
 export const SESSION_COOKIE = 'lantern_dsl';

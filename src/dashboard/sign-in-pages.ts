@@ -1,4 +1,4 @@
-import { html } from '../web/sign/html.js';
+import { html } from '../web/shared/html.js';
 import { dashboardLayout, dashboardMessage } from './layout.js';
 
 /** Someone the loopback demo lets you sign in as. */

@@ -1,9 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { School } from '../config/load.js';
 import { isLanternError } from '../errors.js';
-import { clearCookie, readSignedCookie, setSignedCookie } from '../web/sign/cookies.js';
-import { csrfToken, csrfValid } from '../web/sign/csrf.js';
-import { isOwnDomain, startSignIn } from '../web/sign/oidc.js';
+import { clearCookie, readSignedCookie, setSignedCookie } from '../web/shared/cookies.js';
+import { csrfToken, csrfValid } from '../web/shared/csrf.js';
+import { isOwnDomain, startSignIn } from '../web/shared/oidc.js';
 import { onDslTeam, refuse, type DashboardContext } from './context.js';
 import { demoPeople, demoSignInAllowed } from './demo.js';
 import { seedDemoCases } from './demo-cases.js';
@@ -86,12 +86,11 @@ export function createSignInRouter(ctx: DashboardContext): Router {
     if (!school) return message(res, 404, 'This page does not exist', ['Check the address, or open the dashboard from the DSL channel in Teams.']);
     const settings = entraSignInFor(ctx.config, school);
     if ('missing' in settings) return renderSignIn(ctx, req, res, school, 503);
-    const { url, start } = await startSignIn(await ctx.discover(settings), `${ctx.baseUrl(req)}${DASHBOARD_CALLBACK}`, undefined);
+    const hint = loginHint(req.query.login_hint);
+    const { url, start } = await startSignIn(await ctx.discover(settings), `${ctx.baseUrl(req)}${DASHBOARD_CALLBACK}`, hint ? { login_hint: hint } : {});
     // teams=1: Teams opened this pop-up for the tab (teams-js authentication.authenticate); popup=1: the tab did.
     const teams = req.query.teams === '1';
     const popup = teams || req.query.popup === '1';
-    const hint = loginHint(req.query.login_hint);
-    if (hint) url.searchParams.set('login_hint', hint);
     if (popup) res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
     setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, popup, teams } satisfies DashboardSignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, ctx.cookies);
     res.redirect(303, url.href);

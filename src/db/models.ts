@@ -14,7 +14,7 @@ import { parentLinkSchema } from '../parents/link-model.js';
 import { linkTokenSchema, tokenUseSchema } from '../parents/token-model.js';
 import { consentRecordSchema } from '../parents/consent-model.js';
 import { parentSendSchema } from '../parents/send-model.js';
-import { webSecretSchema } from '../web/sign/secret-model.js';
+import { webSecretSchema } from '../web/shared/secret-model.js';
 import { classroomAssignmentSchema, classroomRosterSchema } from '../google/classroom/models.js';
 import { detectionEventSchema, detectionSchema } from '../monitoring/models/detection-model.js';
 import { checkpointSchema } from '../monitoring/connectors/checkpoint-model.js';

@@ -22,6 +22,8 @@ export interface CommandContext {
   /** Posts into other conversations (the DSL channel, a deputy's chat) outside this turn. */
   proactive: ProactiveSender;
   log: Logger;
+  /** The time; defaults to the system clock (a test drives a simulated school year with its own). */
+  clock?: () => Date;
 }
 
 /** A command someone can type in chat with Lantern. */

@@ -86,10 +86,10 @@ describe('the roll-over job and "this academic year" with a non-default start', 
 
     const sixAm = new Date('2026-08-15T10:00:00Z');
     const { reissued } = await rollOverYearlyAgreements(models, SCHOOL, sixAm);
-    expect(reissued).toEqual([`${SCHOOL}:staff-aua:year-2026-27`]);
+    expect(reissued).toEqual([`${SCHOOL}:staff-aua:v1:year-2026-27`]);
     const fresh = await models.agreementCampaigns.findById(reissued[0]).lean();
     expect(fresh).toMatchObject({ status: 'open', reminderDays: [3, 7], escalateTo: 'r.okafor@northgate.example' });
-    expect(await models.agreementCampaigns.findById(`${SCHOOL}:staff-aua:spring`).lean()).toMatchObject({ status: 'closed' });
+    expect(await models.agreementCampaigns.findById(`${SCHOOL}:staff-aua:v1:spring`).lean()).toMatchObject({ status: 'closed' });
     expect(await signatureFor(models, version, 'staff-005', sixAm)).toBeNull();
     // Running it again (a second instance, or the next day) re-issues nothing more.
     expect(await rollOverYearlyAgreements(models, SCHOOL, new Date('2026-08-16T10:00:00Z'))).toEqual({ reissued: [] });

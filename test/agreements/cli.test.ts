@@ -58,6 +58,13 @@ describe('lantern agreements / evidence commands', () => {
     expect(bad.err).toContain('There is no policy "no-such-policy"');
   });
 
+  it('issue --help names --key, and status --csv is the compliance export', async () => {
+    expect((await cli('agreements', 'issue', '--help')).out).toContain('--key KEY');
+    const csv = await cli('agreements', 'status', '--csv');
+    expect(csv.out.split('\n')[0]).toBe('policy,title,version,group,signed,total,overdue');
+    expect(csv.out).toContain('staff-aua,Staff acceptable use agreement,1,staff,0,15,0');
+  });
+
   it('status counts by audience and names overdue staff', async () => {
     await recordSignature(models, { schoolId: 'northgate', versionId: 'northgate:staff-aua:v1', signerId: 'staff-002', channel: 'teams' });
     await models.agreementCampaigns.updateOne({ key: 'autumn' }, { $set: { dueAt: new Date(Date.now() - 1000) } });

@@ -14,7 +14,7 @@ import { installedSendId } from '../../src/agreements/teams/on-install.js';
 let lantern: TestLantern;
 let connector: FakeBotConnector;
 const TENANT = '00000000-0000-0000-0000-0000000000001';
-const CAMPAIGN = 'northgate:staff-aua:demo-staff-aua';
+const CAMPAIGN = 'northgate:staff-aua:v1:demo-staff-aua';
 const GRACE = { personId: 'staff-006', aad: '00000000-0000-0000-0000-00000000g006', name: 'Grace Liu', chat: 'a:grace-chat' };
 const TOM = { personId: 'staff-007', aad: '00000000-0000-0000-0000-00000000t007', name: 'Tom Ashworth', chat: 'a:tom-chat' };
 

@@ -72,7 +72,7 @@ describe('lantern agreements publish', () => {
     const v2 = await version(2);
     expect(v2).toMatchObject({ change: 'minor', reason: 'Wording of the password line', publishedBy: 'Helen Carter', signGroup: 1 });
     expect(await models.agreementCampaigns.countDocuments({ schoolId: 'northgate' })).toBe(1);
-    expect(await models.agreementSends.countDocuments({ campaignId: { $ne: 'northgate:staff-aua:spring' } })).toBe(0);
+    expect(await models.agreementSends.countDocuments({ campaignId: { $ne: 'northgate:staff-aua:v1:spring' } })).toBe(0);
     expect(await signatureFor(models, v2 as AgreementVersion, 'staff-005')).not.toBeNull();
   });
 
@@ -87,7 +87,7 @@ describe('lantern agreements publish', () => {
   });
 
   it('a material change asks the same audience to sign the new version on the same terms, once', async () => {
-    const old = await models.agreementCampaigns.findById('northgate:staff-aua:spring').lean();
+    const old = await models.agreementCampaigns.findById('northgate:staff-aua:v1:spring').lean();
     const { code, out } = await cli('agreements', 'publish', phishing, '--material', '--reason', 'Phishing reporting added', '--by', 'Helen Carter');
     expect(code).toBe(0);
     expect(out).toContain('Asked staff (15 people) to sign version 3');
@@ -95,12 +95,12 @@ describe('lantern agreements publish', () => {
     const v3 = await version(3);
     expect(v3).toMatchObject({ change: 'material', signGroup: 3, reason: 'Phishing reporting added' });
 
-    const fresh = await models.agreementCampaigns.findById('northgate:staff-aua:v3-after-spring').lean();
+    const fresh = await models.agreementCampaigns.findById('northgate:staff-aua:v3:v3-after-spring').lean();
     expect(fresh).toMatchObject({ versionId: v3?._id, status: 'open', audience: old?.audience, reminderDays: [2, 5], escalateTo: 'r.okafor@northgate.example' });
     // The same time to sign as the campaign it replaces.
     const span = (c: typeof old) => new Date(c!.dueAt).getTime() - new Date(c!.createdAt).getTime();
     expect(span(fresh)).toBe(span(old));
-    expect(await models.agreementCampaigns.findById('northgate:staff-aua:spring').lean()).toMatchObject({ status: 'closed' });
+    expect(await models.agreementCampaigns.findById('northgate:staff-aua:v1:spring').lean()).toMatchObject({ status: 'closed' });
     expect(await models.agreementSends.countDocuments({ campaignId: fresh?._id, round: 0 })).toBe(15);
     expect(await models.jobs.countDocuments({ name: 'agreements.send', key: `${fresh?._id}:issue` })).toBe(1);
 

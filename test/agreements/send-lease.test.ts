@@ -104,7 +104,7 @@ describe('per-tenant sender lease across instances', () => {
     const stopA = new AbortController();
     const feed = new SendFeed();
     const issuing = issueCampaign(models, { schoolId: school, version, dueAt: new Date(Date.now() + 86_400_000), reminderDays: [3], createdBy: 'test', reason: 'test', key: 'pair' }, new Date(), (items, people) => feed.push(items, people)).finally(() => feed.close());
-    const campaignId = `${school}:staff-aua:pair`;
+    const campaignId = `${school}:staff-aua:v1:pair`;
     const [ra, rb] = await Promise.allSettled([
       workSendQueue(instance('instance-a', { sends: 40, controller: stopA }), { campaignId }, { signal: stopA.signal, feed, waitForRetriesMs: 10_000 }),
       // B starts once A is sending, so A holds the lease first.

@@ -11,7 +11,7 @@ let connector: FakeBotConnector;
 const ALEX = { aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' };
 const HELEN_AAD = '00000000-0000-0000-0000-00000000h001';
 const V1 = 'northgate:staff-aua:v1';
-const CAMPAIGN = 'northgate:staff-aua:demo-staff-aua';
+const CAMPAIGN = 'northgate:staff-aua:v1:demo-staff-aua';
 
 const text = (card: unknown) => JSON.stringify(card);
 

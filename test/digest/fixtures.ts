@@ -44,14 +44,14 @@ export async function insertFixtures(conn: Connection, models: Models, schoolId 
   ]);
 
   await db.collection('agreement_versions').insertMany([
-    { _id: 'v-staff' as never, schoolId, policyId: 'staff-aua', number: 1, kind: 'agreement', title: 'Staff acceptable use agreement', reviewDue: at('2026-09-01T00:00:00Z') },
-    { _id: 'v-ks2' as never, schoolId, policyId: 'ks2-aua', number: 1, kind: 'agreement', title: 'KS2 pupil agreement', reviewDue: at('2027-07-01T00:00:00Z') },
-    { _id: 'v-audit' as never, schoolId, policyId: 'training-audit', number: 1, kind: 'questionnaire', title: 'Training self-audit', reviewDue: at('2027-09-01T00:00:00Z') },
+    { _id: 'v-staff' as never, schoolId, policyId: 'staff-aua', number: 1, kind: 'agreement', title: 'Staff acceptable use agreement', reviewDue: at('2026-09-01T00:00:00Z'), signGroup: 1, yearly: false },
+    { _id: 'v-ks2' as never, schoolId, policyId: 'ks2-aua', number: 1, kind: 'agreement', title: 'KS2 pupil agreement', reviewDue: at('2027-07-01T00:00:00Z'), signGroup: 1, yearly: false },
+    { _id: 'v-audit' as never, schoolId, policyId: 'training-audit', number: 1, kind: 'questionnaire', title: 'Training self-audit', reviewDue: at('2027-09-01T00:00:00Z'), signGroup: 1, yearly: false },
   ]);
   await db.collection('agreement_campaigns').insertMany([
-    { _id: 'camp-staff' as never, schoolId, versionId: 'v-staff', status: 'open' },
-    { _id: 'camp-y3' as never, schoolId, versionId: 'v-ks2', status: 'open' },
-    { _id: 'camp-audit' as never, schoolId, versionId: 'v-audit', status: 'open' },
+    { _id: 'camp-staff' as never, schoolId, policyId: 'staff-aua', versionId: 'v-staff', status: 'open', audience: { roles: ['staff'] } },
+    { _id: 'camp-y3' as never, schoolId, policyId: 'ks2-aua', versionId: 'v-ks2', status: 'open', audience: { roles: ['pupil'], yearGroups: ['3'] } },
+    { _id: 'camp-audit' as never, schoolId, policyId: 'training-audit', versionId: 'v-audit', status: 'open', audience: { roles: ['staff'] } },
   ]);
   await db.collection('agreement_sends').insertMany([
     ...staff.map((p) => ({ _id: `s-${p.personId}` as never, schoolId, campaignId: 'camp-staff', personId: p.personId, status: 'sent' })),
@@ -62,6 +62,9 @@ export async function insertFixtures(conn: Connection, models: Models, schoolId 
     ...staff.slice(0, 12).map((p, i) => ({ schoolId, seq: i + 1, versionId: 'v-staff', signerId: p.personId, onBehalfOfId: null, outcome: 'agreed' })),
     // 9 of the 10 Year 3 pupils, signed by their teacher on their behalf: 1 outstanding must be suppressed.
     ...pupilsY3.slice(0, 9).map((p, i) => ({ schoolId, seq: 100 + i, versionId: 'v-ks2', signerId: 'staff-005', onBehalfOfId: p.personId, outcome: 'agreed' })),
+    // The training self-audit is done by answering it: 5 answered; an "I agree" on it does not count.
+    ...staff.slice(0, 5).map((p, i) => ({ schoolId, seq: 200 + i, versionId: 'v-audit', signerId: p.personId, onBehalfOfId: null, outcome: 'answered' })),
+    { schoolId, seq: 210, versionId: 'v-audit', signerId: staff[6]?.personId, onBehalfOfId: null, outcome: 'agreed' },
   ]);
   await db.collection('agreement_audit_answers').insertMany(staff.slice(0, 5).map((p) => ({ _id: `aa-${p.personId}` as never, schoolId, versionId: 'v-audit', personId: p.personId })));
 

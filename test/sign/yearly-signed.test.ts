@@ -4,7 +4,7 @@ import { recordSignature } from '../../src/agreements/evidence.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
-import { hasSigned } from '../../src/web/sign/agreement-versions.js';
+import { hasSigned } from '../../src/agreements/signing.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 
 let conn: Connection;

@@ -8,11 +8,13 @@ import type { AdaptiveCardJson } from '../../teams/cards.js';
 import { CARD_TEXT_MAX, userPlain, userText } from '../../teams/card-text.js';
 import { cardMessage, renderCard } from '../../teams/cards.js';
 import type { CommandContext } from '../../teams/commands.js';
+import { schoolAcademicYear } from '../academic-year.js';
 import { inAudience, type Audience } from '../audience.js';
-import { signedPersonIds } from '../compliance.js';
-import { recordSignature } from '../evidence.js';
+import { completes, latestBySubject, recordSignature } from '../evidence.js';
+import type { AgreementSignature } from '../signature-model.js';
 import type { AgreementVersion } from '../version-model.js';
-import { clientDetails, loadVersion, resolveSender } from './context.js';
+import { equivalentVersionIds } from '../versions.js';
+import { clientDetails, loadVersion, nowFor, resolveSender } from './context.js';
 import { messageCard } from './render.js';
 
 /** The pupil agreement a form's teacher signs for in class: the current version whose audience covers the form. */
@@ -25,25 +27,67 @@ export async function classVersionFor(models: Models, school: School, pupils: re
   return [...latest.values()].find((v) => inAudience(first, v.audience as Audience)) ?? null;
 }
 
-async function pupilsOf(models: Models, schoolId: string, form: string): Promise<Person[]> {
+/** The active pupils of a form, by name. */
+export async function pupilsOf(models: Pick<Models, 'people'>, schoolId: string, form: string): Promise<Person[]> {
   return models.people.find({ schoolId, role: 'pupil', form, active: true }).sort({ displayName: 1 }).lean<Person[]>();
 }
 
-/** The class list card: one checkbox per pupil, ticked when already recorded. */
-async function classCard(models: Models, school: School, form: string): Promise<AdaptiveCardJson> {
+/** What stands for each pupil of a class on a version: agreed, absent, or nothing yet (an untick reads as nothing). */
+export interface ClassStanding {
+  latest: Map<string, AgreementSignature>;
+  agreed: Set<string>;
+  absent: Set<string>;
+}
+
+/** Each pupil's latest record on the version (its sign group, this academic year for a yearly one). */
+export async function classStanding(models: Models, version: AgreementVersion, pupils: readonly Person[], now: Date): Promise<ClassStanding> {
+  const ids = await equivalentVersionIds(models, version);
+  const records = await models.agreementSignatures
+    .find({
+      schoolId: version.schoolId,
+      versionId: { $in: ids },
+      onBehalfOfId: { $in: pupils.map((p) => p.personId) },
+      ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}),
+    })
+    .lean<AgreementSignature[]>();
+  // A pupil's own record (a Classroom or web page signature) counts too; records by anyone else on their behalf are all here.
+  const latest = latestBySubject(records);
+  const agreed = new Set([...latest].filter(([, r]) => completes(version, r)).map(([id]) => id));
+  const absent = new Set([...latest].filter(([, r]) => r.outcome === 'absent').map(([id]) => id));
+  return { latest, agreed, absent };
+}
+
+/** The class list card: one row per pupil (agreed, absent), ticked as recorded; `tickAll` ticks everyone not marked absent. */
+export async function classCard(
+  models: Models,
+  school: School,
+  form: string,
+  now: Date,
+  options: { tickAll?: boolean; promptLine?: string; reminder?: boolean } = {},
+): Promise<AdaptiveCardJson> {
   const pupils = await pupilsOf(models, school.id, form);
   const version = await classVersionFor(models, school, pupils);
   if (!version) return messageCard('Class agreement', `There is no class agreement for ${form} yet.`, 'Ask the DSL to publish the class rules in Lantern.');
-  const signed = await signedPersonIds(models, version);
+  const { agreed, absent } = await classStanding(models, version, pupils, now);
   return renderCard('agreement-class', {
     title: version.title,
     form,
+    hasPrompt: Boolean(options.promptLine),
+    promptLine: options.promptLine ?? '',
+    promptColour: options.reminder ? 'Attention' : 'Default',
     versionNumber: version.number,
     versionId: version._id,
     body: version.body,
-    signedCount: pupils.filter((p) => signed.has(p.personId)).length,
+    signedCount: pupils.filter((p) => agreed.has(p.personId)).length,
     pupilCount: pupils.length,
-    pupils: pupils.map((p) => ({ inputId: `pupil_${p.personId}`, name: userPlain(p.displayName), value: signed.has(p.personId) ? 'true' : 'false' })),
+    absentText: absent.size > 0 ? ` · ${pupils.filter((p) => absent.has(p.personId)).length} absent` : '',
+    pupils: pupils.map((p) => ({
+      inputId: `pupil_${p.personId}`,
+      absentId: `absent_${p.personId}`,
+      name: userPlain(p.displayName),
+      value: agreed.has(p.personId) || (options.tickAll && !absent.has(p.personId)) ? 'true' : 'false',
+      absent: absent.has(p.personId) ? 'true' : 'false',
+    })),
   });
 }
 
@@ -59,13 +103,19 @@ export async function sendClassAgreement(ctx: CommandContext): Promise<void> {
     await ctx.turn.sendActivity(cardMessage(messageCard('Class agreement', 'The school directory does not list you as the teacher of a form.', 'If you teach a class, ask your IT manager to add it to the directory.')));
     return;
   }
-  for (const form of forms) await ctx.turn.sendActivity(cardMessage(await classCard(ctx.models, school, form)));
+  for (const form of forms) await ctx.turn.sendActivity(cardMessage(await classCard(ctx.models, school, form, nowFor(ctx))));
 }
 
-const ClassData = z.object({ form: z.string().min(1).max(80) });
+const ClassData = z.object({ form: z.string().min(1).max(80), tickAll: z.boolean().optional() });
 const ClassSignData = ClassData.extend({ versionId: z.string().min(3).max(200) });
 
-/** Records a signature by the teacher on behalf of each ticked pupil, against the class version. */
+const isOn = (v: unknown) => v === 'true' || v === true;
+
+/**
+ * Records what the teacher ticked, against the class version, as new evidence records on each pupil's behalf:
+ * a tick is an agreement, "absent" says they were away (so they are still to agree), and unticking a pupil
+ * recorded earlier is a withdrawal that follows (never edits) the earlier record.
+ */
 const classSign: CardActionHandler = async (ctx) => {
   const r = resolveSender(ctx, ClassSignData);
   if (!r.ok) return r.card;
@@ -74,24 +124,43 @@ const classSign: CardActionHandler = async (ctx) => {
   }
   const version = await loadVersion(ctx, r.school, r.data.versionId);
   if (!version) return staleCard('bad-data');
-  const pupils = await pupilsOf(ctx.models, r.school.id, r.data.form);
-  const ticked = pupils.filter((p) => ctx.data[`pupil_${p.personId}`] === 'true' || ctx.data[`pupil_${p.personId}`] === true);
+  const now = nowFor(ctx);
+  const pupils = (await pupilsOf(ctx.models, r.school.id, r.data.form)).filter((p) => inAudience(p, version.audience as Audience));
+  const before = await classStanding(ctx.models, version, pupils, now);
   let newCount = 0;
-  for (const pupil of ticked) {
-    if (!inAudience(pupil, version.audience as Audience)) continue;
-    const { created } = await recordSignature(ctx.models, {
-      schoolId: r.school.id,
-      versionId: version._id,
-      signerId: r.person.personId,
-      onBehalfOfId: pupil.personId,
-      channel: 'teams-proxy',
-      client: { ...clientDetails(ctx), form: r.data.form },
-    });
-    if (created) newCount += 1;
+  let undone = 0;
+  let absentCount = 0;
+  for (const pupil of pupils) {
+    const ticked = isOn(ctx.data[`pupil_${pupil.personId}`]);
+    const away = isOn(ctx.data[`absent_${pupil.personId}`]);
+    // A pupil whose toggle the card did not carry (a card from before they joined the form) is left as they are.
+    if (!(`pupil_${pupil.personId}` in ctx.data)) continue;
+    const latest = before.latest.get(pupil.personId) ?? null;
+    const wasAgreed = before.agreed.has(pupil.personId);
+    const outcome = ticked ? 'agreed' : away ? 'absent' : wasAgreed ? 'withdrawn' : null;
+    if (!outcome || (outcome === 'agreed' && wasAgreed) || (outcome === 'absent' && before.absent.has(pupil.personId))) continue;
+    const { created } = await recordSignature(
+      ctx.models,
+      {
+        schoolId: r.school.id,
+        versionId: version._id,
+        signerId: r.person.personId,
+        onBehalfOfId: pupil.personId,
+        channel: 'teams-proxy',
+        outcome,
+        client: { ...clientDetails(ctx), form: r.data.form },
+        ...(latest ? { after: latest } : {}),
+      },
+      () => now,
+    );
+    if (!created) continue;
+    if (outcome === 'agreed') newCount += 1;
+    else if (outcome === 'withdrawn') undone += 1;
+    else absentCount += 1;
   }
-  ctx.log.info({ form: r.data.form, newCount, ticked: ticked.length }, 'class agreement recorded');
-  const signed = await signedPersonIds(ctx.models, version);
-  const missing = pupils.filter((p) => !signed.has(p.personId)).map((p) => p.displayName);
+  ctx.log.info({ form: r.data.form, newCount, undone, absent: absentCount }, 'class agreement recorded');
+  const after = await classStanding(ctx.models, version, pupils, now);
+  const missing = pupils.filter((p) => !after.agreed.has(p.personId)).map((p) => `${p.displayName}${after.absent.has(p.personId) ? ' (absent)' : ''}`);
   return renderCard('agreement-class-done', {
     title: version.title,
     form: r.data.form,
@@ -99,16 +168,20 @@ const classSign: CardActionHandler = async (ctx) => {
     signedCount: pupils.length - missing.length,
     pupilCount: pupils.length,
     versionNumber: version.number,
-    missingLine: userText(missing.length > 0 ? `Still to agree: ${missing.join(', ')}.` : 'Everyone in the class has agreed.', CARD_TEXT_MAX.long),
+    missingLine: userText(
+      (undone > 0 ? `${undone} tick(s) undone: the earlier records are kept, followed by a record that they were a mistake. ` : '') +
+        (missing.length > 0 ? `Still to agree: ${missing.join(', ')}.` : 'Everyone in the class has agreed.'),
+      CARD_TEXT_MAX.long,
+    ),
   });
 };
 
-/** Shows the class list again. */
+/** Shows the class list again (with "Tick all": everyone not marked absent ticked, for the teacher to check and record). */
 const classView: CardActionHandler = async (ctx) => {
   const r = resolveSender(ctx, ClassData);
   if (!r.ok) return r.card;
   if (!(r.person.formsTaught ?? []).includes(r.data.form)) return staleCard('bad-data');
-  return classCard(ctx.models, r.school, r.data.form);
+  return classCard(ctx.models, r.school, r.data.form, nowFor(ctx), { tickAll: r.data.tickAll === true });
 };
 
 /** The class agreement card's verbs. */

@@ -46,3 +46,8 @@ export function clientDetails(ctx: CardActionContext): Record<string, string> {
   details.trigger = ctx.trigger;
   return details;
 }
+
+/** The time for a command or card action: its context's clock, or the system clock. */
+export function nowFor(ctx: { clock?: (() => Date) | undefined }): Date {
+  return ctx.clock?.() ?? new Date();
+}

@@ -23,15 +23,25 @@ export interface CardTarget {
   userId?: string | undefined;
   campaignId?: string | null | undefined;
   dueAt?: Date | null | undefined;
+  /** Set on a reminder: which one it is (1-based) of how many the campaign sends. */
+  reminder?: { n: number; of: number } | undefined;
+}
+
+/** The line a reminder card opens with, so it never reads as a copy of the first card: "Reminder 2 of 3: …". */
+export function reminderLine(reminder: { n: number; of: number }, dueLabel: string, verb = 'sign'): string {
+  return `Reminder ${reminder.n} of ${reminder.of}: you have not ${verb === 'sign' ? 'signed this' : 'answered this'} yet. Please ${verb} by ${dueLabel}.`;
 }
 
 /** The card asking someone to read and sign a version. */
 export function signCard(version: AgreementVersion, target: CardTarget): AdaptiveCardJson {
+  const dueLabel = target.dueAt ? localDate(target.dueAt, target.school.timezone) : 'as soon as you can';
   return renderCard('agreement-sign', {
     title: version.title,
+    isReminder: Boolean(target.reminder),
+    reminderLine: target.reminder ? reminderLine(target.reminder, dueLabel) : '',
     versionNumber: version.number,
     effectiveLabel: localDate(version.effectiveDate, target.school.timezone),
-    dueLabel: target.dueAt ? localDate(target.dueAt, target.school.timezone) : 'as soon as you can',
+    dueLabel,
     summary: version.summary,
     body: version.body,
     // The full-text page when Lantern's address is known; otherwise the text unfolds inside the card.
@@ -48,7 +58,8 @@ export function signedCard(version: AgreementVersion, signature: AgreementSignat
   return renderCard('agreement-signed', {
     title: version.title,
     firstName: userText(person.displayName.split(' ')[0] ?? person.displayName, CARD_TEXT_MAX.short),
-    versionNumber: version.number,
+    // A string: a FactSet value that is a number is dropped by Teams, leaving the Version row blank.
+    versionNumber: String(version.number),
     signedLocal: localTime(at, target.school.timezone),
     signedUtc: utcTime(at),
     channelLabel: CHANNEL_LABELS[signature.channel] ?? signature.channel,

@@ -1,14 +1,20 @@
 import { z } from 'zod';
+import type { School } from '../../config/load.js';
+import type { Models } from '../../db/models.js';
+import type { Person } from '../../directory/person.js';
+import { isDuplicateKey } from '../../db/errors.js';
 import type { CardActionHandler } from '../../teams/card-actions.js';
 import { staleCard } from '../../teams/card-actions.js';
+import type { AdaptiveCardJson } from '../../teams/cards.js';
 import { cardMessage, renderCard } from '../../teams/cards.js';
 import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
 import type { CommandContext } from '../../teams/commands.js';
+import { schoolAcademicYear } from '../academic-year.js';
 import { recordSignature } from '../evidence.js';
-import { localTime } from '../state.js';
+import { latestSignatureFor, localTime } from '../state.js';
 import type { AgreementVersion } from '../version-model.js';
 import { currentVersion } from '../versions.js';
-import { clientDetails, loadVersion, resolveSender } from './context.js';
+import { clientDetails, loadVersion, nowFor, resolveSender } from './context.js';
 import { deliverToDslTeam } from './deliver.js';
 import { messageCard } from './render.js';
 
@@ -16,6 +22,40 @@ import { messageCard } from './render.js';
 export const SELF_AUDIT_POLICY = 'staff-training-self-audit';
 
 const LABELS: Record<string, string> = { yes: 'Yes', unsure: 'Not sure', no: 'No' };
+
+/** The id of a person's answers to a questionnaire version in an academic year. */
+export function auditAnswerId(versionId: string, personId: string, period: string): string {
+  return `${versionId}:${personId}:${period}`;
+}
+
+type StoredAnswers = { answers: { question: string; answer: string }[] };
+
+/**
+ * The questionnaire card for a person — or, when they have already answered it this academic year, the card
+ * showing their answers. Every path that shows the self-audit comes here: the chat command, a campaign's card
+ * and its reminders, and "I agree" pressed on a questionnaire.
+ */
+export async function selfAuditCard(
+  models: Models,
+  school: School,
+  version: AgreementVersion,
+  person: Person,
+  now: Date,
+  options: { campaignId?: string | undefined; promptLine?: string | undefined; reminder?: boolean } = {},
+): Promise<AdaptiveCardJson> {
+  const stored = await models.agreementAuditAnswers.findById(auditAnswerId(version._id, person.personId, schoolAcademicYear(school.id, now))).lean<StoredAnswers>();
+  if (stored) return renderCard('agreement-self-audit-done', { title: version.title, firstName: person.displayName.split(' ')[0] ?? '', answers: stored.answers });
+  return renderCard('agreement-self-audit', {
+    title: version.title,
+    hasPrompt: Boolean(options.promptLine),
+    promptLine: options.promptLine ?? '',
+    promptColour: options.reminder ? 'Attention' : 'Default',
+    intro: version.body.replace(/^#.*\n+/, ''),
+    versionId: version._id,
+    campaignId: options.campaignId ?? '',
+    questions: (version.questions ?? []).map((text, i) => ({ inputId: `q${i}`, text })),
+  });
+}
 
 /** Chat command "self audit": the questionnaire card. */
 export async function sendSelfAudit(ctx: CommandContext): Promise<void> {
@@ -29,17 +69,16 @@ export async function sendSelfAudit(ctx: CommandContext): Promise<void> {
     await ctx.turn.sendActivity(cardMessage(messageCard('Self-audit', 'The online safety self-audit has not been published yet.', 'Ask the DSL to publish it in Lantern.')));
     return;
   }
-  await ctx.turn.sendActivity(
-    cardMessage(renderCard('agreement-self-audit', { title: version.title, intro: version.body.replace(/^#.*\n+/, ''), versionId: version._id, questions: version.questions.map((text, i) => ({ inputId: `q${i}`, text })) })),
-  );
+  await ctx.turn.sendActivity(cardMessage(await selfAuditCard(ctx.models, school, version, person, nowFor(ctx))));
 }
 
 /**
- * Stores the answers for the DSL (agreement_audit_answers), records completion in the evidence chain,
- * and sends the answers to each DSL team member who has Lantern in Teams (after answering the invoke).
+ * Stores the answers for the DSL (agreement_audit_answers, once per academic year: answering again the same
+ * year shows the answers already given), records completion in the evidence chain, and sends the answers to
+ * each DSL team member who has Lantern in Teams (after answering the invoke).
  */
 const submit: CardActionHandler = async (ctx) => {
-  const r = resolveSender(ctx, z.object({ versionId: z.string().min(3).max(200) }));
+  const r = resolveSender(ctx, z.object({ versionId: z.string().min(3).max(200), campaignId: z.string().max(200).optional() }));
   if (!r.ok) return r.card;
   const version: AgreementVersion | null = await loadVersion(ctx, r.school, r.data.versionId);
   if (!version?.questions?.length) return staleCard('bad-data');
@@ -51,10 +90,23 @@ const submit: CardActionHandler = async (ctx) => {
   const comment = typeof ctx.data.comment === 'string' ? ctx.data.comment.trim().slice(0, 1000) : '';
   const answers = questions.map((question, i) => ({ question, answer: LABELS[raw[i] as string] as string }));
   if (comment) answers.push({ question: 'Training wanted', answer: comment });
-  const now = new Date();
-  const id = `${version._id}:${r.person.personId}`;
-  await ctx.models.agreementAuditAnswers.updateOne({ _id: id }, { $set: { schoolId: r.school.id, versionId: version._id, personId: r.person.personId, answers, submittedAt: now } }, { upsert: true });
-  await recordSignature(ctx.models, { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', outcome: 'answered', client: clientDetails(ctx) });
+  const now = nowFor(ctx);
+  const period = schoolAcademicYear(r.school.id, now);
+  const id = auditAnswerId(version._id, r.person.personId, period);
+  try {
+    await ctx.models.agreementAuditAnswers.create({ _id: id, schoolId: r.school.id, versionId: version._id, personId: r.person.personId, period, answers, submittedAt: now });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    // Already answered this academic year (a second press, or a second card): the first answers stand.
+    return selfAuditCard(ctx.models, r.school, version, r.person, now);
+  }
+  // An earlier record that did not answer (an "I agree" pressed on the questionnaire before it was refused) is followed, not reused.
+  const latest = await latestSignatureFor(ctx.models, version, r.person.personId, now);
+  await recordSignature(
+    ctx.models,
+    { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', outcome: 'answered', client: clientDetails(ctx), campaignId: r.data.campaignId || null, ...(latest && latest.outcome !== 'answered' ? { after: latest } : {}) },
+    () => now,
+  );
   // The comment is the person's own words; the questions are the school's, shown as written.
   const shownAnswers = answers.map((a) => ({ question: a.question, answer: userText(a.answer) }));
   const flagged = raw.filter((a) => a !== 'yes').length;

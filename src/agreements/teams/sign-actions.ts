@@ -5,16 +5,22 @@ import { staleCard } from '../../teams/card-actions.js';
 import { renderCard } from '../../teams/cards.js';
 import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
 import { inAudience } from '../audience.js';
+import { sendId } from '../campaigns.js';
 import { recordSignature } from '../evidence.js';
 import { signatureFor, versionStanding } from '../state.js';
-import { clientDetails, loadVersion, resolveSender, VersionActionData } from './context.js';
+import { clientDetails, loadVersion, nowFor, resolveSender, VersionActionData } from './context.js';
 import { deliverQuestion } from './deliver.js';
 import { messageCard, outdatedCard, signCard, signedCard, type CardTarget } from './render.js';
+import { selfAuditCard } from './self-audit.js';
 
-async function dueFor(ctx: CardActionContext, campaignId: string | undefined): Promise<Date | null> {
+/** The person's own sign-by date in the campaign (a late joiner's is later than the campaign's). */
+async function dueFor(ctx: CardActionContext, campaignId: string | undefined, personId: string): Promise<Date | null> {
   if (!campaignId) return null;
-  const campaign = await ctx.models.agreementCampaigns.findById(campaignId).lean();
-  return campaign?.dueAt ?? null;
+  const [campaign, first] = await Promise.all([
+    ctx.models.agreementCampaigns.findById(campaignId).lean(),
+    ctx.models.agreementSends.findById(sendId(campaignId, personId, 0)).lean(),
+  ]);
+  return first?.signBy ?? campaign?.dueAt ?? null;
 }
 
 /** Shows the card's current state for the person looking at it (also answers Universal Actions refresh). */
@@ -23,8 +29,10 @@ const view: CardActionHandler = async (ctx) => {
   if (!r.ok) return r.card;
   const version = await loadVersion(ctx, r.school, r.data.versionId);
   if (!version) return staleCard('bad-data');
-  const target: CardTarget = { school: r.school, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: await dueFor(ctx, r.data.campaignId) };
-  const signature = await signatureFor(ctx.models, version, r.person.personId);
+  const now = nowFor(ctx);
+  if (version.kind === 'questionnaire') return selfAuditCard(ctx.models, r.school, version, r.person, now, { campaignId: r.data.campaignId });
+  const target: CardTarget = { school: r.school, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: await dueFor(ctx, r.data.campaignId, r.person.personId) };
+  const signature = await signatureFor(ctx.models, version, r.person.personId, now);
   if (signature) return signedCard(version, signature, r.person, target);
   const { current, outdated } = await versionStanding(ctx.models, version);
   if (outdated) return outdatedCard(version, current, r.data.campaignId);
@@ -37,10 +45,13 @@ const sign: CardActionHandler = async (ctx) => {
   if (!r.ok) return r.card;
   const version = await loadVersion(ctx, r.school, r.data.versionId);
   if (!version) return staleCard('bad-data');
+  const now = nowFor(ctx);
+  // A questionnaire is done by answering it: "I agree" on it (an old or forged card) records nothing.
+  if (version.kind === 'questionnaire') return selfAuditCard(ctx.models, r.school, version, r.person, now, { campaignId: r.data.campaignId });
   const target: CardTarget = { school: r.school, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: null };
   const { current, outdated } = await versionStanding(ctx.models, version);
   if (outdated) {
-    const already = await signatureFor(ctx.models, current, r.person.personId);
+    const already = await signatureFor(ctx.models, current, r.person.personId, now);
     if (already) return signedCard(current, already, r.person, target);
     return outdatedCard(version, current, r.data.campaignId);
   }
@@ -50,6 +61,7 @@ const sign: CardActionHandler = async (ctx) => {
   const { record, created } = await recordSignature(
     ctx.models,
     { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', client: clientDetails(ctx), campaignId: r.data.campaignId || null },
+    () => now,
   );
   ctx.log.info({ seq: record.seq, created, versionId: version._id }, 'agreement signed');
   return signedCard(version, record, r.person, target);
@@ -85,7 +97,7 @@ const question: CardActionHandler = async (ctx) => {
     personId: r.person.personId,
     ownerEmail: version.ownerEmail,
     text: parsed.data.question,
-    askedAt: new Date(),
+    askedAt: nowFor(ctx),
     delivered: false,
   };
   await ctx.models.agreementQuestions.create(doc);

@@ -5,7 +5,8 @@ import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
 import { renderCard } from '../../teams/cards.js';
 import { currentPupilVersions } from '../../google/classroom/status-lines.js';
 import { storedClassroomStatus } from '../../google/classroom/status.js';
-import { complianceFigures } from '../compliance.js';
+import { SELF_SIGNING_ROLES } from '../audience.js';
+import { complianceFigures, policyStandings } from '../compliance.js';
 import { localTime } from '../state.js';
 
 /** The compliance card for the DSL or a policy owner (also the escalation card after the last reminder). */
@@ -13,9 +14,10 @@ export async function statusCard(
   models: Models,
   school: School,
   now: Date,
-  options: { campaignIds?: string[]; teacherEmail?: string; classroomOnly?: boolean } = {},
+  options: { campaignIds?: string[]; teacherEmail?: string; classroomOnly?: boolean; escalation?: boolean } = {},
 ): Promise<AdaptiveCardJson> {
   const rows = options.classroomOnly ? [] : await complianceFigures(models, school.id, now, options);
+  const escalation = options.escalation && options.campaignIds ? await escalationLists(models, school.id, now, options.campaignIds) : null;
   const classroomRows = options.teacherEmail ? await teacherClassroomRows(models, school, options.teacherEmail) : [];
   const overdueNames = [...new Set(rows.flatMap((r) => r.overdueNames))];
   return renderCard('agreement-status', {
@@ -31,9 +33,37 @@ export async function statusCard(
         : rows.length > 0
           ? 'Nobody is overdue.'
           : 'No agreements are being collected at the moment.', CARD_TEXT_MAX.long),
+    showEscalation: Boolean(escalation),
+    notSignedCount: escalation?.notSigned.length ?? 0,
+    notSignedNames: userText(escalation?.notSigned.join(', ') || 'nobody', CARD_TEXT_MAX.long),
+    notReachedCount: escalation?.notReached.length ?? 0,
+    notReachedNames: userText(escalation?.notReached.join(', ') || 'nobody', CARD_TEXT_MAX.long),
+    notReachedColour: escalation?.notReached.length ? 'Attention' : 'Default',
     showClassroom: classroomRows.length > 0,
     classroomRows,
   });
+}
+
+/**
+ * The adults still unsigned in these campaigns, split by whether a card ever reached them: "received and not
+ * signed" needs a word from their manager, "never received a card" needs Lantern installed for them.
+ */
+async function escalationLists(models: Models, schoolId: string, now: Date, campaignIds: string[]): Promise<{ notSigned: string[]; notReached: string[] }> {
+  const [standings, results] = await Promise.all([
+    policyStandings(models, schoolId, now, { campaignIds }),
+    models.agreementSendResults.find({ campaignId: { $in: campaignIds }, status: 'sent', round: { $gte: 0 } }, { _id: 1, campaignId: 1, personId: 1 }).lean<{ _id: string; campaignId: string; personId: string }[]>(),
+  ]);
+  // Only the person's own cards (`<campaign>:<person>:<round>`), not a class prompt they had as a teacher (`<campaign>:<person>@<form>:<round>`).
+  const received = new Set(results.filter((r) => r._id.startsWith(`${r.campaignId}:${r.personId}:`)).map((r) => r.personId));
+  const notSigned: string[] = [];
+  const notReached: string[] = [];
+  for (const { people, done } of standings) {
+    for (const p of people) {
+      if (!SELF_SIGNING_ROLES.has(p.role) || done.has(p.personId)) continue;
+      (received.has(p.personId) ? notSigned : notReached).push(p.displayName);
+    }
+  }
+  return { notSigned, notReached };
 }
 
 /** The teacher's own Classroom courses for each current pupil agreement: counts only, from the stored rosters. */

@@ -7,7 +7,7 @@ export const issueOptions = {
 /** `agreements publish` options. */
 export const publishOptions = { material: 'bool', minor: 'bool', reason: 'value', by: 'value', effective: 'value', school: 'value', config: 'value', 'dry-run': 'bool' } as const;
 /** `agreements status` options. */
-export const statusOptions = { policy: 'value', school: 'value', config: 'value' } as const;
+export const statusOptions = { policy: 'value', csv: 'bool', school: 'value', config: 'value' } as const;
 /** `evidence verify` options. */
 export const verifyOptions = { school: 'value', config: 'value' } as const;
 /** `evidence export` options. */
@@ -18,14 +18,14 @@ export const agreementsCommands: Readonly<Record<string, CommandEntry>> = {
   'agreements issue': defineCommand({
     summary: 'Issue an agreement to an audience with a due date and reminders (--dry-run shows who would receive what)',
     usage:
-      'lantern agreements issue POLICY [--audience staff,year:1,form:Robins] [--due YYYY-MM-DD] [--reminders 3,7,14] [--escalate EMAIL] [--change material|minor --reason TEXT] [--by NAME] [--school ID] [--config FILE] [--dry-run]',
+      'lantern agreements issue POLICY [--audience staff,year:1,form:Robins] [--due YYYY-MM-DD] [--reminders 3,7,14] [--escalate EMAIL] [--change material|minor --reason TEXT] [--by NAME] [--key KEY] [--school ID] [--config FILE] [--dry-run]',
     options: issueOptions,
     positionals: true,
     load: async () => (await import('./issue.js')).issueAgreement,
   }),
   'agreements status': defineCommand({
     summary: 'Who has signed each open agreement: by audience, year group and form, with overdue staff named',
-    usage: 'lantern agreements status [--policy ID] [--school ID] [--config FILE]',
+    usage: 'lantern agreements status [--policy ID] [--csv] [--school ID] [--config FILE]',
     options: statusOptions,
     load: async () => (await import('./status.js')).showAgreementStatus,
   }),

@@ -1,4 +1,4 @@
-import { complianceFigures } from '../../agreements/compliance.js';
+import { complianceCsv, complianceFigures } from '../../agreements/compliance.js';
 import { classroomStatusLines } from '../../google/classroom/status-lines.js';
 import type { CommandRun } from '../command.js';
 import { withCommandDatabase } from '../kit/db.js';
@@ -10,6 +10,11 @@ export const showAgreementStatus: CommandRun<typeof statusOptions> = async ({ fl
     return withCommandDatabase(io, { configFile: flags.config }, async (cli) => {
       const school = pickSchool(cli.config, flags.school);
       const rows = (await complianceFigures(cli.models, school.id, new Date())).filter((r) => !flags.policy || r.policyId === flags.policy);
+      if (flags.csv === true) {
+        // The compliance export: the same figures, one row per policy and group, for a spreadsheet.
+        io.out(complianceCsv(rows).trimEnd());
+        return 0;
+      }
       const classroom = await classroomStatusLines(cli.models, school, flags.policy);
       if (rows.length === 0) io.out(`No open agreement campaigns at ${school.name}.`);
       let title = '';

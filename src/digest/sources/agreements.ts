@@ -1,43 +1,27 @@
+import type { AgreementCampaign } from '../../agreements/campaign-model.js';
+import { standingsFrom, type PolicyStanding } from '../../agreements/compliance.js';
+import type { AgreementSignature } from '../../agreements/signature-model.js';
+import type { AgreementVersion } from '../../agreements/version-model.js';
+import type { Person } from '../../directory/person.js';
 import { noData, ok, type CompletionRow, type Section } from '../types.js';
 import { asLabel, collectionIfPresent, type SourceContext } from './context.js';
 
 /**
- * ASSUMED (agreements capability, src/agreements/*-model.ts): `agreement_campaigns` {_id, schoolId, versionId,
- * status 'open'|'closed'}; `agreement_versions` {_id, kind 'agreement'|'consent'|'questionnaire'};
- * `agreement_sends` {campaignId, personId} — who was asked; `agreement_signatures` {schoolId, versionId,
- * signerId, onBehalfOfId, outcome} — any outcome except those in `notDone` completes; `agreement_audit_answers`
- * {schoolId, versionId, personId} — a submitted training self-audit; `people` {schoolId, personId, role,
- * yearGroup} for the audience rows. Completion covers open campaigns.
+ * Reads the agreements capability's collections (src/agreements/*-model.ts) with the raw driver, and counts
+ * with its own rules (src/agreements/compliance.ts `standingsFrom`), so the digest's figures are the ones
+ * `lantern agreements status` shows: distinct people in the audience of each open campaign, a person done
+ * when their latest record completes the version (withdrawn, absent and declined do not; a questionnaire
+ * only by answering), in this academic year for a yearly policy.
  */
 export const AGREEMENT_SOURCE = {
   campaigns: 'agreement_campaigns',
   versions: 'agreement_versions',
-  sends: 'agreement_sends',
   signatures: 'agreement_signatures',
-  auditAnswers: 'agreement_audit_answers',
   people: 'people',
   trainingKind: 'questionnaire',
-  notDone: ['declined', 'withdrawn', 'question'],
 } as const;
 
 type Kind = 'agreements' | 'training';
-
-interface Campaign {
-  id: string;
-  versionId: string;
-  kind: Kind;
-}
-
-async function openCampaigns(ctx: SourceContext): Promise<Campaign[] | undefined> {
-  const campaigns = await collectionIfPresent(ctx.connection, AGREEMENT_SOURCE.campaigns);
-  const versions = await collectionIfPresent(ctx.connection, AGREEMENT_SOURCE.versions);
-  if (!campaigns || !versions) return undefined;
-  const open = await campaigns.find({ schoolId: ctx.school.id, status: { $ne: 'closed' } }, { projection: { _id: 1, versionId: 1 } }).toArray();
-  const versionIds = [...new Set(open.map((c) => String(c.versionId)))];
-  const kinds = new Map<string, string>();
-  for (const v of await versions.find({ _id: { $in: versionIds as never[] } }, { projection: { _id: 1, kind: 1 } }).toArray()) kinds.set(String(v._id), asLabel(v.kind));
-  return open.map((c) => ({ id: String(c._id), versionId: String(c.versionId), kind: kinds.get(String(c.versionId)) === AGREEMENT_SOURCE.trainingKind ? 'training' : 'agreements' }));
-}
 
 /** The audience row a person belongs to; pupils by year group. */
 function audienceOf(role: string, yearGroup: string | undefined): { audience: string; aboutChildren: boolean; order: number } {
@@ -61,43 +45,51 @@ function audienceOf(role: string, yearGroup: string | undefined): { audience: st
   }
 }
 
-async function completion(ctx: SourceContext, campaigns: Campaign[], kind: Kind): Promise<CompletionRow[]> {
-  const sends = await collectionIfPresent(ctx.connection, AGREEMENT_SOURCE.sends);
-  const people = await collectionIfPresent(ctx.connection, AGREEMENT_SOURCE.people);
-  const doneColl = await collectionIfPresent(ctx.connection, kind === 'training' ? AGREEMENT_SOURCE.auditAnswers : AGREEMENT_SOURCE.signatures);
-  if (!sends || !people) return [];
-  // Who must complete what: one (person, version) pair per person asked, however many reminder rounds.
-  const required = new Set<string>();
-  const personIds = new Set<string>();
-  for (const c of campaigns.filter((x) => x.kind === kind)) {
-    for (const s of await sends.find({ campaignId: c.id }, { projection: { personId: 1 } }).toArray()) {
-      required.add(`${String(s.personId)}|${c.versionId}`);
-      personIds.add(String(s.personId));
+/** The open campaigns of one kind, with what they are counted from; undefined when agreements are not set up. */
+async function standings(ctx: SourceContext, kind: Kind): Promise<PolicyStanding[] | undefined> {
+  const [campaigns, versions, signatures, people] = await Promise.all(
+    [AGREEMENT_SOURCE.campaigns, AGREEMENT_SOURCE.versions, AGREEMENT_SOURCE.signatures, AGREEMENT_SOURCE.people].map((name) => collectionIfPresent(ctx.connection, name)),
+  );
+  if (!campaigns || !versions) return undefined;
+  const schoolId = ctx.school.id;
+  const [open, allVersions, records, active] = await Promise.all([
+    campaigns.find({ schoolId, status: 'open' }).toArray(),
+    versions.find({ schoolId }).toArray(),
+    signatures ? signatures.find({ schoolId }).toArray() : [],
+    people ? people.find({ schoolId, active: true }).toArray() : [],
+  ]);
+  const versionList = allVersions as unknown as AgreementVersion[];
+  const kindOf = new Map(versionList.map((v) => [v._id, asLabel(v.kind) === AGREEMENT_SOURCE.trainingKind ? 'training' : 'agreements']));
+  return standingsFrom(
+    {
+      campaigns: (open as unknown as AgreementCampaign[]).filter((c) => kindOf.get(c.versionId) === kind),
+      people: active as unknown as Person[],
+      versions: versionList,
+      signatures: records as unknown as AgreementSignature[],
+      firsts: [],
+    },
+    ctx.now,
+  );
+}
+
+/**
+ * Completion by audience row: each person counted once, however many open campaigns ask them, and done when
+ * they have completed every one of them.
+ */
+export function completionRows(policies: readonly PolicyStanding[]): CompletionRow[] {
+  const people = new Map<string, { role: string; yearGroup: string | undefined; done: boolean }>();
+  for (const { people: members, done } of policies) {
+    for (const p of members) {
+      const seen = people.get(p.personId);
+      people.set(p.personId, { role: p.role, yearGroup: p.yearGroup ?? undefined, done: (seen?.done ?? true) && done.has(p.personId) });
     }
-  }
-  const done = new Set<string>();
-  if (doneColl && required.size > 0) {
-    const versionIds = [...new Set(campaigns.filter((x) => x.kind === kind).map((c) => c.versionId))];
-    const docs = await doneColl.find({ schoolId: ctx.school.id, versionId: { $in: versionIds } }).toArray();
-    for (const d of docs) {
-      if (kind === 'agreements' && (AGREEMENT_SOURCE.notDone as readonly string[]).includes(asLabel(d.outcome, ''))) continue;
-      for (const who of kind === 'training' ? [d.personId] : [d.signerId, d.onBehalfOfId]) {
-        if (typeof who === 'string') done.add(`${who}|${String(d.versionId)}`);
-      }
-    }
-  }
-  const roles = new Map<string, { role: string; yearGroup: string | undefined }>();
-  for (const p of await people.find({ schoolId: ctx.school.id, personId: { $in: [...personIds] } }, { projection: { personId: 1, role: 1, yearGroup: 1 } }).toArray()) {
-    roles.set(String(p.personId), { role: asLabel(p.role), yearGroup: typeof p.yearGroup === 'string' ? p.yearGroup : undefined });
   }
   const rows = new Map<string, CompletionRow & { order: number }>();
-  for (const key of required) {
-    const personId = key.split('|')[0] as string;
-    const who = roles.get(personId) ?? { role: 'unknown', yearGroup: undefined };
+  for (const who of people.values()) {
     const a = audienceOf(who.role, who.yearGroup);
     const row = rows.get(a.audience) ?? { audience: a.audience, aboutChildren: a.aboutChildren, required: 0, done: 0, order: a.order };
     row.required++;
-    if (done.has(key)) row.done++;
+    if (who.done) row.done++;
     rows.set(a.audience, row);
   }
   return [...rows.values()].sort((x, y) => x.order - y.order).map(({ order: _order, ...row }) => row);
@@ -105,16 +97,16 @@ async function completion(ctx: SourceContext, campaigns: Campaign[], kind: Kind)
 
 /** D2: agreement completion by audience over open campaigns. */
 export async function readAgreements(ctx: SourceContext): Promise<Section<{ rows: CompletionRow[] }>> {
-  const campaigns = await openCampaigns(ctx);
-  if (!campaigns) return noData('Agreements are not set up yet.');
-  const rows = await completion(ctx, campaigns, 'agreements');
+  const policies = await standings(ctx, 'agreements');
+  if (!policies) return noData('Agreements are not set up yet.');
+  const rows = completionRows(policies);
   return rows.length ? ok({ rows }) : noData('No agreements are out for signature at the moment.');
 }
 
 /** D2: training self-audit completion over open campaigns. */
 export async function readTraining(ctx: SourceContext): Promise<Section<{ rows: CompletionRow[] }>> {
-  const campaigns = await openCampaigns(ctx);
-  if (!campaigns) return noData('The training self-audit is not set up yet.');
-  const rows = await completion(ctx, campaigns, 'training');
+  const policies = await standings(ctx, 'training');
+  if (!policies) return noData('The training self-audit is not set up yet.');
+  const rows = completionRows(policies);
   return rows.length ? ok({ rows }) : noData('No training self-audit is open at the moment.');
 }

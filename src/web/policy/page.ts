@@ -1,7 +1,7 @@
 import { policyPagePath } from '../../agreements/policy-link.js';
 import { localDate } from '../../agreements/state.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
-import { esc, html, markdownToHtml, type Html } from '../sign/html.js';
+import { html, markdownToHtml, pageShell, pageTitle, type Html } from '../shared/html.js';
 
 /** The policy pages' stylesheet path (served by the policy router; the CSP allows only Lantern's own files). */
 export const POLICY_CSS_PATH = '/policies/assets/policy.css';
@@ -20,23 +20,13 @@ export const POLICY_CSS_EXTRA = `
 
 /** A whole page in the sign pages' frame (language, viewport, skip link, school name), with the policy stylesheet. */
 export function policyLayout(opts: { title: string; body: Html; schoolName?: string | undefined }): string {
-  return `<!doctype html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${esc(opts.title)}${opts.schoolName ? ` – ${esc(opts.schoolName)}` : ''}</title>
-<link rel="stylesheet" href="${POLICY_CSS_PATH}">
-</head>
-<body>
-<a class="skip" href="#main">Skip to the main content</a>
-<header class="top"><p class="school">${esc(opts.schoolName ?? 'Lantern')}</p></header>
-<main id="main" tabindex="-1">
-${opts.body.value}
-</main>
-</body>
-</html>`;
+  return pageShell({
+    title: pageTitle(opts.title, opts.schoolName),
+    noindex: true,
+    head: [`<link rel="stylesheet" href="${POLICY_CSS_PATH}">`],
+    header: html`<p class="school">${opts.schoolName ?? 'Lantern'}</p>`,
+    body: opts.body,
+  });
 }
 
 /** What the page shows besides the version itself. */

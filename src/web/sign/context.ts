@@ -1,16 +1,11 @@
-import type { LanternConfig, School } from '../../config/load.js';
+import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Logger } from '../../log/logger.js';
-import { cookieOptions, type CookieOptions } from '../cookie-options.js';
-import { loadCookieSecret } from './cookies.js';
+import { webContext, type WebContext } from '../shared/context.js';
+import type { OidcClientSettings } from '../shared/oidc.js';
 
-/** Google sign-in (OpenID Connect) settings for the pupil page; null when not configured. */
-export interface PupilSignInSettings {
-  /** https://accounts.google.com in production; a local provider in tests. */
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-}
+/** Google sign-in (OpenID Connect) settings for the pupil page (https://accounts.google.com in production; a local provider in tests). */
+export type PupilSignInSettings = OidcClientSettings;
 
 /** What the sign pages need, injected by the server (or a test). */
 export interface SignDeps {
@@ -21,29 +16,12 @@ export interface SignDeps {
   signIn: PupilSignInSettings | null;
 }
 
-/** SignDeps plus the cookie key, loaded once from the database on first use. */
-export interface SignContext extends SignDeps {
-  secret(): Promise<Buffer>;
-  school(schoolId: string): School | undefined;
-  /** Attributes of every cookie the sign pages set. */
-  cookies: CookieOptions;
-}
+/** SignDeps plus what every web area shares (cookie key, schools, cookie attributes, public address). */
+export interface SignContext extends SignDeps, WebContext {}
 
-/** Wraps the deps with a lazily loaded, shared cookie key. */
+/** Wraps the deps once per router. */
 export function signContext(deps: SignDeps): SignContext {
-  let secret: Promise<Buffer> | undefined;
-  return {
-    ...deps,
-    secret() {
-      secret ??= loadCookieSecret(deps.models.webSecrets).catch((err: unknown) => {
-        secret = undefined;
-        throw err;
-      });
-      return secret;
-    },
-    school: (schoolId) => deps.config.schools.find((s) => s.id === schoolId),
-    cookies: cookieOptions(deps.config.server),
-  };
+  return { ...deps, ...webContext(deps.config, deps.models) };
 }
 
 /** Client details kept with a signature as evidence: address and browser, nothing else. */

@@ -1,7 +1,8 @@
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import type { ConsentKind } from '../../parents/consent-model.js';
 import type { ConsentState } from '../../parents/consents.js';
-import { Html, html, layout, markdownToHtml } from './html.js';
+import { Html, html, markdownToHtml } from '../shared/html.js';
+import { layout } from './layout.js';
 
 /** The answers a parent can post: yes or no for each choice shown, and their typed name. */
 export interface ParentAnswers {

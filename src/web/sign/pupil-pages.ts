@@ -1,5 +1,6 @@
 import type { AgreementVersion } from '../../agreements/version-model.js';
-import { html, layout, markdownToHtml } from './html.js';
+import { html, markdownToHtml } from '../shared/html.js';
+import { layout } from './layout.js';
 
 /** The pupil sign page: the agreement in plain words, "Read it to me", and one big "I agree" button. */
 export function pupilSignPage(opts: { schoolName: string; firstName: string; version: AgreementVersion; csrf: string }): string {

@@ -1,14 +1,13 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Person } from '../../directory/person.js';
 import { isLanternError } from '../../errors.js';
-import { agreementsFor, findVersion, hasSigned, isFor, sign } from './agreement-versions.js';
-import { courseAllowsVersion, WRONG_VERSION_LINES } from './course-version.js';
-import { clearCookie, readSignedCookie, setSignedCookie } from './cookies.js';
+import { pupilSigningState, signAsPupil, type PupilSignRefusal } from '../../agreements/pupil-signing.js';
+import { clearCookie, readSignedCookie, setSignedCookie } from '../shared/cookies.js';
 import { clientDetails, type SignContext } from './context.js';
-import { csrfToken, csrfValid } from './csrf.js';
-import { messagePage } from './html.js';
-import { discoveryCache, finishSignIn, isOwnDomain, startSignIn, type SignInStart } from './oidc.js';
-import { csrfRefused } from './parent-router.js';
+import { csrfToken, csrfValid } from '../shared/csrf.js';
+import { csrfRefused, messagePage } from './layout.js';
+import { discoveryCache, isOwnDomain, startSignIn } from '../shared/oidc.js';
+import { finishGoogleSignIn, type SignInStart } from './google-sign-in.js';
 import { pupilDonePage, pupilSignPage } from './pupil-pages.js';
 
 /** The signed cookie naming the signed-in pupil; short-lived, because Chromebooks are shared. */
@@ -24,15 +23,32 @@ interface PupilSession {
   personId: string;
 }
 
-function baseUrl(ctx: SignContext, req: Request): string {
-  return ctx.config.server.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-}
-
 function refuse(res: Response, status: number, title: string, lines: string[], schoolName?: string): void {
   res.status(status).type('html').send(messagePage({ title, lines, schoolName }));
 }
 
-const NOT_FOR_YOU_LINES = ['This agreement is for other people at your school, so nothing has been signed.', 'Please go back to your Google Classroom assignment and open its link again. If it still shows this page, tell your teacher.'];
+/** The page for each reason a pupil may not sign from their link. */
+const REFUSALS: Record<PupilSignRefusal, { status: number; title: string; lines: string[] }> = {
+  'not-found': { status: 404, title: 'There is nothing to sign here', lines: ['This agreement is not available. Please tell your teacher.'] },
+  'not-for-you': {
+    status: 403,
+    title: 'This agreement is not for you',
+    lines: ['This agreement is for other people at your school, so nothing has been signed.', 'Please go back to your Google Classroom assignment and open its link again. If it still shows this page, tell your teacher.'],
+  },
+  'wrong-course': {
+    status: 409,
+    title: 'This is not your class’s agreement',
+    lines: [
+      'This is not the agreement your class was given in Google Classroom, so nothing has been signed.',
+      'Please go back to your Classroom assignment and open its link again. If it still shows this page, tell your teacher.',
+    ],
+  },
+};
+
+function refused(res: Response, why: PupilSignRefusal, schoolName: string): void {
+  const page = REFUSALS[why];
+  refuse(res, page.status, page.title, page.lines, schoolName);
+}
 
 function firstName(p: Pick<Person, 'displayName'>): string {
   return p.displayName.split(' ')[0] ?? p.displayName;
@@ -59,11 +75,6 @@ export function createPupilRouter(ctx: SignContext): Router {
     return { school, pupil };
   }
 
-  async function versionFor(schoolId: string, pupil: Person, versionId: unknown) {
-    if (typeof versionId === 'string' && versionId) return findVersion(ctx.models, schoolId, versionId);
-    return (await agreementsFor(ctx.models, schoolId, pupil))[0] ?? null;
-  }
-
   router.get('/sign/pupil/:schoolId/:courseId', async (req, res) => {
     const found = await pupilFor(req, res, req.params.schoolId);
     if (!found) return;
@@ -73,26 +84,16 @@ export function createPupilRouter(ctx: SignContext): Router {
         refuse(res, 503, 'Sign-in is not set up yet', ['Please tell your teacher: Lantern needs Google sign-in to be set up by the school’s IT team.'], school.name);
         return;
       }
-      const { url, start } = await startSignIn(await discover(), `${baseUrl(ctx, req)}${CALLBACK}`, school.ownDomains[0]);
+      const { url, start } = await startSignIn(await discover(), `${ctx.baseUrl(req)}${CALLBACK}`, school.ownDomains[0] ? { hd: school.ownDomains[0] } : {});
       const returnTo = req.originalUrl;
       setSignedCookie(res, OIDC_COOKIE, { ...start, schoolId: school.id, returnTo } satisfies SignInStart, await ctx.secret(), ctx.clock(), OIDC_SECONDS, ctx.cookies);
       res.redirect(303, url.href);
       return;
     }
-    const version = await versionFor(school.id, pupil, req.query.version);
-    if (!version) {
-      refuse(res, 404, 'There is nothing to sign here', ['This agreement is not available. Please tell your teacher.'], school.name);
-      return;
-    }
-    if (!isFor(version, pupil)) {
-      refuse(res, 403, 'This agreement is not for you', NOT_FOR_YOU_LINES, school.name);
-      return;
-    }
-    if (!(await courseAllowsVersion(ctx.models, { schoolId: school.id, courseId: req.params.courseId, versionId: version._id, linkVersion: req.query.version }))) {
-      refuse(res, 409, 'This is not your class’s agreement', WRONG_VERSION_LINES, school.name);
-      return;
-    }
-    if (await hasSigned(ctx.models, school.id, version._id, pupil.personId, null)) {
+    const page = await pupilSigningState(ctx.models, { schoolId: school.id, courseId: req.params.courseId, linkVersion: req.query.version }, pupil);
+    if (page.kind === 'refused') return refused(res, page.why, school.name);
+    const version = page.version;
+    if (page.kind === 'signed') {
       res.type('html').send(pupilDonePage({ schoolName: school.name, firstName: firstName(pupil), title: version.title, already: true }));
       return;
     }
@@ -111,7 +112,7 @@ export function createPupilRouter(ctx: SignContext): Router {
     }
     let identity;
     try {
-      identity = await finishSignIn(await discover(), new URL(req.originalUrl, baseUrl(ctx, req)), start);
+      identity = await finishGoogleSignIn(await discover(), new URL(req.originalUrl, ctx.baseUrl(req)), start);
     } catch (err) {
       ctx.logger.warn({ schoolId: school.id, code: isLanternError(err) ? err.code : (err as { code?: string }).code, why: (err as Error).message }, 'pupil sign-in failed');
       refuse(res, 400, 'Sign-in did not finish', ['Please go back to Google Classroom and open the link again.'], school.name);
@@ -143,26 +144,11 @@ export function createPupilRouter(ctx: SignContext): Router {
       refuse(res, 401, 'Please sign in again', ['Your sign-in has ended. Open the link from Google Classroom again, then press I agree.'], school.name);
       return;
     }
-    const version = await findVersion(ctx.models, school.id, String((req.body as Record<string, unknown>)?.versionId ?? ''));
-    if (!version) {
-      refuse(res, 404, 'There is nothing to sign here', ['This agreement is not available. Please tell your teacher.'], school.name);
-      return;
-    }
-    if (!isFor(version, pupil)) {
-      refuse(res, 403, 'This agreement is not for you', NOT_FOR_YOU_LINES, school.name);
-      return;
-    }
-    // The form posts back to the link itself, so its ?version= is the one the assignment named.
-    if (!(await courseAllowsVersion(ctx.models, { schoolId: school.id, courseId: req.params.courseId, versionId: version._id, linkVersion: req.query.version }))) {
-      refuse(res, 409, 'This is not your class’s agreement', WRONG_VERSION_LINES, school.name);
-      return;
-    }
-    const { created } = await sign(
-      ctx.models,
-      { schoolId: school.id, versionId: version._id, signerId: pupil.personId, channel: 'classroom', client: { ...clientDetails(req), courseId: req.params.courseId } },
-      ctx.clock,
-    );
-    ctx.logger.info({ schoolId: school.id, personId: pupil.personId, versionId: version._id, created }, 'pupil signed');
+    const link = { schoolId: school.id, courseId: req.params.courseId, linkVersion: req.query.version };
+    const versionId = String((req.body as Record<string, unknown>)?.versionId ?? '');
+    const result = await signAsPupil({ stores: ctx.models, clock: ctx.clock, logger: ctx.logger }, { link, pupil, versionId, client: { ...clientDetails(req), courseId: req.params.courseId } });
+    if (result.kind === 'refused') return refused(res, result.why, school.name);
+    const { version, created } = result;
     res.type('html').send(pupilDonePage({ schoolName: school.name, firstName: firstName(pupil), title: version.title, already: !created }));
   });
 

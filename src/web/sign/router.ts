@@ -1,7 +1,7 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import { SIGN_CSS, SIGN_JS } from './assets.js';
 import { signContext, type SignDeps } from './context.js';
-import { messagePage } from './html.js';
+import { messagePage } from './layout.js';
 import { createParentRouter } from './parent-router.js';
 import { createPupilRouter } from './pupil-router.js';
 import { signSecurityHeaders } from './security-headers.js';

@@ -1,11 +1,18 @@
 import * as client from 'openid-client';
 import { ErrorCode, LanternError } from '../../errors.js';
-import type { PupilSignInSettings } from './context.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** One OpenID Connect client registration: Google for the pupil pages, a school's Entra app for the dashboard. */
+export interface OidcClientSettings {
+  /** The provider's issuer URL (https; plain http only for a provider on this machine). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 /** Fetches the provider's discovery document once per issuer (the configuration holds its keys and endpoints). */
-export function discoveryCache(settings: PupilSignInSettings): () => Promise<client.Configuration> {
+export function discoveryCache(settings: OidcClientSettings): () => Promise<client.Configuration> {
   let found: Promise<client.Configuration> | undefined;
   return () => {
     found ??= (async () => {
@@ -24,17 +31,18 @@ export function discoveryCache(settings: PupilSignInSettings): () => Promise<cli
   };
 }
 
-/** What Lantern keeps (in a signed cookie) between sending the pupil to sign in and their return. */
-export interface SignInStart {
+/** The secrets of one sign-in in flight, kept in a signed cookie until the browser comes back. */
+export interface OidcStart {
   state: string;
   nonce: string;
   verifier: string;
-  schoolId: string;
-  returnTo: string;
 }
 
-/** Builds the provider URL for `openid email profile`, with PKCE, state, nonce and a hosted-domain hint. */
-export async function startSignIn(config: client.Configuration, redirectUri: string, hd: string | undefined): Promise<{ url: URL; start: Omit<SignInStart, 'schoolId' | 'returnTo'> }> {
+/**
+ * Builds the provider URL for `openid email profile`, with PKCE, state and nonce. `hints` are the provider's own
+ * account hints (Google's `hd`, Microsoft's `login_hint`): they only pre-select, the returned claims still decide.
+ */
+export async function startSignIn(config: client.Configuration, redirectUri: string, hints: Readonly<Record<string, string>> = {}): Promise<{ url: URL; start: OidcStart }> {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -45,38 +53,20 @@ export async function startSignIn(config: client.Configuration, redirectUri: str
     code_challenge_method: 'S256',
     state,
     nonce,
-    // Google shows only accounts of this domain; the returned hd claim is still checked.
-    ...(hd ? { hd } : {}),
+    ...hints,
   };
   return { url: client.buildAuthorizationUrl(config, params), start: { state, nonce, verifier } };
 }
 
-/** The identity claims Lantern uses from the ID token. */
-export interface SignedInIdentity {
-  sub: string;
-  email: string;
-  emailVerified: boolean;
-  hd: string | undefined;
-}
-
-/** Exchanges the code (checking state, nonce and PKCE) and reads the ID token's claims. */
-export async function finishSignIn(config: client.Configuration, currentUrl: URL, start: SignInStart): Promise<SignedInIdentity> {
+/** Exchanges the code (openid-client checks state, nonce and PKCE) and returns the ID token's claims. */
+export async function finishSignIn(config: client.Configuration, currentUrl: URL, start: OidcStart): Promise<client.IDToken | undefined> {
   const tokens = await client.authorizationCodeGrant(config, currentUrl, {
     pkceCodeVerifier: start.verifier,
     expectedState: start.state,
     expectedNonce: start.nonce,
     idTokenExpected: true,
   });
-  const claims = tokens.claims();
-  if (!claims || typeof claims.email !== 'string') {
-    throw new LanternError(ErrorCode.SignInFailed, 'The sign-in did not include an email address; ask IT to allow the email scope.');
-  }
-  return {
-    sub: claims.sub,
-    email: claims.email.toLowerCase(),
-    emailVerified: claims.email_verified === true,
-    hd: typeof claims.hd === 'string' ? claims.hd.toLowerCase() : undefined,
-  };
+  return tokens.claims();
 }
 
 /** True when `domain` is one of the school's own domains or a true subdomain of one. */

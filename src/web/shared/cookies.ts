@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Models } from '../../db/models.js';
 import { isDuplicateKey } from '../../db/errors.js';
-import type { CookieOptions } from '../cookie-options.js';
+import type { CookieOptions } from './cookie-options.js';
 
 const SECRET_ID = 'sign-cookies';
 

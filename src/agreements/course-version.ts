@@ -1,4 +1,4 @@
-import type { Models } from '../../db/models.js';
+import type { Models } from '../db/models.js';
 
 /**
  * Whether the pupil may sign `versionId` from a link naming `courseId`. The Classroom assignment links to one
@@ -14,8 +14,3 @@ export async function courseAllowsVersion(
   return Boolean(await models.classroomAssignments.exists({ schoolId: input.schoolId, courseId: input.courseId, versionId: input.versionId }));
 }
 
-/** The lines of the page shown when the version does not match the course's assignment. */
-export const WRONG_VERSION_LINES = [
-  'This is not the agreement your class was given in Google Classroom, so nothing has been signed.',
-  'Please go back to your Classroom assignment and open its link again. If it still shows this page, tell your teacher.',
-];

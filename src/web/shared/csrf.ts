@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { CookieOptions } from '../cookie-options.js';
+import type { CookieOptions } from './cookie-options.js';
 import { readSignedCookie, setSignedCookie } from './cookies.js';
 
 /** The cookie that carries the per-session CSRF token; the same token goes in each form's hidden `_csrf` field. */

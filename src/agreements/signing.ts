@@ -1,9 +1,9 @@
-import { AudienceSchema, inAudience } from '../../agreements/audience.js';
-import { schoolAcademicYear } from '../../agreements/academic-year.js';
-import { recordSignature, type SignatureInput } from '../../agreements/evidence.js';
-import type { AgreementVersion } from '../../agreements/version-model.js';
-import type { Models } from '../../db/models.js';
-import type { Person } from '../../directory/person.js';
+import { AudienceSchema, inAudience } from './audience.js';
+import { schoolAcademicYear } from './academic-year.js';
+import { recordSignature, type SignatureInput } from './evidence.js';
+import type { AgreementVersion } from './version-model.js';
+import type { Models } from '../db/models.js';
+import type { Person } from '../directory/person.js';
 
 /**
  * The sign pages' only contact with the agreements capability (A1, A6): read a published version, find the

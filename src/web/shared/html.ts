@@ -64,32 +64,40 @@ export function markdownToHtml(text: string): Html {
   return new Html(out.join('\n'));
 }
 
-/** The page frame every sign page shares: language, viewport, own stylesheet and (optionally) own script. */
-export function layout(opts: { title: string; body: Html; script?: boolean; schoolName?: string }): string {
+/** What differs between Lantern's page frames (sign pages, policy pages, dashboard). */
+export interface PageShell {
+  /** The whole `<title>` text (escaped here). */
+  title: string;
+  /** Lines of `<head>` after the title: the page's own stylesheet and scripts (trusted markup). */
+  head: readonly string[];
+  /** The inside of the top header bar. */
+  header: Html;
+  body: Html;
+  /** Ask search engines not to index the page. */
+  noindex?: boolean;
+}
+
+/** The frame every Lantern page shares: language, viewport, title, skip link, header bar and main landmark. */
+export function pageShell(page: PageShell): string {
   return `<!doctype html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(opts.title)}${opts.schoolName ? ` – ${esc(opts.schoolName)}` : ''}</title>
-<link rel="stylesheet" href="/sign/assets/sign.css">
-${opts.script ? '<script src="/sign/assets/sign.js" defer></script>' : ''}
+${page.noindex ? '<meta name="robots" content="noindex">\n' : ''}<title>${esc(page.title)}</title>
+${page.head.join('\n')}
 </head>
 <body>
 <a class="skip" href="#main">Skip to the main content</a>
-<header class="top"><p class="school">${esc(opts.schoolName ?? 'Lantern')}</p></header>
+<header class="top">${page.header.value}</header>
 <main id="main" tabindex="-1">
-${opts.body.value}
+${page.body.value}
 </main>
 </body>
 </html>`;
 }
 
-/** A page that explains why something cannot be done and what to do next. */
-export function messagePage(opts: { title: string; lines: readonly string[]; schoolName?: string }): string {
-  return layout({
-    title: opts.title,
-    schoolName: opts.schoolName,
-    body: html`<div class="panel" role="alert"><h1>${opts.title}</h1>${opts.lines.map((l) => html`<p>${l}</p>`)}</div>`,
-  });
+/** "Title – School", or the title alone when the school is not known. */
+export function pageTitle(title: string, schoolName: string | undefined): string {
+  return schoolName ? `${title} – ${schoolName}` : title;
 }
