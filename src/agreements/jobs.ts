@@ -5,9 +5,9 @@ import type { JobDeps } from '../server/jobs.js';
 import { botAuthConfiguration } from '../teams/adapter.js';
 import { rollOverYearlyAgreements } from './rollover.js';
 import { queueCampaignFollowUps } from './reminders.js';
-import { processSendDeps } from './send-deps.js';
-import { workSendQueue, type SendQueueDeps } from './send-queue.js';
-import { deliverQuestion } from './teams/deliver.js';
+import { processSendDeps } from '../teams/send/deps.js';
+import { workSendQueue, type SendQueueDeps } from '../teams/send/queue.js';
+import { deliverQuestion } from '../teams/agreements/deliver.js';
 
 function queueDeps(deps: JobDeps, adapter: CloudAdapter): SendQueueDeps {
   return processSendDeps(deps, () => adapter);

@@ -10,7 +10,7 @@ import { findCommand, normaliseCommandText, type CommandContext } from './comman
 import { markConversationRemoved, saveConversationRef } from './conversation-ref.js';
 import { identifySender, tenantOf } from './identify.js';
 import type { ProactiveSender } from './send/proactive.js';
-import { offerPendingAgreements } from '../agreements/teams/on-install.js';
+import { offerPendingAgreements } from './agreements/on-install.js';
 
 /** What the bot needs from the rest of Lantern: the adapter and proactive sender are start-up's one pair. */
 export interface BotDeps {

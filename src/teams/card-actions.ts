@@ -1,5 +1,5 @@
 import type { TurnContext } from '@microsoft/agents-hosting';
-import { AGREEMENT_CARD_ACTIONS } from '../agreements/teams/actions.js';
+import { AGREEMENT_CARD_ACTIONS } from './agreements/actions.js';
 import type { AdaptiveCardJson } from './cards.js';
 import { renderCard } from './cards.js';
 import type { CommandContext } from './commands.js';

@@ -8,10 +8,10 @@ import { helpItemsFor, roleLabel } from './help.js';
 import type { Sender } from './identify.js';
 import type { ProactiveSender } from './send/proactive.js';
 import { sendConcernForm } from './cases/concern.js';
-import { sendClassAgreement } from '../agreements/teams/class-agreement.js';
-import { sendSelfAudit } from '../agreements/teams/self-audit.js';
-import { sendAgreementStatus } from '../agreements/teams/status-command.js';
-import { sendCampaignForm } from '../agreements/teams/campaign-card.js';
+import { sendClassAgreement } from './agreements/class-agreement.js';
+import { sendSelfAudit } from './agreements/self-audit.js';
+import { sendAgreementStatus } from './agreements/status-command.js';
+import { sendCampaignForm } from './agreements/campaign-card.js';
 
 /** What a command handler receives: the turn, who sent it, and Lantern's services. */
 export interface CommandContext {

@@ -13,7 +13,7 @@ import { demoFileConfig } from '../../src/config/demo.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { AgreementVersion } from '../../src/agreements/version-model.js';
 import { storedClassroomStatus } from '../../src/google/classroom/status.js';
-import { statusCard } from '../../src/agreements/teams/status-card.js';
+import { statusCard } from '../../src/teams/agreements/status-card.js';
 import { classroomJobHandlers } from '../../src/google/classroom/jobs.js';
 import { jobHandlers } from '../../src/server/jobs.js';
 import { dueInstant } from '../../src/google/classroom/due.js';

@@ -1,10 +1,10 @@
 import type { School } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import { YEAR_GROUPS, type Person } from '../../directory/person.js';
-import type { Sender } from '../../teams/identify.js';
-import { resolveAudience, type Audience } from '../audience.js';
-import type { IssueRequest } from '../campaigns.js';
-import type { AgreementVersion } from '../version-model.js';
+import type { Sender } from '../identify.js';
+import { resolveAudience, type Audience } from '../../agreements/audience.js';
+import type { IssueRequest } from '../../agreements/campaigns.js';
+import type { AgreementVersion } from '../../agreements/version-model.js';
 
 /** The roles the card offers (parents sign from an emailed link, not from a campaign card). */
 export const CARD_ROLES = ['staff', 'governor', 'volunteer', 'visitor', 'pupil'] as const;

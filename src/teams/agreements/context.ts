@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
-import type { CardActionContext } from '../../teams/card-actions.js';
-import { staleCard } from '../../teams/card-actions.js';
-import type { AdaptiveCardJson } from '../../teams/cards.js';
-import { renderCard } from '../../teams/cards.js';
-import type { AgreementVersion } from '../version-model.js';
+import type { CardActionContext } from '../card-actions.js';
+import { staleCard } from '../card-actions.js';
+import type { AdaptiveCardJson } from '../cards.js';
+import { renderCard } from '../cards.js';
+import type { AgreementVersion } from '../../agreements/version-model.js';
 
 /** The data every agreement button carries. */
 export const VersionActionData = z.object({

@@ -1,12 +1,12 @@
 import type { ConversationReference } from '@microsoft/agents-activity';
-import { retryDelayMs } from '../jobs/runner.js';
-import type { Person } from '../directory/person.js';
-import type { AgreementSend } from './campaign-model.js';
+import { retryDelayMs } from '../../jobs/runner.js';
+import type { Person } from '../../directory/person.js';
+import type { AgreementSend } from '../../agreements/campaign-model.js';
 import { PER_CONVERSATION_LIMITS, PER_TENANT_LIMITS } from './rate-limit.js';
-import { cardForSend, type BuiltSend } from './send-cards.js';
-import { SEND_BACKOFF, type RunCache, type SendQueueDeps, type SendSummary, type Transport } from './send-queue.js';
-import { personalReference, SendFailure } from './teams/proactive.js';
-import { isDuplicateKey } from '../db/errors.js';
+import { cardForSend, type BuiltSend } from './cards.js';
+import { SEND_BACKOFF, type RunCache, type SendQueueDeps, type SendSummary, type Transport } from './queue.js';
+import { personalReference, SendFailure } from '../agreements/proactive.js';
+import { isDuplicateKey } from '../../db/errors.js';
 
 /**
  * Retries a database call that failed for a passing reason (FerretDB's SQLite answers "database is

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { CloudAdapter } from '@microsoft/agents-hosting';
-import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../db/models.js';
-import type { Logger } from '../log/logger.js';
+import type { LanternConfig } from '../../config/load.js';
+import type { Models } from '../../db/models.js';
+import type { Logger } from '../../log/logger.js';
 import { RateLimiter } from './rate-limit.js';
-import { TenantSendLease } from './send-lease.js';
-import type { SendQueueDeps } from './send-queue.js';
-import { sendToConversation } from './teams/proactive.js';
+import { TenantSendLease } from './lease.js';
+import type { SendQueueDeps } from './queue.js';
+import { sendToConversation } from '../agreements/proactive.js';
 
 /** One limiter per process: Teams' per-tenant limit covers every campaign and install this instance sends. */
 const limiter = new RateLimiter();

@@ -1,15 +1,15 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
-import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../db/models.js';
-import type { Person } from '../directory/person.js';
-import type { BackoffPolicy } from '../jobs/runner.js';
-import type { Logger } from '../log/logger.js';
+import type { LanternConfig } from '../../config/load.js';
+import type { Models } from '../../db/models.js';
+import type { Person } from '../../directory/person.js';
+import type { BackoffPolicy } from '../../jobs/runner.js';
+import type { Logger } from '../../log/logger.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
-import { attemptSend, buildSend, tenantOf, withDbRetry, type AttemptState, type Outcome } from './send-attempt.js';
-import type { SendFeed } from './send-feed.js';
-import type { TenantSendLease } from './send-lease.js';
-import type { AgreementVersion } from './version-model.js';
+import type { AgreementCampaign, AgreementSend } from '../../agreements/campaign-model.js';
+import { attemptSend, buildSend, tenantOf, withDbRetry, type AttemptState, type Outcome } from './attempt.js';
+import type { SendFeed } from './feed.js';
+import type { TenantSendLease } from './lease.js';
+import type { AgreementVersion } from '../../agreements/version-model.js';
 
 /** Posts one activity to a stored conversation; throws SendFailure. */
 export type Transport = (reference: ConversationReference, activity: Partial<Activity>) => Promise<void>;

@@ -1,6 +1,6 @@
-import type { CardActionHandler } from '../../teams/card-actions.js';
-import { cardMessage, renderCard } from '../../teams/cards.js';
-import type { CommandContext } from '../../teams/commands.js';
+import type { CardActionHandler } from '../card-actions.js';
+import { cardMessage, renderCard } from '../cards.js';
+import type { CommandContext } from '../commands.js';
 import { messageCard } from './render.js';
 import { statusCard } from './status-card.js';
 

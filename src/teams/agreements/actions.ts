@@ -1,4 +1,4 @@
-import type { CardActionHandler } from '../../teams/card-actions.js';
+import type { CardActionHandler } from '../card-actions.js';
 import { CAMPAIGN_ACTIONS } from './campaign-card.js';
 import { CLASS_ACTIONS } from './class-agreement.js';
 import { SELF_AUDIT_ACTIONS } from './self-audit.js';

@@ -1,7 +1,7 @@
-import { describeAudience, type Audience } from '../audience.js';
-import { CARD_TEXT_MAX, userText, type UserText } from '../../teams/card-text.js';
-import type { CampaignPlan, IssueRequest } from '../campaigns.js';
-import { localDate } from '../state.js';
+import { describeAudience, type Audience } from '../../agreements/audience.js';
+import { CARD_TEXT_MAX, userText, type UserText } from '../card-text.js';
+import type { CampaignPlan, IssueRequest } from '../../agreements/campaigns.js';
+import { localDate } from '../../agreements/state.js';
 
 /** The campaign's terms as card facts: who, by when, reminders, escalation. */
 export function campaignFacts(request: Pick<IssueRequest, 'dueAt' | 'reminderDays'> & { audience?: Audience | undefined }, escalateName: string | null, timezone: string): { label: string; value: string }[] {

@@ -1,5 +1,5 @@
-import type { Models } from '../db/models.js';
-import { isDuplicateKey } from '../db/errors.js';
+import type { Models } from '../../db/models.js';
+import { isDuplicateKey } from '../../db/errors.js';
 
 /** Timing of the per-tenant sender lease. */
 export interface TenantLeaseOptions {

@@ -1,16 +1,16 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
-import type { Person } from '../directory/person.js';
-import { cardMessage } from '../teams/cards.js';
-import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
-import { statusCard } from './teams/status-card.js';
-import type { RunCache, SendQueueDeps } from './send-queue.js';
-import { signedPersonIds } from './compliance.js';
-import { classCard, classStanding, classVersionFor, pupilsOf } from './teams/class-agreement.js';
-import { reminderLine, signCard } from './teams/render.js';
-import { selfAuditCard } from './teams/self-audit.js';
-import { inAudience, type Audience } from './audience.js';
-import { localDate } from './state.js';
-import type { AgreementVersion } from './version-model.js';
+import type { Person } from '../../directory/person.js';
+import { cardMessage } from '../cards.js';
+import type { AgreementCampaign, AgreementSend } from '../../agreements/campaign-model.js';
+import { statusCard } from '../agreements/status-card.js';
+import type { RunCache, SendQueueDeps } from './queue.js';
+import { signedPersonIds } from '../../agreements/compliance.js';
+import { classCard, classStanding, classVersionFor, pupilsOf } from '../agreements/class-agreement.js';
+import { reminderLine, signCard } from '../agreements/render.js';
+import { selfAuditCard } from '../agreements/self-audit.js';
+import { inAudience, type Audience } from '../../agreements/audience.js';
+import { localDate } from '../../agreements/state.js';
+import type { AgreementVersion } from '../../agreements/version-model.js';
 
 /** What to do with one queued send. */
 export type BuiltSend =

@@ -1,12 +1,12 @@
 import type { School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
-import type { AdaptiveCardJson } from '../../teams/cards.js';
-import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
-import { renderCard } from '../../teams/cards.js';
-import { policyPageUrl } from '../policy-link.js';
-import type { AgreementSignature } from '../signature-model.js';
-import { localDate, localTime, utcTime } from '../state.js';
-import type { AgreementVersion } from '../version-model.js';
+import type { AdaptiveCardJson } from '../cards.js';
+import { CARD_TEXT_MAX, userText } from '../card-text.js';
+import { renderCard } from '../cards.js';
+import { policyPageUrl } from '../../agreements/policy-link.js';
+import type { AgreementSignature } from '../../agreements/signature-model.js';
+import { localDate, localTime, utcTime } from '../../agreements/state.js';
+import type { AgreementVersion } from '../../agreements/version-model.js';
 
 const CHANNEL_LABELS: Record<string, string> = {
   teams: 'In Teams',

@@ -1,13 +1,13 @@
 import type { School } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
-import type { AdaptiveCardJson } from '../../teams/cards.js';
-import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
-import { renderCard } from '../../teams/cards.js';
+import type { AdaptiveCardJson } from '../cards.js';
+import { CARD_TEXT_MAX, userText } from '../card-text.js';
+import { renderCard } from '../cards.js';
 import { currentPupilVersions } from '../../google/classroom/status-lines.js';
 import { storedClassroomStatus } from '../../google/classroom/status.js';
-import { SELF_SIGNING_ROLES } from '../audience.js';
-import { complianceFigures, policyStandings } from '../compliance.js';
-import { localTime } from '../state.js';
+import { SELF_SIGNING_ROLES } from '../../agreements/audience.js';
+import { complianceFigures, policyStandings } from '../../agreements/compliance.js';
+import { localTime } from '../../agreements/state.js';
 
 /** The compliance card for the DSL or a policy owner (also the escalation card after the last reminder). */
 export async function statusCard(

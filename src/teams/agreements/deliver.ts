@@ -3,10 +3,10 @@ import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Person } from '../../directory/person.js';
 import type { Logger } from '../../log/logger.js';
-import { cardMessage, renderCard } from '../../teams/cards.js';
-import { CARD_TEXT_MAX, userText } from '../../teams/card-text.js';
-import { localTime } from '../state.js';
-import type { AgreementVersion } from '../version-model.js';
+import { cardMessage, renderCard } from '../cards.js';
+import { CARD_TEXT_MAX, userText } from '../card-text.js';
+import { localTime } from '../../agreements/state.js';
+import type { AgreementVersion } from '../../agreements/version-model.js';
 import { personalReference, sendToConversation } from './proactive.js';
 
 /** What delivering a card to someone's personal chat needs. */

@@ -1,5 +1,5 @@
-import type { Person } from '../directory/person.js';
-import type { AgreementSend } from './campaign-model.js';
+import type { Person } from '../../directory/person.js';
+import type { AgreementSend } from '../../agreements/campaign-model.js';
 
 /**
  * Hands a running queue worker the send items of a campaign as they are queued, so the first cards go
