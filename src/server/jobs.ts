@@ -4,6 +4,7 @@ import { directoryJobHandlers, registerDirectorySchedules } from '../directory/j
 import { registerWatchSchedules, watchJobHandlers } from '../monitoring/connectors/watch-jobs.js';
 import { removeFinishedJobs } from '../jobs/cleanup.js';
 import type { JobScheduler } from '../jobs/index.js';
+import type { AgreementCardSender } from '../agreements/ports.js';
 import type { CaseNotifier } from '../cases/ports.js';
 import type { DigestCardPoster } from '../digest/ports.js';
 import type { Logger } from '../log/logger.js';
@@ -28,6 +29,7 @@ export interface JobDeps {
 export interface JobPorts {
   caseNotifier: CaseNotifier;
   digestCards: DigestCardPoster;
+  agreementCards: AgreementCardSender;
 }
 
 /**

@@ -4,7 +4,8 @@ import { BOT_FRAMEWORK_OPENID_METADATA_URL, type LanternConfig } from '../config
 import { createChannelTokenVerifier, serviceUrlMatches, type ChannelTokenVerifier } from './channel-token.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../log/logger.js';
-import { CARD_ACTIONS, readCardAction, staleCard } from './card-actions.js';
+import { CARD_ACTIONS, readCardAction } from './card-actions.js';
+import { staleCard } from './stale-card.js';
 import { cardMessage, type AdaptiveCardJson } from './cards.js';
 import { findCommand, normaliseCommandText, type CommandContext } from './commands.js';
 import { markConversationRemoved, saveConversationRef } from './conversation-ref.js';

@@ -1,9 +1,11 @@
 import type { CloudAdapter } from '@microsoft/agents-hosting';
+import type { AgreementCardSender } from '../agreements/ports.js';
 import type { CaseNotifier } from '../cases/ports.js';
 import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../db/models.js';
 import type { DigestCardPoster } from '../digest/ports.js';
 import type { Logger } from '../log/logger.js';
+import { createAgreementCardSender } from './agreements/card-sender.js';
 import { createChannelPoster } from './channel-poster.js';
 import { createCaseNotifier } from './cases/notifier.js';
 import { createDigestCardPoster } from './digest/poster.js';
@@ -15,6 +17,7 @@ export interface TeamsEdge {
   readonly sender: ProactiveSender;
   readonly caseNotifier: CaseNotifier;
   readonly digestCards: DigestCardPoster;
+  readonly agreementCards: AgreementCardSender;
 }
 
 /** Builds the Teams edge over the one adapter start-up made (src/teams/adapter.ts). */
@@ -25,5 +28,6 @@ export function createTeamsEdge(deps: { adapter: CloudAdapter; config: LanternCo
     sender,
     caseNotifier: createCaseNotifier({ stores: deps.models, config: deps.config, sender, log: deps.logger, clock: deps.clock }),
     digestCards: createDigestCardPoster(createChannelPoster(deps.models, sender)),
+    agreementCards: createAgreementCardSender({ config: deps.config, models: deps.models, logger: deps.logger, clock: deps.clock, sender }),
   };
 }

@@ -4,7 +4,7 @@ import type { Models } from '../../db/models.js';
 import type { Person } from '../../directory/person.js';
 import { YEAR_GROUPS } from '../../directory/person.js';
 import type { CardActionContext, CardActionHandler } from '../card-actions.js';
-import { staleCard } from '../card-actions.js';
+import { staleCard } from '../stale-card.js';
 import type { AdaptiveCardJson } from '../cards.js';
 import { cardMessage, renderCard } from '../cards.js';
 import type { CommandContext } from '../commands.js';

@@ -3,7 +3,7 @@ import type { School } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Person } from '../../directory/person.js';
 import type { CardActionHandler } from '../card-actions.js';
-import { staleCard } from '../card-actions.js';
+import { staleCard } from '../stale-card.js';
 import type { AdaptiveCardJson } from '../cards.js';
 import { CARD_TEXT_MAX, userPlain, userText } from '../card-text.js';
 import { cardMessage, renderCard } from '../cards.js';

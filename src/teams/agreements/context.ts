@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
 import type { CardActionContext } from '../card-actions.js';
-import { staleCard } from '../card-actions.js';
+import { staleCard } from '../stale-card.js';
 import type { AdaptiveCardJson } from '../cards.js';
 import { renderCard } from '../cards.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';

@@ -1,4 +1,3 @@
-import type { CloudAdapter } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Person } from '../../directory/person.js';
@@ -7,11 +6,11 @@ import { cardMessage, renderCard } from '../cards.js';
 import { CARD_TEXT_MAX, userText } from '../card-text.js';
 import { localTime } from '../../agreements/state.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
-import { personalReference, sendToConversation } from './proactive.js';
+import { personalReference, type ProactiveSender } from '../send/proactive.js';
 
 /** What delivering a card to someone's personal chat needs. */
 export interface DeliverDeps {
-  adapter: CloudAdapter;
+  sender: ProactiveSender;
   config: LanternConfig;
   models: Models;
   log: Logger;
@@ -46,7 +45,7 @@ export async function deliverQuestion(deps: DeliverDeps, questionId: string): Pr
       question: userText(q.text),
       askedLocal: localTime(new Date(q.askedAt), school.timezone),
     });
-    await sendToConversation(deps.adapter, deps.config, reference, cardMessage(card));
+    await deps.sender.send(reference, cardMessage(card));
     await deps.models.agreementQuestions.updateOne({ _id: questionId }, { $set: { delivered: true } });
     deps.log.info({ questionId }, 'agreement question delivered to the policy owner');
     return true;
@@ -66,7 +65,7 @@ export async function deliverToDslTeam(deps: DeliverDeps, schoolId: string, card
     const reference = person ? await personalReference(deps.models, person) : null;
     if (!reference) continue;
     try {
-      await sendToConversation(deps.adapter, deps.config, reference, cardMessage(card));
+      await deps.sender.send(reference, cardMessage(card));
       delivered += 1;
     } catch (err) {
       deps.log.warn({ err }, 'card to a DSL team member failed');

@@ -1,5 +1,5 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
-import type { CloudAdapter, TurnContext } from '@microsoft/agents-hosting';
+import type { TurnContext } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Logger } from '../../log/logger.js';
@@ -12,7 +12,7 @@ import { cardForSend } from '../send/cards.js';
 import { processSendDeps } from '../send/deps.js';
 import { signatureFor } from '../../agreements/state.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
-import { classifySendError } from './proactive.js';
+import { classifySendError, type ProactiveSender } from '../send/proactive.js';
 import { isDuplicateKey } from '../../db/errors.js';
 
 // How long the install turn may wait for this instance's turn to send for the tenant (see send-lease.ts).
@@ -53,7 +53,7 @@ async function owedFirstCard(models: Models, campaign: AgreementCampaign, person
  * many install activities arrive, and never alongside the queue worker. A card that cannot go now (a
  * 429, another instance holding the tenant's sender lease) stays queued for the worker.
  */
-export async function offerPendingAgreements(turn: TurnContext, deps: { models: Models; config: LanternConfig }, sender: Sender, log: Logger, now: Date = new Date()): Promise<number> {
+export async function offerPendingAgreements(turn: TurnContext, deps: { models: Models; config: LanternConfig; proactive: ProactiveSender }, sender: Sender, log: Logger, now: Date = new Date()): Promise<number> {
   const { person, school } = sender;
   const activity = turn.activity;
   const scope = activity.conversation?.conversationType ?? 'personal';
@@ -61,7 +61,7 @@ export async function offerPendingAgreements(turn: TurnContext, deps: { models: 
   if (!person || !school || scope !== 'personal' || !person.aadObjectId) return 0;
   if (activity.type === 'conversationUpdate' && !(activity.membersAdded?.length ?? 0)) return 0;
   const models = deps.models;
-  const send = processSendDeps({ models, config: deps.config, logger: log, clock: () => new Date() }, () => turn.adapter as CloudAdapter);
+  const send = processSendDeps({ models, config: deps.config, logger: log, clock: () => new Date() }, deps.proactive);
   const reference = JSON.parse(JSON.stringify(activity.getConversationReference())) as ConversationReference;
   const references = new Map([[person.aadObjectId, reference]]);
   const leave = send.lease?.join();

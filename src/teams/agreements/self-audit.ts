@@ -4,7 +4,7 @@ import type { Models } from '../../db/models.js';
 import type { Person } from '../../directory/person.js';
 import { isDuplicateKey } from '../../db/errors.js';
 import type { CardActionHandler } from '../card-actions.js';
-import { staleCard } from '../card-actions.js';
+import { staleCard } from '../stale-card.js';
 import type { AdaptiveCardJson } from '../cards.js';
 import { cardMessage, renderCard } from '../cards.js';
 import { CARD_TEXT_MAX, userText } from '../card-text.js';
@@ -117,8 +117,7 @@ const submit: CardActionHandler = async (ctx) => {
     flagLine: flagged > 0 ? `${flagged} answer(s) were “No” or “Not sure”.` : 'Every answer was “Yes”.',
     answers: shownAnswers,
   });
-  const adapter = ctx.turn.adapter as Parameters<typeof deliverToDslTeam>[0]['adapter'];
-  setImmediate(() => void deliverToDslTeam({ adapter, config: ctx.config, models: ctx.models, log: ctx.log }, r.school.id, dslCard));
+  setImmediate(() => void deliverToDslTeam({ sender: ctx.proactive, config: ctx.config, models: ctx.models, log: ctx.log }, r.school.id, dslCard));
   ctx.log.info({ versionId: version._id, flagged }, 'self-audit answered');
   return renderCard('agreement-self-audit-done', { title: version.title, firstName: userText(r.person.displayName.split(' ')[0] ?? '', CARD_TEXT_MAX.short), answers: shownAnswers });
 };

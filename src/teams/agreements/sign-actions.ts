@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CardActionContext, CardActionHandler } from '../card-actions.js';
-import { staleCard } from '../card-actions.js';
+import { staleCard } from '../stale-card.js';
 import { renderCard } from '../cards.js';
 import { CARD_TEXT_MAX, userText } from '../card-text.js';
 import { inAudience } from '../../agreements/audience.js';
@@ -103,8 +103,7 @@ const question: CardActionHandler = async (ctx) => {
   await ctx.models.agreementQuestions.create(doc);
   ctx.log.info({ questionId: doc._id, versionId: version._id }, 'agreement question recorded');
   // Delivered after this invoke has been answered; a failure leaves delivered=false for the tick job to retry.
-  const adapter = ctx.turn.adapter as Parameters<typeof deliverQuestion>[0]['adapter'];
-  setImmediate(() => void deliverQuestion({ adapter, config: ctx.config, models: ctx.models, log: ctx.log }, doc._id));
+  setImmediate(() => void deliverQuestion({ sender: ctx.proactive, config: ctx.config, models: ctx.models, log: ctx.log }, doc._id));
   const ownerName = owner?.displayName ?? 'The policy owner';
   return renderCard('agreement-question-sent', {
     title: version.title,

@@ -1,9 +1,6 @@
 import { renderCard, type AdaptiveCardJson } from '../cards.js';
 
-/**
- * The card for a case button whose data is unusable (a forged or stale case id). Kept here rather than
- * importing the bot's staleCard, because teams/card-actions.ts imports this capability's table (no cycle).
- */
+/** The card for a case button whose data is unusable (a forged or stale case id): it points to the latest case card. */
 export function badCaseDataCard(): AdaptiveCardJson {
   return renderCard('card-error', {
     title: 'This card is out of date',

@@ -1,12 +1,15 @@
 import type { ConversationReference } from '@microsoft/agents-activity';
-import { retryDelayMs } from '../../jobs/runner.js';
+import { retryDelayMs, type BackoffPolicy } from '../../jobs/runner.js';
 import type { Person } from '../../directory/person.js';
 import type { AgreementSend } from '../../agreements/campaign-model.js';
 import { PER_CONVERSATION_LIMITS, PER_TENANT_LIMITS } from './rate-limit.js';
 import { cardForSend, type BuiltSend } from './cards.js';
-import { SEND_BACKOFF, type RunCache, type SendQueueDeps, type SendSummary, type Transport } from './queue.js';
-import { personalReference, SendFailure } from '../agreements/proactive.js';
+import type { RunCache, SendQueueDeps, SendSummary, Transport } from './queue.js';
+import { personalReference, SendFailure } from './proactive.js';
 import { isDuplicateKey } from '../../db/errors.js';
+
+/** Back-off for throttled or failed posts: 1 s doubling to 2 min, ±20 % jitter (Retry-After wins). */
+export const SEND_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 120_000, jitter: 0.2 };
 
 /**
  * Retries a database call that failed for a passing reason (FerretDB's SQLite answers "database is

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { CloudAdapter } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import type { Logger } from '../../log/logger.js';
 import { RateLimiter } from './rate-limit.js';
 import { TenantSendLease } from './lease.js';
 import type { SendQueueDeps } from './queue.js';
-import { sendToConversation } from '../agreements/proactive.js';
+import type { ProactiveSender } from './proactive.js';
 
 /** One limiter per process: Teams' per-tenant limit covers every campaign and install this instance sends. */
 const limiter = new RateLimiter();
@@ -17,7 +16,7 @@ const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 const leases = new WeakMap<Models, TenantSendLease>();
 
 /** The send-queue dependencies every sender in this process shares (limiter, lease, worker id). */
-export function processSendDeps(deps: { models: Models; config: LanternConfig; logger: Logger; clock: () => Date }, adapter: () => CloudAdapter): SendQueueDeps {
+export function processSendDeps(deps: { models: Models; config: LanternConfig; logger: Logger; clock: () => Date }, sender: ProactiveSender): SendQueueDeps {
   let lease = leases.get(deps.models);
   if (!lease) leases.set(deps.models, (lease = new TenantSendLease(deps.models, workerId)));
   return {
@@ -29,7 +28,7 @@ export function processSendDeps(deps: { models: Models; config: LanternConfig; l
     lease,
     workerId,
     transport: async (reference, activity) => {
-      await sendToConversation(adapter(), deps.config, reference, activity);
+      await sender.send(reference, activity);
     },
   };
 }

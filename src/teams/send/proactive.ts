@@ -2,6 +2,8 @@ import type { Activity, ConversationReference } from '@microsoft/agents-activity
 import { Activity as ActivityClass } from '@microsoft/agents-activity';
 import type { CloudAdapter, ConnectorClient } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../../config/load.js';
+import type { Models } from '../../db/models.js';
+import type { Person } from '../../directory/person.js';
 import { parseRetryAfter } from '../../http/failure.js';
 
 /** Sends and replaces messages in a conversation Lantern was installed in (the Bot Connector API). */
@@ -103,4 +105,11 @@ export function createProactiveSender(adapter: CloudAdapter, config: LanternConf
       });
     },
   };
+}
+
+/** The stored personal-chat reference for a person, or null when Lantern is not installed for them. */
+export async function personalReference(models: Pick<Models, 'conversationRefs'>, person: Pick<Person, 'aadObjectId'>): Promise<ConversationReference | null> {
+  if (!person.aadObjectId) return null;
+  const ref = await models.conversationRefs.findOne({ aadObjectId: person.aadObjectId, scope: 'personal', installed: true }).sort({ updatedAt: -1 }).lean();
+  return ref ? (ref.reference as ConversationReference) : null;
 }

@@ -6,6 +6,7 @@ import type { BackoffPolicy } from '../../jobs/runner.js';
 import type { Logger } from '../../log/logger.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { AgreementCampaign, AgreementSend } from '../../agreements/campaign-model.js';
+import type { AgreementSendSummary } from '../../agreements/ports.js';
 import { attemptSend, buildSend, tenantOf, withDbRetry, type AttemptState, type Outcome } from './attempt.js';
 import type { SendFeed } from './feed.js';
 import type { TenantSendLease } from './lease.js';
@@ -37,16 +38,7 @@ export interface SendQueueDeps {
 }
 
 /** Counts of what one run of the worker did. */
-export interface SendSummary {
-  sent: number;
-  unreachable: number;
-  skipped: number;
-  retried: number;
-  failed: number;
-}
-
-/** Back-off for throttled or failed posts: 1 s doubling to 2 min, ±20 % jitter (Retry-After wins). */
-export const SEND_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 120_000, jitter: 0.2 };
+export type SendSummary = AgreementSendSummary;
 
 /** Caches of the documents a run keeps looking at; `signed` is refreshed with every scan. */
 export interface RunCache {

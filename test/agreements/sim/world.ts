@@ -93,13 +93,13 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
   const clock = new SimClock(start);
   const logger = createLogger({ level: 'silent' });
   const deps = { config, models, logger, clock: clock.now };
-  const handlers = { ...directoryJobHandlers(deps), ...agreementJobHandlers(deps) };
+  const teams = teamsEdgeFor(config, models, { logger, clock: clock.now });
+  const handlers = { ...directoryJobHandlers(deps), ...agreementJobHandlers({ ...deps, agreementCards: teams.agreementCards }) };
   const runner = new JobRunner({ models, handlers, clock: clock.now, logger, instanceId: 'sim-1', concurrency: 1, random: () => 0.5 });
   const scheduler = new JobScheduler({ models, runner, clock: clock.now, logger });
   scheduler.registerSchedule({ name: `directory.sync:${SCHOOL_ID}`, cron: DIRECTORY_SYNC_CRON, timezone: school.timezone, jobName: 'directory.sync', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
   scheduler.registerSchedule({ name: `agreements.tick:${SCHOOL_ID}`, cron: TICK_CRON, timezone: school.timezone, jobName: 'agreements.tick', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
   scheduler.registerSchedule({ name: `agreements.rollover:${SCHOOL_ID}`, cron: rolloverCron(school), timezone: school.timezone, jobName: 'agreements.rollover', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
-  const teams = teamsEdgeFor(config, models, { logger, clock: clock.now });
   const chats = new Map<string, string>();
 
   const world: SimWorld = {
