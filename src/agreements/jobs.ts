@@ -1,26 +1,17 @@
-import { CloudAdapter } from '@microsoft/agents-hosting';
 import type { JobRun } from '../jobs/index.js';
 import type { JobContext } from '../jobs/runner.js';
 import type { JobDeps } from '../server/jobs.js';
-import { botAuthConfiguration } from '../teams/bot.js';
+import type { AgreementCardSender } from './ports.js';
 import { rollOverYearlyAgreements } from './rollover.js';
 import { queueCampaignFollowUps } from './reminders.js';
-import { processSendDeps } from './send-deps.js';
-import { workSendQueue, type SendQueueDeps } from './send-queue.js';
-import { deliverQuestion } from './teams/deliver.js';
 
-function queueDeps(deps: JobDeps, adapter: CloudAdapter): SendQueueDeps {
-  return processSendDeps(deps, () => adapter);
-}
-
-/** The agreement jobs, spread into src/server/jobs.ts. */
-export function agreementJobHandlers(deps: JobDeps) {
-  let adapter: CloudAdapter | undefined;
-  const getAdapter = () => (adapter ??= new CloudAdapter(botAuthConfiguration(deps.config)));
+/** The agreement jobs, spread into src/server/jobs.ts; `agreementCards` is the Teams edge, injected by start-up. */
+export function agreementJobHandlers(deps: JobDeps & { agreementCards: AgreementCardSender }) {
+  const cards = deps.agreementCards;
   return {
     /** Sends a campaign's queued cards (enqueued when a campaign is issued). */
     'agreements.send': async (job: JobRun<{ schoolId: string; campaignId?: string }>, ctx: JobContext) =>
-      workSendQueue(queueDeps(deps, getAdapter()), { schoolId: job.data.schoolId, ...(job.data.campaignId ? { campaignId: job.data.campaignId } : {}) }, {
+      cards.sendQueued({ schoolId: job.data.schoolId, ...(job.data.campaignId ? { campaignId: job.data.campaignId } : {}) }, {
         signal: ctx.signal,
         extendLease: ctx.extendLease,
         waitForRetriesMs: 30_000,
@@ -30,8 +21,8 @@ export function agreementJobHandlers(deps: JobDeps) {
       const followUps = await queueCampaignFollowUps(deps.models, job.data.schoolId, deps.clock());
       const undelivered = await deps.models.agreementQuestions.find({ schoolId: job.data.schoolId, delivered: false }).limit(50).lean();
       let questions = 0;
-      for (const q of undelivered) if (await deliverQuestion({ adapter: getAdapter(), config: deps.config, models: deps.models, log: ctx.logger }, q._id)) questions += 1;
-      const sent = await workSendQueue(queueDeps(deps, getAdapter()), { schoolId: job.data.schoolId }, { signal: ctx.signal, extendLease: ctx.extendLease });
+      for (const q of undelivered) if (await cards.deliverQuestion(q._id, ctx.logger)) questions += 1;
+      const sent = await cards.sendQueued({ schoolId: job.data.schoolId }, { signal: ctx.signal, extendLease: ctx.extendLease });
       return { ...followUps, questions, ...sent };
     },
     /** On the academic-year roll-over: re-issues every yearly agreement that has an open campaign. */

@@ -3,15 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CloudAdapter } from '@microsoft/agents-hosting';
 import { issueCampaign } from '../agreements/campaigns.js';
 import { sha256 } from '../agreements/canonical.js';
 import { findTemplate, loadPolicyLibrary } from '../agreements/library.js';
-import { RateLimiter } from '../agreements/rate-limit.js';
-import { SendFeed } from '../agreements/send-feed.js';
-import { TenantSendLease } from '../agreements/send-lease.js';
-import { workSendQueue } from '../agreements/send-queue.js';
-import { sendToConversation } from '../agreements/teams/proactive.js';
+import { RateLimiter } from '../teams/send/rate-limit.js';
+import { SendFeed } from '../teams/send/feed.js';
+import { TenantSendLease } from '../teams/send/lease.js';
+import { workSendQueue } from '../teams/send/queue.js';
+import { createProactiveSender } from '../teams/send/proactive.js';
 import { publishVersion } from '../agreements/versions.js';
 import type { AgreementVersion } from '../agreements/version-model.js';
 import { loadConfig } from '../config/load.js';
@@ -19,7 +18,7 @@ import { connectDatabase } from '../db/connect.js';
 import { ensureFerretDbBinary, startFerretDb } from '../db/embedded/ferretdb.js';
 import { createModels, ensureIndexes, type Models } from '../db/models.js';
 import { createLogger } from '../log/logger.js';
-import { botAuthConfiguration } from '../teams/bot.js';
+import { createAdapter } from '../teams/adapter.js';
 import { startFakeBotConnector, type FakeBotConnector } from './fake-bot-connector.js';
 
 /**
@@ -52,7 +51,8 @@ async function worker(key: string): Promise<void> {
   const config = loadConfig({ env: { LOG_LEVEL: 'silent' } });
   const conn = await connectDatabase(uri);
   const models = createModels(conn);
-  const adapter = new CloudAdapter(botAuthConfiguration(config));
+  // One adapter and sender, as start-up builds them for a Lantern instance.
+  const sender = createProactiveSender(createAdapter(config), config);
   const version = await models.agreementVersions.findOne({ schoolId: SCHOOL, policyId: 'staff-aua' }).lean<AgreementVersion>();
   if (!version) throw new Error('bench version missing');
   const tIssue = performance.now();
@@ -86,7 +86,7 @@ async function worker(key: string): Promise<void> {
         transport: async (reference, activity) => {
           firstSend ??= performance.now();
           postedAt.push(Date.now());
-          await sendToConversation(adapter, config, reference, activity);
+          await sender.send(reference, activity);
         },
       },
       { campaignId },

@@ -1,8 +1,4 @@
-import type { School } from '../config/load.js';
-import type { Sender } from '../teams/identify.js';
-import { renderCard, type AdaptiveCardJson } from '../teams/cards.js';
 import type { CaseStores } from './store.js';
-import type { Actor } from './timeline-model.js';
 import { retryBusy } from '../db/errors.js';
 
 /** The kinds of access the log records. */
@@ -14,26 +10,4 @@ export async function logAccess(
   entry: { schoolId: string | null; caseId: string | null; who: string; kind: AccessKind; what: string; at: Date },
 ): Promise<void> {
   await retryBusy(() => stores.caseAccessLog.create({ ...entry, what: entry.what.slice(0, 200) }));
-}
-
-/** The DSL team member behind a sender, or undefined when the sender is not on the school's DSL team. */
-export function dslActor(sender: Sender): (Actor & { school: School }) | undefined {
-  const { person, school } = sender;
-  if (!person?.email || !school || !sender.isDsl) return undefined;
-  if (!school.dsl.members.some((m) => m.email === person.email)) return undefined;
-  return { email: person.email, name: person.displayName, school };
-}
-
-/** How the log names someone who is not (or not yet) recognised. */
-export function whoOf(sender: Sender, aadObjectId: string | undefined): string {
-  return sender.person?.email ?? (aadObjectId ? `aad:${aadObjectId}` : 'unknown');
-}
-
-/** The polite card for anyone who is not on the school's DSL team. */
-export function refusedCard(schoolName: string | undefined): AdaptiveCardJson {
-  return renderCard('case-refused', {
-    title: 'This case is for the DSL team only',
-    message: `Only members of ${schoolName ?? 'the school'}'s safeguarding (DSL) team can open or change cases. Your attempt has been recorded, as every view of a case is.`,
-    next: 'If you have a concern about a child, type **report a concern** in your chat with Lantern, or speak to the DSL in person.',
-  });
 }

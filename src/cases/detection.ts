@@ -1,14 +1,14 @@
-import type { School } from '../config/load.js';
+import type { LanternConfig, School } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import { applyChange } from './act.js';
 import { CATEGORIES, SEVERITIES, type Category, type Severity } from './case-model.js';
-import { publishCaseCard, type ChannelDeps } from './channel.js';
 import { scheduleEscalation } from './escalation-queue.js';
 import { openCase } from './open.js';
 import { caseSettings } from './settings.js';
 import type { LinkedDetection } from './state.js';
 import type { CaseStores } from './store.js';
 import { LANTERN_ACTOR } from './timeline-model.js';
+import type { CaseNotifier } from './ports.js';
 import { isDuplicateKey } from '../db/errors.js';
 
 /** UK GDPR: a personal-data breach must be reported to the ICO within 72 hours of becoming aware of it. */
@@ -40,6 +40,15 @@ export interface DetectionInput {
   personalDataBreach?: boolean;
 }
 
+/** What routing detections into cases needs: the case stores and the notifier that shows new cards to the DSL team. */
+export interface IntakeDeps {
+  stores: CaseStores;
+  config: LanternConfig;
+  notifier: CaseNotifier;
+  log: Logger;
+  clock: () => Date;
+}
+
 /** What happened to a detection. */
 export type IntakeOutcome =
   | { outcome: 'below-threshold' }
@@ -57,7 +66,7 @@ function keysOf(input: DetectionInput): string[] {
  * open case about the same object or subject opened within the join window, or opens a new one. Each
  * detection is routed once (a unique insert into case_intake), however often it is handed over.
  */
-export async function openOrJoinFromDetection(deps: ChannelDeps & { logger?: Logger }, school: School, input: DetectionInput): Promise<IntakeOutcome> {
+export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, input: DetectionInput): Promise<IntakeOutcome> {
   const settings = caseSettings(school);
   if (!SEVERITIES.includes(input.severity) || !CATEGORIES.includes(input.category)) throw new Error(`Detection ${input.detectionId} has an unknown severity or category.`);
   if (rank(input.severity) < rank(settings.openFromSeverity)) return { outcome: 'below-threshold' };
@@ -102,7 +111,7 @@ export async function openOrJoinFromDetection(deps: ChannelDeps & { logger?: Log
       note: input.summary,
     }), deps.clock);
     if (joined.ok) {
-      const channel = await publishCaseCard(deps, school, open.caseId).catch(() => 'failed');
+      const channel = await deps.notifier.publish(school, open.caseId).catch(() => 'failed');
       result = { outcome: 'joined', caseId: open.caseId, number: open.number, channel };
     }
   }
@@ -122,7 +131,7 @@ export async function openOrJoinFromDetection(deps: ChannelDeps & { logger?: Log
       objectKeys: keys,
     }, now);
     await scheduleEscalation(stores, { schoolId: school.id, caseId: opened.caseId, severity: input.severity, openedAt: now, afterMinutes: settings.escalateAfterMinutes }, deps.log);
-    const channel = await publishCaseCard(deps, school, opened.caseId).catch(() => 'failed');
+    const channel = await deps.notifier.publish(school, opened.caseId).catch(() => 'failed');
     result = { outcome: 'opened', caseId: opened.caseId, number: opened.number, channel };
   }
   await stores.caseIntake.updateOne({ _id: fenceId }, { $set: { caseId: result.caseId, outcome: result.outcome } });

@@ -2,29 +2,29 @@ import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../db/models.js';
 import type { JobRun } from '../jobs/index.js';
 import type { Logger } from '../log/logger.js';
-import { flushPendingCards } from './channel.js';
 import { runEscalation } from './escalation.js';
 import { ESCALATE_JOB, type EscalateJobData } from './escalation-queue.js';
-import { proactiveSenderFor } from './proactive.js';
+import type { CaseNotifier } from './ports.js';
 import { runRetentionReview } from './retention-job.js';
 import { sweepDetections } from './monitoring-adapter.js';
 
-/** What the case jobs use (the server's JobDeps). */
+/** What the case jobs use (the server's JobDeps): the notifier is the Teams edge, injected by start-up. */
 export interface CaseJobDeps {
   config: LanternConfig;
   models: Models;
   logger: Logger;
   clock: () => Date;
+  caseNotifier: CaseNotifier;
 }
 
 /** The case capability's background jobs, spread into the server's jobHandlers table. */
 export function caseJobHandlers(deps: CaseJobDeps) {
-  const base = { config: deps.config, stores: deps.models, sender: proactiveSenderFor(deps.config), clock: deps.clock };
+  const base = { config: deps.config, stores: deps.models, notifier: deps.caseNotifier, clock: deps.clock };
   return {
     /** Escalates one unacknowledged high/critical case to the deputy DSL (enqueued when the case opens). */
     [ESCALATE_JOB]: async (job: JobRun<EscalateJobData>) => runEscalation(job.data, { ...base, logger: deps.logger.child({ job: ESCALATE_JOB }) }),
     /** Posts case cards that could not reach the DSL channel yet. */
-    'cases.channel-flush': async () => flushPendingCards({ ...base, log: deps.logger.child({ job: 'cases.channel-flush' }) }),
+    'cases.channel-flush': async () => deps.caseNotifier.flushPending(),
     /** Opens or joins cases for stored detections at or above each school's threshold. */
     'cases.intake': async () => sweepDetections({ ...base, models: deps.models, log: deps.logger.child({ job: 'cases.intake' }) }),
     /** Deletes or anonymises closed cases past their retention date and not on legal hold. */

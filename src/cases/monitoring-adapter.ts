@@ -3,8 +3,7 @@ import type { Models } from '../db/models.js';
 import type { Person } from '../directory/person.js';
 import type { StoredDetection } from '../monitoring/models/detection-model.js';
 import { SEVERITIES } from './case-model.js';
-import type { ChannelDeps } from './channel.js';
-import { openOrJoinFromDetection, type DetectionInput } from './detection.js';
+import { openOrJoinFromDetection, type DetectionInput, type IntakeDeps } from './detection.js';
 import { caseSettings } from './settings.js';
 
 /** A stored detection with its id. */
@@ -40,7 +39,7 @@ export async function detectionInputFromStored(d: StoredDetectionDoc, people: Mo
  * The intake sweep: routes each school's stored detections at or above its threshold that have no case
  * yet, and writes the case id back onto the detection. Safe to repeat (case_intake fence).
  */
-export async function sweepDetections(deps: ChannelDeps & { models: Models; config: LanternConfig }): Promise<{ routed: number }> {
+export async function sweepDetections(deps: IntakeDeps & { models: Models; config: LanternConfig }): Promise<{ routed: number }> {
   let routed = 0;
   for (const school of deps.config.schools) {
     const minRank = SEVERITIES.indexOf(caseSettings(school).openFromSeverity);

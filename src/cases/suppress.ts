@@ -1,13 +1,13 @@
 import { addSuppression } from '../monitoring/changes.js';
 import { recordChange } from '../monitoring/settings-store.js';
 import { SuppressionSchema, type Suppression } from '../monitoring/suppressions.js';
-import type { AdaptiveCardJson } from '../teams/cards.js';
+import type { Logger } from '../log/logger.js';
 import { applyChange } from './act.js';
-import type { CaseVerbContext } from './card-actions.js';
-import { publishCaseCard, renderChannelCard } from './channel.js';
-import { badCaseDataCard } from './problem-card.js';
 import type { CaseState, CaseSuppression } from './state.js';
-import { loadCase, type LoadedCase } from './store.js';
+import { loadCase, type CaseStores, type LoadedCase } from './store.js';
+import type { Actor } from './timeline-model.js';
+
+type SettingsModels = Parameters<typeof recordChange>[0];
 
 /** How long a suppression offered from a false positive may last; the DSL picks one (default 30). */
 export const SUPPRESS_DAYS = [7, 30, 90] as const;
@@ -39,25 +39,33 @@ export function caseSuppression(state: CaseState): CaseSuppression | undefined {
   return state.falsePositive?.suppression;
 }
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v.trim() : '';
+/** What the DSL chose on the card: what to suppress, for how many days, and why. */
+export interface SuppressRequest {
+  scope: string;
+  days: number;
+  reason: string;
 }
+
+/** How a request ended: refused (with the reason to show) or recorded (with the notice to show). */
+export type SuppressOutcome = { ok: false; reason: string; loaded: LoadedCase | undefined } | { ok: true; reason?: undefined; notice: string; loaded: LoadedCase };
 
 /**
  * "Suppress similar alerts" after a false positive: claims the suppression with a case timeline entry (a
  * unique insert, so a double click makes one), then records it in the monitoring change log with who and why
  * (settings-store's recordChange), from where the next poll applies it.
  */
-export async function suppressFromCase(v: CaseVerbContext): Promise<AdaptiveCardJson> {
-  const school = v.ctx.sender.school;
-  if (!school) return badCaseDataCard();
-  const now = v.deps.clock();
-  const data = v.ctx.data;
-  const scope = str(data.suppressScope) as Scope;
-  const days = Number(str(data.suppressDays) || '30');
-  const reason = str(data.suppressReason);
+export async function suppressSimilar(
+  deps: { stores: CaseStores & SettingsModels; clock: () => Date; log: Logger },
+  schoolId: string,
+  caseId: string,
+  actor: Actor,
+  request: SuppressRequest,
+): Promise<SuppressOutcome> {
+  const now = deps.clock();
+  const { days, reason } = request;
+  const scope = request.scope as Scope;
   let suppression: Suppression | undefined;
-  const claimed = await applyChange(v.ctx.models, school.id, v.caseId, v.actor, (state, loaded) => {
+  const claimed = await applyChange(deps.stores, schoolId, caseId, actor, (state, loaded) => {
     const offer = suppressionOffer(loaded);
     const existing = caseSuppression(state);
     if (existing) return { ok: false, reason: `Similar alerts are already suppressed (${existing.id}, by ${existing.by}).` };
@@ -71,7 +79,7 @@ export async function suppressFromCase(v: CaseVerbContext): Promise<AdaptiveCard
       ...(scope.includes('actor') && d?.actor ? { actor: d.actor } : {}),
       ...(scope.includes('object') && d?.objectId ? { objectId: d.objectId } : {}),
       reason: `${reason} (false positive, case ${loaded.doc.number})`,
-      createdBy: v.actor.email,
+      createdBy: actor.email,
       expiresAt: new Date(now.getTime() + days * 86_400_000).toISOString(),
     });
     if (!reason || reason.length > 1000 || !parsed.success) return { ok: false, reason: 'Say why similar alerts can be ignored (a few words, under 1,000 characters).' };
@@ -82,25 +90,26 @@ export async function suppressFromCase(v: CaseVerbContext): Promise<AdaptiveCard
       ...(suppression.actor ? { actor: suppression.actor } : {}),
       ...(suppression.objectId ? { objectId: suppression.objectId } : {}),
       expiresAt: suppression.expiresAt,
-      by: v.actor.name,
+      by: actor.name,
     };
     return { ok: true, action: 'suppressed', after: { falsePositive: { ...(state.falsePositive ?? { reason, suppressionRequested: true }), suppression: recorded } }, note: reason };
-  }, v.deps.clock);
+  }, deps.clock);
   if (!claimed.ok || !suppression) {
-    const loaded = claimed.loaded ?? (await loadCase(v.ctx.models, school.id, v.caseId));
-    return loaded ? renderChannelCard(v.ctx.models, school, loaded, now, claimed.ok ? undefined : claimed.reason) : badCaseDataCard();
+    const loaded = claimed.loaded ?? (await loadCase(deps.stores, schoolId, caseId));
+    // A claim that succeeded without a suppression cannot happen; shown as the case stands, with no notice.
+    return claimed.ok ? { ok: false, reason: '', loaded } : { ok: false, reason: claimed.reason, loaded };
   }
   const s = suppression;
-  let notice: string;
   try {
-    const change = await recordChange(v.ctx.models, school.id, (current) => addSuppression(current, s, { who: v.actor.email, why: s.reason, at: now }));
-    notice = `Similar alerts are suppressed until ${s.expiresAt.slice(0, 10)} (monitoring change ${change.seq}).`;
+    const change = await recordChange(deps.stores, schoolId, (current) => addSuppression(current, s, { who: actor.email, why: s.reason, at: now }));
+    return { ok: true, notice: `Similar alerts are suppressed until ${s.expiresAt.slice(0, 10)} (monitoring change ${change.seq}).`, loaded: claimed.loaded };
   } catch (err) {
     // The case says it was asked for; the change log does not have it yet. Say so rather than pretend.
-    v.ctx.log.error({ err, schoolId: school.id }, 'could not record the suppression in the monitoring change log');
-    notice = 'The suppression is recorded on the case but Lantern could not save it to the monitoring settings: ask your IT manager to add it with "lantern monitor suppress add".';
+    deps.log.error({ err, schoolId }, 'could not record the suppression in the monitoring change log');
+    return {
+      ok: true,
+      notice: 'The suppression is recorded on the case but Lantern could not save it to the monitoring settings: ask your IT manager to add it with "lantern monitor suppress add".',
+      loaded: claimed.loaded,
+    };
   }
-  const card = await renderChannelCard(v.ctx.models, school, claimed.loaded, now, notice);
-  await publishCaseCard(v.deps, school, v.caseId, { loaded: claimed.loaded, card }).catch((err: unknown) => v.ctx.log.warn({ err }, 'could not update the DSL channel card'));
-  return card;
 }

@@ -4,8 +4,6 @@ import type { Person } from '../directory/person.js';
 import { applyCommand } from '../cases/act.js';
 import { logAccess } from '../cases/access.js';
 import { listOpenCases } from '../cases/list.js';
-import { proactiveSenderFor } from '../cases/proactive.js';
-import { publishCaseCard } from '../cases/channel.js';
 import { loadCase, type LoadedCase } from '../cases/store.js';
 import { casePage } from './case-page.js';
 import { caseView } from './case-view.js';
@@ -114,7 +112,7 @@ export function createCaseRouter(ctx: DashboardContext): Router {
       return;
     }
     // The channel card shows the latest timeline entries: refresh it for everyone, as a card action would.
-    await publishCaseCard({ stores: ctx.models, config: ctx.config, sender: proactiveSenderFor(ctx.config), log: ctx.logger, clock: ctx.clock }, school, loaded.doc.caseId).catch((err: unknown) =>
+    await ctx.caseNotifier.publish(school, loaded.doc.caseId).catch((err: unknown) =>
       ctx.logger.warn({ err, schoolId: school.id }, 'could not update the DSL channel card after a dashboard note'),
     );
     res.redirect(303, `/dashboard/${school.id}/cases/${loaded.doc.number}?noted=1`);

@@ -3,6 +3,7 @@ import type { LanternConfig, School } from '../config/load.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../log/logger.js';
 import { logAccess } from '../cases/access.js';
+import type { CaseNotifier } from '../cases/ports.js';
 import { webContext, type WebContext } from '../web/shared/context.js';
 import { entraDiscovery } from './entra.js';
 import { refusedPage } from './sign-in-pages.js';
@@ -15,6 +16,8 @@ export interface DashboardDeps {
   models: Models;
   logger: Logger;
   clock: () => Date;
+  /** Refreshes a case's card in the DSL channel after a change made here (the Teams edge). */
+  caseNotifier: CaseNotifier;
 }
 
 /** The deps plus what the routes share: the web context (cookie key, schools, cookie attributes), the OpenID discovery cache, https or not. */

@@ -6,7 +6,8 @@ import type { JobDeps, LanternJobHandlers } from '../server/jobs.js';
 import { missedWeeks } from './catch-up.js';
 import { sendTrustDigest } from './rollup.js';
 import { sendSchoolDigest, type DigestDeps } from './run.js';
-import { postDigestCard, type DigestCardOptions } from './teams-card.js';
+import type { DigestCardPoster } from './ports.js';
+import { postDigestCard } from './teams-card.js';
 import { formatIsoWeek, parseIsoWeek, reportedWeek } from './week.js';
 
 /** The data of one `digest.send` job: which school and which ISO week. */
@@ -24,8 +25,8 @@ export function digestCron(school: School): string {
   return `${Number(mm)} ${Number(hh)} * * ${DAYS[d?.day ?? 'monday']}`;
 }
 
-/** Job handlers of the digest; `digestDeps` lets tests swap the transport or inject crashes, `cardOptions` the Teams sender. */
-export function digestJobHandlers(deps: JobDeps, overrides: Partial<DigestDeps> = {}, cardOptions: Pick<DigestCardOptions, 'sender'> = {}) {
+/** Job handlers of the digest; `overrides` lets tests swap the transport or inject crashes. */
+export function digestJobHandlers(deps: JobDeps & { digestCards: DigestCardPoster }, overrides: Partial<DigestDeps> = {}) {
   const digestDeps: DigestDeps = { ...deps, instanceId: `${os.hostname()}:${process.pid}`, ...overrides };
   return {
     /** Sends one school's digest for one week, exactly once (see src/digest/send.ts). */
@@ -51,7 +52,7 @@ export function digestJobHandlers(deps: JobDeps, overrides: Partial<DigestDeps> 
         } else throw err;
       }
       // The governors' channel card, after the email or instead of it (a school may choose the card only).
-      if (school.digest?.channel) result.teams = await postDigestCard(digestDeps, school.id, week, { logger: ctx.logger, ...cardOptions });
+      if (school.digest?.channel) result.teams = await postDigestCard(digestDeps, school.id, week, { poster: deps.digestCards, logger: ctx.logger });
       return result;
     },
     /** Sends the trust's roll-up across its schools for one week, exactly once. */

@@ -1,8 +1,6 @@
 import type { School } from '../config/load.js';
-import { teamChannelReference } from '../cases/channel.js';
-import { proactiveSenderFor, type ProactiveSender } from '../cases/proactive.js';
 import type { Logger } from '../log/logger.js';
-import { cardAttachment, renderCard } from '../teams/cards.js';
+import type { DigestCardPoster } from './ports.js';
 import { buildSchoolDigest, findSchool, type DigestDeps } from './run.js';
 import { ConcurrentSendError } from './send.js';
 import type { DigestSendDoc } from './send-model.js';
@@ -16,9 +14,9 @@ export const GOVERNORS_CHANNEL_UNREACHABLE = 'governors’ channel not reachable
 /** How posting the card ended: posted now, already posted for this week, or skipped (with why). */
 export type DigestCardOutcome = { status: 'sent' | 'already-sent'; activityId: string | null } | { status: 'skipped'; reason: string };
 
-/** What posting the card needs beyond the digest's own deps; `sender` lets tests or callers pass their own. */
+/** What posting the card needs beyond the digest's own deps: the poster (the Teams edge) and the job's logger. */
 export interface DigestCardOptions {
-  sender?: ProactiveSender;
+  poster: DigestCardPoster;
   logger?: Logger;
 }
 
@@ -73,7 +71,7 @@ async function openRecord(deps: DigestDeps, id: string, scope: string, weekId: s
  * No stored reference for the school's teams: nothing is recorded, a warning is logged and `skipped` returned,
  * so the job ends instead of retrying; the next week's run tries again.
  */
-export async function postDigestCard(deps: DigestDeps, schoolId: string, week: IsoWeek, options: DigestCardOptions = {}): Promise<DigestCardOutcome> {
+export async function postDigestCard(deps: DigestDeps, schoolId: string, week: IsoWeek, options: DigestCardOptions): Promise<DigestCardOutcome> {
   const school = findSchool(deps.config, schoolId);
   const channel = school.digest?.channel;
   if (!school.digest?.enabled || !channel) return { status: 'skipped', reason: 'no governors’ channel configured' };
@@ -84,8 +82,8 @@ export async function postDigestCard(deps: DigestDeps, schoolId: string, week: I
 
   const existing = await deps.models.digestSends.findById(id).lean<DigestSendDoc>();
   if (existing?.state === 'sent') return { status: 'already-sent', activityId: existing.providerMessageId ?? null };
-  const reference = await teamChannelReference(deps.models, school.id, channel.channelId);
-  if (!reference) {
+  const governors = await options.poster.channel(school.id, channel.channelId);
+  if (!governors) {
     log.warn(GOVERNORS_CHANNEL_UNREACHABLE);
     return { status: 'skipped', reason: GOVERNORS_CHANNEL_UNREACHABLE };
   }
@@ -93,7 +91,7 @@ export async function postDigestCard(deps: DigestDeps, schoolId: string, week: I
   const record = await openRecord(deps, id, scope, weekId);
   if (record.state === 'sent') return { status: 'already-sent', activityId: record.providerMessageId ?? null };
   const { rendered } = await buildSchoolDigest(deps, school, week);
-  const card = renderCard('digest-summary', digestCardData(rendered.view, school));
+  const card = digestCardData(rendered.view, school);
   const attempts = await deps.models.digestSendAttempts.countDocuments({ sendId: id });
   try {
     await deps.models.digestSendAttempts.create({ _id: `${id}:${attempts + 1}`, sendId: id, n: attempts + 1, at: deps.clock(), by: deps.instanceId });
@@ -103,7 +101,7 @@ export async function postDigestCard(deps: DigestDeps, schoolId: string, week: I
   }
   let activityId: string | undefined;
   try {
-    activityId = await (options.sender ?? proactiveSenderFor(deps.config)).send(reference, { attachments: [cardAttachment(card)] });
+    activityId = await governors.postSummary(card);
   } catch (err) {
     await deps.models.digestSends.updateOne({ _id: id }, { $set: { lastError: (err as Error).message.slice(0, 500) } });
     throw err;

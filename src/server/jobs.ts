@@ -4,6 +4,9 @@ import { directoryJobHandlers, registerDirectorySchedules } from '../directory/j
 import { registerWatchSchedules, watchJobHandlers } from '../monitoring/connectors/watch-jobs.js';
 import { removeFinishedJobs } from '../jobs/cleanup.js';
 import type { JobScheduler } from '../jobs/index.js';
+import type { AgreementCardSender } from '../agreements/ports.js';
+import type { CaseNotifier } from '../cases/ports.js';
+import type { DigestCardPoster } from '../digest/ports.js';
 import type { Logger } from '../log/logger.js';
 import { agreementJobHandlers, rolloverCron, TICK_CRON } from '../agreements/jobs.js';
 import { caseJobHandlers } from '../cases/jobs.js';
@@ -22,11 +25,18 @@ export interface JobDeps {
   clock: () => Date;
 }
 
+/** The ports the edges implement for the capabilities' jobs (the Teams edge: src/teams/edge.ts). */
+export interface JobPorts {
+  caseNotifier: CaseNotifier;
+  digestCards: DigestCardPoster;
+  agreementCards: AgreementCardSender;
+}
+
 /**
  * Every background job Lantern runs, by name. A capability adds its handlers here (spread its own table),
  * and the runner refuses to enqueue a name that is not in this table.
  */
-export function jobHandlers(deps: JobDeps) {
+export function jobHandlers(deps: JobDeps & JobPorts) {
   const auditClients = auditClientFactories(deps.config);
   return {
     ...directoryJobHandlers(deps),

@@ -15,7 +15,9 @@ import { registerSchoolCalendars } from '../agreements/academic-year.js';
 import { setPolicyPageBase } from '../agreements/policy-link.js';
 import type { Logger } from '../log/logger.js';
 import { JobRunner, JobScheduler } from '../jobs/index.js';
+import { createAdapter } from '../teams/adapter.js';
 import { createBot } from '../teams/bot.js';
+import { createTeamsEdge } from '../teams/edge.js';
 import { jobHandlers, registerSchedules, type LanternJobHandlers } from './jobs.js';
 import { STARTUP_MIGRATIONS } from './migrations.js';
 import { createWebApp } from '../web/app.js';
@@ -75,7 +77,10 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     await seedDemoAgreements(models, config, logger);
 
     const clock = () => new Date();
-    const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock }), clock, logger, instanceId });
+    // The one Agents SDK adapter: the bot, the proactive sender and every job that posts to Teams share it.
+    const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock });
+    const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards };
+    const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...ports }), clock, logger, instanceId });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
     registerSchedules(scheduler, config);
     for (const school of config.schools.filter((s) => s.directory.source === 'google' || s.directory.source === 'entra')) {
@@ -90,7 +95,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       });
     }
 
-    const { adapter, agent, channelTokens } = createBot({ config, models, logger });
+    const { adapter, agent, channelTokens } = createBot({ config, models, logger, adapter: teams.adapter, proactive: teams.sender });
     const sign = { config, models, logger, clock, signIn: config.pupilSignIn };
     const googlePush = {
       config,
@@ -109,7 +114,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       channelTokens,
       sign,
       googlePush,
-      dashboard: { config, models, logger, clock },
+      dashboard: { config, models, logger, clock, caseNotifier: teams.caseNotifier },
       ...(health ? { databaseHealth: { health, graceMs: config.database.downGraceMs } } : {}),
     });
     const server = await listen(app, config.server.host, config.server.port);

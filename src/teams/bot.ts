@@ -1,44 +1,25 @@
 import { Activity, ActivityTypes } from '@microsoft/agents-activity';
-import { AgentApplication, CloudAdapter, MemoryStorage, MessageFactory, RouteRank, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
+import { AgentApplication, MemoryStorage, MessageFactory, RouteRank, type CloudAdapter, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import { BOT_FRAMEWORK_OPENID_METADATA_URL, type LanternConfig } from '../config/load.js';
-import { BOT_FRAMEWORK_ISSUER, createChannelTokenVerifier, serviceUrlMatches, type ChannelTokenVerifier } from './channel-token.js';
-import { ErrorCode, LanternError } from '../errors.js';
+import { createChannelTokenVerifier, serviceUrlMatches, type ChannelTokenVerifier } from './channel-token.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../log/logger.js';
-import { CARD_ACTIONS, readCardAction, staleCard } from './card-actions.js';
+import { CARD_ACTIONS, readCardAction } from './card-actions.js';
+import { staleCard } from './stale-card.js';
 import { cardMessage, type AdaptiveCardJson } from './cards.js';
 import { findCommand, normaliseCommandText, type CommandContext } from './commands.js';
 import { markConversationRemoved, saveConversationRef } from './conversation-ref.js';
 import { identifySender, tenantOf } from './identify.js';
-import { offerPendingAgreements } from '../agreements/teams/on-install.js';
+import type { ProactiveSender } from './send/proactive.js';
+import { offerPendingAgreements } from './agreements/on-install.js';
 
-/** What the bot needs from the rest of Lantern. */
+/** What the bot needs from the rest of Lantern: the adapter and proactive sender are start-up's one pair. */
 export interface BotDeps {
   config: LanternConfig;
   models: Models;
   logger: Logger;
-}
-
-/**
- * The bot's auth settings, built from Lantern's config. Every key is present (even when undefined) and the
- * connections map is explicit, because the SDK otherwise fills gaps from environment variables such as
- * CLIENTID or Connections__*: a stray variable must not silently change who may call /api/messages.
- * Lantern verifies inbound tokens itself (channel-token.ts); the issuer settings here keep the SDK's own check,
- * wherever it runs, to Bot Framework channel tokens as well.
- */
-export function botAuthConfiguration(config: LanternConfig): AuthConfiguration {
-  const connection = {
-    clientId: config.bot?.appId,
-    clientSecret: config.bot?.appSecret,
-    tenantId: config.bot?.tenantId,
-    issuers: [BOT_FRAMEWORK_ISSUER],
-    validateIssuer: true,
-  };
-  return {
-    ...connection,
-    connections: new Map([['serviceConnection', connection]]),
-    connectionsMap: [{ serviceUrl: '*', connection: 'serviceConnection' }],
-  } as unknown as AuthConfiguration;
+  adapter: CloudAdapter;
+  proactive: ProactiveSender;
 }
 
 function activityLogger(turn: TurnContext, logger: Logger): Logger {
@@ -64,7 +45,7 @@ async function runCardAction(turn: TurnContext, deps: BotDeps, log: Logger): Pro
   }
   const sender = await identifySender(turn.activity, deps.config, deps.models);
   try {
-    return await handler({ turn, sender, config: deps.config, models: deps.models, log: log.child({ verb: action.verb }), ...action });
+    return await handler({ turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, log: log.child({ verb: action.verb }), ...action });
   } catch (err) {
     log.error({ err, verb: action.verb }, 'card action failed');
     return staleCard('failed');
@@ -87,7 +68,7 @@ async function onMessage(turn: TurnContext, deps: BotDeps, log: Logger): Promise
     await turn.sendActivity(MessageFactory.text(said ? `I don't know "${said}" yet. Type **help** to see what I can do for you.` : 'Type **help** to see what I can do for you.'));
     return;
   }
-  const ctx: CommandContext = { turn, sender, config: deps.config, models: deps.models, log };
+  const ctx: CommandContext = { turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, log };
   await command.run(ctx);
 }
 
@@ -126,26 +107,14 @@ export const ACTIVITY_ROUTES = {
   installationUpdate: onInstallOrMembers,
 } as const satisfies Record<string, ActivityRoute>;
 
-/** Builds the Microsoft 365 Agents SDK adapter and the agent application with Lantern's routes. */
-export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentApplication<TurnState>; authConfig: AuthConfiguration; channelTokens: ChannelTokenVerifier | null } {
-  const authConfig = botAuthConfiguration(deps.config);
+/** Builds the agent application with Lantern's routes, over the adapter start-up built (src/teams/adapter.ts). */
+export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentApplication<TurnState>; channelTokens: ChannelTokenVerifier | null } {
   const bot = deps.config.bot;
   const channelTokens = bot ? createChannelTokenVerifier({ appId: bot.appId, openIdMetadataUrl: bot.openIdMetadataUrl ?? BOT_FRAMEWORK_OPENID_METADATA_URL }) : null;
   if (bot && !deps.config.schools.some((s) => s.microsoft?.tenantId)) {
     deps.logger.warn('no school has microsoft.tenantId set, so every Teams activity will be refused: set schools[].microsoft.tenantId to each school\'s Microsoft 365 tenant id');
   }
-  let adapter: CloudAdapter;
-  try {
-    // Explicit options, so CloudAdapterOptions__* in the environment cannot turn the serviceUrl check off.
-    adapter = new CloudAdapter(authConfig, undefined, undefined, { validateServiceUrl: true, emitStackTrace: false });
-  } catch (err) {
-    // The SDK refuses anonymous mode when NODE_ENV=production.
-    throw new LanternError(
-      ErrorCode.ConfigInvalid,
-      'The Microsoft 365 Agents SDK needs bot credentials when NODE_ENV=production: set bot.appId and LANTERN_BOT_APP_SECRET, or unset NODE_ENV to run the demo.',
-      { cause: err },
-    );
-  }
+  const adapter = deps.adapter;
   const agent = new AgentApplication<TurnState>({ storage: new MemoryStorage(), adapter, startTypingTimer: false });
   for (const [type, route] of Object.entries(ACTIVITY_ROUTES)) {
     agent.onActivity(type, async (turn) => {
@@ -177,5 +146,5 @@ export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentA
   adapter.onTurnError = async (turn, err) => {
     activityLogger(turn, deps.logger).error({ err }, 'turn failed');
   };
-  return { adapter, agent, authConfig, channelTokens };
+  return { adapter, agent, channelTokens };
 }

@@ -1,9 +1,8 @@
 import type { TurnContext } from '@microsoft/agents-hosting';
-import { AGREEMENT_CARD_ACTIONS } from '../agreements/teams/actions.js';
+import { AGREEMENT_CARD_ACTIONS } from './agreements/actions.js';
 import type { AdaptiveCardJson } from './cards.js';
-import { renderCard } from './cards.js';
 import type { CommandContext } from './commands.js';
-import { CASE_CARD_ACTIONS } from '../cases/card-actions.js';
+import { CASE_CARD_ACTIONS } from './cases/card-actions.js';
 
 /** What a card button's handler receives: the command context plus the button's verb and data. */
 export interface CardActionContext extends CommandContext {
@@ -25,16 +24,6 @@ export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...CASE_CARD_ACTIONS,
   ...AGREEMENT_CARD_ACTIONS,
 };
-
-/** The card shown when a button's verb is unknown or its data is unusable: never a crash or a 500. */
-export function staleCard(reason: 'unknown-verb' | 'bad-data' | 'failed'): AdaptiveCardJson {
-  const copy = {
-    'unknown-verb': { title: 'This card is out of date', message: 'Lantern no longer recognises the button you pressed.', next: 'Type help to get a fresh card.' },
-    'bad-data': { title: 'This card is incomplete', message: 'Some of the information this button needs is missing or was changed.', next: 'Type help to get a fresh card, or ask your IT manager if it keeps happening.' },
-    failed: { title: 'That did not work', message: 'Something went wrong on Lantern\'s side and nothing was changed.', next: 'Please try again in a minute; if it keeps happening, tell your IT manager.' },
-  }[reason];
-  return renderCard('card-error', copy);
-}
 
 /** Reads verb, data and trigger from an `adaptiveCard/action` invoke or an Action.Submit message. */
 export function readCardAction(turn: TurnContext): { verb: string; data: Record<string, unknown>; trigger: 'manual' | 'automatic' } | undefined {

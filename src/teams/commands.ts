@@ -6,11 +6,12 @@ import { cardMessage, renderCard } from './cards.js';
 import { CARD_TEXT_MAX, userText } from './card-text.js';
 import { helpItemsFor, roleLabel } from './help.js';
 import type { Sender } from './identify.js';
-import { sendConcernForm } from '../cases/concern.js';
-import { sendClassAgreement } from '../agreements/teams/class-agreement.js';
-import { sendSelfAudit } from '../agreements/teams/self-audit.js';
-import { sendAgreementStatus } from '../agreements/teams/status-command.js';
-import { sendCampaignForm } from '../agreements/teams/campaign-card.js';
+import type { ProactiveSender } from './send/proactive.js';
+import { sendConcernForm } from './cases/concern.js';
+import { sendClassAgreement } from './agreements/class-agreement.js';
+import { sendSelfAudit } from './agreements/self-audit.js';
+import { sendAgreementStatus } from './agreements/status-command.js';
+import { sendCampaignForm } from './agreements/campaign-card.js';
 
 /** What a command handler receives: the turn, who sent it, and Lantern's services. */
 export interface CommandContext {
@@ -18,6 +19,8 @@ export interface CommandContext {
   sender: Sender;
   config: LanternConfig;
   models: Models;
+  /** Posts into other conversations (the DSL channel, a deputy's chat) outside this turn. */
+  proactive: ProactiveSender;
   log: Logger;
   /** The time; defaults to the system clock (a test drives a simulated school year with its own). */
   clock?: () => Date;

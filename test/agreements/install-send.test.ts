@@ -4,10 +4,10 @@ import { startTestLantern, type TestLantern } from '../support/lantern.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
-import { RateLimiter } from '../../src/agreements/rate-limit.js';
+import { RateLimiter } from '../../src/teams/send/rate-limit.js';
 import { sendId } from '../../src/agreements/campaigns.js';
-import { workSendQueue, type SendQueueDeps } from '../../src/agreements/send-queue.js';
-import { installedSendId } from '../../src/agreements/teams/on-install.js';
+import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js';
+import { installedSendId } from '../../src/teams/agreements/on-install.js';
 
 // Cards "not reachable — Lantern not installed for them" go out when the person installs Lantern: through
 // the real /api/messages endpoint and Agents SDK, replies going to a fake Bot Connector (normal delivery).

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
-import { CloudAdapter } from '@microsoft/agents-hosting';
 import { loadConfig } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
 import { createLogger } from '../../src/log/logger.js';
-import { botAuthConfiguration } from '../../src/teams/bot.js';
+import { createAdapter } from '../../src/teams/adapter.js';
 import { issueCampaign } from '../../src/agreements/campaigns.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
-import { RateLimiter } from '../../src/agreements/rate-limit.js';
-import { SendFeed } from '../../src/agreements/send-feed.js';
-import { TenantSendLease } from '../../src/agreements/send-lease.js';
-import { workSendQueue, type SendQueueDeps } from '../../src/agreements/send-queue.js';
-import { sendToConversation } from '../../src/agreements/teams/proactive.js';
+import { RateLimiter } from '../../src/teams/send/rate-limit.js';
+import { SendFeed } from '../../src/teams/send/feed.js';
+import { TenantSendLease } from '../../src/teams/send/lease.js';
+import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js';
+import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
@@ -22,7 +21,7 @@ let conn: Connection;
 let models: Models;
 let fake: FakeBotConnector;
 const config = loadConfig({ env: { LOG_LEVEL: 'silent' } });
-const adapter = new CloudAdapter(botAuthConfiguration(config));
+const sender = createProactiveSender(createAdapter(config), config);
 const school = 'northgate';
 const STAFF = 150;
 
@@ -43,7 +42,7 @@ function instance(name: string, abortAfter?: { sends: number; controller: AbortC
     backoff: { baseMs: 200, maxMs: 1_000, jitter: 0.2 },
     transport: async (reference, activity) => {
       dispatched.push({ at: Date.now(), by: name });
-      await sendToConversation(adapter, config, reference, activity);
+      await sender.send(reference, activity);
       // Stops the instance mid-campaign, as a shutdown would: the rest must be sent by the other one.
       if (abortAfter && ++sends === abortAfter.sends) abortAfter.controller.abort();
     },

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
-import { CloudAdapter } from '@microsoft/agents-hosting';
 import { loadConfig } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
 import { createLogger } from '../../src/log/logger.js';
-import { botAuthConfiguration } from '../../src/teams/bot.js';
+import { createAdapter } from '../../src/teams/adapter.js';
 import { issueCampaign, planCampaign } from '../../src/agreements/campaigns.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
-import { RateLimiter } from '../../src/agreements/rate-limit.js';
-import { workSendQueue, type SendQueueDeps } from '../../src/agreements/send-queue.js';
-import { sendToConversation } from '../../src/agreements/teams/proactive.js';
+import { RateLimiter } from '../../src/teams/send/rate-limit.js';
+import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js';
+import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
@@ -19,7 +18,7 @@ let models: Models;
 let fake: FakeBotConnector;
 const config = loadConfig({ env: { LOG_LEVEL: 'silent' } });
 const school = 'northgate';
-const adapter = new CloudAdapter(botAuthConfiguration(config));
+const sender = createProactiveSender(createAdapter(config), config);
 const STAFF = 24;
 
 function deps(workerId: string): SendQueueDeps {
@@ -34,7 +33,7 @@ function deps(workerId: string): SendQueueDeps {
     claimLeaseMs: 500,
     backoff: { baseMs: 100, maxMs: 1_000, jitter: 0.2 },
     transport: async (reference, activity) => {
-      await sendToConversation(adapter, config, reference, activity);
+      await sender.send(reference, activity);
     },
   };
 }

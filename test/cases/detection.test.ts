@@ -2,8 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrJoinFromDetection, type DetectionInput } from '../../src/cases/detection.js';
 import { sweepDetections } from '../../src/cases/monitoring-adapter.js';
-import { flushPendingCards } from '../../src/cases/channel.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { teamsEdgeFor } from '../support/teams.js';
 import { loadConfig, type School } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
 import { readDirectorySource, syncDirectory } from '../../src/directory/sync.js';
@@ -35,8 +34,8 @@ function makeDetection(overrides: Partial<DetectionInput> = {}): DetectionInput 
   };
 }
 
-function deps(clock: () => Date) {
-  return { stores: models, config, sender: proactiveSenderFor(config), log: createLogger({ level: 'silent' }), clock };
+function deps(clock: () => Date, log = createLogger({ level: 'silent' })) {
+  return { stores: models, config, notifier: teamsEdgeFor(config, models, { logger: log, clock }).caseNotifier, log, clock };
 }
 
 beforeAll(async () => {
@@ -139,7 +138,7 @@ describe('cases from detections', () => {
     const lines: Record<string, unknown>[] = [];
     const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
     connector.refuse('');
-    const queued = await openOrJoinFromDetection({ ...deps(fakeClock()), log }, school, makeDetection({ severity: 'critical', family: 'email.external_forwarding', summary, target: address }));
+    const queued = await openOrJoinFromDetection(deps(fakeClock(), log), school, makeDetection({ severity: 'critical', family: 'email.external_forwarding', summary, target: address }));
     expect(queued).toMatchObject({ outcome: 'opened', channel: 'queued' });
     const caseId = (queued as { caseId: string }).caseId;
     expect((await models.cases.findOne({ caseId }).lean())?.channelPending).toBe(true);
@@ -147,7 +146,7 @@ describe('cases from detections', () => {
     expect(JSON.stringify(lines)).not.toContain('evil');
     connector.refuse(undefined);
 
-    const flushed = await flushPendingCards(deps(fakeClock()));
+    const flushed = await deps(fakeClock()).notifier.flushPending();
     expect(flushed).toEqual({ posted: 1, stillQueued: 0 });
     expect((await models.cases.findOne({ caseId }).lean())?.channelPending).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrJoinFromDetection } from '../../src/cases/detection.js';
 import { sweepDetections } from '../../src/cases/monitoring-adapter.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { teamsEdgeFor } from '../support/teams.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createEngine } from '../../src/monitoring/engine.js';
@@ -33,7 +33,7 @@ async function invoke(verb: string, data: Record<string, unknown>, aadObjectId =
 }
 
 function deps(clock = () => new Date()) {
-  return { stores: lantern.models, models: lantern.models, config, sender: proactiveSenderFor(config), log: createLogger({ level: 'silent' }), clock };
+  return { stores: lantern.models, models: lantern.models, config, notifier: teamsEdgeFor(config, lantern.models, { clock }).caseNotifier, log: createLogger({ level: 'silent' }), clock };
 }
 
 /** Web links a card must not carry (the Adaptive Cards schema URL is not a link to anything). */

@@ -5,7 +5,7 @@ import { runEscalation } from '../../src/cases/escalation.js';
 import { ESCALATE_JOB, scheduleEscalation } from '../../src/cases/escalation-queue.js';
 import { caseJobHandlers } from '../../src/cases/jobs.js';
 import { openCase } from '../../src/cases/open.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { teamsEdgeFor } from '../support/teams.js';
 import { LANTERN_ACTOR } from '../../src/cases/timeline-model.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
@@ -46,7 +46,7 @@ const mentions = () => connector.calls.filter((c) => c.method === 'POST' && Stri
 describe('escalation to the deputy DSL', () => {
   it('escalates an unacknowledged high case after the configured time, once, and leaves acknowledged ones alone', async () => {
     const clock = fakeClock(new Date('2026-03-10T09:00:00Z'));
-    const runner = new JobRunner({ models, handlers: caseJobHandlers({ config, models, logger, clock }), clock, logger, instanceId: 'test' });
+    const runner = new JobRunner({ models, handlers: caseJobHandlers({ config, models, logger, clock, caseNotifier: teamsEdgeFor(config, models, { logger, clock }).caseNotifier }), clock, logger, instanceId: 'test' });
     const slow = await openCase(models, school, makeCaseInput({ severity: 'high' }), clock());
     const quick = await openCase(models, school, makeCaseInput({ severity: 'critical' }), clock());
     const low = await openCase(models, school, makeCaseInput({ severity: 'medium' }), clock());
@@ -80,7 +80,7 @@ describe('escalation to the deputy DSL', () => {
     // A previous run recorded the escalation and died before telling anyone.
     await applyChange(models, school.id, c.caseId, LANTERN_ACTOR, () => ({ ok: true, action: 'escalated-to-deputy', after: { escalatedToDeputyAt: clock() }, note: null }), clock);
     const before = toMark().length;
-    const deps = { config, stores: models, sender: proactiveSenderFor(config), logger, clock };
+    const deps = { config, stores: models, notifier: teamsEdgeFor(config, models, { logger, clock }).caseNotifier, logger, clock };
     expect(await runEscalation({ schoolId: school.id, caseId: c.caseId }, deps)).toMatchObject({ escalated: true, personal: true, channel: true });
     expect(await runEscalation({ schoolId: school.id, caseId: c.caseId }, deps)).toEqual({ skipped: 'deputy already told' });
     expect(toMark().length - before).toBe(1);

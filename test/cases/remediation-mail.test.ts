@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrJoinFromDetection, type DetectionInput } from '../../src/cases/detection.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { teamsEdgeFor } from '../support/teams.js';
 import { demoFileConfig } from '../../src/config/demo.js';
 import { loadConfig, type LanternConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -60,7 +60,7 @@ function invoke(verb: string, data: Record<string, unknown>) {
 let n = 0;
 async function openCase(overrides: Partial<DetectionInput>): Promise<string> {
   n += 1;
-  const opened = await openOrJoinFromDetection({ stores: lantern.models, config, sender: proactiveSenderFor(config), log: createLogger({ level: 'silent' }), clock: () => new Date() }, config.schools[0]!, {
+  const opened = await openOrJoinFromDetection({ stores: lantern.models, config, notifier: teamsEdgeFor(config, lantern.models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() }, config.schools[0]!, {
     detectionId: `fwd-${n}`, ruleId: 'email.external_forwarding.google', family: 'email.external_forwarding', severity: 'high', category: 'security',
     summary: 'A mailbox forwards mail to an address outside the school.', at: new Date(), subjectIds: [], objectId: `mailbox-${n}`, ...overrides,
   });
@@ -198,7 +198,7 @@ describe('turn off forwarding (B6): dry run, explicit approval, the API\'s answe
     engine.process(makeO365('AnonymousLinkCreated', { ObjectId: 'https://northgate.sharepoint.com/sites/staff/Shared Documents/Year 6 reports.docx', SourceFileName: 'Year 6 reports.docx', ListItemUniqueId: 'a1b2c3d4', SiteUrl: 'https://northgate.sharepoint.com/sites/staff/', ListId: 'list-1' }));
     expect(found[0]?.location).toEqual({ siteUrl: 'https://northgate.sharepoint.com/sites/staff/', listId: 'list-1' });
     await createDetectionStore(lantern.models).store('northgate', [{ key: 'ms-share-1', detection: found[0]! }]);
-    await sweepDetections({ stores: lantern.models, models: lantern.models, config, sender: proactiveSenderFor(config), log: createLogger({ level: 'silent' }), clock: () => new Date() });
+    await sweepDetections({ stores: lantern.models, models: lantern.models, config, notifier: teamsEdgeFor(config, lantern.models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() });
     const caseId = String((await lantern.models.detections.findOne({ ruleId: 'sharing.public_link.microsoft' }).lean())?.caseId);
     expect(JSON.stringify(await lantern.models.cases.findOne({ caseId }).lean())).not.toContain('Year 6 reports');
     const preview = await invoke('case.remediate', { caseId, remediation: 'remove-public-link' });

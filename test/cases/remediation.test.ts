@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrJoinFromDetection } from '../../src/cases/detection.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { teamsEdgeFor } from '../support/teams.js';
 import { demoFileConfig } from '../../src/config/demo.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -78,7 +78,7 @@ afterAll(async () => {
 describe('remediation (B6): dry run, then explicit approval', () => {
   it('previews exactly what would change, removes only that on approval, once, and records who and what Google said', async () => {
     const config = loadConfig({ env: { LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: path.join(dir, 'sa.json') }, file: path.join(dir, 'lantern.config.yaml'), cwd: dir });
-    const opened = await openOrJoinFromDetection({ stores: lantern.models, config, sender: proactiveSenderFor(config), log: createLogger({ level: 'silent' }), clock: () => new Date() }, config.schools[0]!, {
+    const opened = await openOrJoinFromDetection({ stores: lantern.models, config, notifier: teamsEdgeFor(config, lantern.models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() }, config.schools[0]!, {
       detectionId: 'd-share-1', ruleId: 'sharing-public-link-google', family: 'sharing.public_link', severity: 'high', category: 'security',
       summary: 'A file was shared with anyone who has the link.', at: new Date(), subjectIds: [], objectId: 'file-123', actor: 'a.wilber@northgate.example',
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flushPendingCards } from '../../src/cases/channel.js';
-import { proactiveSenderFor } from '../../src/cases/proactive.js';
+import { flushPendingCards } from '../../src/teams/cases/channel.js';
+import { teamsEdgeFor } from '../support/teams.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { makeActivity, makeMessage, postActivity, repliedCards } from '../support/activities.js';
@@ -87,7 +87,7 @@ describe('staff concerns and the DSL channel card', () => {
     });
     expect((await postActivity(lantern.url, install)).status).toBeLessThan(300);
     const config = loadConfig({ env: {}, cwd: '/tmp' });
-    const result = await flushPendingCards({ stores: lantern.models, config, sender: proactiveSenderFor(config), log: createLogger({ level: 'silent' }), clock: () => new Date() });
+    const result = await flushPendingCards({ stores: lantern.models, config, sender: teamsEdgeFor(config, lantern.models).sender, log: createLogger({ level: 'silent' }), clock: () => new Date() });
     expect(result).toEqual({ posted: 1, stillQueued: 0 });
     const post = connector.calls.find((c) => c.method === 'POST');
     expect(post?.path).toBe(`/v3/conversations/${CHANNEL_ID}/activities`);
@@ -180,7 +180,7 @@ describe('user and directory text on cards', () => {
   };
   const flush = (log = createLogger({ level: 'silent' })) => {
     const config = loadConfig({ env: {}, cwd: '/tmp' });
-    return flushPendingCards({ stores: lantern.models, config, sender: proactiveSenderFor(config), log, clock: () => new Date() });
+    return flushPendingCards({ stores: lantern.models, config, sender: teamsEdgeFor(config, lantern.models).sender, log, clock: () => new Date() });
   };
 
   it('posts a concern holding template syntax and a Markdown link to the DSL channel, shown literally', async () => {

@@ -13,7 +13,7 @@ import { demoFileConfig } from '../../src/config/demo.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { AgreementVersion } from '../../src/agreements/version-model.js';
 import { storedClassroomStatus } from '../../src/google/classroom/status.js';
-import { statusCard } from '../../src/agreements/teams/status-card.js';
+import { statusCard } from '../../src/teams/agreements/status-card.js';
 import { classroomJobHandlers } from '../../src/google/classroom/jobs.js';
 import { jobHandlers } from '../../src/server/jobs.js';
 import { dueInstant } from '../../src/google/classroom/due.js';
@@ -25,6 +25,7 @@ import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
 import { testMongoUri } from '../support/db.js';
 import { startFakeClassroom, type FakeClassroom } from './fake-classroom.js';
+import { jobPortsFor } from '../support/teams.js';
 
 let fake: FakeClassroom;
 let models: Models;
@@ -187,7 +188,7 @@ describe('scheduled Classroom sync (classroom.sync)', () => {
   it('patches the current pupil agreement in each course and re-reads rosters, without posting twice', async () => {
     const config = loadConfig({ env, cwd: dir, requireSecrets: false });
     const deps = { config, models, logger: createLogger({ level: 'silent' }), clock: () => new Date() };
-    expect(Object.keys(jobHandlers(deps))).toContain('classroom.sync');
+    expect(Object.keys(jobHandlers({ ...deps, ...jobPortsFor(config, models) }))).toContain('classroom.sync');
     const posts = fake.calls.filter((c) => c.method === 'POST').length;
     const patches = fake.calls.filter((c) => c.method === 'PATCH').length;
     const before = (await models.classroomRosters.findById('northgate:111').lean())?.syncedAt;

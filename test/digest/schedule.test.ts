@@ -9,6 +9,7 @@ import { jobHandlers } from '../../src/server/jobs.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { digestConfig } from './config-file.js';
 import { startGmailStandIn, type GmailStandIn } from './stand-ins.js';
+import { jobPortsFor } from '../support/teams.js';
 
 let conn: Connection;
 let models: Models;
@@ -21,7 +22,7 @@ const clock = () => now;
 
 function parts(cfg: LanternConfig = config) {
   const config = cfg;
-  const runner = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock }), clock, logger, instanceId: 'fake-clock', random: () => 0.5 });
+  const runner = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...jobPortsFor(config, models, { logger, clock }) }), clock, logger, instanceId: 'fake-clock', random: () => 0.5 });
   const scheduler = new JobScheduler({ models, runner, clock, logger });
   registerDigestSchedules(scheduler, config);
   return { runner, scheduler };

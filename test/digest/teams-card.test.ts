@@ -13,6 +13,7 @@ import { startConnectorStandIn, type ConnectorStandIn } from '../cases/connector
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { forbiddenStrings, insertFixtures, NOW } from './fixtures.js';
 import { startGmailStandIn, type GmailStandIn } from './stand-ins.js';
+import { jobPortsFor } from '../support/teams.js';
 
 const GOVERNORS_CHANNEL = '19:governors-channel@thread.tacv2';
 const TENANT = '00000000-0000-0000-0000-0000000000001';
@@ -35,7 +36,7 @@ function cardConfig(gmail?: GmailStandIn): LanternConfig {
 }
 
 async function runJob(config: LanternConfig): Promise<Record<string, unknown>> {
-  const handler = digestJobHandlers({ config, models, logger, clock: () => NOW })['digest.send'];
+  const handler = digestJobHandlers({ config, models, logger, clock: () => NOW, digestCards: jobPortsFor(config, models).digestCards })['digest.send'];
   const job: JobRun<DigestJobData> = { id: 'job-1', name: 'digest.send', key: 'digest:northgate:2026-W47', schoolId: 'northgate', data: { schoolId: 'northgate', weekId: '2026-W47' }, attempt: 1 };
   const ctx: JobContext = { logger, signal: new AbortController().signal, extendLease: async () => {} };
   return (await handler(job, ctx)) as Record<string, unknown>;

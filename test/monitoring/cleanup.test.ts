@@ -16,6 +16,7 @@ import { auditClientFactories } from '../../src/server/audit-clients.js';
 import { jobHandlers, registerSchedules } from '../../src/server/jobs.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { writeServiceAccountKey } from './connectors/support/fake-google.js';
+import { jobPortsFor } from '../support/teams.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-20T03:45:00Z');
@@ -117,7 +118,7 @@ describe('monitoring clean-up', () => {
   });
 
   it('runs as a daily server job', async () => {
-    const handlers = jobHandlers({ config, models, logger, clock: () => new Date(NOW) });
+    const handlers = jobHandlers({ config, models, logger, clock: () => new Date(NOW), ...jobPortsFor(config, models) });
     await expect(handlers['monitor.cleanup']()).resolves.toMatchObject({ detectionKeys: 0 });
     const schedules: Array<{ name: string; cron: string }> = [];
     registerSchedules({ registerSchedule: (s: { name: string; cron: string }) => schedules.push(s) } as never, config);

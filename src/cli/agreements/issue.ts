@@ -1,7 +1,7 @@
 import { planCampaign, type PlannedRecipient } from '../../agreements/campaigns.js';
 import { parseAudienceSpec } from '../../agreements/export.js';
 import { findTemplate, loadPolicyLibrary } from '../../agreements/library.js';
-import { NOT_REACHABLE } from '../../agreements/send-cards.js';
+import { NOT_REACHABLE } from '../../teams/send/cards.js';
 import { currentVersion, publishVersion, type ChangeKind } from '../../agreements/versions.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import { startCampaign } from '../../agreements/start-campaign.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describeAudience } from '../../agreements/audience.js';
 import { parsePolicyTemplate } from '../../agreements/library.js';
 import { publishPolicy } from '../../agreements/publish.js';
-import { NOT_REACHABLE } from '../../agreements/send-cards.js';
+import { NOT_REACHABLE } from '../../teams/send/cards.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import type { CommandRun } from '../command.js';
 import { withCommandDatabase } from '../kit/db.js';

@@ -1,4 +1,4 @@
-import { dslChannelReference } from '../../cases/channel.js';
+import { teamChannelReference } from '../../teams/channel-poster.js';
 import type { LanternConfig, School } from '../../config/load.js';
 import type { Models } from '../../db/models.js';
 import { appTokenProvider, GRAPH_SCOPE, MANAGE_SCOPE, type AppCredentials } from '../../microsoft/auth.js';
@@ -33,7 +33,7 @@ export async function checkBot(config: LanternConfig): Promise<{ result: CheckRe
 /** The app is installed in the DSL team (Lantern stored the team's conversation) and the DSL channel is among the team's channels. */
 export async function checkDslChannel(models: Models, school: School, botToken: string | undefined): Promise<CheckResult> {
   const name = 'Teams app in the DSL team';
-  const ref = await dslChannelReference(models, school);
+  const ref = await teamChannelReference(models, school.id, school.dsl.channel.channelId);
   if (!ref?.serviceUrl) return fail(name, `no conversation is stored for team ${school.dsl.channel.teamId}`, "add Lantern to the DSL team in Teams (team → Manage team → Apps → Get more apps → Lantern); Lantern stores the team's conversation when it is added");
   if (!botToken) return skip(name, 'the team is stored, but the channel was not looked up without a bot token');
   const { teamId, channelId } = school.dsl.channel;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
 import { Activity } from '@microsoft/agents-activity';
-import { CloudAdapter, TurnContext } from '@microsoft/agents-hosting';
+import { TurnContext } from '@microsoft/agents-hosting';
 import { registerSchoolCalendars } from '../../../src/agreements/academic-year.js';
 import { agreementJobHandlers, rolloverCron, TICK_CRON } from '../../../src/agreements/jobs.js';
 import { loadConfig, type LanternConfig, type School } from '../../../src/config/load.js';
@@ -12,12 +12,12 @@ import { directoryJobHandlers, DIRECTORY_SYNC_CRON } from '../../../src/director
 import { JobRunner, JobScheduler } from '../../../src/jobs/index.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../../../src/bench/fake-bot-connector.js';
-import { botAuthConfiguration } from '../../../src/teams/bot.js';
 import { CARD_ACTIONS } from '../../../src/teams/card-actions.js';
 import type { AdaptiveCardJson } from '../../../src/teams/cards.js';
 import { identifySender } from '../../../src/teams/identify.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/db.js';
 import { SimDirectory, type SchoolSize } from './school.js';
+import { teamsEdgeFor } from '../../support/teams.js';
 
 export const SCHOOL_ID = 'sim';
 export const DSL_EMAIL = 's001@sim.example';
@@ -93,13 +93,13 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
   const clock = new SimClock(start);
   const logger = createLogger({ level: 'silent' });
   const deps = { config, models, logger, clock: clock.now };
-  const handlers = { ...directoryJobHandlers(deps), ...agreementJobHandlers(deps) };
+  const teams = teamsEdgeFor(config, models, { logger, clock: clock.now });
+  const handlers = { ...directoryJobHandlers(deps), ...agreementJobHandlers({ ...deps, agreementCards: teams.agreementCards }) };
   const runner = new JobRunner({ models, handlers, clock: clock.now, logger, instanceId: 'sim-1', concurrency: 1, random: () => 0.5 });
   const scheduler = new JobScheduler({ models, runner, clock: clock.now, logger });
   scheduler.registerSchedule({ name: `directory.sync:${SCHOOL_ID}`, cron: DIRECTORY_SYNC_CRON, timezone: school.timezone, jobName: 'directory.sync', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
   scheduler.registerSchedule({ name: `agreements.tick:${SCHOOL_ID}`, cron: TICK_CRON, timezone: school.timezone, jobName: 'agreements.tick', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
   scheduler.registerSchedule({ name: `agreements.rollover:${SCHOOL_ID}`, cron: rolloverCron(school), timezone: school.timezone, jobName: 'agreements.rollover', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
-  const adapter = new CloudAdapter(botAuthConfiguration(config));
   const chats = new Map<string, string>();
 
   const world: SimWorld = {
@@ -141,11 +141,11 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
         conversation: { id: `a:chat-${personId}`, conversationType: 'personal', tenantId: TENANT },
         value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
       });
-      const turn = new TurnContext(adapter, activity);
+      const turn = new TurnContext(teams.adapter, activity);
       const sender = await identifySender(turn.activity, config, models);
       const handler = CARD_ACTIONS[verb];
       if (!handler) throw new Error(`no card verb ${verb}`);
-      return handler({ turn, sender, config, models, log: logger, verb, data, trigger: 'manual', clock: clock.now });
+      return handler({ turn, sender, config, models, proactive: teams.sender, log: logger, verb, data, trigger: 'manual', clock: clock.now });
     },
     personOfConversation: (id) => chats.get(id),
     async close() {

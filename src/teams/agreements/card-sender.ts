@@ -1,0 +1,16 @@
+import type { AgreementCardSender } from '../../agreements/ports.js';
+import type { LanternConfig } from '../../config/load.js';
+import type { Models } from '../../db/models.js';
+import type { Logger } from '../../log/logger.js';
+import { processSendDeps } from '../send/deps.js';
+import type { ProactiveSender } from '../send/proactive.js';
+import { workSendQueue } from '../send/queue.js';
+import { deliverQuestion } from './deliver.js';
+
+/** The Teams side of the agreements' AgreementCardSender port: the send queue and the policy owner's chat. */
+export function createAgreementCardSender(deps: { config: LanternConfig; models: Models; logger: Logger; clock: () => Date; sender: ProactiveSender }): AgreementCardSender {
+  return {
+    sendQueued: (scope, options) => workSendQueue(processSendDeps(deps, deps.sender), scope, options),
+    deliverQuestion: (questionId, log) => deliverQuestion({ sender: deps.sender, config: deps.config, models: deps.models, log }, questionId),
+  };
+}

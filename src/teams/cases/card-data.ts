@@ -1,0 +1,91 @@
+import type { School } from '../../config/load.js';
+import type { Person } from '../../directory/person.js';
+import { AGENCIES, CATEGORIES, type CaseStatus } from '../../cases/case-model.js';
+import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../../cases/labels.js';
+import { withoutLinks } from '../../cases/do-not-view.js';
+import { CARD_TEXT_MAX, userPlain, userText } from '../card-text.js';
+import { remediationEnabled } from '../../cases/settings.js';
+import { caseSuppression, SUPPRESS_DAYS, suppressionOffer } from '../../cases/suppress.js';
+import type { LoadedCase } from '../../cases/store.js';
+
+
+/** The remediations that fit a case's detections (sharing and forwarding only). */
+export function remediationsFor(loaded: LoadedCase): { kind: string; title: string }[] {
+  const families = new Set(loaded.state.detections.map((d) => d.family));
+  const out: { kind: string; title: string }[] = [];
+  if ([...families].some((f) => f.startsWith('sharing.public'))) out.push({ kind: 'remove-public-link', title: 'Remove the public link' });
+  if ([...families].some((f) => f.startsWith('sharing.external'))) out.push({ kind: 'remove-external-access', title: 'Remove external access' });
+  if ([...families].some((f) => f === 'email.external_forwarding')) out.push({ kind: 'turn-off-forwarding', title: 'Turn off forwarding' });
+  return out;
+}
+
+/**
+ * The data for the DSL channel card (cards/case-channel.json): plain English only. Never file contents,
+ * message bodies or images; a "do not view" case carries no link to the item at all. Everything a person or
+ * the directory wrote (names, what happened, notes, references) is wrapped as user text, shown literally.
+ */
+export function channelCardData(input: { loaded: LoadedCase; school: School; now: Date; people: readonly Person[]; notice?: string }) {
+  const { loaded, school, now, people } = input;
+  const { state, doc } = loaded;
+  const tz = school.timezone;
+  const byId = new Map(people.map((p) => [p.personId, p]));
+  const byEmail = new Map(people.filter((p) => p.email).map((p) => [p.email as string, p]));
+  const who = state.subjects.map((id) => {
+    const p = byId.get(id);
+    return p ? `${p.displayName}${p.form ? ` (${p.form})` : ''}` : 'A person no longer in the directory';
+  });
+  const status: CaseStatus = state.status;
+  const open = status !== 'closed';
+  const dpoHours = state.dpoDeadline ? Math.round((new Date(state.dpoDeadline).getTime() - now.getTime()) / 3_600_000) : null;
+  // Shown whether or not the school lets Lantern act: when it does not, a press records a request for IT.
+  const remediations = open ? remediationsFor(loaded).map((r) => ({ ...r, title: remediationEnabled(school) ? `${r.title} (preview)` : `${r.title} (ask IT)` })) : [];
+  const offer = suppressionOffer(loaded);
+  const suppressed = caseSuppression(state);
+  return {
+    caseId: doc.caseId,
+    number: doc.number,
+    title: `${doc.number} · ${SEVERITY_LABEL[state.severity]} · ${CATEGORY_LABEL[state.category].split(' — ')[0]}`,
+    statusLabel: STATUS_LABEL[status],
+    severityLabel: SEVERITY_LABEL[state.severity],
+    severityStyle: state.severity === 'high' || state.severity === 'critical' ? 'attention' : state.severity === 'medium' ? 'warning' : 'default',
+    categoryLabel: CATEGORY_LABEL[state.category],
+    sourceLabel: SOURCE_LABEL[state.source],
+    who: userText(who.length > 0 ? who.join(', ') : 'Not recorded', CARD_TEXT_MAX.line),
+    what: userText(withoutLinks(state.summary, state.doNotView), CARD_TEXT_MAX.long),
+    where: userText(state.where || 'Not recorded', CARD_TEXT_MAX.short),
+    when: formatWhen(state.happenedAt ?? doc.openedAt, tz),
+    openedAt: formatWhen(doc.openedAt, tz),
+    reporter: userText(state.reporter?.name ?? 'Lantern', CARD_TEXT_MAX.short),
+    assignee: userText(state.assignee?.name ?? 'Nobody yet', CARD_TEXT_MAX.short),
+    outcome: userText(state.outcome ?? '', CARD_TEXT_MAX.line),
+    hasOutcome: Boolean(state.outcome),
+    doNotView: state.doNotView,
+    hasDpoClock: Boolean(state.dpoDeadline) && open,
+    dpoText: state.dpoDeadline
+      ? `Possible personal-data breach: the data protection officer must decide whether to report it to the ICO by ${formatWhen(state.dpoDeadline, tz)}${dpoHours !== null && dpoHours >= 0 ? ` (${dpoHours} hours left)` : ' (the 72 hours have passed)'}.`
+      : '',
+    referrals: userText(state.referrals.map((r) => `${AGENCY_LABEL[r.agency]}${r.reference ? `, reference ${r.reference}` : ''} (${formatWhen(r.at, tz)})`).join('; ') || 'None', CARD_TEXT_MAX.line),
+    linked: state.linkedCases.join(', ') || 'None',
+    recent: loaded.timeline.slice(-5).map((e) => ({
+      line: userText(withoutLinks(`${formatWhen(e.at, tz)} — ${e.by.name} ${ACTION_WORDS[e.action]}${e.note ? `: ${e.note.length > 200 ? `${e.note.slice(0, 200)}…` : e.note}` : ''}`, state.doNotView), CARD_TEXT_MAX.short),
+    })),
+    notice: userText(input.notice ?? '', CARD_TEXT_MAX.line),
+    hasNotice: Boolean(input.notice),
+    isNew: status === 'new',
+    isOpen: open,
+    isClosed: !open,
+    hasRemediations: remediations.length > 0,
+    remediations: remediations.map((r) => ({ ...r, caseId: doc.caseId })),
+    offerSuppression: Boolean(offer),
+    suppressRule: offer?.ruleId ?? '',
+    suppressReason: userPlain(offer?.reason ?? '', CARD_TEXT_MAX.line),
+    suppressScopeChoices: (offer?.scopes ?? []).map((s) => ({ title: userPlain(s.title), value: s.value })),
+    suppressScopeDefault: offer?.scopes[0]?.value ?? '',
+    suppressDayChoices: SUPPRESS_DAYS.map((d) => ({ title: `${d} days`, value: String(d) })),
+    hasSuppression: Boolean(suppressed),
+    suppressionText: userText(suppressed ? `Similar alerts (${suppressed.ruleId}${suppressed.actor ? `, ${suppressed.actor}` : ''}${suppressed.objectId ? ', this item' : ''}) suppressed until ${formatWhen(suppressed.expiresAt, tz)} by ${suppressed.by}.` : '', CARD_TEXT_MAX.line),
+    dslChoices: school.dsl.members.map((m) => ({ title: userPlain(byEmail.get(m.email)?.displayName ?? m.email), value: m.email })),
+    agencyChoices: AGENCIES.map((a) => ({ title: AGENCY_LABEL[a], value: a })),
+    categoryChoices: CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Activity, ConversationReference } from '@microsoft/agents-activity';
+import type { Models } from '../db/models.js';
+import type { ProactiveSender } from './send/proactive.js';
+
+/** A configured channel of one of the school's teams that Lantern can post into. */
+export interface TeamChannel {
+  readonly reference: ConversationReference;
+  /** Posts a new message; resolves to its id. Throws SendFailure. */
+  post(activity: Partial<Activity>): Promise<string | undefined>;
+  /** Replaces a posted message for everyone. Throws SendFailure. */
+  update(activityId: string, activity: Partial<Activity>): Promise<void>;
+}
+
+/** Posts into configured team channels (the DSL channel, the governors' channel). */
+export interface ChannelPoster {
+  /** The channel, or undefined when Lantern has not been installed in any of the school's teams. */
+  reach(schoolId: string, channelId: string): Promise<TeamChannel | undefined>;
+}
+
+/**
+ * The reference for posting into a configured channel of one of the school's teams: the serviceUrl, bot and
+ * tenant come from the reference Teams gave when Lantern was installed in a team of this school; the
+ * conversation is the configured channel. Undefined when no team install is stored.
+ */
+export async function teamChannelReference(stores: Pick<Models, 'conversationRefs'>, schoolId: string, channelId: string): Promise<ConversationReference | undefined> {
+  const refs = await stores.conversationRefs.find({ scope: 'channel', installed: true, schoolId }).sort({ updatedAt: -1 }).lean();
+  const best = refs.find((r) => r.conversationId.startsWith(channelId)) ?? refs[0];
+  if (!best) return undefined;
+  const stored = best.reference as ConversationReference;
+  return { ...stored, conversation: { ...stored.conversation, id: channelId, isGroup: true, conversationType: 'channel' } } as ConversationReference;
+}
+
+/** The channel poster over the stored conversation references and the proactive sender. */
+export function createChannelPoster(stores: Pick<Models, 'conversationRefs'>, sender: ProactiveSender): ChannelPoster {
+  return {
+    async reach(schoolId, channelId) {
+      const reference = await teamChannelReference(stores, schoolId, channelId);
+      if (!reference) return undefined;
+      return {
+        reference,
+        post: (activity) => sender.send(reference, activity),
+        update: (activityId, activity) => sender.update(reference, activityId, activity),
+      };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { CloudAdapter } from '@microsoft/agents-hosting';
+import type { AgreementCardSender } from '../agreements/ports.js';
+import type { CaseNotifier } from '../cases/ports.js';
+import type { LanternConfig } from '../config/load.js';
+import type { Models } from '../db/models.js';
+import type { DigestCardPoster } from '../digest/ports.js';
+import type { Logger } from '../log/logger.js';
+import { createAgreementCardSender } from './agreements/card-sender.js';
+import { createChannelPoster } from './channel-poster.js';
+import { createCaseNotifier } from './cases/notifier.js';
+import { createDigestCardPoster } from './digest/poster.js';
+import { createProactiveSender, type ProactiveSender } from './send/proactive.js';
+
+/** The Teams edge as the rest of Lantern sees it: the adapter, the one proactive sender and the ports it implements. */
+export interface TeamsEdge {
+  readonly adapter: CloudAdapter;
+  readonly sender: ProactiveSender;
+  readonly caseNotifier: CaseNotifier;
+  readonly digestCards: DigestCardPoster;
+  readonly agreementCards: AgreementCardSender;
+}
+
+/** Builds the Teams edge over the one adapter start-up made (src/teams/adapter.ts). */
+export function createTeamsEdge(deps: { adapter: CloudAdapter; config: LanternConfig; models: Models; logger: Logger; clock: () => Date }): TeamsEdge {
+  const sender = createProactiveSender(deps.adapter, deps.config);
+  return {
+    adapter: deps.adapter,
+    sender,
+    caseNotifier: createCaseNotifier({ stores: deps.models, config: deps.config, sender, log: deps.logger, clock: deps.clock }),
+    digestCards: createDigestCardPoster(createChannelPoster(deps.models, sender)),
+    agreementCards: createAgreementCardSender({ config: deps.config, models: deps.models, logger: deps.logger, clock: deps.clock, sender }),
+  };
+}
