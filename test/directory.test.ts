@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
-import { createModels, ensureIndexes, type Models } from '../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../src/stores.js';
 import { demoDirectory, PLAYGROUND_USER_AAD_ID } from '../src/directory/demo-directory.js';
 import { syncDirectory } from '../src/directory/sync.js';
 import { connectTestDatabase, dropTestDatabase } from './support/db.js';

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 
 /**
  * Whether the pupil may sign `versionId` from a link naming `courseId`. The Classroom assignment links to one

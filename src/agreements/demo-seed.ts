@@ -1,5 +1,5 @@
 import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Logger } from '../log/logger.js';
 import { issueCampaign } from './campaigns.js';
 import { loadPolicyLibrary } from './library.js';

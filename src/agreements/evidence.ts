@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import { sha256, stableJson } from './canonical.js';
 import { schoolAcademicYear } from './academic-year.js';

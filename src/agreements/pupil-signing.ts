@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 import type { Logger } from '../log/logger.js';
 import { courseAllowsVersion } from './course-version.js';

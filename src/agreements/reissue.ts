@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Audience } from './audience.js';
 import type { AgreementCampaign } from './campaign-model.js';
 import { planCampaign, type IssueRequest, type PlannedRecipient } from './campaigns.js';

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 import { inAudience, SELF_SIGNING_ROLES, type Audience } from './audience.js';
 import type { AgreementCampaign, AgreementSend } from './campaign-model.js';

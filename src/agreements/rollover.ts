@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { AgreementCampaign } from './campaign-model.js';
 import { issueCampaign } from './campaigns.js';
 import { schoolAcademicYear } from './academic-year.js';

@@ -2,7 +2,7 @@ import { AudienceSchema, inAudience } from './audience.js';
 import { schoolAcademicYear } from './academic-year.js';
 import { recordSignature, type SignatureInput } from './evidence.js';
 import type { AgreementVersion } from './version-model.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { JobRunner, type JobRun } from '../jobs/index.js';
 import { createLogger } from '../log/logger.js';
 import { issueCampaign, type IssueRequest } from './campaigns.js';

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { schoolAcademicYear } from './academic-year.js';
 import { completes, latestBySubject } from './evidence.js';
 import type { AgreementSignature } from './signature-model.js';

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { genesisHash, recordHash } from './evidence.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';

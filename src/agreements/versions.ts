@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import { canonicalText, textHash } from './canonical.js';
 import type { PolicyTemplate } from './library.js';

@@ -16,7 +16,7 @@ import type { AgreementVersion } from '../agreements/version-model.js';
 import { loadConfig } from '../config/load.js';
 import { connectDatabase } from '../db/connect.js';
 import { ensureFerretDbBinary, startFerretDb } from '../db/embedded/ferretdb.js';
-import { createModels, ensureIndexes, type Models } from '../db/models.js';
+import { createModels, ensureIndexes, type Models } from '../stores.js';
 import { createLogger } from '../log/logger.js';
 import { createAdapter } from '../teams/adapter.js';
 import { startFakeBotConnector, type FakeBotConnector } from './fake-bot-connector.js';

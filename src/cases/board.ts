@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { CaseStatus } from './case-model.js';
 import type { CaseState } from './state.js';
 import { isDuplicateKey, retryBusy } from '../db/errors.js';

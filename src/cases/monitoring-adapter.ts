@@ -1,5 +1,5 @@
 import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 import type { StoredDetection } from '../monitoring/models/detection-model.js';
 import { SEVERITIES } from './case-model.js';

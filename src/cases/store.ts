@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { listingOf, postToBoard } from './board.js';
 import type { CaseDoc } from './case-model.js';
 import { hashEntry } from './chain.js';

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { LanternConfig, School } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Logger } from '../log/logger.js';
 import { logAccess } from '../cases/access.js';
 import type { CaseNotifier } from '../cases/ports.js';

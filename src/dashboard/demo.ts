@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { LanternConfig, School } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 import { isLoopback } from '../web/bind-guard.js';
 import type { DemoPerson } from './sign-in-pages.js';

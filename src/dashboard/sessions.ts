@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { parseCookies } from '../web/shared/cookies.js';
 
 /** The cookie holding the dashboard session token (nothing else: the session itself is in the database). */

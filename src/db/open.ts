@@ -4,12 +4,15 @@ import type { Logger } from '../log/logger.js';
 import { connectDatabase } from './connect.js';
 import { startEmbeddedDatabase } from './embedded/start.js';
 import { DatabaseHealth } from './health.js';
-import { createModels, ensureIndexes, type Models } from './models.js';
 
-/** The database Lantern works on, whichever way it was reached. */
-export interface OpenDatabase {
+/** Who opens the connection: the server owns the embedded database; a command borrows it. */
+export interface OpenConnectionOptions {
+  readonly role?: 'server' | 'command';
+}
+
+/** The connection Lantern works on, whichever way it was reached (the models are composed in src/stores.ts). */
+export interface OpenConnection {
   readonly connection: Connection;
-  readonly models: Models;
   /** For start-up messages: which server, and where its data lives. */
   readonly description: string;
   /** Outages of the embedded database a server supervises; null for MONGODB_URI or a command. */
@@ -19,11 +22,11 @@ export interface OpenDatabase {
 }
 
 /**
- * Connects to MONGODB_URI, or uses the embedded database when it is unset, and makes sure every index exists.
+ * Connects to MONGODB_URI, or uses the embedded database when it is unset.
  * The server (`role: 'server'`) owns and supervises the embedded database; CLI commands (the default) use the
  * running server's, and start their own only when no server runs.
  */
-export async function openDatabase(config: LanternConfig, log: Logger, options: { role?: 'server' | 'command' } = {}): Promise<OpenDatabase> {
+export async function openConnection(config: LanternConfig, log: Logger, options: OpenConnectionOptions = {}): Promise<OpenConnection> {
   let connection: Connection;
   let description: string;
   let health: DatabaseHealth | null = null;
@@ -48,12 +51,5 @@ export async function openDatabase(config: LanternConfig, log: Logger, options: 
     await connection.close();
     await stopEmbedded?.();
   };
-  try {
-    const models = createModels(connection);
-    await ensureIndexes(models);
-    return { connection, models, description, health, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  return { connection, description, health, close };
 }

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { addWeeks, formatIsoWeek, parseIsoWeek, type IsoWeek } from './week.js';
 
 /** How far back a digest run looks for weeks that were never sent (the server was down on their Monday). */

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LanternConfig, School } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { createMailTransport } from '../mail/index.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { MailTransport } from '../mail/transport.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { DigestSendDoc } from './send-model.js';
 import { isDuplicateKey } from '../db/errors.js';
 

@@ -1,5 +1,5 @@
 import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { ErrorCode, isLanternError, LanternError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { queueCampaignFollowUps } from '../agreements/reminders.js';

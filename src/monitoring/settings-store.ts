@@ -1,5 +1,5 @@
 import type { School } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { ChangeLogEntry, ChangeResult, ChangeWhat, MonitoringSettings } from './changes.js';
 import { normaliseDomain } from './domains.js';
 import type { RuleSettings } from './settings.js';

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import { CONSENT_KINDS, type ConsentDecision, type ConsentKind, type ConsentRecord } from './consent-model.js';
 import { isDuplicateKey } from '../db/errors.js';

@@ -1,5 +1,5 @@
 import type { School } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 import type { Logger } from '../log/logger.js';
 import type { ParentLink } from './link-model.js';

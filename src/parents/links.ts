@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { LinkSource } from './link-model.js';

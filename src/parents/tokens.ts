@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { LinkToken, TokenPurpose } from './token-model.js';
 import { isDuplicateKey } from '../db/errors.js';
 

@@ -1,5 +1,5 @@
 import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { directoryJobHandlers, registerDirectorySchedules } from '../directory/jobs.js';
 import { registerWatchSchedules, watchJobHandlers } from '../monitoring/connectors/watch-jobs.js';
 import { removeFinishedJobs } from '../jobs/cleanup.js';

@@ -2,7 +2,7 @@ import { Activity, ActivityTypes } from '@microsoft/agents-activity';
 import { AgentApplication, MemoryStorage, MessageFactory, RouteRank, type CloudAdapter, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import { BOT_FRAMEWORK_OPENID_METADATA_URL, type LanternConfig } from '../config/load.js';
 import { createChannelTokenVerifier, serviceUrlMatches, type ChannelTokenVerifier } from './channel-token.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Logger } from '../log/logger.js';
 import { CARD_ACTIONS, readCardAction } from './card-actions.js';
 import { staleCard } from './stale-card.js';

@@ -1,5 +1,5 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { ProactiveSender } from './send/proactive.js';
 
 /** A configured channel of one of the school's teams that Lantern can post into. */

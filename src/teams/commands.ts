@@ -1,7 +1,7 @@
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { Logger } from '../log/logger.js';
 import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import { cardMessage, renderCard } from './cards.js';
 import { CARD_TEXT_MAX, userText } from './card-text.js';
 import { helpItemsFor, roleLabel } from './help.js';

@@ -2,7 +2,7 @@ import type { CloudAdapter } from '@microsoft/agents-hosting';
 import type { AgreementCardSender } from '../agreements/ports.js';
 import type { CaseNotifier } from '../cases/ports.js';
 import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { DigestCardPoster } from '../digest/ports.js';
 import type { Logger } from '../log/logger.js';
 import { createAgreementCardSender } from './agreements/card-sender.js';

@@ -1,6 +1,6 @@
 import type { Activity } from '@microsoft/agents-activity';
 import type { LanternConfig, School } from '../config/load.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 
 /** Who sent an activity, as far as Lantern's configuration and directory can tell. */

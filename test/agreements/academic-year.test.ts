@@ -10,7 +10,7 @@ import { publishVersion } from '../../src/agreements/versions.js';
 import { demoFileConfig } from '../../src/config/demo.js';
 import type { School } from '../../src/config/load.js';
 import { FileConfigSchema } from '../../src/config/schema.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';

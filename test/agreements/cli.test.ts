@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
 import { runCli } from '../../src/cli/main.js';
 import { connectDatabase } from '../../src/db/connect.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
 import { recordSignature } from '../../src/agreements/evidence.js';

@@ -10,7 +10,7 @@ import { signatureFor, versionStanding } from '../../src/agreements/state.js';
 import type { AgreementVersion } from '../../src/agreements/version-model.js';
 import { runCli } from '../../src/cli/main.js';
 import { connectDatabase } from '../../src/db/connect.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
 import { testMongoUri } from '../support/db.js';

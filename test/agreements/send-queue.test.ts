@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
 import { loadConfig } from '../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createAdapter } from '../../src/teams/adapter.js';
 import { issueCampaign, planCampaign } from '../../src/agreements/campaigns.js';

@@ -4,7 +4,7 @@ import { applyCommand } from '../../src/cases/act.js';
 import { readBoard, rebuildBoard } from '../../src/cases/board.js';
 import { listOpenCases, listOpenCasesFromCases } from '../../src/cases/list.js';
 import { openCase } from '../../src/cases/open.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { demoSchool, fakeClock, makeCaseInput, MARK, RUTH } from './fixtures.js';
 

@@ -8,7 +8,7 @@ import { applyCommand } from '../../src/cases/act.js';
 import { openCase } from '../../src/cases/open.js';
 import { runCli } from '../../src/cli/main.js';
 import { connectDatabase } from '../../src/db/connect.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { readDirectorySource, syncDirectory } from '../../src/directory/sync.js';
 import { testMongoUri } from '../support/db.js';
 import { demoSchool, fakeClock, makeCaseInput, RUTH } from './fixtures.js';

@@ -4,7 +4,7 @@ import { openOrJoinFromDetection, type DetectionInput } from '../../src/cases/de
 import { sweepDetections } from '../../src/cases/monitoring-adapter.js';
 import { teamsEdgeFor } from '../support/teams.js';
 import { loadConfig, type School } from '../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { readDirectorySource, syncDirectory } from '../../src/directory/sync.js';
 import { createLogger } from '../../src/log/logger.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';

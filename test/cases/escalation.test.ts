@@ -8,7 +8,7 @@ import { openCase } from '../../src/cases/open.js';
 import { teamsEdgeFor } from '../support/teams.js';
 import { LANTERN_ACTOR } from '../../src/cases/timeline-model.js';
 import { loadConfig } from '../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { readDirectorySource, syncDirectory } from '../../src/directory/sync.js';
 import { JobRunner } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/log/logger.js';

@@ -4,7 +4,7 @@ import { applyCommand } from '../../src/cases/act.js';
 import { openCase } from '../../src/cases/open.js';
 import { loadCase } from '../../src/cases/store.js';
 import { verifyCases } from '../../src/cases/verify.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { demoSchool, fakeClock, makeCaseInput, MARK, RUTH } from './fixtures.js';
 

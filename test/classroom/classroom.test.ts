@@ -20,7 +20,7 @@ import { dueInstant } from '../../src/google/classroom/due.js';
 import { ClassroomSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log/logger.js';
 import { connectDatabase } from '../../src/db/connect.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
 import { testMongoUri } from '../support/db.js';

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { Models } from '../../src/db/models.js';
+import type { Models } from '../../src/stores.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
 

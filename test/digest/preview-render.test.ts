@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { createModels, ensureIndexes } from '../../src/db/models.js';
+import { createModels, ensureIndexes } from '../../src/stores.js';
 import { ARTIFACTS_DIR, launchBrowser } from '../support/browser.js';
 import { connectTestDatabase, dropTestDatabase, testMongoUri } from '../support/db.js';
 import { forbiddenStrings, insertFixtures } from './fixtures.js';

@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoFileConfig } from '../../src/config/demo.js';
 import { loadConfig, type LanternConfig } from '../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { sendTrustDigest } from '../../src/digest/rollup.js';
 import { createLogger } from '../../src/log/logger.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type LanternConfig } from '../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { digestCron, registerDigestSchedules } from '../../src/digest/jobs.js';
 import { JobRunner, JobScheduler } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/log/logger.js';

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type School } from '../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { readDigestData, renderDigest } from '../../src/digest/assemble.js';
 import { completionCells } from '../../src/digest/suppress.js';
 import type { DigestData } from '../../src/digest/types.js';

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { sendSchoolDigest, type DigestDeps } from '../../src/digest/run.js';
 import { ErrorCode, isLanternError } from '../../src/errors.js';
 import { createLogger } from '../../src/log/logger.js';

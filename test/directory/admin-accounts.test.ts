@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LanternConfig } from '../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { readDirectory } from '../../src/directory/source.js';
 import { runDirectorySync } from '../../src/directory/run-sync.js';
 import { createLogger } from '../../src/log/logger.js';

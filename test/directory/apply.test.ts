@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { applyDirectory } from '../../src/directory/apply.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { validateFileConfig } from '../../src/config/load.js';
 import { connectDatabase } from '../../src/db/connect.js';
-import { createModels, type Models } from '../../src/db/models.js';
+import { createModels, type Models } from '../../src/stores.js';
 import { testMongoUri } from '../support/db.js';
 
 const uri = `${testMongoUri()}dircli_${randomUUID().slice(0, 8)}`;

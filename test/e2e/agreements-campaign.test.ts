@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { connectDatabase } from '../../src/db/connect.js';
-import { createModels, type Models } from '../../src/db/models.js';
+import { createModels, type Models } from '../../src/stores.js';
 import { ARTIFACTS_DIR, launchBrowser } from '../support/browser.js';
 import { testMongoUri } from '../support/db.js';
 import { startPlayground, type Playground } from '../support/playground.js';

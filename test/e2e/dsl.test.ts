@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Connection } from 'mongoose';
 import { connectDatabase } from '../../src/db/connect.js';
-import { createModels, type Models } from '../../src/db/models.js';
+import { createModels, type Models } from '../../src/stores.js';
 import { PLAYGROUND_USER_AAD_ID } from '../../src/directory/demo-directory.js';
 import { ARTIFACTS_DIR, launchBrowser } from '../support/browser.js';
 import { testMongoUri } from '../support/db.js';

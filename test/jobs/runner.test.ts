@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection, Types } from 'mongoose';
-import { createModels, type Models } from '../../src/db/models.js';
+import { createModels, type Models } from '../../src/stores.js';
 import { ErrorCode } from '../../src/errors.js';
 import { changeJobState, stateOf, type JobDoc } from '../../src/jobs/job-model.js';
 import { JobRunner, retryDelayMs, type JobHandlers, type JobRun, type JobRunnerOptions } from '../../src/jobs/runner.js';

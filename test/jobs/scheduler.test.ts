@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
-import { createModels, type Models } from '../../src/db/models.js';
+import { createModels, type Models } from '../../src/stores.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { JobDoc } from '../../src/jobs/job-model.js';
 import { JobRunner, type JobRun } from '../../src/jobs/runner.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfig, type LanternConfig } from '../../src/config/load.js';
 import { connectDatabase } from '../../src/db/connect.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { createLogger } from '../../src/log/logger.js';
 import { pollSource } from '../../src/monitoring/connectors/poll-source.js';
 import { auditClientFactories } from '../../src/server/audit-clients.js';

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { changeRuleSetting } from '../../src/monitoring/changes.js';
 import { at, makeDriveEvent, PUPIL, repeat } from '../../src/monitoring/rules/fixtures.js';
 import { dataMassDownloadGoogle } from '../../src/monitoring/rules/data-mass-download-google.js';

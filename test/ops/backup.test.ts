@@ -9,7 +9,7 @@ import { recordSignature } from '../../src/agreements/evidence.js';
 import { loadConfig } from '../../src/config/load.js';
 import { applyCommand } from '../../src/cases/act.js';
 import { seedDemoCases } from '../../src/dashboard/demo-cases.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
 import { ErrorCode, isLanternError } from '../../src/errors.js';

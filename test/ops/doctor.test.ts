@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/command.js';
-import { createModels } from '../../src/db/models.js';
+import { createModels } from '../../src/stores.js';
 import { GOOGLE_SCOPES } from '../../src/google/scopes.js';
 import { MICROSOFT_PERMISSIONS } from '../../src/microsoft/permissions.js';
 import { writeServiceAccountKey } from '../monitoring/connectors/support/fake-google.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordSignature } from '../../src/agreements/evidence.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
 import { publishVersion } from '../../src/agreements/versions.js';
-import { createModels, ensureIndexes, type Models } from '../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { hasSigned } from '../../src/agreements/signing.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 

@@ -1,5 +1,5 @@
 import type { LanternConfig } from '../../src/config/load.js';
-import type { Models } from '../../src/db/models.js';
+import type { Models } from '../../src/stores.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { createAdapter } from '../../src/teams/adapter.js';
 import { createTeamsEdge, type TeamsEdge } from '../../src/teams/edge.js';

@@ -1,6 +1,6 @@
 import type { Actor } from '../../cases/timeline-model.js';
 import type { LanternConfig, School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { pickSchool } from '../kit/school.js';
 
 /** Picks the school (the only one, or --school) and checks `--as` is on its DSL team; an error string otherwise. */

@@ -1,8 +1,8 @@
 import { registerSchoolCalendars } from '../../agreements/academic-year.js';
 import type { Connection } from 'mongoose';
 import { loadConfig, type LanternConfig } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
-import { openDatabase } from '../../db/open.js';
+import type { Models } from '../../stores.js';
+import { openDatabase } from '../../stores.js';
 import { createLogger, type Logger } from '../../log/logger.js';
 import type { CliIO } from '../command.js';
 

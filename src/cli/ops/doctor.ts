@@ -1,5 +1,5 @@
 import { loadConfig, type LanternConfig } from '../../config/load.js';
-import { openDatabase, type OpenDatabase } from '../../db/open.js';
+import { openDatabase, type OpenDatabase } from '../../stores.js';
 import { isLanternError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
 import type { CheckResult } from '../../ops/doctor/check.js';

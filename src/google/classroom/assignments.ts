@@ -1,6 +1,6 @@
 import type { classroom_v1 } from 'googleapis';
 import type { AgreementVersion } from '../../agreements/version-model.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { ClassroomAssignment } from './models.js';
 import { isDuplicateKey } from '../../db/errors.js';
 

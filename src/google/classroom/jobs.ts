@@ -1,6 +1,6 @@
 import { inAudience, type Audience } from '../../agreements/audience.js';
 import type { LanternConfig } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Person } from '../../directory/person.js';
 import type { JobRun } from '../../jobs/index.js';
 import type { Logger } from '../../log/logger.js';

@@ -1,5 +1,5 @@
 import type { AgreementVersion } from '../../agreements/version-model.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Logger } from '../../log/logger.js';
 import { ensureAssignment, type CourseMapping, type EnsureOutcome } from './assignments.js';
 import type { ClassroomFactory } from './client.js';

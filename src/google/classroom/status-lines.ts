@@ -1,6 +1,6 @@
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import type { School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { storedClassroomStatus, type StoredCourseStatus } from './status.js';
 
 /** The newest version of each pupil agreement at the school (the ones Classroom assignments are for). */

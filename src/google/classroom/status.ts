@@ -1,6 +1,6 @@
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import type { School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { ClassroomRoster } from './models.js';
 import { reconcileCourse, type CourseReconciliation } from './roster.js';
 

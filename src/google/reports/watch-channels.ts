@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { admin_reports_v1 } from 'googleapis/build/src/apis/admin/reports_v1.js';
 import type { LanternConfig } from '../../config/load.js';
 import { GOOGLE_AUDIT_APPLICATIONS } from '../../config/schema.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { httpFailureOf } from '../../http/failure.js';

@@ -1,4 +1,4 @@
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Source } from '../types.js';
 
 /** One connector stream's health, for `lantern monitor status` and the governors' digest (D2). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Schema } from 'mongoose';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { isDuplicateKey } from '../../db/errors.js';
 
 /**

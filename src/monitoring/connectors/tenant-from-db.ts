@@ -1,5 +1,5 @@
 import type { School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Role } from '../../directory/person.js';
 import { createTenantContext, type TenantContext } from '../tenant.js';
 

@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
 import { verifyChain } from '../../agreements/verify.js';
 import { verifyCases } from '../../cases/verify.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import { userCollections } from './create.js';
 import { checkArchive, documentOf, readArchive, type BackupManifest, type IndexSpec } from './format.js';

@@ -1,4 +1,4 @@
-import type { OpenDatabase } from '../../db/open.js';
+import type { OpenDatabase } from '../../stores.js';
 import { fail, ok, reason, type CheckResult } from './check.js';
 
 /** The server's version, a probe document written, read back and deleted, and every declared index present. */

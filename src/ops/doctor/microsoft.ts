@@ -1,6 +1,6 @@
 import { teamChannelReference } from '../../teams/channel-poster.js';
 import type { LanternConfig, School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { appTokenProvider, GRAPH_SCOPE, MANAGE_SCOPE, type AppCredentials } from '../../microsoft/auth.js';
 import { permissionsFor, type MicrosoftFeature } from '../../microsoft/permissions.js';
 import { fail, getWithin, ok, reason, skip, tokenRoles, type CheckResult } from './check.js';

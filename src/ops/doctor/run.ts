@@ -1,5 +1,5 @@
 import type { LanternConfig, School } from '../../config/load.js';
-import type { OpenDatabase } from '../../db/open.js';
+import type { OpenDatabase } from '../../stores.js';
 import { appTokenProvider, GRAPH_SCOPE } from '../../microsoft/auth.js';
 import { fail, getWithin, ok, reason, skip, type CheckResult } from './check.js';
 import { checkDatabase } from './database.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Person } from '../../directory/person.js';
 import { YEAR_GROUPS } from '../../directory/person.js';
 import type { CardActionContext, CardActionHandler } from '../card-actions.js';

@@ -1,5 +1,5 @@
 import type { School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { YEAR_GROUPS, type Person } from '../../directory/person.js';
 import type { Sender } from '../identify.js';
 import { resolveAudience, type Audience } from '../../agreements/audience.js';

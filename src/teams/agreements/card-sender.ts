@@ -1,6 +1,6 @@
 import type { AgreementCardSender } from '../../agreements/ports.js';
 import type { LanternConfig } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Logger } from '../../log/logger.js';
 import { processSendDeps } from '../send/deps.js';
 import type { ProactiveSender } from '../send/proactive.js';

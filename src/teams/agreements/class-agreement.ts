@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Person } from '../../directory/person.js';
 import type { CardActionHandler } from '../card-actions.js';
 import { staleCard } from '../stale-card.js';

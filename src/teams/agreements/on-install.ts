@@ -1,7 +1,7 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Logger } from '../../log/logger.js';
 import type { Sender } from '../identify.js';
 import { sha256 } from '../../agreements/canonical.js';

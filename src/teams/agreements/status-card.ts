@@ -1,5 +1,5 @@
 import type { School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { AdaptiveCardJson } from '../cards.js';
 import { CARD_TEXT_MAX, userText } from '../card-text.js';
 import { renderCard } from '../cards.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { LanternConfig } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Logger } from '../../log/logger.js';
 import { RateLimiter } from './rate-limit.js';
 import { TenantSendLease } from './lease.js';

@@ -1,4 +1,4 @@
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { isDuplicateKey } from '../../db/errors.js';
 
 /** Timing of the per-tenant sender lease. */

@@ -2,7 +2,7 @@ import type { Activity, ConversationReference } from '@microsoft/agents-activity
 import { Activity as ActivityClass } from '@microsoft/agents-activity';
 import type { CloudAdapter, ConnectorClient } from '@microsoft/agents-hosting';
 import type { LanternConfig } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Person } from '../../directory/person.js';
 import { parseRetryAfter } from '../../http/failure.js';
 

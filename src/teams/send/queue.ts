@@ -1,6 +1,6 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import type { LanternConfig } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Person } from '../../directory/person.js';
 import type { BackoffPolicy } from '../../jobs/runner.js';
 import type { Logger } from '../../log/logger.js';

@@ -1,7 +1,7 @@
 import { Router, type ErrorRequestHandler, type Response } from 'express';
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import type { School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import type { Person } from '../../directory/person.js';
 import { SIGN_CSS } from '../sign/assets.js';
 import type { SignDeps } from '../sign/context.js';

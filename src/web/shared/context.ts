@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { LanternConfig, School } from '../../config/load.js';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { cookieOptions, type CookieOptions } from './cookie-options.js';
 import { loadCookieSecret } from './cookies.js';
 

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Models } from '../../db/models.js';
+import type { Models } from '../../stores.js';
 import { isDuplicateKey } from '../../db/errors.js';
 import type { CookieOptions } from './cookie-options.js';
 

@@ -7,7 +7,7 @@ import { TurnContext } from '@microsoft/agents-hosting';
 import { registerSchoolCalendars } from '../../../src/agreements/academic-year.js';
 import { agreementJobHandlers, rolloverCron, TICK_CRON } from '../../../src/agreements/jobs.js';
 import { loadConfig, type LanternConfig, type School } from '../../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../../src/stores.js';
 import { directoryJobHandlers, DIRECTORY_SYNC_CRON } from '../../../src/directory/jobs.js';
 import { JobRunner, JobScheduler } from '../../../src/jobs/index.js';
 import { createLogger } from '../../../src/log/logger.js';

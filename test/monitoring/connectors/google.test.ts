@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createModels, ensureIndexes, type Models } from '../../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../../src/stores.js';
 import { delegatedClient, readServiceAccountKey } from '../../../src/google/auth.js';
 import { createReportsClient, reportsStream, REPORTS_AUDIT_SCOPE } from '../../../src/google/reports/reports-stream.js';
 import { createLogger } from '../../../src/log/logger.js';

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createModels, ensureIndexes, type Models } from '../../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../../src/stores.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { appTokenProvider } from '../../../src/microsoft/auth.js';
 import { graphStream } from '../../../src/microsoft/audit/graph-stream.js';

@@ -7,7 +7,7 @@ import express from 'express';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, validateFileConfig, type LanternConfig } from '../../../src/config/load.js';
-import { createModels, ensureIndexes, type Models } from '../../../src/db/models.js';
+import { createModels, ensureIndexes, type Models } from '../../../src/stores.js';
 import { ErrorCode } from '../../../src/errors.js';
 import { createGooglePushRouter } from '../../../src/google/reports/push.js';
 import { pushAddress, renewWatchChannels } from '../../../src/google/reports/watch-channels.js';

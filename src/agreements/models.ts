@@ -1,0 +1,22 @@
+import type { Connection } from 'mongoose';
+import { agreementVersionSchema } from './version-model.js';
+import { agreementCampaignSchema, agreementSendClaimSchema, agreementSendResultSchema, agreementSendSchema } from './campaign-model.js';
+import { agreementAuditAnswerSchema, agreementChainHeadSchema, agreementQuestionSchema, agreementSignatureSchema } from './signature-model.js';
+
+/** Compiles the collections of policy versions, campaigns, sends, signatures and their chain heads, questions and self-audit answers on one connection. */
+export function createAgreementModels(conn: Connection) {
+  return {
+    agreementVersions: conn.model('AgreementVersion', agreementVersionSchema, 'agreement_versions'),
+    agreementCampaigns: conn.model('AgreementCampaign', agreementCampaignSchema, 'agreement_campaigns'),
+    agreementSends: conn.model('AgreementSend', agreementSendSchema, 'agreement_sends'),
+    agreementSendClaims: conn.model('AgreementSendClaim', agreementSendClaimSchema, 'agreement_send_claims'),
+    agreementSendResults: conn.model('AgreementSendResult', agreementSendResultSchema, 'agreement_send_results'),
+    agreementSignatures: conn.model('AgreementSignature', agreementSignatureSchema, 'agreement_signatures'),
+    agreementChainHeads: conn.model('AgreementChainHead', agreementChainHeadSchema, 'agreement_chain_heads'),
+    agreementQuestions: conn.model('AgreementQuestion', agreementQuestionSchema, 'agreement_questions'),
+    agreementAuditAnswers: conn.model('AgreementAuditAnswer', agreementAuditAnswerSchema, 'agreement_audit_answers'),
+  };
+}
+
+/** The models createAgreementModels compiles: what this capability stores. */
+export type AgreementModels = ReturnType<typeof createAgreementModels>;
