@@ -1,8 +1,8 @@
 import { CloudAdapter } from '@microsoft/agents-hosting';
-import type { JobRun } from '../jobs/index.js';
-import type { JobContext } from '../jobs/runner.js';
-import type { JobDeps } from '../server/jobs.js';
+import type { LanternConfig } from '../config/load.js';
+import type { JobContext, JobDeps, JobRun, JobSchedule } from '../jobs/index.js';
 import { botAuthConfiguration } from '../teams/bot.js';
+import { rolloverCron } from './academic-year.js';
 import { rollOverYearlyAgreements } from './rollover.js';
 import { queueCampaignFollowUps } from './reminders.js';
 import { processSendDeps } from './send-deps.js';
@@ -13,7 +13,7 @@ function queueDeps(deps: JobDeps, adapter: CloudAdapter): SendQueueDeps {
   return processSendDeps(deps, () => adapter);
 }
 
-/** The agreement jobs, spread into src/server/jobs.ts. */
+/** The agreement jobs, registered by start-up (src/server/jobs.ts). */
 export function agreementJobHandlers(deps: JobDeps) {
   let adapter: CloudAdapter | undefined;
   const getAdapter = () => (adapter ??= new CloudAdapter(botAuthConfiguration(deps.config)));
@@ -40,6 +40,14 @@ export function agreementJobHandlers(deps: JobDeps) {
 }
 
 /** Cron of the academic-year roll-over: 06:00 school time on the school's `agreements.academicYearStart` (default 1 September). */
-export { rolloverCron } from './academic-year.js';
+export { rolloverCron };
 /** Cron of the follow-up tick: every five minutes. */
 export const TICK_CRON = '*/5 * * * *';
+
+/** Each school's follow-up tick and its academic-year roll-over. */
+export function agreementSchedules(config: LanternConfig): JobSchedule<ReturnType<typeof agreementJobHandlers>>[] {
+  return config.schools.flatMap((school) => [
+    { name: `agreements.tick:${school.id}`, cron: TICK_CRON, timezone: school.timezone, jobName: 'agreements.tick' as const, schoolId: school.id, data: { schoolId: school.id } },
+    { name: `agreements.rollover:${school.id}`, cron: rolloverCron(school), timezone: school.timezone, jobName: 'agreements.rollover' as const, schoolId: school.id, data: { schoolId: school.id } },
+  ]);
+}
