@@ -6,7 +6,7 @@ import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 import { schoolAcademicYear } from './academic-year.js';
 import { completes, latestBySubject } from './evidence.js';
-import { equivalentVersionIds } from './versions.js';
+import { countingSignatures } from './signing.js';
 
 /** One line of the compliance view. */
 export interface ComplianceRow {
@@ -37,11 +37,8 @@ export function doneSubjects(version: AgreementVersion, signGroupIds: readonly s
 
 /** The personIds who have signed (or been signed for) a version or its minor revisions, and not withdrawn. */
 export async function signedPersonIds(models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>, version: AgreementVersion, now: Date = new Date()): Promise<Set<string>> {
-  const ids = await equivalentVersionIds(models, version);
-  const sigs = await models.agreementSignatures
-    .find({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}) })
-    .lean<AgreementSignature[]>();
-  return doneSubjects(version, ids, sigs, now);
+  const sigs = await countingSignatures(models, version, now);
+  return doneSubjects(version, [...new Set(sigs.map((r) => r.versionId))], sigs, now);
 }
 
 /** One policy being collected: its newest open campaign's version, and everyone its open campaigns are addressed to. */

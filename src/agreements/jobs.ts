@@ -1,6 +1,6 @@
-import type { JobRun } from '../jobs/index.js';
-import type { JobContext } from '../jobs/runner.js';
-import type { JobDeps } from '../server/jobs.js';
+import type { LanternConfig } from '../config/load.js';
+import type { JobContext, JobDeps, JobRun, JobSchedule } from '../jobs/index.js';
+import { rolloverCron } from './academic-year.js';
 import type { AgreementCardSender } from './ports.js';
 import { rollOverYearlyAgreements } from './rollover.js';
 import { queueCampaignFollowUps } from './reminders.js';
@@ -31,6 +31,14 @@ export function agreementJobHandlers(deps: JobDeps & { agreementCards: Agreement
 }
 
 /** Cron of the academic-year roll-over: 06:00 school time on the school's `agreements.academicYearStart` (default 1 September). */
-export { rolloverCron } from './academic-year.js';
+export { rolloverCron };
 /** Cron of the follow-up tick: every five minutes. */
 export const TICK_CRON = '*/5 * * * *';
+
+/** Each school's follow-up tick and its academic-year roll-over. */
+export function agreementSchedules(config: LanternConfig): JobSchedule<ReturnType<typeof agreementJobHandlers>>[] {
+  return config.schools.flatMap((school) => [
+    { name: `agreements.tick:${school.id}`, cron: TICK_CRON, timezone: school.timezone, jobName: 'agreements.tick' as const, schoolId: school.id, data: { schoolId: school.id } },
+    { name: `agreements.rollover:${school.id}`, cron: rolloverCron(school), timezone: school.timezone, jobName: 'agreements.rollover' as const, schoolId: school.id, data: { schoolId: school.id } },
+  ]);
+}

@@ -1,7 +1,9 @@
 import { AudienceSchema, inAudience } from './audience.js';
 import { schoolAcademicYear } from './academic-year.js';
 import { recordSignature, type SignatureInput } from './evidence.js';
+import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
+import { equivalentVersionIds } from './versions.js';
 import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 
@@ -48,18 +50,33 @@ export async function parentConsentVersion(stores: AgreementStores, schoolId: st
   return all.find((v) => AudienceSchema.safeParse(v.audience).data?.roles?.includes('parent')) ?? null;
 }
 
+/** Whose records to read: one signer's own (or made for one person), or every record about one person. */
+export type SignatureSubject = { signerId: string; onBehalfOfId: string | null } | { personId: string };
+
 /**
- * True when this signer has already signed this version (for this person), or any version in its sign group:
- * after a minor change (a typo fix) nobody is asked to sign again. A yearly agreement counts only when signed
- * in the current academic year.
+ * The signature records that count for `version`: made on any version of its sign group (after a minor change,
+ * a typo fix, nobody is asked to sign again) and, for a yearly policy, in the school's academic year of `now`.
+ * The one query behind "has this person signed": the sign pages, a person's standing and the compliance counts
+ * each filter its records; `subject` narrows it to one person.
  */
+export async function countingSignatures(
+  stores: Pick<Models, 'agreementVersions' | 'agreementSignatures'>,
+  version: AgreementVersion,
+  now: Date,
+  subject?: SignatureSubject,
+): Promise<AgreementSignature[]> {
+  const ids = await equivalentVersionIds(stores, version);
+  const who = !subject ? {} : 'personId' in subject ? { $or: [{ signerId: subject.personId, onBehalfOfId: null }, { onBehalfOfId: subject.personId }] } : { signerId: subject.signerId, onBehalfOfId: subject.onBehalfOfId };
+  return stores.agreementSignatures
+    .find({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}), ...who })
+    .lean<AgreementSignature[]>();
+}
+
+/** True when this signer has a record that counts for this version (for this person): see `countingSignatures`. */
 export async function hasSigned(stores: AgreementStores, schoolId: string, versionId: string, signerId: string, onBehalfOfId: string | null): Promise<boolean> {
   const version = await stores.agreementVersions.findById(versionId).lean<AgreementVersion>();
-  const group = version ? await stores.agreementVersions.find({ schoolId, policyId: version.policyId, signGroup: version.signGroup }, { _id: 1 }).lean<{ _id: string }[]>() : [];
-  const ids = group.length ? group.map((v) => v._id) : [versionId];
-  // A yearly agreement signed in an earlier academic year is due again (the school's own year start).
-  const period = version?.yearly ? { period: schoolAcademicYear(schoolId, new Date()) } : {};
-  return Boolean(await stores.agreementSignatures.exists({ schoolId, versionId: { $in: ids }, signerId, onBehalfOfId, ...period }));
+  if (!version || version.schoolId !== schoolId) return false;
+  return (await countingSignatures(stores, version, new Date(), { signerId, onBehalfOfId })).length > 0;
 }
 
 /** Appends a signature to the evidence chain (idempotent per version, signer and person signed for). */

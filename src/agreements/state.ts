@@ -1,9 +1,9 @@
 import type { Models } from '../stores.js';
-import { schoolAcademicYear } from './academic-year.js';
 import { completes, latestBySubject } from './evidence.js';
 import type { AgreementSignature } from './signature-model.js';
+import { countingSignatures } from './signing.js';
 import type { AgreementVersion } from './version-model.js';
-import { currentVersion, equivalentVersionIds } from './versions.js';
+import { currentVersion } from './versions.js';
 
 /**
  * The signature that counts for `personId` on `version` (theirs, or one made on their behalf), from any
@@ -28,15 +28,7 @@ export async function latestSignatureFor(
   personId: string,
   now: Date,
 ): Promise<AgreementSignature | null> {
-  const ids = await equivalentVersionIds(models, version);
-  const records = await models.agreementSignatures
-    .find({
-      schoolId: version.schoolId,
-      versionId: { $in: ids },
-      ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}),
-      $or: [{ signerId: personId, onBehalfOfId: null }, { onBehalfOfId: personId }],
-    })
-    .lean<AgreementSignature[]>();
+  const records = await countingSignatures(models, version, now, { personId });
   return latestBySubject(records).get(personId) ?? null;
 }
 

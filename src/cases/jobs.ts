@@ -1,6 +1,6 @@
 import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../stores.js';
-import type { JobRun } from '../jobs/index.js';
+import type { JobRun, JobSchedule } from '../jobs/index.js';
 import type { Logger } from '../log/logger.js';
 import { runEscalation } from './escalation.js';
 import { ESCALATE_JOB, type EscalateJobData } from './escalation-queue.js';
@@ -30,4 +30,13 @@ export function caseJobHandlers(deps: CaseJobDeps) {
     /** Deletes or anonymises closed cases past their retention date and not on legal hold. */
     'cases.retention': async () => runRetentionReview({ stores: deps.models, config: deps.config, clock: deps.clock, logger: deps.logger.child({ job: 'cases.retention' }) }),
   } as const;
+}
+
+/** The case jobs' schedules: channel flush every five minutes, intake every minute, retention nightly. */
+export function caseSchedules(): JobSchedule<ReturnType<typeof caseJobHandlers>>[] {
+  return [
+    { name: 'cases.channel-flush', cron: '*/5 * * * *', timezone: 'Europe/London', jobName: 'cases.channel-flush', data: {} },
+    { name: 'cases.intake', cron: '* * * * *', timezone: 'Europe/London', jobName: 'cases.intake', data: {} },
+    { name: 'cases.retention', cron: '15 4 * * *', timezone: 'Europe/London', jobName: 'cases.retention', data: {} },
+  ];
 }

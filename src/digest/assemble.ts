@@ -1,41 +1,49 @@
-import type { Connection } from 'mongoose';
+import { policyReviews } from '../agreements/weekly.js';
+import { casesWeek } from '../cases/weekly.js';
 import type { School } from '../config/load.js';
+import { monitoringWeek } from '../monitoring/weekly.js';
 import { renderChart } from './charts.js';
 import { presentDigest } from './present.js';
 import { renderHtml } from './render-html.js';
 import { renderText } from './render-text.js';
 import { readAgreements, readTraining } from './sources/agreements.js';
 import { readAnnualReview } from './sources/annual-review.js';
-import type { SourceContext } from './sources/context.js';
-import { readIncidents } from './sources/incidents.js';
-import { readMonitoring } from './sources/monitoring.js';
-import { readPolicies } from './sources/policies.js';
-import { readRuleChanges } from './sources/rule-changes.js';
+import type { DigestSourceStores, SourceContext } from './sources/context.js';
+import { incidentsSection, incidentWindow } from './sources/incidents.js';
+import { monitoringSection } from './sources/monitoring.js';
+import { policiesSection } from './sources/policies.js';
+import { ruleChangesSection } from './sources/rule-changes.js';
 import type { DigestData } from './types.js';
 import type { DigestView } from './view.js';
 import { addWeeks, formatLocalDate, localParts, weekRange, type IsoWeek } from './week.js';
 
 const TREND_WEEKS = 12;
 
-/** Reads every section of one school's digest for one ISO week. Each reader fails soft to "no data yet". */
-export async function readDigestData(connection: Connection, school: School, week: IsoWeek, now: Date): Promise<DigestData> {
+/**
+ * Reads every section of one school's digest for one ISO week, through each capability's own weekly read
+ * (the digest names no collection). Each section fails soft to "no data yet".
+ */
+export async function readDigestData(models: DigestSourceStores, school: School, week: IsoWeek, now: Date): Promise<DigestData> {
   const range = weekRange(week, school.timezone);
   const ctx: SourceContext = {
-    connection,
+    models,
     school,
     week: range,
     trendWeeks: Array.from({ length: TREND_WEEKS }, (_, i) => weekRange(addWeeks(week, i - (TREND_WEEKS - 1)), school.timezone)),
     now,
   };
-  const [incidents, agreements, training, policies, monitoring, ruleChanges, annualReview] = await Promise.all([
-    readIncidents(ctx),
+  const [cases, agreements, training, reviews, monitored, annualReview] = await Promise.all([
+    casesWeek(models, school.id, incidentWindow(ctx)),
     readAgreements(ctx),
     readTraining(ctx),
-    readPolicies(ctx),
-    readMonitoring(ctx),
-    readRuleChanges(ctx),
+    policyReviews(models, school.id),
+    monitoringWeek(models, school.id, range),
     readAnnualReview(ctx),
   ]);
+  const incidents = incidentsSection(ctx, cases);
+  const policies = policiesSection(now, reviews);
+  const monitoring = monitoringSection(school, now, monitored);
+  const ruleChanges = ruleChangesSection(monitored);
   return {
     school: { id: school.id, name: school.name },
     week: { id: range.id, label: range.label, start: range.start.toISOString(), end: range.end.toISOString() },

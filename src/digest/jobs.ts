@@ -1,8 +1,7 @@
 import os from 'node:os';
 import type { LanternConfig, School } from '../config/load.js';
 import { ErrorCode, isLanternError } from '../errors.js';
-import type { JobContext, JobRun, JobScheduler } from '../jobs/index.js';
-import type { JobDeps, LanternJobHandlers } from '../server/jobs.js';
+import type { JobContext, JobDeps, JobRun, JobSchedule } from '../jobs/index.js';
 import { missedWeeks } from './catch-up.js';
 import { sendTrustDigest } from './rollup.js';
 import { sendSchoolDigest, type DigestDeps } from './run.js';
@@ -60,12 +59,13 @@ export function digestJobHandlers(deps: JobDeps & { digestCards: DigestCardPoste
   };
 }
 
-/** Registers each enabled school's weekly digest; the job key is per school and week, so a week is enqueued once. */
-export function registerDigestSchedules(scheduler: JobScheduler<LanternJobHandlers>, config: LanternConfig): void {
+/** Each enabled school's weekly digest and the trust's roll-up; the job key is per school and week, so a week is enqueued once. */
+export function digestSchedules(config: LanternConfig): JobSchedule<ReturnType<typeof digestJobHandlers>>[] {
+  const schedules: JobSchedule<ReturnType<typeof digestJobHandlers>>[] = [];
   for (const school of config.schools) {
     if (!school.digest?.enabled) continue;
     const weekOf = (occurrence: Date) => formatIsoWeek(reportedWeek(occurrence, school.timezone));
-    scheduler.registerSchedule({
+    schedules.push({
       name: `digest.send:${school.id}`,
       cron: digestCron(school),
       timezone: school.timezone,
@@ -79,7 +79,7 @@ export function registerDigestSchedules(scheduler: JobScheduler<LanternJobHandle
   if (trust?.digest?.enabled) {
     const timezone = config.schools[0]?.timezone ?? 'Europe/London';
     const weekOf = (occurrence: Date) => formatIsoWeek(reportedWeek(occurrence, timezone));
-    scheduler.registerSchedule({
+    schedules.push({
       name: `digest.trust:${trust.id}`,
       cron: digestCron({ digest: trust.digest } as School),
       timezone,
@@ -88,4 +88,5 @@ export function registerDigestSchedules(scheduler: JobScheduler<LanternJobHandle
       data: (occurrence) => ({ weekId: weekOf(occurrence) }),
     });
   }
+  return schedules;
 }

@@ -153,7 +153,7 @@ function ruleChanges(data: DigestData): ViewSection {
     id: 'rule-changes',
     heading,
     summary: n === 0 ? 'No monitoring rules or allowlists were changed this week.' : `${n} change${n === 1 ? '' : 's'} this week; each is logged with who made it and why.`,
-    tables: n ? [{ columns: ['When', 'Change', 'Rule or domain'], rows: s.data.changes.map((c) => ({ cells: [c.at.slice(0, 10), c.type, c.target || '—'] })) }] : [],
+    tables: n ? [{ columns: ['When', 'Change', 'Rule, domain or app'], rows: s.data.changes.map((c) => ({ cells: [c.at.slice(0, 10), c.type, c.target || '—'] })) }] : [],
     notes: [],
   };
 }

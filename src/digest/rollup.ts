@@ -81,7 +81,7 @@ export async function buildTrustRollup(deps: Pick<DigestDeps, 'config' | 'models
   const trust = deps.config.trust;
   if (!trust) throw new LanternError(ErrorCode.DigestNotConfigured, 'There is no trust in the configuration: add trust: {id, name, digest} to send a roll-up.');
   const data: DigestData[] = [];
-  for (const school of deps.config.schools) data.push(await readDigestData(deps.models.people.db, school, week, deps.clock()));
+  for (const school of deps.config.schools) data.push(await readDigestData(deps.models, school, week, deps.clock()));
   const view = presentRollup(trust.name, data);
   const images = view.sections.flatMap((s) => (s.chart ? [{ cid: s.chart.cid, file: s.chart.file, alt: s.chart.alt, png: renderChart(s.chart) }] : []));
   return { view, subject: view.subject, html: renderHtml(view), text: renderText(view), images };

@@ -32,7 +32,7 @@ export function findSchool(config: LanternConfig, schoolId: string): School {
 
 /** Reads and renders one school's digest for a week. */
 export async function buildSchoolDigest(deps: DigestDeps, school: School, week: IsoWeek, imageSrc?: (cid: string, file: string) => string): Promise<{ data: DigestData; rendered: RenderedDigest }> {
-  const data = await readDigestData(deps.models.people.db, school, week, deps.clock());
+  const data = await readDigestData(deps.models, school, week, deps.clock());
   return { data, rendered: renderDigest(data, school.timezone, imageSrc) };
 }
 

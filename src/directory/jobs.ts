@@ -1,12 +1,11 @@
 import type { LanternConfig } from '../config/load.js';
-import type { JobContext, JobRun, JobScheduler } from '../jobs/index.js';
-import type { JobDeps, LanternJobHandlers } from '../server/jobs.js';
+import type { JobContext, JobDeps, JobRun, JobSchedule } from '../jobs/index.js';
 import { runDirectorySync } from './run-sync.js';
 
 /** Daily at 02:00 school time: quiet, and before the agreements tick and the morning's sends. */
 export const DIRECTORY_SYNC_CRON = '0 2 * * *';
 
-/** The directory job, spread into src/server/jobs.ts. */
+/** The directory job, registered by start-up (src/server/jobs.ts). */
 export function directoryJobHandlers(deps: JobDeps) {
   return {
     /** Re-reads a school's directory source (demo, CSV, Google or Entra) and syncs it; a failing source leaves the directory as it was. */
@@ -19,9 +18,7 @@ export function directoryJobHandlers(deps: JobDeps) {
   };
 }
 
-/** Registers each school's daily directory sync. */
-export function registerDirectorySchedules(scheduler: JobScheduler<LanternJobHandlers>, config: LanternConfig): void {
-  for (const school of config.schools) {
-    scheduler.registerSchedule({ name: `directory.sync:${school.id}`, cron: DIRECTORY_SYNC_CRON, timezone: school.timezone, jobName: 'directory.sync', schoolId: school.id, data: { schoolId: school.id } });
-  }
+/** Each school's daily directory sync. */
+export function directorySchedules(config: LanternConfig): JobSchedule<ReturnType<typeof directoryJobHandlers>>[] {
+  return config.schools.map((school) => ({ name: `directory.sync:${school.id}`, cron: DIRECTORY_SYNC_CRON, timezone: school.timezone, jobName: 'directory.sync', schoolId: school.id, data: { schoolId: school.id } }));
 }

@@ -18,3 +18,4 @@ export {
   type RunSummary,
 } from './runner.js';
 export { JobScheduler, compileCron, dueOccurrence, type DueOccurrence, type JobSchedulerOptions, type ScheduleDefinition, type ScheduledData, type ScheduleTick } from './scheduler.js';
+export type { JobDeps, JobSchedule } from './types.js';

@@ -22,6 +22,9 @@ export type ChangeWhat =
   | { type: 'approved_app.add'; app: string }
   | { type: 'approved_app.remove'; app: string };
 
+/** Every kind of rule or allowlist change. */
+export type ChangeType = ChangeWhat['type'];
+
 /** One entry of the append-only change log (DfE standards: every rule and allowlist change, with who and why). */
 export interface ChangeLogEntry {
   readonly at: string;

@@ -1,7 +1,7 @@
 import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../stores.js';
 import type { Logger } from '../log/logger.js';
-import type { JobDeps } from '../server/jobs.js';
+import type { JobDeps, JobSchedule } from '../jobs/index.js';
 import { countersFromStored, countersToStored } from './connectors/counter-store.js';
 import { sourceConnector, configuredSources, type AuditClientFactories } from './connectors/school-connectors.js';
 import { acquireStreamLock } from './connectors/stream-lock.js';
@@ -166,4 +166,9 @@ export function monitorCleanupJobHandlers(deps: JobDeps, clients: AuditClientFac
     /** Deletes old detection keys, expired counters and expired suppressions (history stays in the change log). */
     'monitor.cleanup': async () => cleanUpMonitoring({ ...deps, clients, logger: deps.logger.child({ job: 'monitor.cleanup' }) }),
   };
+}
+
+/** The daily clean-up, once for all schools. */
+export function monitorCleanupSchedules(): JobSchedule<ReturnType<typeof monitorCleanupJobHandlers>>[] {
+  return [{ name: 'monitor.cleanup', cron: MONITOR_CLEANUP_CRON, timezone: 'Europe/London', jobName: 'monitor.cleanup', data: {} }];
 }

@@ -1,7 +1,5 @@
 import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../stores.js';
-import type { JobRun } from '../jobs/index.js';
-import type { Logger } from '../log/logger.js';
+import type { JobDeps, JobRun, JobSchedule } from '../jobs/index.js';
 import { createMailTransport } from '../mail/index.js';
 import { sendDueReminders } from './invite.js';
 import type { ParentMailSender } from './mailer.js';
@@ -10,7 +8,7 @@ import type { ParentMailSender } from './mailer.js';
 export const PARENT_REMINDER_CRON = '0 9 * * 1-5';
 
 /** The background jobs of parent consent: the daily reminder run. `sender` overrides the configured transport (tests). */
-export function parentJobHandlers(deps: { config: LanternConfig; models: Models; logger: Logger; clock: () => Date }, sender?: ParentMailSender) {
+export function parentJobHandlers(deps: JobDeps, sender?: ParentMailSender) {
   return {
     /** Emails a reminder, with a fresh link, to parents who have not answered a consent round after N days. */
     'parents.reminders': async (job: JobRun<{ schoolId: string }>) => {
@@ -26,4 +24,9 @@ export function parentJobHandlers(deps: { config: LanternConfig; models: Models;
 /** The schools whose parent reminders should be scheduled (those that send parent emails). */
 export function parentReminderSchools(config: LanternConfig): { id: string; timezone: string }[] {
   return config.schools.filter((s) => s.parents?.sender).map((s) => ({ id: s.id, timezone: s.timezone }));
+}
+
+/** The daily reminder run of each school that sends parent emails. */
+export function parentSchedules(config: LanternConfig): JobSchedule<ReturnType<typeof parentJobHandlers>>[] {
+  return parentReminderSchools(config).map((school) => ({ name: `parents.reminders:${school.id}`, cron: PARENT_REMINDER_CRON, timezone: school.timezone, jobName: 'parents.reminders', schoolId: school.id, data: { schoolId: school.id } }));
 }

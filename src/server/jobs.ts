@@ -1,29 +1,19 @@
 import type { LanternConfig } from '../config/load.js';
-import type { Models } from '../stores.js';
-import { directoryJobHandlers, registerDirectorySchedules } from '../directory/jobs.js';
-import { registerWatchSchedules, watchJobHandlers } from '../monitoring/connectors/watch-jobs.js';
+import { directoryJobHandlers, directorySchedules } from '../directory/jobs.js';
+import { watchJobHandlers, watchSchedules } from '../monitoring/connectors/watch-jobs.js';
 import { removeFinishedJobs } from '../jobs/cleanup.js';
-import type { JobScheduler } from '../jobs/index.js';
+import type { JobDeps, JobSchedule, JobScheduler } from '../jobs/index.js';
+import { agreementJobHandlers, agreementSchedules } from '../agreements/jobs.js';
+import { caseJobHandlers, caseSchedules } from '../cases/jobs.js';
+import { parentJobHandlers, parentSchedules } from '../parents/jobs.js';
+import { digestJobHandlers, digestSchedules } from '../digest/jobs.js';
+import { monitorJobHandlers, monitorSchedules } from '../monitoring/connectors/jobs.js';
+import { monitorCleanupJobHandlers, monitorCleanupSchedules } from '../monitoring/cleanup.js';
+import { classroomJobHandlers, classroomSchedules } from '../google/classroom/jobs.js';
 import type { AgreementCardSender } from '../agreements/ports.js';
 import type { CaseNotifier } from '../cases/ports.js';
 import type { DigestCardPoster } from '../digest/ports.js';
-import type { Logger } from '../log/logger.js';
-import { agreementJobHandlers, rolloverCron, TICK_CRON } from '../agreements/jobs.js';
-import { caseJobHandlers } from '../cases/jobs.js';
-import { PARENT_REMINDER_CRON, parentJobHandlers, parentReminderSchools } from '../parents/jobs.js';
-import { digestJobHandlers, registerDigestSchedules } from '../digest/jobs.js';
-import { monitorJobHandlers, registerMonitorSchedules } from '../monitoring/connectors/jobs.js';
-import { MONITOR_CLEANUP_CRON, monitorCleanupJobHandlers } from '../monitoring/cleanup.js';
-import { CLASSROOM_SYNC_CRON, classroomJobHandlers, classroomSyncSchools } from '../google/classroom/jobs.js';
 import { auditClientFactories } from './audit-clients.js';
-
-/** What job handlers may use. */
-export interface JobDeps {
-  config: LanternConfig;
-  models: Models;
-  logger: Logger;
-  clock: () => Date;
-}
 
 /** The ports the edges implement for the capabilities' jobs (the Teams edge: src/teams/edge.ts). */
 export interface JobPorts {
@@ -55,25 +45,23 @@ export function jobHandlers(deps: JobDeps & JobPorts) {
 
 export type LanternJobHandlers = ReturnType<typeof jobHandlers>;
 
-/** Registers the recurring schedules: each school's nightly directory sync and the daily job clean-up. */
+/** Every recurring schedule, composed from each capability's own list (start-up's daily job clean-up included). */
+export function lanternSchedules(config: LanternConfig): JobSchedule<LanternJobHandlers>[] {
+  return [
+    ...directorySchedules(config),
+    ...watchSchedules(config),
+    ...agreementSchedules(config),
+    ...monitorSchedules(config),
+    ...monitorCleanupSchedules(),
+    ...parentSchedules(config),
+    ...classroomSchedules(config),
+    { name: 'jobs.cleanup', cron: '30 3 * * *', timezone: 'Europe/London', jobName: 'jobs.cleanup', data: {} },
+    ...caseSchedules(),
+    ...digestSchedules(config),
+  ];
+}
+
+/** Registers every recurring schedule on the scheduler. */
 export function registerSchedules(scheduler: JobScheduler<LanternJobHandlers>, config: LanternConfig): void {
-  registerDirectorySchedules(scheduler, config);
-  registerWatchSchedules(scheduler, config);
-  for (const school of config.schools) {
-    scheduler.registerSchedule({ name: `agreements.tick:${school.id}`, cron: TICK_CRON, timezone: school.timezone, jobName: 'agreements.tick', schoolId: school.id, data: { schoolId: school.id } });
-    scheduler.registerSchedule({ name: `agreements.rollover:${school.id}`, cron: rolloverCron(school), timezone: school.timezone, jobName: 'agreements.rollover', schoolId: school.id, data: { schoolId: school.id } });
-  }
-  registerMonitorSchedules(scheduler, config);
-  scheduler.registerSchedule({ name: 'monitor.cleanup', cron: MONITOR_CLEANUP_CRON, timezone: 'Europe/London', jobName: 'monitor.cleanup', data: {} });
-  for (const school of parentReminderSchools(config)) {
-    scheduler.registerSchedule({ name: `parents.reminders:${school.id}`, cron: PARENT_REMINDER_CRON, timezone: school.timezone, jobName: 'parents.reminders', schoolId: school.id, data: { schoolId: school.id } });
-  }
-  for (const school of classroomSyncSchools(config)) {
-    scheduler.registerSchedule({ name: `classroom.sync:${school.id}`, cron: CLASSROOM_SYNC_CRON, timezone: school.timezone, jobName: 'classroom.sync', schoolId: school.id, data: { schoolId: school.id } });
-  }
-  scheduler.registerSchedule({ name: 'jobs.cleanup', cron: '30 3 * * *', timezone: 'Europe/London', jobName: 'jobs.cleanup', data: {} });
-  scheduler.registerSchedule({ name: 'cases.channel-flush', cron: '*/5 * * * *', timezone: 'Europe/London', jobName: 'cases.channel-flush', data: {} });
-  scheduler.registerSchedule({ name: 'cases.intake', cron: '* * * * *', timezone: 'Europe/London', jobName: 'cases.intake', data: {} });
-  scheduler.registerSchedule({ name: 'cases.retention', cron: '15 4 * * *', timezone: 'Europe/London', jobName: 'cases.retention', data: {} });
-  registerDigestSchedules(scheduler, config);
+  for (const schedule of lanternSchedules(config)) scheduler.registerSchedule(schedule);
 }

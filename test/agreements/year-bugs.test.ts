@@ -111,7 +111,7 @@ describe('the agreement bugs a school year exposed', () => {
     const staff = [...world.directory.people.values()].filter((p) => p.role === 'staff').length;
     const rows = (await complianceFigures(world.models, SCHOOL_ID, at)).filter((r) => r.policyId === 'staff-aua');
     expect(rows).toEqual([expect.objectContaining({ group: 'staff', total: staff })]);
-    const digest = await readAgreements({ connection: world.conn, school: world.school, now: at } as unknown as SourceContext);
+    const digest = await readAgreements({ models: world.models, school: world.school, now: at } as unknown as SourceContext);
     expect(digest.state === 'ok' && digest.data.rows.find((r) => r.audience === 'Staff')?.required).toBe(staff);
   });
 

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type LanternConfig } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
-import { digestCron, registerDigestSchedules } from '../../src/digest/jobs.js';
+import { digestCron, digestSchedules } from '../../src/digest/jobs.js';
 import { JobRunner, JobScheduler } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/log/logger.js';
 import { jobHandlers } from '../../src/server/jobs.js';
@@ -24,7 +24,7 @@ function parts(cfg: LanternConfig = config) {
   const config = cfg;
   const runner = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...jobPortsFor(config, models, { logger, clock }) }), clock, logger, instanceId: 'fake-clock', random: () => 0.5 });
   const scheduler = new JobScheduler({ models, runner, clock, logger });
-  registerDigestSchedules(scheduler, config);
+  for (const schedule of digestSchedules(config)) scheduler.registerSchedule(schedule);
   return { runner, scheduler };
 }
 

@@ -4,6 +4,8 @@ import { loadConfig, type School } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { readDigestData, renderDigest } from '../../src/digest/assemble.js';
 import { completionCells } from '../../src/digest/suppress.js';
+import { addApprovedApp, removeApprovedApp } from '../../src/monitoring/changes.js';
+import { appendChange } from '../../src/monitoring/store.js';
 import type { DigestData } from '../../src/digest/types.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { forbiddenStrings, insertFixtures, NOW, WEEK } from './fixtures.js';
@@ -23,8 +25,8 @@ beforeAll(async () => {
   const models: Models = createModels(full);
   await ensureIndexes(models);
   await insertFixtures(full, models);
-  withData = await readDigestData(full, school, WEEK, NOW);
-  without = await readDigestData(empty, demo, WEEK, NOW);
+  withData = await readDigestData(models, school, WEEK, NOW);
+  without = await readDigestData(createModels(empty), demo, WEEK, NOW);
 });
 afterAll(async () => {
   await dropTestDatabase(empty);
@@ -79,8 +81,27 @@ describe('sections with data', () => {
     expect(withData.ruleChanges).toEqual({ state: 'ok', data: { changes: [{ at: '2026-11-18T14:00:00.000Z', type: 'Trusted domain added', target: 'northshire-council.example' }] } });
     expect(withData.annualReview).toMatchObject({ state: 'ok', data: { overdue: false, dueBy: '2027-02-10T00:00:00.000Z' } });
   });
+  it('an approved-app change shows its own label and the app, as the IT manager logged it', async () => {
+    const other = { ...school, id: 'approved-apps' };
+    const settings = { rules: {}, suppressions: [], trustedDomains: [] };
+    const author = { who: 'it@northgate.example', why: 'Used for Year 9 coding', at: new Date('2026-11-17T09:00:00Z') };
+    const models = createModels(full);
+    await appendChange(models.monitoringChanges, other.id, addApprovedApp(settings, 'Scratch-Desktop', author).entry);
+    await appendChange(models.monitoringChanges, other.id, removeApprovedApp(settings, 'old-quiz-app', { ...author, at: new Date('2026-11-18T09:00:00Z') }).entry);
+    const data = await readDigestData(models, other, WEEK, NOW);
+    expect(data.ruleChanges).toEqual({
+      state: 'ok',
+      data: {
+        changes: [
+          { at: '2026-11-17T09:00:00.000Z', type: 'App approved', target: 'scratch-desktop' },
+          { at: '2026-11-18T09:00:00.000Z', type: 'App approval withdrawn', target: 'old-quiz-app' },
+        ],
+      },
+    });
+    expect(renderDigest(data, 'Europe/London').text).not.toContain('Other change');
+  });
   it('an annual review older than 12 months is red', async () => {
-    const old = await readDigestData(empty, { ...school, digest: { ...(school.digest as NonNullable<School['digest']>), annualReviewDate: '2025-11-01' } }, WEEK, NOW);
+    const old = await readDigestData(createModels(empty), { ...school, digest: { ...(school.digest as NonNullable<School['digest']>), annualReviewDate: '2025-11-01' } }, WEEK, NOW);
     expect(old.annualReview).toMatchObject({ state: 'ok', data: { overdue: true } });
     expect(renderDigest(old, 'Europe/London').text).toContain('Overdue: the last review was 2025-11-01');
   });

@@ -1,9 +1,7 @@
 import { inAudience, type Audience } from '../../agreements/audience.js';
 import type { LanternConfig } from '../../config/load.js';
-import type { Models } from '../../stores.js';
 import type { Person } from '../../directory/person.js';
-import type { JobRun } from '../../jobs/index.js';
-import type { Logger } from '../../log/logger.js';
+import type { JobDeps, JobRun, JobSchedule } from '../../jobs/index.js';
 import type { CourseMapping } from './assignments.js';
 import { classroomFactory, type ClassroomFactory } from './client.js';
 import { runClassroom } from './run.js';
@@ -23,7 +21,7 @@ function coursesFor(courses: readonly CourseMapping[], pupils: readonly Person[]
  * never posts twice). A failing course is recorded on its roster and the others carry on.
  * `factory` overrides the Classroom clients (tests).
  */
-export function classroomJobHandlers(deps: { config: LanternConfig; models: Models; logger: Logger; clock: () => Date }, factory?: ClassroomFactory) {
+export function classroomJobHandlers(deps: JobDeps, factory?: ClassroomFactory) {
   return {
     'classroom.sync': async (job: JobRun<{ schoolId: string }>) => {
       const school = deps.config.schools.find((s) => s.id === job.data.schoolId);
@@ -55,4 +53,9 @@ export function classroomJobHandlers(deps: { config: LanternConfig; models: Mode
 /** The schools whose Classroom sync should be scheduled (those that map courses). */
 export function classroomSyncSchools(config: LanternConfig): { id: string; timezone: string }[] {
   return config.schools.filter((s) => (s.classroom?.courses ?? []).length > 0).map((s) => ({ id: s.id, timezone: s.timezone }));
+}
+
+/** The daily Classroom sync of each school that maps courses. */
+export function classroomSchedules(config: LanternConfig): JobSchedule<ReturnType<typeof classroomJobHandlers>>[] {
+  return classroomSyncSchools(config).map((school) => ({ name: `classroom.sync:${school.id}`, cron: CLASSROOM_SYNC_CRON, timezone: school.timezone, jobName: 'classroom.sync', schoolId: school.id, data: { schoolId: school.id } }));
 }

@@ -1,6 +1,5 @@
 import type { LanternConfig } from '../../config/load.js';
-import type { JobContext, JobRun, JobScheduler } from '../../jobs/index.js';
-import type { JobDeps, LanternJobHandlers } from '../../server/jobs.js';
+import type { JobContext, JobDeps, JobRun, JobSchedule } from '../../jobs/index.js';
 import type { Source } from '../types.js';
 import { pollSource, type PollSourceOptions } from './poll-source.js';
 import { configuredSources, type AuditClientFactories } from './school-connectors.js';
@@ -44,18 +43,16 @@ export function monitorJobHandlers(deps: JobDeps, clients: AuditClientFactories,
   };
 }
 
-/** Registers a poll every five minutes for each (school, source) with credentials; none for schools without. */
-export function registerMonitorSchedules(scheduler: JobScheduler<LanternJobHandlers>, config: LanternConfig): void {
-  for (const school of config.schools) {
-    for (const source of configuredSources(config, school.id)) {
-      scheduler.registerSchedule({
-        name: `monitor.poll:${school.id}:${source}`,
-        cron: MONITOR_POLL_CRON,
-        timezone: school.timezone,
-        jobName: 'monitor.poll',
-        schoolId: school.id,
-        data: { schoolId: school.id, source },
-      });
-    }
-  }
+/** A poll every five minutes for each (school, source) with credentials; none for schools without. */
+export function monitorSchedules(config: LanternConfig): JobSchedule<ReturnType<typeof monitorJobHandlers>>[] {
+  return config.schools.flatMap((school) =>
+    configuredSources(config, school.id).map((source) => ({
+      name: `monitor.poll:${school.id}:${source}`,
+      cron: MONITOR_POLL_CRON,
+      timezone: school.timezone,
+      jobName: 'monitor.poll' as const,
+      schoolId: school.id,
+      data: { schoolId: school.id, source },
+    })),
+  );
 }

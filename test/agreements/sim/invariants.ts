@@ -158,7 +158,7 @@ export async function checkDay(world: SimWorld, ledger: Ledger): Promise<void> {
   }).sort();
   if (JSON.stringify(csv) !== JSON.stringify(expected.rows)) fail(now, `the compliance export differs from the recount:\n${diff(csv, expected.rows)}`);
 
-  const ctx = { connection: world.conn, school: world.school, now } as unknown as SourceContext;
+  const ctx = { models: world.models, school: world.school, now } as unknown as SourceContext;
   const [agreements, training] = await Promise.all([readAgreements(ctx), readTraining(ctx)]);
   const digestRows = (s: Awaited<ReturnType<typeof readAgreements>>) => (s.state === 'ok' ? s.data.rows.map((r) => `${r.audience}:${r.done}/${r.required}`).sort() : []);
   if (JSON.stringify(digestRows(agreements)) !== JSON.stringify(expected.agreements)) fail(now, `the digest's agreements differ from the recount:\n${diff(digestRows(agreements), expected.agreements)}`);

@@ -14,7 +14,7 @@ import { pushAddress, renewWatchChannels } from '../../../src/google/reports/wat
 import { createLogger } from '../../../src/log/logger.js';
 import { auditClientFactories } from '../../../src/server/audit-clients.js';
 import { pollSource } from '../../../src/monitoring/connectors/poll-source.js';
-import { registerWatchSchedules, watchJobHandlers } from '../../../src/monitoring/connectors/watch-jobs.js';
+import { watchJobHandlers, watchSchedules } from '../../../src/monitoring/connectors/watch-jobs.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/db.js';
 import { FakeGoogle, writeServiceAccountKey } from './support/fake-google.js';
 
@@ -173,9 +173,7 @@ describe('Google Reports API push channels (activities.watch)', () => {
   });
 
   it('runs as a job every 30 minutes for schools with Google credentials', async () => {
-    const schedules: Array<{ name: string; cron: string }> = [];
-    registerWatchSchedules({ registerSchedule: (s: { name: string; cron: string }) => schedules.push(s) } as never, config);
-    expect(schedules).toMatchObject([{ name: 'monitor.watch:northgate', cron: '*/30 * * * *' }]);
+    expect(watchSchedules(config)).toMatchObject([{ name: 'monitor.watch:northgate', cron: '*/30 * * * *' }]);
     const handler = watchJobHandlers({ config, models, logger, clock })['monitor.watch'];
     const result = await handler({ data: { schoolId: 'northgate' } } as never, { logger } as never);
     expect(result.failed).toEqual([]);
