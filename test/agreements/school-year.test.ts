@@ -226,6 +226,8 @@ describe('a simulated school year', () => {
       if (process.env.LANTERN_SIM_TRACE) console.info(`${iso} checks ${Date.now() - t} ms, ${world.meter.total} commands so far\n${world.meter.report(1, true)}`);
       world.meter.startDay();
       stats.days += 1;
+      // A line a month, so a run cut short (a timeout on a busy machine) still shows how far it got and at what cost.
+      if (iso.endsWith('-01')) console.log(`${iso}: day ${stats.days}, ${Math.round((Date.now() - started) / 1000)} s, ${Math.round(world.meter.total / stats.days)} DB commands a day, ${stats.cards} cards`);
       await directoryEvents(date);
     }
     stats.ms = Date.now() - started;
