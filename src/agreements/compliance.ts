@@ -35,6 +35,9 @@ export function doneSubjects(version: AgreementVersion, signGroupIds: readonly s
   return new Set([...latestBySubject(relevant)].filter(([, r]) => completes(version, r)).map(([subject]) => subject));
 }
 
+/** The fields of a signature record standings are worked out from (the hashes and client details are not read). */
+export const STANDING_FIELDS = { schoolId: 1, versionId: 1, period: 1, seq: 1, signerId: 1, onBehalfOfId: 1, outcome: 1 } as const;
+
 /** The personIds who have signed (or been signed for) a version or its minor revisions, and not withdrawn. */
 export async function signedPersonIds(models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>, version: AgreementVersion, now: Date = new Date()): Promise<Set<string>> {
   const sigs = await countingSignatures(models, version, now);
@@ -102,8 +105,8 @@ export async function policyStandings(models: Models, schoolId: string, now: Dat
   const [people, versions, signatures, firsts] = await Promise.all([
     models.people.find({ schoolId, active: true }).sort({ personId: 1 }).lean<Person[]>(),
     models.agreementVersions.find({ schoolId }).lean<AgreementVersion[]>(),
-    models.agreementSignatures.find({ schoolId }).lean<AgreementSignature[]>(),
-    models.agreementSends.find({ schoolId, round: 0, campaignId: { $in: campaigns.map((c) => c._id) } }).lean<AgreementSend[]>(),
+    models.agreementSignatures.find({ schoolId }, STANDING_FIELDS).lean<AgreementSignature[]>(),
+    models.agreementSends.find({ schoolId, round: 0, campaignId: { $in: campaigns.map((c) => c._id) } }, { campaignId: 1, personId: 1, signBy: 1, form: 1 }).lean<AgreementSend[]>(),
   ]);
   return standingsFrom({ campaigns, people, versions, signatures, firsts }, now);
 }

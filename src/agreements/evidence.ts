@@ -90,7 +90,7 @@ const MAX_APPEND_TRIES = 100;
 
 /**
  * Appends a signature to the school's evidence chain, exactly once per (version, signer, on-behalf-of):
- * a second call returns the first record with `created: false`. Safe under concurrency on FerretDB
+ * a second call returns the first record with `created: false` (and writes nothing). Safe under concurrency on FerretDB
  * because the decision is a unique insert of seq n+1 (and of the key), never a conditional update.
  */
 export async function recordSignature(
@@ -106,9 +106,8 @@ export async function recordSignature(
   const outcome = input.outcome ?? 'agreed';
   const base = signatureKey(input.versionId, input.signerId, input.onBehalfOfId, period);
   const key = input.after ? `${base}|${outcome}|after-${input.after.seq}` : base;
-  const existing = await stores.agreementSignatures.findOne({ schoolId: input.schoolId, key }).lean<AgreementSignature>();
-  if (existing) return { record: existing, created: false };
-
+  // No look-up first: the key is unique, so an insert of a signature already recorded fails and the record
+  // is read then (one read of the chain per signature instead of two; FerretDB scans for each).
   for (let attempt = 0; attempt < MAX_APPEND_TRIES; attempt++) {
     const tail = await stores.agreementSignatures.findOne({ schoolId: input.schoolId }).sort({ seq: -1 }).lean<AgreementSignature>();
     const unsigned: Omit<AgreementSignature, 'hash'> = {

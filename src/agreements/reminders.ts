@@ -3,7 +3,7 @@ import type { Person } from '../directory/person.js';
 import { inAudience, SELF_SIGNING_ROLES, type Audience } from './audience.js';
 import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
 import { classPromptTargets, queueSends, sendId, targetSendId, type SendTarget } from './campaigns.js';
-import { doneSubjects } from './compliance.js';
+import { doneSubjects, STANDING_FIELDS } from './compliance.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 
@@ -44,8 +44,9 @@ export async function queueCampaignFollowUps(models: Models, schoolId: string, n
   const [people, versions, signatures, sends] = await Promise.all([
     models.people.find({ schoolId, active: true }).lean<Person[]>(),
     models.agreementVersions.find({ schoolId }).lean<AgreementVersion[]>(),
-    models.agreementSignatures.find({ schoolId }).lean<AgreementSignature[]>(),
-    models.agreementSends.find({ schoolId, campaignId: { $in: campaigns.map((c) => c._id) } }).lean<AgreementSend[]>(),
+    models.agreementSignatures.find({ schoolId }, STANDING_FIELDS).lean<AgreementSignature[]>(),
+    // Only what the pass needs of each queued card: which it is, when it was queued and its sign-by date.
+    models.agreementSends.find({ schoolId, campaignId: { $in: campaigns.map((c) => c._id) } }, { dueAt: 1, signBy: 1 }).lean<AgreementSend[]>(),
   ]);
   const queued = new Map(sends.map((s) => [s._id, s]));
   for (const campaign of campaigns) {

@@ -1,7 +1,8 @@
+import { DROP_CAMPAIGN_KEY_INDEX } from '../agreements/migrations.js';
 import type { Migration } from '../db/migrations.js';
 
 /**
  * The data migrations start-up runs, each once per database (see runMigrations). A capability that changes
  * how it stores data adds its migration here, with an id that sorts after the ones before it.
  */
-export const STARTUP_MIGRATIONS: readonly Migration[] = [];
+export const STARTUP_MIGRATIONS: readonly Migration[] = [DROP_CAMPAIGN_KEY_INDEX];

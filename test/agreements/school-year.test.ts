@@ -104,7 +104,9 @@ async function step(at: Date): Promise<void> {
   world.clock.set(at);
   const before = world.connector.deliveries.length;
   const t = Date.now();
+  world.meter.phase = 'scheduler';
   await world.runJobs();
+  world.meter.phase = 'delivery checks';
   if (process.env.LANTERN_SIM_TRACE) console.info(`${at.toISOString()} jobs ${Date.now() - t} ms, ${world.connector.deliveries.length - before} cards`);
   const fresh = world.connector.deliveries.slice(before);
   if (fresh.length === 0) return;
@@ -134,12 +136,14 @@ async function answerUntil(until: number): Promise<void> {
     const next = pending.shift() as Pending;
     if (!world.directory.people.has(next.personId)) continue;
     world.clock.set(new Date(next.at));
+    world.meter.phase = 'card actions';
     await next.run();
   }
 }
 
 async function issueAll(at: Date): Promise<void> {
   world.clock.set(at);
+  world.meter.phase = 'issue';
   for (const template of library) {
     const { version } = await publishVersion(world.models, template, { schoolId: SCHOOL_ID, by: 'dsl', clock: world.clock.now });
     await startCampaign(world.models, { schoolId: SCHOOL_ID, version, dueAt: new Date(at.getTime() + 14 * DAY), reminderDays: [3, 7, 14], escalateTo: DSL_EMAIL, createdBy: DSL_EMAIL, reason: 'Start of year' }, at);
@@ -216,15 +220,28 @@ describe('a simulated school year', () => {
       await answerUntil(day + 20 * 3_600_000);
       world.clock.set(new Date(day + 20 * 3_600_000));
       const t = Date.now();
+      world.meter.phase = 'daily checks';
       await checkDay(world, ledger);
-      if (process.env.LANTERN_SIM_TRACE) console.info(`${iso} checks ${Date.now() - t} ms`);
+      world.meter.phase = 'directory events';
+      if (process.env.LANTERN_SIM_TRACE) console.info(`${iso} checks ${Date.now() - t} ms, ${world.meter.total} commands so far\n${world.meter.report(1, true)}`);
+      world.meter.startDay();
       stats.days += 1;
+      // A line a month, so a run cut short (a timeout on a busy machine) still shows how far it got and at what cost.
+      if (iso.endsWith('-01')) console.log(`${iso}: day ${stats.days}, ${Math.round((Date.now() - started) / 1000)} s, ${Math.round(world.meter.total / stats.days)} DB commands a day, ${stats.cards} cards`);
       await directoryEvents(date);
     }
     stats.ms = Date.now() - started;
     stats.signatures = await world.models.agreementSignatures.countDocuments({ schoolId: SCHOOL_ID });
     const people = world.directory.people.size;
-    console.info(`school year (seed ${SEED}): ${people} people at the end, ${stats.days} days, ${ledger.checks} daily checks, ${stats.cards} cards (${stats.reminders} reminders, ${stats.classPrompts} class prompts, ${stats.escalations} escalations), ${stats.actions} card actions, ${stats.signatures} evidence records, ${Math.round(stats.ms / 1000)} s`);
+    const size = `${SIZE.staff} staff, ${SIZE.governors} governors, ${SIZE.volunteers} volunteers, ${SIZE.pupilsPerForm * 7} pupils with parents`;
+    console.log(
+      [
+        `school year (seed ${SEED}): ${size}; ${people} people at the end`,
+        `  ${stats.days} simulated days, ${ledger.checks} daily checks, ${stats.cards} cards (${stats.reminders} reminders, ${stats.classPrompts} class prompts, ${stats.escalations} escalations), ${stats.actions} card actions, ${stats.signatures} evidence records`,
+        `  wall time ${Math.round(stats.ms / 1000)} s (${(stats.ms / stats.days / 1000).toFixed(2)} s a day); ${Math.round(world.meter.total / stats.days)} DB commands a day:`,
+        world.meter.report(stats.days),
+      ].join('\n'),
+    );
 
     expect(ledger.checks).toBe(367);
     expect(stats.reminders).toBeGreaterThan(0);

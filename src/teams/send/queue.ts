@@ -77,6 +77,8 @@ export async function workSendQueue(
   let inFlight = 0;
   let admitting = 0;
   let lastScan = 0;
+  // Whether any card was worked since the last read of the queue: an idle run need not read it twice.
+  let workedSinceScan = false;
   let scanning: Promise<void> | undefined;
   let done = false;
   let waiters: (() => void)[] = [];
@@ -121,6 +123,7 @@ export async function workSendQueue(
   const scan = (): Promise<void> =>
     (scanning ??= (async () => {
       lastScan = now();
+      workedSinceScan = false;
       const [queued, results, refs] = await Promise.all([
         withDbRetry(() => deps.models.agreementSends.find(filter).lean<AgreementSend[]>()),
         withDbRetry(() => deps.models.agreementSendResults.find(filter, { _id: 1 }).lean<{ _id: string }[]>()),
@@ -161,6 +164,7 @@ export async function workSendQueue(
   const leaveLease = deps.lease?.join();
 
   const record = (item: AgreementSend, outcome: Outcome) => {
+    workedSinceScan = true;
     if (typeof outcome === 'object') {
       if (!finished.has(item._id)) defer(item._id, now() + outcome.ms);
       if (outcome.retried) summary.retried += 1;
@@ -202,7 +206,8 @@ export async function workSendQueue(
     if (ready.length > 0 || inFlight > 0 || admitting > 0 || (options.feed && !options.feed.isClosed)) return false;
     const horizon = options.waitForRetriesMs ?? 0;
     if (later.size > 0 && Math.min(...later.values()) - now() <= horizon) return false;
-    // Everything this run knows of is settled: read the queue once more for anything queued meanwhile.
+    // Everything this run knows of is settled: read the queue once more for anything queued while it worked.
+    if (!workedSinceScan) return true;
     await scan();
     return ready.length === 0 && inFlight === 0 && (later.size === 0 || Math.min(...later.values()) - now() > horizon);
   };

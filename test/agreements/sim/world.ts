@@ -15,7 +15,8 @@ import { startFakeBotConnector, type FakeBotConnector } from '../../../src/bench
 import { CARD_ACTIONS } from '../../../src/teams/card-actions.js';
 import type { AdaptiveCardJson } from '../../../src/teams/cards.js';
 import { identifySender } from '../../../src/teams/identify.js';
-import { connectTestDatabase, dropTestDatabase } from '../../support/db.js';
+import { dropTestDatabase } from '../../support/db.js';
+import { connectMeteredDatabase, type CommandMeter } from './meter.js';
 import { SimDirectory, type SchoolSize } from './school.js';
 import { teamsEdgeFor } from '../../support/teams.js';
 
@@ -46,6 +47,8 @@ export interface SimWorld {
   directory: SimDirectory;
   clock: SimClock;
   connector: FakeBotConnector;
+  /** The database commands so far, by phase. */
+  meter: CommandMeter;
   /** Runs the scheduler at the current time and every job it (or anything else) enqueued. */
   runJobs(): Promise<void>;
   /** Writes the directory CSV; the nightly directory.sync job picks it up. */
@@ -86,7 +89,8 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
   const config = loadConfig({ file: path.join(dir, 'lantern.config.yaml'), env: { LOG_LEVEL: 'silent' }, cwd: dir, requireSecrets: false });
   const school = config.schools[0] as School;
   registerSchoolCalendars(config.schools);
-  const conn = await connectTestDatabase('agr_year');
+  // Its own connection with command monitoring, so the test can say what a simulated day costs the database.
+  const { conn, meter } = await connectMeteredDatabase('agr_year');
   const models = createModels(conn);
   await ensureIndexes(models);
   const connector = await startFakeBotConnector({ seed: 11 });
@@ -94,7 +98,19 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
   const logger = createLogger({ level: 'silent' });
   const deps = { config, models, logger, clock: clock.now };
   const teams = teamsEdgeFor(config, models, { logger, clock: clock.now });
-  const handlers = { ...directoryJobHandlers(deps), ...agreementJobHandlers({ ...deps, agreementCards: teams.agreementCards }) };
+  const real = { ...directoryJobHandlers(deps), ...agreementJobHandlers({ ...deps, agreementCards: teams.agreementCards }) };
+  // Each job's commands are counted under its name.
+  const handlers = Object.fromEntries(
+    Object.entries(real).map(([name, run]) => [name, async (...args: Parameters<typeof run>) => {
+      const outer = meter.phase;
+      meter.phase = name;
+      try {
+        return await (run as (...a: typeof args) => Promise<unknown>)(...args);
+      } finally {
+        meter.phase = outer;
+      }
+    }]),
+  ) as typeof real;
   const runner = new JobRunner({ models, handlers, clock: clock.now, logger, instanceId: 'sim-1', concurrency: 1, random: () => 0.5 });
   const scheduler = new JobScheduler({ models, runner, clock: clock.now, logger });
   scheduler.registerSchedule({ name: `directory.sync:${SCHOOL_ID}`, cron: DIRECTORY_SYNC_CRON, timezone: school.timezone, jobName: 'directory.sync', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
@@ -110,6 +126,7 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
     directory,
     clock,
     connector,
+    meter,
     async runJobs() {
       await scheduler.tick();
       await runner.runDue();

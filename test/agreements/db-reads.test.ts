@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Connection } from 'mongoose';
+import { issueCampaign } from '../../src/agreements/campaigns.js';
+import { recordSignature } from '../../src/agreements/evidence.js';
+import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
+import { verifyChain } from '../../src/agreements/verify.js';
+import { publishVersion } from '../../src/agreements/versions.js';
+import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
+import { loadConfig } from '../../src/config/load.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
+import { createLogger } from '../../src/log/logger.js';
+import { createAdapter } from '../../src/teams/adapter.js';
+import { RateLimiter } from '../../src/teams/send/rate-limit.js';
+import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js';
+import { createProactiveSender } from '../../src/teams/send/proactive.js';
+import { dropTestDatabase } from '../support/db.js';
+import { commandCount, connectMeteredDatabase, type CommandMeter } from './sim/meter.js';
+
+/*
+ * FerretDB reads a whole collection for each query, so the agreements' hot paths are held to a number of
+ * queries: these fail when one of them starts reading per card or per signature again.
+ */
+let conn: Connection;
+let meter: CommandMeter;
+let models: Models;
+let fake: FakeBotConnector;
+const config = loadConfig({ env: { LOG_LEVEL: 'silent' } });
+const school = 'northgate';
+
+beforeAll(async () => {
+  ({ conn, meter } = await connectMeteredDatabase('agr_reads'));
+  models = createModels(conn);
+  await ensureIndexes(models);
+  fake = await startFakeBotConnector({ seed: 3 });
+  for (let i = 0; i < 6; i++) {
+    const aad = `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`;
+    await models.people.create({ schoolId: school, personId: `s${i}`, displayName: `Staff ${i}`, role: 'staff', aadObjectId: aad });
+    await models.conversationRefs.create({
+      conversationId: `a:conv-${i}`,
+      scope: 'personal',
+      aadObjectId: aad,
+      schoolId: school,
+      reference: { serviceUrl: fake.url, channelId: 'msteams', conversation: { id: `a:conv-${i}`, conversationType: 'personal', tenantId: 't1' }, user: { id: `29:u${i}` }, agent: { id: '28:bot' } },
+    });
+  }
+});
+afterAll(async () => {
+  await fake?.close();
+  await dropTestDatabase(conn);
+});
+
+function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
+  meter.phase = phase;
+  return run().finally(() => (meter.phase = 'test'));
+}
+
+describe('database reads on the agreements hot paths', () => {
+  it('records a signature with one read of the chain, and a repeat writes nothing', async () => {
+    const { version } = await publishVersion(models, findTemplate(loadPolicyLibrary(), 'staff-aua'), { schoolId: school, by: 'test' });
+    const input = { schoolId: school, versionId: version._id, signerId: 's1', channel: 'teams' as const };
+    const first = await measured('first', () => recordSignature(models, input));
+    expect(first.created).toBe(true);
+    expect(commandCount(meter.phases, 'first', 'find agreement_signatures')).toBe(1);
+    expect(commandCount(meter.phases, 'first', 'insert agreement_signatures')).toBe(1);
+
+    const again = await measured('again', () => recordSignature(models, input));
+    expect(again.created).toBe(false);
+    expect(again.record).toMatchObject({ seq: first.record.seq, hash: first.record.hash });
+    expect(await models.agreementSignatures.countDocuments({ schoolId: school })).toBe(1);
+    expect(commandCount(meter.phases, 'again', 'update agreement_chain_heads')).toBe(0);
+    expect((await verifyChain(models, school)).ok).toBe(true);
+  });
+
+  it('a send-queue run with nothing to send reads the queue once', async () => {
+    const version = await models.agreementVersions.findOne({ schoolId: school, policyId: 'staff-aua' }).lean();
+    await issueCampaign(models, { schoolId: school, version: version as never, dueAt: new Date(Date.now() + 86_400_000), reminderDays: [3], createdBy: 'test', reason: 'test', key: 'reads' }, new Date());
+    const sender = createProactiveSender(createAdapter(config), config);
+    const deps: SendQueueDeps = {
+      models,
+      config,
+      logger: createLogger({ level: 'silent' }),
+      clock: () => new Date(),
+      limiter: new RateLimiter(),
+      workerId: 'w1',
+      transport: async (reference, activity) => {
+        await sender.send(reference, activity);
+      },
+    };
+    const busy = await measured('busy', () => workSendQueue(deps, { schoolId: school }));
+    expect(busy.sent + busy.skipped).toBe(6);
+    // Cards were sent: the queue is read again at the end for anything queued meanwhile.
+    expect(commandCount(meter.phases, 'busy', 'find agreement_sends')).toBe(2);
+
+    const idle = await measured('idle', () => workSendQueue(deps, { schoolId: school }));
+    expect(idle).toEqual({ sent: 0, unreachable: 0, skipped: 0, retried: 0, failed: 0 });
+    expect(commandCount(meter.phases, 'idle', 'find agreement_sends')).toBe(1);
+    expect(commandCount(meter.phases, 'idle', 'find agreement_send_results')).toBe(1);
+  });
+});
