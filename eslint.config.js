@@ -18,4 +18,9 @@ export default tseslint.config(
     files: ['src/cli/**', 'scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Build scripts run on Node directly.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
 );

@@ -1,4 +1,4 @@
-import { google } from 'googleapis';
+import { drive_v3 } from 'googleapis/build/src/apis/drive/v3.js';
 import { GOOGLE_SCOPES } from '../google/scopes.js';
 import type { LanternConfig, School } from '../config/load.js';
 import { googleAuthFactory } from '../google/auth.js';
@@ -22,7 +22,7 @@ const DRIVE_SCOPE = GOOGLE_SCOPES.drive.scope;
 
 function driveFor(config: LanternConfig, owner: string) {
   const auth = googleAuthFactory({ keyFile: config.mail.google.serviceAccountKeyFile, ...(config.mail.google.tokenUrl ? { tokenUrl: config.mail.google.tokenUrl } : {}) })(owner, [DRIVE_SCOPE]);
-  return google.drive({ version: 'v3', auth, ...(config.mail.google.apiUrl ? { rootUrl: config.mail.google.apiUrl } : {}) });
+  return new drive_v3.Drive({ auth, ...(config.mail.google.apiUrl ? { rootUrl: config.mail.google.apiUrl } : {}) });
 }
 
 function isExternal(p: { type?: string | null; emailAddress?: string | null; domain?: string | null }, school: School): boolean {

@@ -1,4 +1,4 @@
-import { google } from 'googleapis';
+import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { GOOGLE_SCOPES } from '../google/scopes.js';
 import type { LanternConfig } from '../config/load.js';
 import { googleAuthFactory } from '../google/auth.js';
@@ -10,7 +10,7 @@ const AUTO = 'auto-forwarding';
 
 function gmailFor(config: LanternConfig, mailbox: string) {
   const auth = googleAuthFactory({ keyFile: config.mail.google.serviceAccountKeyFile, ...(config.mail.google.tokenUrl ? { tokenUrl: config.mail.google.tokenUrl } : {}) })(mailbox, SCOPES);
-  return google.gmail({ version: 'v1', auth, ...(config.mail.google.apiUrl ? { rootUrl: config.mail.google.apiUrl } : {}) });
+  return new gmail_v1.Gmail({ auth, ...(config.mail.google.apiUrl ? { rootUrl: config.mail.google.apiUrl } : {}) });
 }
 
 /**

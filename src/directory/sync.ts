@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import type { School } from '../config/load.js';
+import { applyDirectory } from './apply.js';
 import type { Person, PersonInput } from './person.js';
 import { readDirectory, type DirectoryReadContext } from './source.js';
 
@@ -9,16 +10,11 @@ export async function readDirectorySource(school: School, ctx?: DirectoryReadCon
 }
 
 /**
- * Upserts the school's people by personId and marks anyone no longer listed inactive (never deleted:
- * signatures and cases keep pointing at them). Returns counts for the start-up message.
+ * Writes a complete local directory read (the CSV or the demo) through `applyDirectory`: one read of the stored
+ * people, then a write only for someone added, changed or gone, so a restart with an unchanged directory writes
+ * nothing. Returns counts for the start-up message.
  */
-export async function syncDirectory(people: Model<Person>, schoolId: string, entries: readonly PersonInput[]): Promise<{ upserted: number; deactivated: number }> {
-  // One upsert per person: FerretDB v1 stalls on a bulkWrite whose upserts match existing documents
-  // (see docs/mongodb-subset.md), and a directory is a few thousand people at most.
-  for (const entry of entries) {
-    await people.updateOne({ schoolId, personId: entry.personId }, { $set: { ...entry, schoolId, active: true } }, { upsert: true });
-  }
-  const listed = entries.map((e) => e.personId);
-  const result = await people.updateMany({ schoolId, active: true, personId: { $nin: listed } }, { $set: { active: false } });
-  return { upserted: entries.length, deactivated: result.modifiedCount };
+export async function syncDirectory(people: Model<Person>, schoolId: string, entries: readonly PersonInput[]): Promise<{ upserted: number; unchanged: number; deactivated: number }> {
+  const changes = await applyDirectory(people, schoolId, entries);
+  return { upserted: changes.added + changes.updated + changes.reactivated, unchanged: changes.unchanged, deactivated: changes.deactivated };
 }

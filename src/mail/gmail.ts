@@ -1,4 +1,4 @@
-import { google, type gmail_v1 } from 'googleapis';
+import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { scopesOf } from '../google/scopes.js';
 import { ErrorCode } from '../errors.js';
 import { googleAuthFactory } from '../google/auth.js';
@@ -40,7 +40,7 @@ export function createGmailTransport(options: GmailOptions): MailTransport {
   const client = (sender: string) => {
     let gmail = clients.get(sender);
     if (!gmail) {
-      gmail = google.gmail({ version: 'v1', auth: auth(sender, SCOPES), ...(options.apiUrl ? { rootUrl: options.apiUrl } : {}) });
+      gmail = new gmail_v1.Gmail({ auth: auth(sender, SCOPES), ...(options.apiUrl ? { rootUrl: options.apiUrl } : {}) });
       clients.set(sender, gmail);
     }
     return gmail;

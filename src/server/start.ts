@@ -69,7 +69,15 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       // Google and Entra directories are read by the directory.sync job (queued below), not on the start-up path.
       const local = readLocalDirectory(school);
       if (!local) continue;
-      const counts = await syncDirectory(models.people, school.id, local);
+      const counts = await syncDirectory(models.people, school.id, local).catch((err: unknown) => {
+        // An empty file must not wipe the school: keep the stored people and say why.
+        if (err instanceof LanternError && err.code === ErrorCode.DirectorySyncRefused) {
+          logger.error({ schoolId: school.id, source: school.directory.source, code: err.code }, err.message);
+          return null;
+        }
+        throw err;
+      });
+      if (!counts) continue;
       if (counts.deactivated > 0) await revokeStaleTokens(models, school.id, new Date());
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }

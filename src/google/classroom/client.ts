@@ -1,4 +1,4 @@
-import { google, type classroom_v1 } from 'googleapis';
+import { classroom_v1 } from 'googleapis/build/src/apis/classroom/v1.js';
 import type { LanternConfig } from '../../config/load.js';
 import { ErrorCode } from '../../errors.js';
 import { apiRoot, googleAuthFactory } from '../auth.js';
@@ -26,7 +26,7 @@ export function classroomFactory(config: LanternConfig, apiUrl: string | undefin
     let client = clients.get(teacher);
     if (!client) {
       // retry: false — a 429 is reported per course rather than retried inside one command run.
-      client = google.classroom({ version: 'v1', auth: auth(teacher, CLASSROOM_SCOPES), retry: false, ...apiRoot(apiUrl) });
+      client = new classroom_v1.Classroom({ auth: auth(teacher, CLASSROOM_SCOPES), retry: false, ...apiRoot(apiUrl) });
       clients.set(teacher, client);
     }
     return client;
