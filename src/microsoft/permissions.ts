@@ -11,6 +11,13 @@ export interface MicrosoftPermission {
   readonly why: string;
   /** The module that makes the calls. */
   readonly usedIn: string;
+  /**
+   * The API paths that module calls under this permission, below the API root (`https://graph.microsoft.com/v1.0`,
+   * `https://manage.office.com/api/v1.0/{tenant}`), with `{}` for each value filled in and no query string.
+   * test/microsoft/permissions-as-code.test.ts finds every Graph and Management API path in the code and fails
+   * when one is not listed here.
+   */
+  readonly endpoints: readonly string[];
 }
 
 /**
@@ -19,14 +26,15 @@ export interface MicrosoftPermission {
  * it goes through the Bot Connector with the bot's token.
  */
 export const MICROSOFT_PERMISSIONS: readonly MicrosoftPermission[] = [
-  { permission: 'ActivityFeed.Read', api: 'manage', feature: 'monitoring', why: 'read the unified audit log', usedIn: 'src/microsoft/audit/management-stream.ts' },
-  { permission: 'AuditLog.Read.All', api: 'graph', feature: 'monitoring-graph', why: 'read sign-ins and directory audits', usedIn: 'src/microsoft/audit/graph-stream.ts' },
-  { permission: 'GroupMember.Read.All', api: 'graph', feature: 'directory', why: 'read the members of the mapped groups', usedIn: 'src/microsoft/directory/read-directory.ts' },
-  { permission: 'User.Read.All', api: 'graph', feature: 'directory', why: "read staff and pupils' names and addresses", usedIn: 'src/microsoft/directory/read-directory.ts' },
-  { permission: 'Mail.Send', api: 'graph', feature: 'mail', why: 'send the digest and parent emails', usedIn: 'src/mail/graph.ts' },
-  { permission: 'Mail.ReadBasic.All', api: 'graph', feature: 'mail', why: 'find a digest already sent after a crash', usedIn: 'src/mail/graph.ts' },
-  { permission: 'MailboxSettings.ReadWrite', api: 'graph', feature: 'remediation', why: 'list and delete forwarding inbox rules', usedIn: 'src/cases/graph-mail-remediation.ts' },
-  { permission: 'Sites.ReadWrite.All', api: 'graph', feature: 'remediation', why: 'find a shared file and remove its sharing', usedIn: 'src/cases/graph-sharing-remediation.ts' },
+  { permission: 'ActivityFeed.Read', api: 'manage', feature: 'monitoring', why: 'read the unified audit log', usedIn: 'src/microsoft/audit/management-stream.ts', endpoints: ['/activity/feed', '/activity/feed/subscriptions/list', '/subscriptions/list', '/subscriptions/start', '/subscriptions/content'] },
+  { permission: 'AuditLog.Read.All', api: 'graph', feature: 'monitoring-graph', why: 'read sign-ins and directory audits', usedIn: 'src/microsoft/audit/graph-stream.ts', endpoints: ['/auditLogs/signIns', '/auditLogs/directoryAudits'] },
+  { permission: 'GroupMember.Read.All', api: 'graph', feature: 'directory', why: 'read the members of the mapped groups', usedIn: 'src/microsoft/directory/read-directory.ts', endpoints: ['/groups', '/groups/{}/transitiveMembers/microsoft.graph.user'] },
+  { permission: 'User.Read.All', api: 'graph', feature: 'directory', why: "read staff and pupils' names and addresses", usedIn: 'src/microsoft/directory/read-directory.ts', endpoints: ['/groups/{}/transitiveMembers/microsoft.graph.user'] },
+  { permission: 'RoleManagement.Read.Directory', api: 'graph', feature: 'directory', why: 'read who holds an admin role', usedIn: 'src/microsoft/directory/read-directory.ts', endpoints: ['/directoryRoles'] },
+  { permission: 'Mail.Send', api: 'graph', feature: 'mail', why: 'send the digest and parent emails', usedIn: 'src/mail/graph.ts', endpoints: ['/users/{}/sendMail'] },
+  { permission: 'Mail.ReadBasic.All', api: 'graph', feature: 'mail', why: 'find a digest already sent after a crash', usedIn: 'src/mail/graph.ts', endpoints: ['/users/{}/mailFolders/SentItems/messages'] },
+  { permission: 'MailboxSettings.ReadWrite', api: 'graph', feature: 'remediation', why: 'list and delete forwarding inbox rules', usedIn: 'src/cases/graph-mail-remediation.ts', endpoints: ['/users/{}/mailFolders/inbox/messageRules'] },
+  { permission: 'Sites.ReadWrite.All', api: 'graph', feature: 'remediation', why: 'find a shared file and remove its sharing', usedIn: 'src/cases/graph-sharing-remediation.ts', endpoints: ['/sites/{}', '/sites/{}:{}', '/sites/{}/lists/{}/items/{}/driveItem', '/drives/{}/items/{}/permissions', '/drives/{}/items/{}/permissions/{}'] },
 ];
 
 /** The permissions a set of features needs, per API. */

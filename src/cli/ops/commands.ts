@@ -7,6 +7,9 @@ export const backupOptions = { out: 'value', config: 'value' } as const;
 /** `lantern restore` options. */
 export const restoreOptions = { in: 'value', force: 'bool', config: 'value' } as const;
 
+/** `lantern permissions` options: none. */
+export const permissionsOptions = {} as const;
+
 /** The operations commands: checking a set-up, backing up and restoring. */
 export const opsCommands: Readonly<Record<string, CommandEntry>> = {
   doctor: defineCommand({
@@ -14,6 +17,12 @@ export const opsCommands: Readonly<Record<string, CommandEntry>> = {
     usage: 'lantern doctor [--config FILE] [--school ID] [--json]',
     options: doctorOptions,
     load: async () => (await import('./doctor.js')).doctor,
+  }),
+  permissions: defineCommand({
+    summary: 'Print the Microsoft application permissions and Google scopes to grant, with what each is for',
+    usage: 'lantern permissions',
+    options: permissionsOptions,
+    load: async () => (await import('./permissions.js')).permissions,
   }),
   backup: defineCommand({
     summary: 'Back up the whole database (compressed, with indexes and the evidence chain heads) to one file',
