@@ -1,5 +1,5 @@
 /** What a Microsoft permission lets Lantern do, so a missing one can be named with its purpose. */
-export type MicrosoftFeature = 'monitoring' | 'monitoring-graph' | 'directory' | 'mail' | 'remediation';
+export type MicrosoftFeature = 'monitoring' | 'monitoring-graph' | 'directory' | 'mail' | 'remediation' | 'teams-install';
 
 /** One application permission Lantern's code calls an API with. */
 export interface MicrosoftPermission {
@@ -35,6 +35,8 @@ export const MICROSOFT_PERMISSIONS: readonly MicrosoftPermission[] = [
   { permission: 'Mail.ReadBasic.All', api: 'graph', feature: 'mail', why: 'find a digest already sent after a crash', usedIn: 'src/mail/graph.ts', endpoints: ['/users/{}/mailFolders/SentItems/messages'] },
   { permission: 'MailboxSettings.ReadWrite', api: 'graph', feature: 'remediation', why: 'list and delete forwarding inbox rules', usedIn: 'src/cases/graph-mail-remediation.ts', endpoints: ['/users/{}/mailFolders/inbox/messageRules'] },
   { permission: 'Sites.ReadWrite.All', api: 'graph', feature: 'remediation', why: 'find a shared file and remove its sharing', usedIn: 'src/cases/graph-sharing-remediation.ts', endpoints: ['/sites/{}', '/sites/{}:{}', '/sites/{}/lists/{}/items/{}/driveItem', '/drives/{}/items/{}/permissions', '/drives/{}/items/{}/permissions/{}'] },
+  { permission: 'AppCatalog.Read.All', api: 'graph', feature: 'teams-install', why: "find Lantern's Teams app in the tenant's catalogue", usedIn: 'src/microsoft/teams-app-install.ts', endpoints: ['/appCatalogs/teamsApps', '/appCatalogs/teamsApps/{}'] },
+  { permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All', api: 'graph', feature: 'teams-install', why: 'install Lantern for staff it cannot message yet (`lantern teams install`)', usedIn: 'src/microsoft/teams-app-install.ts', endpoints: ['/users/{}/teamwork/installedApps'] },
 ];
 
 /** The permissions a set of features needs, per API. */
