@@ -11,7 +11,6 @@ import { syncDirectory } from '../directory/sync.js';
 import { readLocalDirectory } from '../directory/source.js';
 import { revokeStaleTokens } from '../parents/link-status.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
-import { registerSchoolCalendars } from '../agreements/academic-year.js';
 import { setPolicyPageBase } from '../agreements/policy-link.js';
 import type { Logger } from '../log/logger.js';
 import { JobRunner, JobScheduler } from '../jobs/index.js';
@@ -73,7 +72,6 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       if (counts.deactivated > 0) await revokeStaleTokens(models, school.id, new Date());
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }
-    registerSchoolCalendars(config.schools);
     await seedDemoAgreements(models, config, logger);
 
     const clock = () => new Date();

@@ -4,6 +4,7 @@ import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../stores.js';
 import type { Logger } from '../../log/logger.js';
 import type { Sender } from '../identify.js';
+import { calendarOf } from '../../agreements/academic-year.js';
 import { sha256 } from '../../agreements/canonical.js';
 import type { AgreementCampaign, AgreementSend } from '../../agreements/campaign-model.js';
 import { openCampaignsFor, queueSends, sendId } from '../../agreements/campaigns.js';
@@ -69,7 +70,7 @@ export async function offerPendingAgreements(turn: TurnContext, deps: { models: 
   try {
     for (const campaign of await openCampaignsFor(models, person)) {
       const version = await models.agreementVersions.findById(campaign.versionId).lean<AgreementVersion>();
-      if (!version || (await signatureFor(models, version, person.personId, now))) continue;
+      if (!version || (await signatureFor(models, version, person.personId, now, calendarOf(school)))) continue;
       const item = await owedFirstCard(models, campaign, person.personId, now);
       if (!item) continue;
       const built = await cardForSend(send, { campaigns: new Map(), versions: new Map(), signed: new Map() }, item, person, references);

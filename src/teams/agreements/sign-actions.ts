@@ -4,6 +4,7 @@ import type { CardActionContext, CardActionHandler } from '../card-actions.js';
 import { staleCard } from '../stale-card.js';
 import { renderCard } from '../cards.js';
 import { CARD_TEXT_MAX, userText } from '../card-text.js';
+import { calendarOf } from '../../agreements/academic-year.js';
 import { inAudience } from '../../agreements/audience.js';
 import { sendId } from '../../agreements/campaigns.js';
 import { recordSignature } from '../../agreements/evidence.js';
@@ -32,7 +33,7 @@ const view: CardActionHandler = async (ctx) => {
   const now = nowFor(ctx);
   if (version.kind === 'questionnaire') return selfAuditCard(ctx.models, r.school, version, r.person, now, { campaignId: r.data.campaignId });
   const target: CardTarget = { school: r.school, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: await dueFor(ctx, r.data.campaignId, r.person.personId) };
-  const signature = await signatureFor(ctx.models, version, r.person.personId, now);
+  const signature = await signatureFor(ctx.models, version, r.person.personId, now, calendarOf(r.school));
   if (signature) return signedCard(version, signature, r.person, target);
   const { current, outdated } = await versionStanding(ctx.models, version);
   if (outdated) return outdatedCard(version, current, r.data.campaignId);
@@ -51,7 +52,7 @@ const sign: CardActionHandler = async (ctx) => {
   const target: CardTarget = { school: r.school, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: null };
   const { current, outdated } = await versionStanding(ctx.models, version);
   if (outdated) {
-    const already = await signatureFor(ctx.models, current, r.person.personId, now);
+    const already = await signatureFor(ctx.models, current, r.person.personId, now, calendarOf(r.school));
     if (already) return signedCard(current, already, r.person, target);
     return outdatedCard(version, current, r.data.campaignId);
   }
@@ -61,6 +62,7 @@ const sign: CardActionHandler = async (ctx) => {
   const { record, created } = await recordSignature(
     ctx.models,
     { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', client: clientDetails(ctx), campaignId: r.data.campaignId || null },
+    calendarOf(r.school),
     () => now,
   );
   ctx.log.info({ seq: record.seq, created, versionId: version._id }, 'agreement signed');
