@@ -11,7 +11,7 @@ import { syncDirectory } from '../directory/sync.js';
 import { readLocalDirectory } from '../directory/source.js';
 import { revokeStaleTokens } from '../parents/link-status.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
-import { setPolicyPageBase } from '../agreements/policy-link.js';
+import { policyPageLinks } from '../agreements/policy-link.js';
 import type { Logger } from '../log/logger.js';
 import { JobRunner, JobScheduler } from '../jobs/index.js';
 import { createAdapter } from '../teams/adapter.js';
@@ -75,8 +75,11 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     await seedDemoAgreements(models, config, logger);
 
     const clock = () => new Date();
+    // Cards link to the policy pages at the public address; the demo uses the one it listens on (loopback), known below.
+    let listeningAt: string | undefined;
+    const policyLinks = policyPageLinks(() => config.server.publicUrl ?? (config.mode === 'demo' ? listeningAt : undefined));
     // The one Agents SDK adapter: the bot, the proactive sender and every job that posts to Teams share it.
-    const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock });
+    const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock, policyLinks });
     const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards };
     const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...ports }), clock, logger, instanceId });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
@@ -93,7 +96,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       });
     }
 
-    const { adapter, agent, channelTokens } = createBot({ config, models, logger, adapter: teams.adapter, proactive: teams.sender });
+    const { adapter, agent, channelTokens } = createBot({ config, models, logger, adapter: teams.adapter, proactive: teams.sender, sending: teams.sending, policyLinks });
     const sign = { config, models, logger, clock, signIn: config.pupilSignIn };
     const googlePush = {
       config,
@@ -126,9 +129,8 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const hostForUrl = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-    // Cards link to the policy pages at the public address; the demo uses the one it listens on (loopback).
-    setPolicyPageBase(config.server.publicUrl ?? (config.mode === 'demo' ? `http://${hostForUrl}:${port}` : undefined));
-    return { url: `http://${hostForUrl}:${port}`, port, database: description, connection, models, jobs, stop: stopAll };
+    listeningAt = `http://${hostForUrl}:${port}`;
+    return { url: listeningAt, port, database: description, connection, models, jobs, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -16,6 +16,7 @@ import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { dropTestDatabase } from '../support/db.js';
 import { commandCount, connectMeteredDatabase, type CommandMeter } from './sim/meter.js';
 import { calendarOf } from '../../src/agreements/academic-year.js';
+import { policyPageLinks } from '../../src/agreements/policy-link.js';
 
 // The demo school's calendar: 1 September, Europe/London.
 const calendar = calendarOf({ timezone: 'Europe/London' });
@@ -83,6 +84,7 @@ describe('database reads on the agreements hot paths', () => {
       config,
       logger: createLogger({ level: 'silent' }),
       clock: () => new Date(),
+      policyLinks: policyPageLinks(() => undefined),
       limiter: new RateLimiter(),
       workerId: 'w1',
       transport: async (reference, activity) => {

@@ -34,7 +34,7 @@ async function cached<T>(map: Map<string, T | null>, id: string, load: () => Pro
  * campaign's figures for the escalation (round -1).
  */
 export async function cardForSend(
-  deps: Pick<SendQueueDeps, 'models' | 'config' | 'clock'>,
+  deps: Pick<SendQueueDeps, 'models' | 'config' | 'clock' | 'policyLinks'>,
   cache: RunCache,
   item: AgreementSend,
   person: Person | null,
@@ -83,6 +83,6 @@ export async function cardForSend(
     const card = await selfAuditCard(deps.models, school, version, person, now, { campaignId: campaign._id, promptLine, reminder: Boolean(reminder) });
     return { kind: 'send', reference, activity: cardMessage(card) };
   }
-  const card = signCard(version, { school, userId: reference.user?.id, campaignId: campaign._id, dueAt: item.signBy ?? campaign.dueAt, reminder });
+  const card = signCard(version, { school, policyLinks: deps.policyLinks, userId: reference.user?.id, campaignId: campaign._id, dueAt: item.signBy ?? campaign.dueAt, reminder });
   return { kind: 'send', reference, activity: cardMessage(card) };
 }

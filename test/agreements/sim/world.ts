@@ -160,7 +160,7 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
       const sender = await identifySender(turn.activity, config, models);
       const handler = CARD_ACTIONS[verb];
       if (!handler) throw new Error(`no card verb ${verb}`);
-      return handler({ turn, sender, config, models, proactive: teams.sender, log: logger, verb, data, trigger: 'manual', clock: clock.now });
+      return handler({ turn, sender, config, models, proactive: teams.sender, policyLinks: teams.policyLinks, log: logger, verb, data, trigger: 'manual', clock: clock.now });
     },
     personOfConversation: (id) => chats.get(id),
     async close() {
