@@ -76,8 +76,8 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
 
     const clock = () => new Date();
     // Cards link to the policy pages at the public address; the demo uses the one it listens on (loopback), known below.
-    let listeningAt: string | undefined;
-    const policyLinks = policyPageLinks(() => config.server.publicUrl ?? (config.mode === 'demo' ? listeningAt : undefined));
+    const listening: { url?: string } = {};
+    const policyLinks = policyPageLinks(() => config.server.publicUrl ?? (config.mode === 'demo' ? listening.url : undefined));
     // The one Agents SDK adapter: the bot, the proactive sender and every job that posts to Teams share it.
     const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock, policyLinks });
     const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards };
@@ -129,8 +129,8 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const hostForUrl = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-    listeningAt = `http://${hostForUrl}:${port}`;
-    return { url: listeningAt, port, database: description, connection, models, jobs, stop: stopAll };
+    listening.url = `http://${hostForUrl}:${port}`;
+    return { url: listening.url, port, database: description, connection, models, jobs, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

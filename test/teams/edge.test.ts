@@ -32,10 +32,10 @@ describe('two Lantern instances in one process keep their own Teams state', () =
   });
 
   it('reads the address when a card is built (the demo knows it once it listens), and without one keeps the text in the card', () => {
-    let listening: string | undefined;
-    const links = policyPageLinks(() => listening);
+    const listening: { url?: string } = {};
+    const links = policyPageLinks(() => listening.url);
     expect(linkOf(signCard(version, { school, policyLinks: links }))).toBeUndefined();
-    listening = 'http://127.0.0.1:40123';
+    listening.url = 'http://127.0.0.1:40123';
     expect(linkOf(signCard(version, { school, policyLinks: links }))).toBe('http://127.0.0.1:40123/policies/northgate/staff-aua/v1');
   });
 
