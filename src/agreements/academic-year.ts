@@ -15,36 +15,22 @@ export interface SchoolCalendar {
   timezone: string;
 }
 
-const DEFAULT_CALENDAR: SchoolCalendar = { start: DEFAULT_YEAR_START, timezone: 'Europe/London' };
-
 /** Parses the config key `agreements.academicYearStart` ("MM-DD", validated by the config schema). */
 export function parseYearStart(text: string | undefined): YearStart {
   const m = /^(\d{2})-(\d{2})$/.exec(text ?? '');
   return m ? { month: Number(m[1]), day: Number(m[2]) } : DEFAULT_YEAR_START;
 }
 
-/** The calendar a school's configuration describes. */
-export function calendarOf(school: Pick<School, 'timezone'> & { agreements?: { academicYearStart?: string } | undefined }): SchoolCalendar {
-  return { start: parseYearStart(school.agreements?.academicYearStart), timezone: school.timezone };
-}
+/** The parts of a school's configuration its academic calendar is read from. */
+export type CalendarSource = Pick<School, 'timezone'> & { agreements?: { academicYearStart?: string } | undefined };
 
-/*
- * The evidence chain, the compliance figures and the sign cards all ask "which academic year is it at this
- * school?" deep inside code that only knows a school id (from a version or a signature). Rather than thread
- * the configuration through every one of those calls (and the sign pages' and the send queue's), the
- * configuration is registered here once per process: by startLantern and by the agreements CLI. A school that
- * was never registered (a unit test) gets 1 September in Europe/London, which is the default anyway.
+/**
+ * The calendar a school's configuration describes. Whatever needs "which academic year is it at this school?"
+ * (the evidence chain, the compliance figures, the sign cards) is handed this by a caller that holds the
+ * school's configuration: there is no process-wide table of calendars.
  */
-const calendars = new Map<string, SchoolCalendar>();
-
-/** Registers each configured school's academic calendar for this process (replacing earlier ones). */
-export function registerSchoolCalendars(schools: readonly School[]): void {
-  for (const school of schools) calendars.set(school.id, calendarOf(school));
-}
-
-/** The registered calendar of a school, or the default one. */
-export function calendarFor(schoolId: string): SchoolCalendar {
-  return calendars.get(schoolId) ?? DEFAULT_CALENDAR;
+export function calendarOf(school: CalendarSource): SchoolCalendar {
+  return { start: parseYearStart(school.agreements?.academicYearStart), timezone: school.timezone };
 }
 
 /** The local calendar date of an instant in a time zone. */
@@ -65,13 +51,8 @@ export function academicYearIn(at: Date, calendar: SchoolCalendar): string {
   return `${first}-${String((first + 1) % 100).padStart(2, '0')}`;
 }
 
-/** The academic year at a school (its registered start date and time zone). */
-export function schoolAcademicYear(schoolId: string, at: Date): string {
-  return academicYearIn(at, calendarFor(schoolId));
-}
-
 /** Cron of a school's roll-over job: 06:00 school time on the first day of the academic year. */
-export function rolloverCron(school: Parameters<typeof calendarOf>[0]): string {
+export function rolloverCron(school: CalendarSource): string {
   const { start } = calendarOf(school);
   return `0 6 ${start.day} ${start.month} *`;
 }

@@ -4,7 +4,7 @@ import { inAudience, type Audience } from './audience.js';
 import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
-import { schoolAcademicYear } from './academic-year.js';
+import { academicYearIn, type SchoolCalendar } from './academic-year.js';
 import { completes, latestBySubject } from './evidence.js';
 import { countingSignatures } from './signing.js';
 
@@ -26,10 +26,10 @@ export interface ComplianceRow {
 
 /**
  * Who is done with `version` among these records: each person's latest record in the version's sign group
- * (and, for a yearly policy, in the academic year of `now`) must complete it (see `completes`).
+ * (and, for a yearly policy, in the academic year of `now` in the school's `calendar`) must complete it (see `completes`).
  */
-export function doneSubjects(version: AgreementVersion, signGroupIds: readonly string[], records: readonly AgreementSignature[], now: Date): Set<string> {
-  const period = version.yearly ? schoolAcademicYear(version.schoolId, now) : undefined;
+export function doneSubjects(version: AgreementVersion, signGroupIds: readonly string[], records: readonly AgreementSignature[], now: Date, calendar: SchoolCalendar): Set<string> {
+  const period = version.yearly ? academicYearIn(now, calendar) : undefined;
   const ids = new Set(signGroupIds);
   const relevant = records.filter((r) => r.schoolId === version.schoolId && ids.has(r.versionId) && (!period || r.period === period));
   return new Set([...latestBySubject(relevant)].filter(([, r]) => completes(version, r)).map(([subject]) => subject));
@@ -39,9 +39,9 @@ export function doneSubjects(version: AgreementVersion, signGroupIds: readonly s
 export const STANDING_FIELDS = { schoolId: 1, versionId: 1, period: 1, seq: 1, signerId: 1, onBehalfOfId: 1, outcome: 1 } as const;
 
 /** The personIds who have signed (or been signed for) a version or its minor revisions, and not withdrawn. */
-export async function signedPersonIds(models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>, version: AgreementVersion, now: Date = new Date()): Promise<Set<string>> {
-  const sigs = await countingSignatures(models, version, now);
-  return doneSubjects(version, [...new Set(sigs.map((r) => r.versionId))], sigs, now);
+export async function signedPersonIds(models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>, version: AgreementVersion, now: Date, calendar: SchoolCalendar): Promise<Set<string>> {
+  const sigs = await countingSignatures(models, version, now, calendar);
+  return doneSubjects(version, [...new Set(sigs.map((r) => r.versionId))], sigs, now, calendar);
 }
 
 /** One policy being collected: its newest open campaign's version, and everyone its open campaigns are addressed to. */
@@ -70,7 +70,7 @@ export interface StandingInputs {
  * The standing of each policy among these campaigns. Campaigns of one policy are merged (its newest
  * version counts), so a person asked twice (two campaigns, a re-issue) is one person.
  */
-export function standingsFrom(input: StandingInputs, now: Date): PolicyStanding[] {
+export function standingsFrom(input: StandingInputs, now: Date, calendar: SchoolCalendar): PolicyStanding[] {
   const versionById = new Map(input.versions.map((v) => [v._id, v]));
   const signBy = new Map<string, number>();
   for (const s of input.firsts) {
@@ -90,13 +90,13 @@ export function standingsFrom(input: StandingInputs, now: Date): PolicyStanding[
       const own = group.filter((c) => !person || inAudience(person, c.audience as Audience)).map((c) => signBy.get(`${c._id}|${personId}`) ?? new Date(c.dueAt).getTime());
       return new Date(Math.min(...own));
     };
-    out.push({ version, campaigns: group, people: members, done: doneSubjects(version, signGroup, input.signatures, now), dueOf });
+    out.push({ version, campaigns: group, people: members, done: doneSubjects(version, signGroup, input.signatures, now, calendar), dueOf });
   }
   return out;
 }
 
 /** The standing of every policy with an open campaign (or of the named campaigns), from one read of each collection. */
-export async function policyStandings(models: Models, schoolId: string, now: Date, options: { campaignIds?: string[] } = {}): Promise<PolicyStanding[]> {
+export async function policyStandings(models: Models, schoolId: string, now: Date, calendar: SchoolCalendar, options: { campaignIds?: string[] } = {}): Promise<PolicyStanding[]> {
   const campaigns = await models.agreementCampaigns
     .find({ schoolId, ...(options.campaignIds ? { _id: { $in: options.campaignIds } } : { status: 'open' }) })
     .sort({ policyId: 1, createdAt: 1 })
@@ -108,7 +108,7 @@ export async function policyStandings(models: Models, schoolId: string, now: Dat
     models.agreementSignatures.find({ schoolId }, STANDING_FIELDS).lean<AgreementSignature[]>(),
     models.agreementSends.find({ schoolId, round: 0, campaignId: { $in: campaigns.map((c) => c._id) } }, { campaignId: 1, personId: 1, signBy: 1, form: 1 }).lean<AgreementSend[]>(),
   ]);
-  return standingsFrom({ campaigns, people, versions, signatures, firsts }, now);
+  return standingsFrom({ campaigns, people, versions, signatures, firsts }, now, calendar);
 }
 
 /**
@@ -116,9 +116,9 @@ export async function policyStandings(models: Models, schoolId: string, now: Dat
  * and by form for pupils, each person counted once. A person is overdue when their own sign-by date has
  * passed and they have not signed.
  */
-export async function complianceFigures(models: Models, schoolId: string, now: Date, options: { campaignIds?: string[] } = {}): Promise<ComplianceRow[]> {
+export async function complianceFigures(models: Models, schoolId: string, now: Date, calendar: SchoolCalendar, options: { campaignIds?: string[] } = {}): Promise<ComplianceRow[]> {
   const rows: ComplianceRow[] = [];
-  for (const { version, people, done, dueOf } of await policyStandings(models, schoolId, now, options)) {
+  for (const { version, people, done, dueOf } of await policyStandings(models, schoolId, now, calendar, options)) {
     const groups = new Map<string, Person[]>();
     const add = (g: string, p: Person) => groups.set(g, [...(groups.get(g) ?? []), p]);
     for (const p of people) {

@@ -1,7 +1,7 @@
 import type { Models } from '../stores.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import { sha256, stableJson } from './canonical.js';
-import { schoolAcademicYear } from './academic-year.js';
+import { academicYearIn, type SchoolCalendar } from './academic-year.js';
 import type { AgreementSignature, SignatureChannel } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 import { isDuplicateKey, pauseBeforeRetry } from '../db/errors.js';
@@ -91,18 +91,20 @@ const MAX_APPEND_TRIES = 100;
 /**
  * Appends a signature to the school's evidence chain, exactly once per (version, signer, on-behalf-of):
  * a second call returns the first record with `created: false` (and writes nothing). Safe under concurrency on FerretDB
- * because the decision is a unique insert of seq n+1 (and of the key), never a conditional update.
+ * because the decision is a unique insert of seq n+1 (and of the key), never a conditional update. `calendar` is the
+ * school's (a yearly agreement's record is kept under the academic year it was given in).
  */
 export async function recordSignature(
   stores: EvidenceStores,
   input: SignatureInput,
+  calendar: SchoolCalendar,
   clock: () => Date = () => new Date(),
 ): Promise<{ record: AgreementSignature; created: boolean }> {
   const version = await stores.agreementVersions.findById(input.versionId).lean<AgreementVersion>();
   if (!version || version.schoolId !== input.schoolId) {
     throw new LanternError(ErrorCode.AgreementNotFound, `There is no agreement version ${input.versionId} for school ${input.schoolId}; sign the current version instead.`);
   }
-  const period = version.yearly ? schoolAcademicYear(version.schoolId, clock()) : '-';
+  const period = version.yearly ? academicYearIn(clock(), calendar) : '-';
   const outcome = input.outcome ?? 'agreed';
   const base = signatureKey(input.versionId, input.signerId, input.onBehalfOfId, period);
   const key = input.after ? `${base}|${outcome}|after-${input.after.seq}` : base;

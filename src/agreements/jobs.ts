@@ -1,6 +1,6 @@
 import type { LanternConfig } from '../config/load.js';
 import type { JobContext, JobDeps, JobRun, JobSchedule } from '../jobs/index.js';
-import { rolloverCron } from './academic-year.js';
+import { calendarOf, rolloverCron } from './academic-year.js';
 import type { AgreementCardSender } from './ports.js';
 import { rollOverYearlyAgreements } from './rollover.js';
 import { queueCampaignFollowUps } from './reminders.js';
@@ -8,6 +8,11 @@ import { queueCampaignFollowUps } from './reminders.js';
 /** The agreement jobs, spread into src/server/jobs.ts; `agreementCards` is the Teams edge, injected by start-up. */
 export function agreementJobHandlers(deps: JobDeps & { agreementCards: AgreementCardSender }) {
   const cards = deps.agreementCards;
+  // The school's calendar from the one config: a job for a school no longer configured does nothing.
+  const calendarFor = (schoolId: string) => {
+    const school = deps.config.schools.find((s) => s.id === schoolId);
+    return school ? calendarOf(school) : undefined;
+  };
   return {
     /** Sends a campaign's queued cards (enqueued when a campaign is issued). */
     'agreements.send': async (job: JobRun<{ schoolId: string; campaignId?: string }>, ctx: JobContext) =>
@@ -18,7 +23,9 @@ export function agreementJobHandlers(deps: JobDeps & { agreementCards: Agreement
       }),
     /** Every few minutes: new joiners, reminders, escalations, undelivered questions, then the queue. */
     'agreements.tick': async (job: JobRun<{ schoolId: string }>, ctx: JobContext) => {
-      const followUps = await queueCampaignFollowUps(deps.models, job.data.schoolId, deps.clock());
+      const calendar = calendarFor(job.data.schoolId);
+      if (!calendar) return { skipped: 'school no longer configured' };
+      const followUps = await queueCampaignFollowUps(deps.models, job.data.schoolId, deps.clock(), calendar);
       const undelivered = await deps.models.agreementQuestions.find({ schoolId: job.data.schoolId, delivered: false }).limit(50).lean();
       let questions = 0;
       for (const q of undelivered) if (await cards.deliverQuestion(q._id, ctx.logger)) questions += 1;
@@ -26,7 +33,10 @@ export function agreementJobHandlers(deps: JobDeps & { agreementCards: Agreement
       return { ...followUps, questions, ...sent };
     },
     /** On the academic-year roll-over: re-issues every yearly agreement that has an open campaign. */
-    'agreements.rollover': async (job: JobRun<{ schoolId: string }>) => rollOverYearlyAgreements(deps.models, job.data.schoolId, deps.clock()),
+    'agreements.rollover': async (job: JobRun<{ schoolId: string }>) => {
+      const calendar = calendarFor(job.data.schoolId);
+      return calendar ? rollOverYearlyAgreements(deps.models, job.data.schoolId, deps.clock(), calendar) : { skipped: 'school no longer configured' };
+    },
   };
 }
 

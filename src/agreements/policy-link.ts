@@ -1,23 +1,21 @@
 import type { AgreementVersion } from './version-model.js';
 
-/*
- * Cards are rendered deep in the send queue and the card handlers, which know a version but not the server's
- * address. startLantern sets the base once it listens: config.server.publicUrl, or the address it listens on
- * (the demo). Without one (a unit test), cards keep the text inside the card instead of linking to it.
- */
-let base = '';
-
-/** Sets the address the policy pages are reached at (no trailing slash needed). */
-export function setPolicyPageBase(url: string | undefined): void {
-  base = (url ?? '').replace(/\/+$/, '');
-}
-
 /** The path of a version's full-text page: /policies/<school>/<policy>/v<number>. */
 export function policyPagePath(version: Pick<AgreementVersion, 'schoolId' | 'policyId' | 'number'>): string {
   return `/policies/${encodeURIComponent(version.schoolId)}/${encodeURIComponent(version.policyId)}/v${version.number}`;
 }
 
 /** The absolute link to a version's full-text page, or '' when Lantern's address is not known. */
-export function policyPageUrl(version: Pick<AgreementVersion, 'schoolId' | 'policyId' | 'number'>): string {
-  return base ? `${base}${policyPagePath(version)}` : '';
+export type PolicyPageLinks = (version: Pick<AgreementVersion, 'schoolId' | 'policyId' | 'number'>) => string;
+
+/**
+ * Links to the policy pages at `base()`: config.server.publicUrl, or in the demo the address it listens on, which
+ * is known only once it listens (so it is read when a card is built). Without an address cards keep the text
+ * inside the card instead of linking to it.
+ */
+export function policyPageLinks(base: () => string | undefined): PolicyPageLinks {
+  return (version) => {
+    const at = (base() ?? '').replace(/\/+$/, '');
+    return at ? `${at}${policyPagePath(version)}` : '';
+  };
 }

@@ -1,4 +1,5 @@
 import type { Models } from '../stores.js';
+import type { SchoolCalendar } from './academic-year.js';
 import type { Person } from '../directory/person.js';
 import { inAudience, SELF_SIGNING_ROLES, type Audience } from './audience.js';
 import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
@@ -37,7 +38,7 @@ export function dueReminderStep(reminderDays: readonly number[], start: Date, no
  * and the due date have passed — one escalation card to the named person. Reads each collection once per pass,
  * and every item is a unique insert, so running this every few minutes (or twice at once) queues each card once.
  */
-export async function queueCampaignFollowUps(models: Models, schoolId: string, now: Date): Promise<TickSummary> {
+export async function queueCampaignFollowUps(models: Models, schoolId: string, now: Date, calendar: SchoolCalendar): Promise<TickSummary> {
   const summary: TickSummary = { joiners: 0, reminders: 0, escalations: 0, classPrompts: 0 };
   const campaigns = await models.agreementCampaigns.find({ schoolId, status: 'open' }).lean<AgreementCampaign[]>();
   if (campaigns.length === 0) return summary;
@@ -54,7 +55,7 @@ export async function queueCampaignFollowUps(models: Models, schoolId: string, n
     if (!version) continue;
     const audience = people.filter((p) => inAudience(p, campaign.audience as Audience));
     const signGroup = versions.filter((v) => v.policyId === version.policyId && v.signGroup === version.signGroup).map((v) => v._id);
-    const done = doneSubjects(version, signGroup, signatures, now);
+    const done = doneSubjects(version, signGroup, signatures, now, calendar);
     const selfSigning = audience.filter((p) => SELF_SIGNING_ROLES.has(p.role));
     const prompts = classPromptTargets(people, campaign.audience as Audience);
     const fresh = (targets: readonly SendTarget[], round: number) => targets.filter((t) => !queued.has(targetSendId(campaign._id, t, round)));

@@ -1,7 +1,7 @@
 import type { Models } from '../stores.js';
 import type { AgreementCampaign } from './campaign-model.js';
 import { issueCampaign } from './campaigns.js';
-import { schoolAcademicYear } from './academic-year.js';
+import { academicYearIn, type SchoolCalendar } from './academic-year.js';
 import type { AgreementVersion } from './version-model.js';
 
 const DAY_MS = 86_400_000;
@@ -13,10 +13,10 @@ const DAY_MS = 86_400_000;
  * was given, so everyone signs again. Each policy is handled on its own: its campaign is found by its own
  * policy, version and key, and only its own campaigns are closed. Idempotent: the new campaign's key is the
  * academic year, and a policy with a campaign started in the current academic year (e.g. issued last week)
- * is left alone, so running it again, or late, re-issues nothing twice.
+ * is left alone, so running it again, or late, re-issues nothing twice. Years are the school's (`calendar`).
  */
-export async function rollOverYearlyAgreements(models: Models, schoolId: string, now: Date): Promise<{ reissued: string[] }> {
-  const year = schoolAcademicYear(schoolId, now);
+export async function rollOverYearlyAgreements(models: Models, schoolId: string, now: Date, calendar: SchoolCalendar): Promise<{ reissued: string[] }> {
+  const year = academicYearIn(now, calendar);
   const [open, versions] = await Promise.all([
     models.agreementCampaigns.find({ schoolId, status: 'open' }).sort({ createdAt: 1 }).lean<AgreementCampaign[]>(),
     models.agreementVersions.find({ schoolId }).sort({ number: 1 }).lean<AgreementVersion[]>(),
@@ -28,7 +28,7 @@ export async function rollOverYearlyAgreements(models: Models, schoolId: string,
   for (const [policyId, campaigns] of byPolicy) {
     const version = current.get(policyId);
     if (!version?.yearly) continue;
-    if (campaigns.some((c) => schoolAcademicYear(schoolId, new Date(c.createdAt)) === year)) continue;
+    if (campaigns.some((c) => academicYearIn(new Date(c.createdAt), calendar) === year)) continue;
     const latest = campaigns.at(-1) as AgreementCampaign;
     const { campaign } = await issueCampaign(
       models,

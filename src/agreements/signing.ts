@@ -1,5 +1,5 @@
 import { AudienceSchema, inAudience } from './audience.js';
-import { schoolAcademicYear } from './academic-year.js';
+import { academicYearIn, type SchoolCalendar } from './academic-year.js';
 import { recordSignature, type SignatureInput } from './evidence.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
@@ -55,7 +55,8 @@ export type SignatureSubject = { signerId: string; onBehalfOfId: string | null }
 
 /**
  * The signature records that count for `version`: made on any version of its sign group (after a minor change,
- * a typo fix, nobody is asked to sign again) and, for a yearly policy, in the school's academic year of `now`.
+ * a typo fix, nobody is asked to sign again) and, for a yearly policy, in the academic year of `now` in the
+ * school's `calendar`.
  * The one query behind "has this person signed": the sign pages, a person's standing and the compliance counts
  * each filter its records; `subject` narrows it to one person.
  */
@@ -63,24 +64,32 @@ export async function countingSignatures(
   stores: Pick<Models, 'agreementVersions' | 'agreementSignatures'>,
   version: AgreementVersion,
   now: Date,
+  calendar: SchoolCalendar,
   subject?: SignatureSubject,
 ): Promise<AgreementSignature[]> {
   const ids = await equivalentVersionIds(stores, version);
   const who = !subject ? {} : 'personId' in subject ? { $or: [{ signerId: subject.personId, onBehalfOfId: null }, { onBehalfOfId: subject.personId }] } : { signerId: subject.signerId, onBehalfOfId: subject.onBehalfOfId };
   return stores.agreementSignatures
-    .find({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}), ...who })
+    .find({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: academicYearIn(now, calendar) } : {}), ...who })
     .lean<AgreementSignature[]>();
 }
 
 /** True when this signer has a record that counts for this version (for this person): see `countingSignatures`. */
-export async function hasSigned(stores: AgreementStores, schoolId: string, versionId: string, signerId: string, onBehalfOfId: string | null): Promise<boolean> {
+export async function hasSigned(
+  stores: AgreementStores,
+  schoolId: string,
+  versionId: string,
+  signer: { signerId: string; onBehalfOfId: string | null },
+  now: Date,
+  calendar: SchoolCalendar,
+): Promise<boolean> {
   const version = await stores.agreementVersions.findById(versionId).lean<AgreementVersion>();
   if (!version || version.schoolId !== schoolId) return false;
-  return (await countingSignatures(stores, version, new Date(), { signerId, onBehalfOfId })).length > 0;
+  return (await countingSignatures(stores, version, now, calendar, signer)).length > 0;
 }
 
 /** Appends a signature to the evidence chain (idempotent per version, signer and person signed for). */
-export async function sign(stores: AgreementStores, input: SignatureInput, clock: () => Date): Promise<{ created: boolean; hash: string }> {
-  const { record, created } = await recordSignature(stores, input, clock);
+export async function sign(stores: AgreementStores, input: SignatureInput, calendar: SchoolCalendar, clock: () => Date): Promise<{ created: boolean; hash: string }> {
+  const { record, created } = await recordSignature(stores, input, calendar, clock);
   return { created, hash: record.hash };
 }

@@ -1,4 +1,5 @@
 import type { Models } from '../stores.js';
+import type { SchoolCalendar } from './academic-year.js';
 import { completes, latestBySubject } from './evidence.js';
 import type { AgreementSignature } from './signature-model.js';
 import { countingSignatures } from './signing.js';
@@ -8,16 +9,17 @@ import { currentVersion } from './versions.js';
 /**
  * The signature that counts for `personId` on `version` (theirs, or one made on their behalf), from any
  * version in the same sign group (a minor change keeps earlier signatures valid) and, for yearly
- * agreements, from this academic year. The person's latest record decides: null when unsigned, or when
- * the latest record withdrew an agreement or marked them absent.
+ * agreements, from the academic year of `now` in the school's `calendar`. The person's latest record decides:
+ * null when unsigned, or when the latest record withdrew an agreement or marked them absent.
  */
 export async function signatureFor(
   models: Pick<Models, 'agreementVersions' | 'agreementSignatures'>,
   version: AgreementVersion,
   personId: string,
-  now: Date = new Date(),
+  now: Date,
+  calendar: SchoolCalendar,
 ): Promise<AgreementSignature | null> {
-  const latest = await latestSignatureFor(models, version, personId, now);
+  const latest = await latestSignatureFor(models, version, personId, now, calendar);
   return latest && completes(version, latest) ? latest : null;
 }
 
@@ -27,8 +29,9 @@ export async function latestSignatureFor(
   version: AgreementVersion,
   personId: string,
   now: Date,
+  calendar: SchoolCalendar,
 ): Promise<AgreementSignature | null> {
-  const records = await countingSignatures(models, version, now, { personId });
+  const records = await countingSignatures(models, version, now, calendar, { personId });
   return latestBySubject(records).get(personId) ?? null;
 }
 

@@ -1,5 +1,6 @@
 import { collectionExists } from '../db/collections.js';
 import type { Models } from '../stores.js';
+import type { SchoolCalendar } from './academic-year.js';
 import type { Person } from '../directory/person.js';
 import type { AgreementCampaign } from './campaign-model.js';
 import { standingsFrom, type PolicyStanding } from './compliance.js';
@@ -17,7 +18,7 @@ export type StandingKind = 'agreements' | 'training';
  * (`standingsFrom`), so the digest shows the figures `lantern agreements status` does. Undefined when
  * agreements have never been set up (no campaign or version was ever stored).
  */
-export async function openStandings(stores: AgreementsWeekStores, schoolId: string, kind: StandingKind, now: Date): Promise<PolicyStanding[] | undefined> {
+export async function openStandings(stores: AgreementsWeekStores, schoolId: string, kind: StandingKind, now: Date, calendar: SchoolCalendar): Promise<PolicyStanding[] | undefined> {
   const [campaignsStored, versionsStored] = await Promise.all([collectionExists(stores.agreementCampaigns), collectionExists(stores.agreementVersions)]);
   if (!campaignsStored || !versionsStored) return undefined;
   const [open, versions, signatures, people] = await Promise.all([
@@ -27,7 +28,7 @@ export async function openStandings(stores: AgreementsWeekStores, schoolId: stri
     stores.people.find({ schoolId, active: true }).lean<Person[]>(),
   ]);
   const kindOf = new Map(versions.map((v) => [v._id, v.kind === 'questionnaire' ? 'training' : 'agreements']));
-  return standingsFrom({ campaigns: open.filter((c) => kindOf.get(c.versionId) === kind), people, versions, signatures, firsts: [] }, now);
+  return standingsFrom({ campaigns: open.filter((c) => kindOf.get(c.versionId) === kind), people, versions, signatures, firsts: [] }, now, calendar);
 }
 
 /** A policy's title and when its latest version is due for review. */

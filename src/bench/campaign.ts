@@ -20,6 +20,7 @@ import { createModels, ensureIndexes, type Models } from '../stores.js';
 import { createLogger } from '../log/logger.js';
 import { createAdapter } from '../teams/adapter.js';
 import { startFakeBotConnector, type FakeBotConnector } from './fake-bot-connector.js';
+import { policyPageLinks } from '../agreements/policy-link.js';
 
 /**
  * `npm run bench:campaign [-- --recipients N]`: a staff campaign to N (default 2,000) people through the
@@ -78,6 +79,7 @@ async function worker(key: string): Promise<void> {
         config,
         logger: createLogger({ level: 'silent' }),
         clock: () => new Date(),
+        policyLinks: policyPageLinks(() => config.server.publicUrl),
         limiter: new RateLimiter(),
         lease: new TenantSendLease(models, workerId),
         workerId,

@@ -2,6 +2,7 @@ import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../stores.js';
 import { ErrorCode, isLanternError, LanternError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { calendarOf } from '../agreements/academic-year.js';
 import { queueCampaignFollowUps } from '../agreements/reminders.js';
 import { revokeStaleTokens } from '../parents/link-status.js';
 import type { RetryOptions } from '../http/retry.js';
@@ -56,7 +57,7 @@ export async function runDirectorySync(deps: DirectorySyncDeps, schoolId: string
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     const { joinerIds, ...changes } = await applyDirectory(deps.models.people, schoolId, read.people, { dryRun });
-    const joinersQueued = !dryRun && joinerIds.length > 0 ? (await queueCampaignFollowUps(deps.models, schoolId, deps.clock())).joiners : 0;
+    const joinersQueued = !dryRun && joinerIds.length > 0 ? (await queueCampaignFollowUps(deps.models, schoolId, deps.clock(), calendarOf(school))).joiners : 0;
     // A parent or pupil who left must not keep a working consent link until it expires.
     const parentLinksRevoked = !dryRun && changes.deactivated > 0 ? await revokeStaleTokens(deps.models, schoolId, deps.clock()) : 0;
     const summary: DirectorySyncSummary = { schoolId, source, dryRun, ...changes, skipped: read.skipped, joinersQueued };

@@ -2,6 +2,7 @@ import type { School } from '../config/load.js';
 import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 import type { Logger } from '../log/logger.js';
+import { calendarOf } from '../agreements/academic-year.js';
 import { hasSigned, parentConsentVersion, parentSignedAgreement, sign } from '../agreements/signing.js';
 import type { AgreementVersion } from '../agreements/version-model.js';
 import type { ConsentDecision, ConsentKind } from './consent-model.js';
@@ -57,7 +58,7 @@ export async function openConsentForm(deps: ConsentFormDeps, rawToken: string): 
   const pupil = await stores.people.findOne({ schoolId: token.schoolId, personId: token.pupilId, active: true }).lean<Person>();
   if (!pupil || !(await linkIsCurrent(stores, token))) return { ok: false, problem: 'revoked', schoolName: school.name };
   const agreement = await parentSignedAgreement(stores, token.schoolId, pupil);
-  const signed = agreement ? await hasSigned(stores, token.schoolId, agreement._id, token.parentId, pupil.personId) : false;
+  const signed = agreement ? await hasSigned(stores, token.schoolId, agreement._id, { signerId: token.parentId, onBehalfOfId: pupil.personId }, now, calendarOf(school)) : false;
   const state = await currentConsents(stores, token.schoolId, pupil.personId);
   const consentForm = await parentConsentVersion(stores, token.schoolId);
   return { ok: true, form: { now, token, school, pupil, consentForm, agreement: signed ? null : agreement, agreementSignedAt: signed ? (state.agreement?.at ?? now) : null, state } };
@@ -119,7 +120,7 @@ export async function submitConsent(deps: ConsentFormDeps, input: { token: strin
   if (form.agreement && answers.agreement) {
     const decision = decisionFor(answers.agreement === 'yes', form.state.agreement?.decision);
     if (decision === 'given') {
-      await sign(deps.stores, { schoolId: base.schoolId, versionId: form.agreement._id, signerId: base.parentId, onBehalfOfId: base.pupilId, channel: 'parent-link', client: { ...client, typedName: base.typedName } }, deps.clock);
+      await sign(deps.stores, { schoolId: base.schoolId, versionId: form.agreement._id, signerId: base.parentId, onBehalfOfId: base.pupilId, channel: 'parent-link', client: { ...client, typedName: base.typedName } }, calendarOf(form.school), deps.clock);
     }
     await appendConsent(deps.stores, { ...base, kind: 'agreement', decision, versionHash: form.agreement.hash }, form.now);
     outcomes.push({ kind: 'agreement', decision, unchanged: false });

@@ -11,8 +11,7 @@ import { syncDirectory } from '../directory/sync.js';
 import { readLocalDirectory } from '../directory/source.js';
 import { revokeStaleTokens } from '../parents/link-status.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
-import { registerSchoolCalendars } from '../agreements/academic-year.js';
-import { setPolicyPageBase } from '../agreements/policy-link.js';
+import { policyPageLinks } from '../agreements/policy-link.js';
 import type { Logger } from '../log/logger.js';
 import { JobRunner, JobScheduler } from '../jobs/index.js';
 import { createAdapter } from '../teams/adapter.js';
@@ -81,12 +80,14 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       if (counts.deactivated > 0) await revokeStaleTokens(models, school.id, new Date());
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }
-    registerSchoolCalendars(config.schools);
     await seedDemoAgreements(models, config, logger);
 
     const clock = () => new Date();
+    // Cards link to the policy pages at the public address; the demo uses the one it listens on (loopback), known below.
+    const listening: { url?: string } = {};
+    const policyLinks = policyPageLinks(() => config.server.publicUrl ?? (config.mode === 'demo' ? listening.url : undefined));
     // The one Agents SDK adapter: the bot, the proactive sender and every job that posts to Teams share it.
-    const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock });
+    const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock, policyLinks });
     const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards };
     const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...ports }), clock, logger, instanceId });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
@@ -103,7 +104,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       });
     }
 
-    const { adapter, agent, channelTokens } = createBot({ config, models, logger, adapter: teams.adapter, proactive: teams.sender });
+    const { adapter, agent, channelTokens } = createBot({ config, models, logger, adapter: teams.adapter, proactive: teams.sender, sending: teams.sending, policyLinks });
     const sign = { config, models, logger, clock, signIn: config.pupilSignIn };
     const googlePush = {
       config,
@@ -136,9 +137,8 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const hostForUrl = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-    // Cards link to the policy pages at the public address; the demo uses the one it listens on (loopback).
-    setPolicyPageBase(config.server.publicUrl ?? (config.mode === 'demo' ? `http://${hostForUrl}:${port}` : undefined));
-    return { url: `http://${hostForUrl}:${port}`, port, database: description, connection, models, jobs, stop: stopAll };
+    listening.url = `http://${hostForUrl}:${port}`;
+    return { url: listening.url, port, database: description, connection, models, jobs, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -10,6 +10,8 @@ import { cardMessage, type AdaptiveCardJson } from './cards.js';
 import { findCommand, normaliseCommandText, type CommandContext } from './commands.js';
 import { markConversationRemoved, saveConversationRef } from './conversation-ref.js';
 import { identifySender, tenantOf } from './identify.js';
+import type { PolicyPageLinks } from '../agreements/policy-link.js';
+import type { SendShared } from './send/deps.js';
 import type { ProactiveSender } from './send/proactive.js';
 import { offerPendingAgreements } from './agreements/on-install.js';
 
@@ -20,6 +22,9 @@ export interface BotDeps {
   logger: Logger;
   adapter: CloudAdapter;
   proactive: ProactiveSender;
+  /** The edge's shared send state: the install path sends through the same limiter and lease as the queue. */
+  sending: SendShared;
+  policyLinks: PolicyPageLinks;
 }
 
 function activityLogger(turn: TurnContext, logger: Logger): Logger {
@@ -45,7 +50,7 @@ async function runCardAction(turn: TurnContext, deps: BotDeps, log: Logger): Pro
   }
   const sender = await identifySender(turn.activity, deps.config, deps.models);
   try {
-    return await handler({ turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, log: log.child({ verb: action.verb }), ...action });
+    return await handler({ turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, policyLinks: deps.policyLinks, log: log.child({ verb: action.verb }), ...action });
   } catch (err) {
     log.error({ err, verb: action.verb }, 'card action failed');
     return staleCard('failed');
@@ -68,7 +73,7 @@ async function onMessage(turn: TurnContext, deps: BotDeps, log: Logger): Promise
     await turn.sendActivity(MessageFactory.text(said ? `I don't know "${said}" yet. Type **help** to see what I can do for you.` : 'Type **help** to see what I can do for you.'));
     return;
   }
-  const ctx: CommandContext = { turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, log };
+  const ctx: CommandContext = { turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, policyLinks: deps.policyLinks, log };
   await command.run(ctx);
 }
 

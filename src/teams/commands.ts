@@ -1,4 +1,5 @@
 import type { TurnContext } from '@microsoft/agents-hosting';
+import type { PolicyPageLinks } from '../agreements/policy-link.js';
 import type { Logger } from '../log/logger.js';
 import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../stores.js';
@@ -21,6 +22,8 @@ export interface CommandContext {
   models: Models;
   /** Posts into other conversations (the DSL channel, a deputy's chat) outside this turn. */
   proactive: ProactiveSender;
+  /** Where cards link to a policy's full text. */
+  policyLinks: PolicyPageLinks;
   log: Logger;
   /** The time; defaults to the system clock (a test drives a simulated school year with its own). */
   clock?: () => Date;

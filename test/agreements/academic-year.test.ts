@@ -1,19 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
-import { academicYearIn, calendarOf, registerSchoolCalendars, rolloverCron, schoolAcademicYear } from '../../src/agreements/academic-year.js';
+import { academicYearIn, calendarOf, rolloverCron } from '../../src/agreements/academic-year.js';
 import { issueCampaign } from '../../src/agreements/campaigns.js';
 import { recordSignature } from '../../src/agreements/evidence.js';
+import { agreementJobHandlers } from '../../src/agreements/jobs.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
-import { rollOverYearlyAgreements } from '../../src/agreements/rollover.js';
 import { signatureFor } from '../../src/agreements/state.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { demoFileConfig } from '../../src/config/demo.js';
-import type { School } from '../../src/config/load.js';
+import { loadConfig, type LanternConfig, type School } from '../../src/config/load.js';
 import { FileConfigSchema } from '../../src/config/schema.js';
 import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
+import { createLogger } from '../../src/log/logger.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
+import { jobPortsFor } from '../support/teams.js';
 
 const SCHOOL = 'ayschool';
 // A school whose year starts on 15 August, in New York: the boundary is midnight there (04:00 UTC in summer).
@@ -58,45 +60,53 @@ describe('academic year start (config key schools[].agreements.academicYearStart
 describe('the roll-over job and "this academic year" with a non-default start', () => {
   let conn: Connection;
   let models: Models;
+  let now = new Date('2026-03-02T10:00:00Z');
+  let rollover: (at: Date) => Promise<unknown>;
+  const calendar = calendarOf(school);
 
   beforeAll(async () => {
     conn = await connectTestDatabase('ay');
     models = createModels(conn);
     await ensureIndexes(models);
     await syncDirectory(models.people, SCHOOL, demoDirectory());
-    registerSchoolCalendars([school]);
+    // The job is built as start-up builds it: the school's calendar comes from this config and nowhere else.
+    const demo = loadConfig({ env: { LOG_LEVEL: 'silent' } });
+    const config = { ...demo, schools: [{ ...demo.schools[0], ...school }] } as LanternConfig;
+    const deps = { config, models, logger: createLogger({ level: 'silent' }), clock: () => now };
+    const handlers = agreementJobHandlers({ ...deps, ...jobPortsFor(config, models) });
+    rollover = async (at) => {
+      now = at;
+      return handlers['agreements.rollover']({ id: 'rollover', name: 'agreements.rollover', key: `rollover:${at.toISOString()}`, schoolId: SCHOOL, data: { schoolId: SCHOOL }, attempt: 1 });
+    };
   });
-  afterAll(async () => {
-    registerSchoolCalendars([{ ...school, agreements: { academicYearStart: '09-01' } } as unknown as School]);
-    await dropTestDatabase(conn);
-  });
+  afterAll(async () => dropTestDatabase(conn));
 
   it('re-issues yearly agreements from the configured date, and last year\'s signatures stop counting then', async () => {
     const march = new Date('2026-03-02T10:00:00Z');
     const { version } = await publishVersion(models, findTemplate(loadPolicyLibrary(), 'staff-aua'), { schoolId: SCHOOL, by: 'test', clock: () => march });
     expect(version.yearly).toBe(true);
     await issueCampaign(models, { schoolId: SCHOOL, version, dueAt: new Date('2026-03-16T17:00:00Z'), reminderDays: [3, 7], escalateTo: 'r.okafor@northgate.example', createdBy: 'test', reason: 'spring', key: 'spring' }, march);
-    const { record } = await recordSignature(models, { schoolId: SCHOOL, versionId: version._id, signerId: 'staff-005', channel: 'teams' }, () => new Date('2026-03-03T09:00:00Z'));
+    const { record } = await recordSignature(models, { schoolId: SCHOOL, versionId: version._id, signerId: 'staff-005', channel: 'teams' }, calendar, () => new Date('2026-03-03T09:00:00Z'));
     expect(record.period).toBe('2025-26');
 
     const lastMinute = new Date('2026-08-15T03:59:00Z');
-    expect(schoolAcademicYear(SCHOOL, lastMinute)).toBe('2025-26');
-    expect(await rollOverYearlyAgreements(models, SCHOOL, lastMinute)).toEqual({ reissued: [] });
-    expect(await signatureFor(models, version, 'staff-005', lastMinute)).not.toBeNull();
+    expect(academicYearIn(lastMinute, calendar)).toBe('2025-26');
+    expect(await rollover(lastMinute)).toEqual({ reissued: [] });
+    expect(await signatureFor(models, version, 'staff-005', lastMinute, calendar)).not.toBeNull();
 
     const sixAm = new Date('2026-08-15T10:00:00Z');
-    const { reissued } = await rollOverYearlyAgreements(models, SCHOOL, sixAm);
+    const { reissued } = (await rollover(sixAm)) as { reissued: string[] };
     expect(reissued).toEqual([`${SCHOOL}:staff-aua:v1:year-2026-27`]);
     const fresh = await models.agreementCampaigns.findById(reissued[0]).lean();
     expect(fresh).toMatchObject({ status: 'open', reminderDays: [3, 7], escalateTo: 'r.okafor@northgate.example' });
     expect(await models.agreementCampaigns.findById(`${SCHOOL}:staff-aua:v1:spring`).lean()).toMatchObject({ status: 'closed' });
-    expect(await signatureFor(models, version, 'staff-005', sixAm)).toBeNull();
+    expect(await signatureFor(models, version, 'staff-005', sixAm, calendar)).toBeNull();
     // Running it again (a second instance, or the next day) re-issues nothing more.
-    expect(await rollOverYearlyAgreements(models, SCHOOL, new Date('2026-08-16T10:00:00Z'))).toEqual({ reissued: [] });
+    expect(await rollover(new Date('2026-08-16T10:00:00Z'))).toEqual({ reissued: [] });
     expect(await models.agreementCampaigns.countDocuments({ schoolId: SCHOOL, status: 'open' })).toBe(1);
 
-    const again = await recordSignature(models, { schoolId: SCHOOL, versionId: version._id, signerId: 'staff-005', channel: 'teams' }, () => sixAm);
+    const again = await recordSignature(models, { schoolId: SCHOOL, versionId: version._id, signerId: 'staff-005', channel: 'teams' }, calendar, () => sixAm);
     expect(again).toMatchObject({ created: true, record: { period: '2026-27' } });
-    expect(await signatureFor(models, version, 'staff-005', sixAm)).not.toBeNull();
+    expect(await signatureFor(models, version, 'staff-005', sixAm, calendar)).not.toBeNull();
   });
 });

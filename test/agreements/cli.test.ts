@@ -11,7 +11,10 @@ import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
 import { recordSignature } from '../../src/agreements/evidence.js';
 import { testMongoUri } from '../support/db.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
 
+// The demo school's calendar: 1 September, Europe/London.
+const calendar = calendarOf({ timezone: 'Europe/London' });
 const dbName = `agr_cli_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 let conn: Connection;
 let models: Models;
@@ -66,7 +69,7 @@ describe('lantern agreements / evidence commands', () => {
   });
 
   it('status counts by audience and names overdue staff', async () => {
-    await recordSignature(models, { schoolId: 'northgate', versionId: 'northgate:staff-aua:v1', signerId: 'staff-002', channel: 'teams' });
+    await recordSignature(models, { schoolId: 'northgate', versionId: 'northgate:staff-aua:v1', signerId: 'staff-002', channel: 'teams' }, calendar);
     await models.agreementCampaigns.updateOne({ key: 'autumn' }, { $set: { dueAt: new Date(Date.now() - 1000) } });
     const { code, out } = await cli('agreements', 'status');
     expect(code).toBe(0);
@@ -76,7 +79,7 @@ describe('lantern agreements / evidence commands', () => {
   });
 
   it('evidence verify passes, then reports a record changed directly in MongoDB', async () => {
-    await recordSignature(models, { schoolId: 'northgate', versionId: 'northgate:staff-aua:v1', signerId: 'staff-003', channel: 'teams' });
+    await recordSignature(models, { schoolId: 'northgate', versionId: 'northgate:staff-aua:v1', signerId: 'staff-003', channel: 'teams' }, calendar);
     expect((await cli('evidence', 'verify')).out).toContain('2 signature record(s), chain intact');
     await models.agreementSignatures.collection.updateOne({ seq: 1 }, { $set: { signedAt: new Date('2020-01-01') } });
     const tampered = await cli('evidence', 'verify');

@@ -15,7 +15,11 @@ import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js
 import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { dropTestDatabase } from '../support/db.js';
 import { commandCount, connectMeteredDatabase, type CommandMeter } from './sim/meter.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
+import { policyPageLinks } from '../../src/agreements/policy-link.js';
 
+// The demo school's calendar: 1 September, Europe/London.
+const calendar = calendarOf({ timezone: 'Europe/London' });
 /*
  * FerretDB reads a whole collection for each query, so the agreements' hot paths are held to a number of
  * queries: these fail when one of them starts reading per card or per signature again.
@@ -58,12 +62,12 @@ describe('database reads on the agreements hot paths', () => {
   it('records a signature with one read of the chain, and a repeat writes nothing', async () => {
     const { version } = await publishVersion(models, findTemplate(loadPolicyLibrary(), 'staff-aua'), { schoolId: school, by: 'test' });
     const input = { schoolId: school, versionId: version._id, signerId: 's1', channel: 'teams' as const };
-    const first = await measured('first', () => recordSignature(models, input));
+    const first = await measured('first', () => recordSignature(models, input, calendar));
     expect(first.created).toBe(true);
     expect(commandCount(meter.phases, 'first', 'find agreement_signatures')).toBe(1);
     expect(commandCount(meter.phases, 'first', 'insert agreement_signatures')).toBe(1);
 
-    const again = await measured('again', () => recordSignature(models, input));
+    const again = await measured('again', () => recordSignature(models, input, calendar));
     expect(again.created).toBe(false);
     expect(again.record).toMatchObject({ seq: first.record.seq, hash: first.record.hash });
     expect(await models.agreementSignatures.countDocuments({ schoolId: school })).toBe(1);
@@ -80,6 +84,7 @@ describe('database reads on the agreements hot paths', () => {
       config,
       logger: createLogger({ level: 'silent' }),
       clock: () => new Date(),
+      policyLinks: policyPageLinks(() => undefined),
       limiter: new RateLimiter(),
       workerId: 'w1',
       transport: async (reference, activity) => {

@@ -11,7 +11,10 @@ import { verifyChain } from '../../src/agreements/verify.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { isLanternError, ErrorCode } from '../../src/errors.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
 
+// The demo school's calendar: 1 September, Europe/London.
+const calendar = calendarOf({ timezone: 'Europe/London' });
 let conn: Connection;
 let models: Models;
 const school = 'northgate';
@@ -65,7 +68,7 @@ describe('policy library and versions', () => {
 describe('evidence chain', () => {
   it('records a signature once however often it is pressed, also concurrently', async () => {
     const v1 = `${school}:staff-aua:v1`;
-    const results = await Promise.all(Array.from({ length: 6 }, () => recordSignature(models, { schoolId: school, versionId: v1, signerId: 'staff-005', channel: 'teams' })));
+    const results = await Promise.all(Array.from({ length: 6 }, () => recordSignature(models, { schoolId: school, versionId: v1, signerId: 'staff-005', channel: 'teams' }, calendar)));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(await models.agreementSignatures.countDocuments({ signerId: 'staff-005' })).toBe(1);
   });
@@ -73,7 +76,7 @@ describe('evidence chain', () => {
   it('keeps seq unique and the chain intact when many people sign at once', async () => {
     const v1 = `${school}:staff-aua:v1`;
     const signers = ['staff-001', 'staff-002', 'staff-003', 'staff-004', 'staff-006', 'staff-007', 'staff-008', 'staff-009'];
-    await Promise.all(signers.map((s) => recordSignature(models, { schoolId: school, versionId: v1, signerId: s, channel: 'teams', client: { locale: 'en-GB' } })));
+    await Promise.all(signers.map((s) => recordSignature(models, { schoolId: school, versionId: v1, signerId: s, channel: 'teams', client: { locale: 'en-GB' } }, calendar)));
     const seqs = (await models.agreementSignatures.find({ schoolId: school }).lean()).map((s) => s.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 9 }, (_, i) => i + 1));
     expect(await verify()).toMatchObject({ ok: true, records: 9 });
@@ -82,11 +85,11 @@ describe('evidence chain', () => {
   it('counts a signature of version 1 for the minor revision 2', async () => {
     const v2 = await models.agreementVersions.findById(`${school}:staff-aua:v2`).lean();
     expect(v2).not.toBeNull();
-    expect(await signatureFor(models, v2 as never, 'staff-005')).not.toBeNull();
+    expect(await signatureFor(models, v2 as never, 'staff-005', new Date(), calendar)).not.toBeNull();
   });
 
   it('refuses a version of another school or one that does not exist', async () => {
-    await expect(recordSignature(models, { schoolId: 'other', versionId: `${school}:staff-aua:v1`, signerId: 'x', channel: 'teams' })).rejects.toSatisfy((e) =>
+    await expect(recordSignature(models, { schoolId: 'other', versionId: `${school}:staff-aua:v1`, signerId: 'x', channel: 'teams' }, calendar)).rejects.toSatisfy((e) =>
       isLanternError(e, ErrorCode.AgreementNotFound),
     );
   });

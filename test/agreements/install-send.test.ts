@@ -8,6 +8,7 @@ import { RateLimiter } from '../../src/teams/send/rate-limit.js';
 import { sendId } from '../../src/agreements/campaigns.js';
 import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js';
 import { installedSendId } from '../../src/teams/agreements/on-install.js';
+import { policyPageLinks } from '../../src/agreements/policy-link.js';
 
 // Cards "not reachable — Lantern not installed for them" go out when the person installs Lantern: through
 // the real /api/messages endpoint and Agents SDK, replies going to a fake Bot Connector (normal delivery).
@@ -36,6 +37,7 @@ function queueDeps(): SendQueueDeps {
     config: loadConfig({ env: { LOG_LEVEL: 'silent' } }),
     logger: createLogger({ level: 'silent' }),
     clock: () => new Date(),
+    policyLinks: policyPageLinks(() => undefined),
     limiter: new RateLimiter(),
     workerId: 'test-queue',
     transport: async () => {

@@ -14,7 +14,10 @@ import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
 import { testMongoUri } from '../support/db.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
 
+// The demo school's calendar: 1 September, Europe/London.
+const calendar = calendarOf({ timezone: 'Europe/London' });
 const dbName = `agr_pub_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 let conn: Connection;
 let models: Models;
@@ -53,7 +56,7 @@ describe('lantern agreements publish', () => {
     expect(first.out).toContain('Published "Staff acceptable use agreement" version 1 (initial: First version)');
     const issued = await cli('agreements', 'issue', 'staff-aua', '--due', new Date(Date.now() + 10 * DAY).toISOString().slice(0, 10), '--reminders', '2,5', '--escalate', 'r.okafor@northgate.example', '--key', 'spring');
     expect(issued.code).toBe(0);
-    await recordSignature(models, { schoolId: 'northgate', versionId: 'northgate:staff-aua:v1', signerId: 'staff-005', channel: 'teams' });
+    await recordSignature(models, { schoolId: 'northgate', versionId: 'northgate:staff-aua:v1', signerId: 'staff-005', channel: 'teams' }, calendar);
 
     const vague = await cli('agreements', 'publish', typoFixed);
     expect(vague.code).toBe(1);
@@ -73,7 +76,7 @@ describe('lantern agreements publish', () => {
     expect(v2).toMatchObject({ change: 'minor', reason: 'Wording of the password line', publishedBy: 'Helen Carter', signGroup: 1 });
     expect(await models.agreementCampaigns.countDocuments({ schoolId: 'northgate' })).toBe(1);
     expect(await models.agreementSends.countDocuments({ campaignId: { $ne: 'northgate:staff-aua:v1:spring' } })).toBe(0);
-    expect(await signatureFor(models, v2 as AgreementVersion, 'staff-005')).not.toBeNull();
+    expect(await signatureFor(models, v2 as AgreementVersion, 'staff-005', new Date(), calendar)).not.toBeNull();
   });
 
   it('a material change --dry-run shows who would be asked and stores nothing', async () => {
@@ -105,7 +108,7 @@ describe('lantern agreements publish', () => {
     expect(await models.jobs.countDocuments({ name: 'agreements.send', key: `${fresh?._id}:issue` })).toBe(1);
 
     // Alex signed version 1: that no longer counts, and his version 1 card now points to the current version.
-    expect(await signatureFor(models, v3 as AgreementVersion, 'staff-005')).toBeNull();
+    expect(await signatureFor(models, v3 as AgreementVersion, 'staff-005', new Date(), calendar)).toBeNull();
     const standing = await versionStanding(models, (await version(1)) as AgreementVersion);
     expect(standing).toMatchObject({ outdated: true, current: { _id: v3?._id } });
 

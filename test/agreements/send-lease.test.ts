@@ -14,6 +14,7 @@ import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
+import { policyPageLinks } from '../../src/agreements/policy-link.js';
 
 // Two Lantern instances sending for one tenant: each has its own limiter (as separate processes would),
 // and the per-tenant sender lease in the database is all that keeps them to 50 requests a second together.
@@ -35,6 +36,7 @@ function instance(name: string, abortAfter?: { sends: number; controller: AbortC
     config,
     logger: createLogger({ level: 'silent' }),
     clock: () => new Date(),
+    policyLinks: policyPageLinks(() => undefined),
     limiter: new RateLimiter(),
     lease: new TenantSendLease(models, name, { slotMs: 2_000 }),
     workerId: name,

@@ -12,6 +12,7 @@ import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
+import { policyPageLinks } from '../../src/agreements/policy-link.js';
 
 let conn: Connection;
 let models: Models;
@@ -27,6 +28,7 @@ function deps(workerId: string): SendQueueDeps {
     config,
     logger: createLogger({ level: 'silent' }),
     clock: () => new Date(),
+    policyLinks: policyPageLinks(() => undefined),
     limiter: new RateLimiter(),
     workerId,
     concurrency: 8,

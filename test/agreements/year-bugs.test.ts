@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { calendarOf } from '../../src/agreements/academic-year.js';
 import { issueCampaign } from '../../src/agreements/campaigns.js';
 import { complianceFigures, signedPersonIds } from '../../src/agreements/compliance.js';
 import { recordSignature } from '../../src/agreements/evidence.js';
@@ -69,7 +70,7 @@ describe('the agreement bugs a school year exposed', () => {
   it('the roll-over re-issues every yearly policy for its own audience and closes only its own campaigns', async () => {
     const june = new Date('2027-06-01T08:00:00Z');
     for (const id of ['staff-aua', 'governor-aua', 'volunteer-aua', 'class-rules-eyfs-ks1', 'pupil-aua-ks2']) await issueCampaign(world.models, request(id, june, { key: 'summer' }), june);
-    const { reissued } = await rollOverYearlyAgreements(world.models, SCHOOL_ID, new Date('2027-09-01T05:05:00Z'));
+    const { reissued } = await rollOverYearlyAgreements(world.models, SCHOOL_ID, new Date('2027-09-01T05:05:00Z'), calendarOf(world.school));
     expect(reissued).toHaveLength(5);
     const fresh = await world.models.agreementCampaigns.find({ _id: { $in: reissued } }).lean();
     for (const c of fresh) expect(c.policyId).toBe(versions.get(c.policyId)?.policyId);
@@ -92,10 +93,10 @@ describe('the agreement bugs a school year exposed', () => {
     expect(mine?.kind).toBe('audit');
     const agreed = await world.act('s002', 'agreement.sign', { versionId: version._id, campaignId: campaign._id });
     expect(text(agreed)).toContain('Input.ChoiceSet');
-    expect((await signedPersonIds(world.models, version, at)).has('s002')).toBe(false);
+    expect((await signedPersonIds(world.models, version, at, calendarOf(world.school))).has('s002')).toBe(false);
     const answers = Object.fromEntries((version.questions ?? []).map((_, i) => [`q${i}`, 'yes']));
     await world.act('s002', 'agreement.audit', { versionId: version._id, campaignId: campaign._id, ...answers });
-    expect((await signedPersonIds(world.models, version, world.clock.now())).has('s002')).toBe(true);
+    expect((await signedPersonIds(world.models, version, world.clock.now(), calendarOf(world.school))).has('s002')).toBe(true);
     world.clock.set(new Date('2027-09-10T08:00:00Z'));
     await world.act('s002', 'agreement.audit', { versionId: version._id, ...Object.fromEntries(Object.keys(answers).map((k) => [k, 'no'])) });
     const kept = await world.models.agreementAuditAnswers.find({ personId: 's002' }).sort({ submittedAt: 1 }).lean();
@@ -109,7 +110,7 @@ describe('the agreement bugs a school year exposed', () => {
     await issueCampaign(world.models, request('staff-aua', at, { key: 'one' }), at);
     await issueCampaign(world.models, request('staff-aua', at, { key: 'two' }), at);
     const staff = [...world.directory.people.values()].filter((p) => p.role === 'staff').length;
-    const rows = (await complianceFigures(world.models, SCHOOL_ID, at)).filter((r) => r.policyId === 'staff-aua');
+    const rows = (await complianceFigures(world.models, SCHOOL_ID, at, calendarOf(world.school))).filter((r) => r.policyId === 'staff-aua');
     expect(rows).toEqual([expect.objectContaining({ group: 'staff', total: staff })]);
     const digest = await readAgreements({ models: world.models, school: world.school, now: at } as unknown as SourceContext);
     expect(digest.state === 'ok' && digest.data.rows.find((r) => r.audience === 'Staff')?.required).toBe(staff);
@@ -133,7 +134,7 @@ describe('the agreement bugs a school year exposed', () => {
     const joinerCards = day15Cards.filter((c) => c.personId === joiner);
     expect(joinerCards.map((c) => c.reminder)).toEqual([0]);
     expect(text(joinerCards[0]?.card)).toContain('30 October 2026');
-    const rows = await complianceFigures(world.models, SCHOOL_ID, new Date(day15.getTime() + DAY), { campaignIds: [campaign._id] });
+    const rows = await complianceFigures(world.models, SCHOOL_ID, new Date(day15.getTime() + DAY), calendarOf(world.school), { campaignIds: [campaign._id] });
     expect(rows[0]?.overdueNames).not.toContain(world.directory.people.get(joiner)?.displayName);
     const later = (await jobsAt(new Date(day15.getTime() + 3 * DAY + 60_000))).filter((c) => c.personId === joiner);
     expect(later.map((c) => c.reminder)).toEqual([1]);
@@ -169,7 +170,7 @@ describe('the agreement bugs a school year exposed', () => {
     expect(records.map((r) => r.outcome)).toEqual(['agreed', 'withdrawn']);
     expect(records[0]).toEqual(ticked);
     const version = versions.get('class-rules-eyfs-ks1') as AgreementVersion;
-    const signed = await signedPersonIds(world.models, version, world.clock.now());
+    const signed = await signedPersonIds(world.models, version, world.clock.now(), calendarOf(world.school));
     expect([a, b, c].map((p) => signed.has(p as string))).toEqual([true, false, false]);
     expect(await world.models.agreementSignatures.countDocuments({ onBehalfOfId: c, outcome: 'absent' })).toBe(1);
     const reminded = (await jobsAt(new Date(at.getTime() + 3 * DAY + 60_000))).find((x) => x.kind === 'class' && x.form === 'Robins');
@@ -179,7 +180,7 @@ describe('the agreement bugs a school year exposed', () => {
 
   it('evidence verify fails for a signature dated before its version existed', async () => {
     const version = versions.get('visitor-aua') as AgreementVersion;
-    await recordSignature(world.models, { schoolId: SCHOOL_ID, versionId: version._id, signerId: 's005', channel: 'cli' }, () => new Date('2026-01-01T00:00:00Z'));
+    await recordSignature(world.models, { schoolId: SCHOOL_ID, versionId: version._id, signerId: 's005', channel: 'cli' }, calendarOf(world.school), () => new Date('2026-01-01T00:00:00Z'));
     const report = await verifyChain(world.models, SCHOOL_ID);
     expect(report.ok).toBe(false);
     expect(report.issues.map((i) => i.kind)).toContain('backdated');

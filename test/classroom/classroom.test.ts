@@ -26,7 +26,10 @@ import { syncDirectory } from '../../src/directory/sync.js';
 import { testMongoUri } from '../support/db.js';
 import { startFakeClassroom, type FakeClassroom } from './fake-classroom.js';
 import { jobPortsFor } from '../support/teams.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
 
+// The demo school's calendar: 1 September, Europe/London.
+const calendar = calendarOf({ timezone: 'Europe/London' });
 let fake: FakeClassroom;
 let models: Models;
 let close: () => Promise<void>;
@@ -136,7 +139,7 @@ describe('Google Classroom assignments (A4)', () => {
   it('status reconciles the roster with the directory and the signatures', async () => {
     const kestrels = demoDirectory().filter((p) => p.form === 'Kestrels');
     const signer = kestrels[2]?.personId ?? '';
-    await recordSignature(models, { schoolId: 'northgate', versionId, signerId: signer, channel: 'classroom' });
+    await recordSignature(models, { schoolId: 'northgate', versionId, signerId: signer, channel: 'classroom' }, calendar);
     const status = await cli('classroom', 'status', '--version', 'pupil-aua-ks2');
     expect(status.out).toContain('111 (Kestrels): 1/10 signed, 9 not yet');
     expect(status.out).not.toContain(`not signed: ${signer}`);

@@ -19,7 +19,10 @@ import { recordChange } from '../../src/monitoring/settings-store.js';
 import { createBackup, userCollections } from '../../src/ops/backup/create.js';
 import { restoreBackup } from '../../src/ops/backup/restore.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
 
+// The demo school's calendar: 1 September, Europe/London.
+const calendar = calendarOf({ timezone: 'Europe/London' });
 const config = loadConfig({ env: {}, cwd: os.tmpdir() });
 const school = config.schools[0]!;
 const logger = createLogger({ level: 'silent' });
@@ -58,7 +61,7 @@ beforeAll(async () => {
   const now = new Date('2026-03-10T09:00:00Z');
   await syncDirectory(models.people, school.id, demoDirectory());
   await seedDemoAgreements(models, config, logger, now);
-  for (const signer of ['staff-001', 'staff-002', 'staff-003']) await recordSignature(models, { schoolId: school.id, versionId: `${school.id}:staff-aua:v1`, signerId: signer, channel: 'teams' }, () => now);
+  for (const signer of ['staff-001', 'staff-002', 'staff-003']) await recordSignature(models, { schoolId: school.id, versionId: `${school.id}:staff-aua:v1`, signerId: signer, channel: 'teams' }, calendar, () => now);
   await seedDemoCases(models, school, now, logger);
   await recordChange(models, school.id, (s) => addTrustedDomain(s, 'county.gov.uk', { who: 'Ruth Okafor', why: 'Local authority', at: now }));
   await source.db!.collection('migrations').insertOne({ _id: 'test-migration' as never, state: 'done' });
@@ -99,7 +102,7 @@ describe('lantern backup and restore', () => {
         if (prop !== 'listCollections') return Reflect.get(target, prop, receiver);
         return (...args: Parameters<typeof db.listCollections>) => ({
           toArray: async () => {
-            await recordSignature(models, { schoolId: school.id, versionId: `${school.id}:staff-aua:v1`, signerId: 'staff-004', channel: 'teams' });
+            await recordSignature(models, { schoolId: school.id, versionId: `${school.id}:staff-aua:v1`, signerId: 'staff-004', channel: 'teams' }, calendar);
             await applyCommand(models, school.id, someCase!.caseId, { email: 'r.okafor@northgate.example', name: 'Ruth Okafor' }, { kind: 'note', text: 'Added during the backup.' }, () => new Date());
             return target.listCollections(...args).toArray();
           },

@@ -9,7 +9,10 @@ import { submitConsent, type ConsentAnswers, type ConsentFormDeps } from '../../
 import { linksFromDirectory, syncLinks } from '../../src/parents/links.js';
 import { hashToken, issueToken } from '../../src/parents/tokens.js';
 import { startTestLantern, type TestLantern } from '../support/lantern.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
 
+// The demo school's calendar: 1 September, Europe/London.
+const calendar = calendarOf({ timezone: 'Europe/London' });
 let lantern: TestLantern;
 let deps: ConsentFormDeps;
 let agreementId: string;
@@ -55,7 +58,7 @@ describe('parent consent use case (without the web page)', () => {
       { kind: 'internet', decision: 'given', unchanged: false },
       { kind: 'photos', decision: 'given', unchanged: false },
     ]);
-    expect(await hasSigned(lantern.models, SCHOOL, agreementId, KS1.parentId, KS1.pupilId)).toBe(true);
+    expect(await hasSigned(lantern.models, SCHOOL, agreementId, { signerId: KS1.parentId, onBehalfOfId: KS1.pupilId }, new Date(), calendar)).toBe(true);
     expect(await submitConsent(deps, { token: t, answers: YES, client: CLIENT })).toEqual({ kind: 'problem', problem: 'used' });
   });
 

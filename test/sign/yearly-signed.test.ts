@@ -6,7 +6,10 @@ import { publishVersion } from '../../src/agreements/versions.js';
 import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { hasSigned } from '../../src/agreements/signing.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
 
+// The demo school's calendar: 1 September, Europe/London.
+const calendar = calendarOf({ timezone: 'Europe/London' });
 let conn: Connection;
 let models: Models;
 
@@ -23,9 +26,9 @@ describe('the pupil page asks again each academic year', () => {
     expect(template.yearly).toBe(true);
     const { version } = await publishVersion(models, template, { schoolId: 'northgate', by: 'test', clock: () => new Date('2024-08-20T09:00:00Z') });
     const lastYear = new Date(Date.now() - 400 * 86_400_000);
-    await recordSignature(models, { schoolId: 'northgate', versionId: version._id, signerId: 'pupil-007', channel: 'classroom' }, () => lastYear);
-    expect(await hasSigned(models, 'northgate', version._id, 'pupil-007', null)).toBe(false);
-    await recordSignature(models, { schoolId: 'northgate', versionId: version._id, signerId: 'pupil-007', channel: 'classroom' }, () => new Date());
-    expect(await hasSigned(models, 'northgate', version._id, 'pupil-007', null)).toBe(true);
+    await recordSignature(models, { schoolId: 'northgate', versionId: version._id, signerId: 'pupil-007', channel: 'classroom' }, calendar, () => lastYear);
+    expect(await hasSigned(models, 'northgate', version._id, { signerId: 'pupil-007', onBehalfOfId: null }, new Date(), calendar)).toBe(false);
+    await recordSignature(models, { schoolId: 'northgate', versionId: version._id, signerId: 'pupil-007', channel: 'classroom' }, calendar, () => new Date());
+    expect(await hasSigned(models, 'northgate', version._id, { signerId: 'pupil-007', onBehalfOfId: null }, new Date(), calendar)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { calendarOf } from '../../agreements/academic-year.js';
 import { complianceCsv, complianceFigures } from '../../agreements/compliance.js';
 import { classroomStatusLines } from '../../google/classroom/status-lines.js';
 import type { CommandRun } from '../command.js';
@@ -9,7 +10,7 @@ import type { statusOptions } from './commands.js';
 export const showAgreementStatus: CommandRun<typeof statusOptions> = async ({ flags }, io) => {
     return withCommandDatabase(io, { configFile: flags.config }, async (cli) => {
       const school = pickSchool(cli.config, flags.school);
-      const rows = (await complianceFigures(cli.models, school.id, new Date())).filter((r) => !flags.policy || r.policyId === flags.policy);
+      const rows = (await complianceFigures(cli.models, school.id, new Date(), calendarOf(school))).filter((r) => !flags.policy || r.policyId === flags.policy);
       if (flags.csv === true) {
         // The compliance export: the same figures, one row per policy and group, for a spreadsheet.
         io.out(complianceCsv(rows).trimEnd());

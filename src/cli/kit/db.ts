@@ -1,4 +1,3 @@
-import { registerSchoolCalendars } from '../../agreements/academic-year.js';
 import type { Connection } from 'mongoose';
 import { loadConfig, type LanternConfig } from '../../config/load.js';
 import type { Models } from '../../stores.js';
@@ -30,8 +29,6 @@ export interface OpenCommandOptions {
 export async function openCommandDatabase(io: CliIO, options: OpenCommandOptions = {}): Promise<CommandDatabase> {
   const { configFile, requireSecrets = false, log = 'silent' } = options;
   const config = loadConfig({ ...(configFile ? { file: configFile } : {}), env: io.env, cwd: io.cwd, requireSecrets });
-  // Signatures and compliance figures depend on each school's academic-year start, as in the server.
-  registerSchoolCalendars(config.schools);
   const logger = log === 'stderr' ? createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr }) : createLogger({ level: 'silent' });
   const db = await openDatabase(config, logger);
   return { config, connection: db.connection, models: db.models, logger, close: db.close };

@@ -1,4 +1,5 @@
 import type { PolicyStanding } from '../../agreements/compliance.js';
+import { calendarOf } from '../../agreements/academic-year.js';
 import { openStandings } from '../../agreements/weekly.js';
 import { noData, ok, type CompletionRow, type Section } from '../types.js';
 import type { SourceContext } from './context.js';
@@ -50,7 +51,7 @@ export function completionRows(policies: readonly PolicyStanding[]): CompletionR
 
 /** D2: agreement completion by audience over open campaigns. */
 export async function readAgreements(ctx: SourceContext): Promise<Section<{ rows: CompletionRow[] }>> {
-  const policies = await openStandings(ctx.models, ctx.school.id, 'agreements', ctx.now);
+  const policies = await openStandings(ctx.models, ctx.school.id, 'agreements', ctx.now, calendarOf(ctx.school));
   if (!policies) return noData('Agreements are not set up yet.');
   const rows = completionRows(policies);
   return rows.length ? ok({ rows }) : noData('No agreements are out for signature at the moment.');
@@ -58,7 +59,7 @@ export async function readAgreements(ctx: SourceContext): Promise<Section<{ rows
 
 /** D2: training self-audit completion over open campaigns. */
 export async function readTraining(ctx: SourceContext): Promise<Section<{ rows: CompletionRow[] }>> {
-  const policies = await openStandings(ctx.models, ctx.school.id, 'training', ctx.now);
+  const policies = await openStandings(ctx.models, ctx.school.id, 'training', ctx.now, calendarOf(ctx.school));
   if (!policies) return noData('The training self-audit is not set up yet.');
   const rows = completionRows(policies);
   return rows.length ? ok({ rows }) : noData('No training self-audit is open at the moment.');

@@ -8,7 +8,7 @@ import type { AdaptiveCardJson } from '../cards.js';
 import { CARD_TEXT_MAX, userPlain, userText } from '../card-text.js';
 import { cardMessage, renderCard } from '../cards.js';
 import type { CommandContext } from '../commands.js';
-import { schoolAcademicYear } from '../../agreements/academic-year.js';
+import { academicYearIn, calendarOf } from '../../agreements/academic-year.js';
 import { inAudience, type Audience } from '../../agreements/audience.js';
 import { completes, latestBySubject, recordSignature } from '../../agreements/evidence.js';
 import type { AgreementSignature } from '../../agreements/signature-model.js';
@@ -39,15 +39,15 @@ export interface ClassStanding {
   absent: Set<string>;
 }
 
-/** Each pupil's latest record on the version (its sign group, this academic year for a yearly one). */
-export async function classStanding(models: Models, version: AgreementVersion, pupils: readonly Person[], now: Date): Promise<ClassStanding> {
+/** Each pupil's latest record on the version (its sign group, the school's academic year of `now` for a yearly one). */
+export async function classStanding(models: Models, school: School, version: AgreementVersion, pupils: readonly Person[], now: Date): Promise<ClassStanding> {
   const ids = await equivalentVersionIds(models, version);
   const records = await models.agreementSignatures
     .find({
       schoolId: version.schoolId,
       versionId: { $in: ids },
       onBehalfOfId: { $in: pupils.map((p) => p.personId) },
-      ...(version.yearly ? { period: schoolAcademicYear(version.schoolId, now) } : {}),
+      ...(version.yearly ? { period: academicYearIn(now, calendarOf(school)) } : {}),
     })
     .lean<AgreementSignature[]>();
   // A pupil's own record (a Classroom or web page signature) counts too; records by anyone else on their behalf are all here.
@@ -68,7 +68,7 @@ export async function classCard(
   const pupils = await pupilsOf(models, school.id, form);
   const version = await classVersionFor(models, school, pupils);
   if (!version) return messageCard('Class agreement', `There is no class agreement for ${form} yet.`, 'Ask the DSL to publish the class rules in Lantern.');
-  const { agreed, absent } = await classStanding(models, version, pupils, now);
+  const { agreed, absent } = await classStanding(models, school, version, pupils, now);
   return renderCard('agreement-class', {
     title: version.title,
     form,
@@ -126,7 +126,7 @@ const classSign: CardActionHandler = async (ctx) => {
   if (!version) return staleCard('bad-data');
   const now = nowFor(ctx);
   const pupils = (await pupilsOf(ctx.models, r.school.id, r.data.form)).filter((p) => inAudience(p, version.audience as Audience));
-  const before = await classStanding(ctx.models, version, pupils, now);
+  const before = await classStanding(ctx.models, r.school, version, pupils, now);
   let newCount = 0;
   let undone = 0;
   let absentCount = 0;
@@ -151,6 +151,7 @@ const classSign: CardActionHandler = async (ctx) => {
         client: { ...clientDetails(ctx), form: r.data.form },
         ...(latest ? { after: latest } : {}),
       },
+      calendarOf(r.school),
       () => now,
     );
     if (!created) continue;
@@ -159,7 +160,7 @@ const classSign: CardActionHandler = async (ctx) => {
     else absentCount += 1;
   }
   ctx.log.info({ form: r.data.form, newCount, undone, absent: absentCount }, 'class agreement recorded');
-  const after = await classStanding(ctx.models, version, pupils, now);
+  const after = await classStanding(ctx.models, r.school, version, pupils, now);
   const missing = pupils.filter((p) => !after.agreed.has(p.personId)).map((p) => `${p.displayName}${after.absent.has(p.personId) ? ' (absent)' : ''}`);
   return renderCard('agreement-class-done', {
     title: version.title,

@@ -4,12 +4,14 @@ import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../stores.js';
 import type { Logger } from '../../log/logger.js';
 import type { Sender } from '../identify.js';
+import { calendarOf } from '../../agreements/academic-year.js';
 import { sha256 } from '../../agreements/canonical.js';
+import type { PolicyPageLinks } from '../../agreements/policy-link.js';
 import type { AgreementCampaign, AgreementSend } from '../../agreements/campaign-model.js';
 import { openCampaignsFor, queueSends, sendId } from '../../agreements/campaigns.js';
 import { attemptSend, tenantOf } from '../send/attempt.js';
 import { cardForSend } from '../send/cards.js';
-import { processSendDeps } from '../send/deps.js';
+import { sendQueueDeps, type SendShared } from '../send/deps.js';
 import { signatureFor } from '../../agreements/state.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import { classifySendError, type ProactiveSender } from '../send/proactive.js';
@@ -53,7 +55,7 @@ async function owedFirstCard(models: Models, campaign: AgreementCampaign, person
  * many install activities arrive, and never alongside the queue worker. A card that cannot go now (a
  * 429, another instance holding the tenant's sender lease) stays queued for the worker.
  */
-export async function offerPendingAgreements(turn: TurnContext, deps: { models: Models; config: LanternConfig; proactive: ProactiveSender }, sender: Sender, log: Logger, now: Date = new Date()): Promise<number> {
+export async function offerPendingAgreements(turn: TurnContext, deps: { models: Models; config: LanternConfig; proactive: ProactiveSender; sending: SendShared; policyLinks: PolicyPageLinks }, sender: Sender, log: Logger, now: Date = new Date()): Promise<number> {
   const { person, school } = sender;
   const activity = turn.activity;
   const scope = activity.conversation?.conversationType ?? 'personal';
@@ -61,7 +63,7 @@ export async function offerPendingAgreements(turn: TurnContext, deps: { models: 
   if (!person || !school || scope !== 'personal' || !person.aadObjectId) return 0;
   if (activity.type === 'conversationUpdate' && !(activity.membersAdded?.length ?? 0)) return 0;
   const models = deps.models;
-  const send = processSendDeps({ models, config: deps.config, logger: log, clock: () => new Date() }, deps.proactive);
+  const send = sendQueueDeps({ models, config: deps.config, logger: log, clock: () => new Date(), policyLinks: deps.policyLinks }, deps.sending, deps.proactive);
   const reference = JSON.parse(JSON.stringify(activity.getConversationReference())) as ConversationReference;
   const references = new Map([[person.aadObjectId, reference]]);
   const leave = send.lease?.join();
@@ -69,7 +71,7 @@ export async function offerPendingAgreements(turn: TurnContext, deps: { models: 
   try {
     for (const campaign of await openCampaignsFor(models, person)) {
       const version = await models.agreementVersions.findById(campaign.versionId).lean<AgreementVersion>();
-      if (!version || (await signatureFor(models, version, person.personId, now))) continue;
+      if (!version || (await signatureFor(models, version, person.personId, now, calendarOf(school)))) continue;
       const item = await owedFirstCard(models, campaign, person.personId, now);
       if (!item) continue;
       const built = await cardForSend(send, { campaigns: new Map(), versions: new Map(), signed: new Map() }, item, person, references);

@@ -3,7 +3,7 @@ import type { Person } from '../../directory/person.js';
 import type { AdaptiveCardJson } from '../cards.js';
 import { CARD_TEXT_MAX, userText } from '../card-text.js';
 import { renderCard } from '../cards.js';
-import { policyPageUrl } from '../../agreements/policy-link.js';
+import type { PolicyPageLinks } from '../../agreements/policy-link.js';
 import type { AgreementSignature } from '../../agreements/signature-model.js';
 import { localDate, localTime, utcTime } from '../../agreements/state.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
@@ -19,6 +19,8 @@ const CHANNEL_LABELS: Record<string, string> = {
 /** What the sign cards need to know about where they are shown. */
 export interface CardTarget {
   school: School;
+  /** Where the policy pages are: the card links to the version's full text there. */
+  policyLinks: PolicyPageLinks;
   /** The Teams user id (29:…) the card refreshes for; Universal Actions `refresh.userIds`. */
   userId?: string | undefined;
   campaignId?: string | null | undefined;
@@ -45,7 +47,7 @@ export function signCard(version: AgreementVersion, target: CardTarget): Adaptiv
     summary: version.summary,
     body: version.body,
     // The full-text page when Lantern's address is known; otherwise the text unfolds inside the card.
-    policyUrl: policyPageUrl(version),
+    policyUrl: target.policyLinks(version),
     versionId: version._id,
     campaignId: target.campaignId ?? '',
     userIds: target.userId ? [target.userId] : [],

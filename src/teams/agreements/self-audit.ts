@@ -9,7 +9,7 @@ import type { AdaptiveCardJson } from '../cards.js';
 import { cardMessage, renderCard } from '../cards.js';
 import { CARD_TEXT_MAX, userText } from '../card-text.js';
 import type { CommandContext } from '../commands.js';
-import { schoolAcademicYear } from '../../agreements/academic-year.js';
+import { academicYearIn, calendarOf } from '../../agreements/academic-year.js';
 import { recordSignature } from '../../agreements/evidence.js';
 import { latestSignatureFor, localTime } from '../../agreements/state.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
@@ -43,7 +43,7 @@ export async function selfAuditCard(
   now: Date,
   options: { campaignId?: string | undefined; promptLine?: string | undefined; reminder?: boolean } = {},
 ): Promise<AdaptiveCardJson> {
-  const stored = await models.agreementAuditAnswers.findById(auditAnswerId(version._id, person.personId, schoolAcademicYear(school.id, now))).lean<StoredAnswers>();
+  const stored = await models.agreementAuditAnswers.findById(auditAnswerId(version._id, person.personId, academicYearIn(now, calendarOf(school)))).lean<StoredAnswers>();
   if (stored) return renderCard('agreement-self-audit-done', { title: version.title, firstName: person.displayName.split(' ')[0] ?? '', answers: stored.answers });
   return renderCard('agreement-self-audit', {
     title: version.title,
@@ -91,7 +91,8 @@ const submit: CardActionHandler = async (ctx) => {
   const answers = questions.map((question, i) => ({ question, answer: LABELS[raw[i] as string] as string }));
   if (comment) answers.push({ question: 'Training wanted', answer: comment });
   const now = nowFor(ctx);
-  const period = schoolAcademicYear(r.school.id, now);
+  const calendar = calendarOf(r.school);
+  const period = academicYearIn(now, calendar);
   const id = auditAnswerId(version._id, r.person.personId, period);
   try {
     await ctx.models.agreementAuditAnswers.create({ _id: id, schoolId: r.school.id, versionId: version._id, personId: r.person.personId, period, answers, submittedAt: now });
@@ -101,10 +102,11 @@ const submit: CardActionHandler = async (ctx) => {
     return selfAuditCard(ctx.models, r.school, version, r.person, now);
   }
   // An earlier record that did not answer (an "I agree" pressed on the questionnaire before it was refused) is followed, not reused.
-  const latest = await latestSignatureFor(ctx.models, version, r.person.personId, now);
+  const latest = await latestSignatureFor(ctx.models, version, r.person.personId, now, calendar);
   await recordSignature(
     ctx.models,
     { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', outcome: 'answered', client: clientDetails(ctx), campaignId: r.data.campaignId || null, ...(latest && latest.outcome !== 'answered' ? { after: latest } : {}) },
+    calendar,
     () => now,
   );
   // The comment is the person's own words; the questions are the school's, shown as written.

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CardActionContext, CardActionHandler } from '../card-actions.js';
+import type { AdaptiveCardJson } from '../cards.js';
+import type { School } from '../../config/load.js';
+import type { Person } from '../../directory/person.js';
+import type { AgreementVersion } from '../../agreements/version-model.js';
 import { staleCard } from '../stale-card.js';
 import { renderCard } from '../cards.js';
 import { CARD_TEXT_MAX, userText } from '../card-text.js';
+import { calendarOf, type SchoolCalendar } from '../../agreements/academic-year.js';
 import { inAudience } from '../../agreements/audience.js';
 import { sendId } from '../../agreements/campaigns.js';
 import { recordSignature } from '../../agreements/evidence.js';
@@ -23,16 +28,33 @@ async function dueFor(ctx: CardActionContext, campaignId: string | undefined, pe
   return first?.signBy ?? campaign?.dueAt ?? null;
 }
 
+/** A staff sign card pressed: who pressed, the version on it, the time (and the school's calendar) and the card's target; or the card to answer with. */
+type SignCardPress =
+  | { ok: true; person: Person; school: School; data: z.infer<typeof VersionActionData>; version: AgreementVersion; now: Date; calendar: SchoolCalendar; target: CardTarget }
+  | { ok: false; card: AdaptiveCardJson };
+
+/**
+ * What "view" and "I agree" both start from. A questionnaire is answered, never signed: its card is the
+ * self-audit (so "I agree" on one, an old or forged card, records nothing).
+ */
+async function pressedSignCard(ctx: CardActionContext): Promise<SignCardPress> {
+  const r = resolveSender(ctx, VersionActionData);
+  if (!r.ok) return r;
+  const version = await loadVersion(ctx, r.school, r.data.versionId);
+  if (!version) return { ok: false, card: staleCard('bad-data') };
+  const now = nowFor(ctx);
+  if (version.kind === 'questionnaire') return { ok: false, card: await selfAuditCard(ctx.models, r.school, version, r.person, now, { campaignId: r.data.campaignId }) };
+  const target: CardTarget = { school: r.school, policyLinks: ctx.policyLinks, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: null };
+  return { ...r, version, now, calendar: calendarOf(r.school), target };
+}
+
 /** Shows the card's current state for the person looking at it (also answers Universal Actions refresh). */
 const view: CardActionHandler = async (ctx) => {
-  const r = resolveSender(ctx, VersionActionData);
+  const r = await pressedSignCard(ctx);
   if (!r.ok) return r.card;
-  const version = await loadVersion(ctx, r.school, r.data.versionId);
-  if (!version) return staleCard('bad-data');
-  const now = nowFor(ctx);
-  if (version.kind === 'questionnaire') return selfAuditCard(ctx.models, r.school, version, r.person, now, { campaignId: r.data.campaignId });
-  const target: CardTarget = { school: r.school, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: await dueFor(ctx, r.data.campaignId, r.person.personId) };
-  const signature = await signatureFor(ctx.models, version, r.person.personId, now);
+  const { version, now, calendar } = r;
+  const target: CardTarget = { ...r.target, dueAt: await dueFor(ctx, r.data.campaignId, r.person.personId) };
+  const signature = await signatureFor(ctx.models, version, r.person.personId, now, calendar);
   if (signature) return signedCard(version, signature, r.person, target);
   const { current, outdated } = await versionStanding(ctx.models, version);
   if (outdated) return outdatedCard(version, current, r.data.campaignId);
@@ -41,17 +63,12 @@ const view: CardActionHandler = async (ctx) => {
 
 /** "I agree": records the signature (once, however often it is pressed) and shows the signed state. */
 const sign: CardActionHandler = async (ctx) => {
-  const r = resolveSender(ctx, VersionActionData);
+  const r = await pressedSignCard(ctx);
   if (!r.ok) return r.card;
-  const version = await loadVersion(ctx, r.school, r.data.versionId);
-  if (!version) return staleCard('bad-data');
-  const now = nowFor(ctx);
-  // A questionnaire is done by answering it: "I agree" on it (an old or forged card) records nothing.
-  if (version.kind === 'questionnaire') return selfAuditCard(ctx.models, r.school, version, r.person, now, { campaignId: r.data.campaignId });
-  const target: CardTarget = { school: r.school, userId: ctx.turn.activity.from?.id, campaignId: r.data.campaignId, dueAt: null };
+  const { version, now, calendar, target } = r;
   const { current, outdated } = await versionStanding(ctx.models, version);
   if (outdated) {
-    const already = await signatureFor(ctx.models, current, r.person.personId, now);
+    const already = await signatureFor(ctx.models, current, r.person.personId, now, calendar);
     if (already) return signedCard(current, already, r.person, target);
     return outdatedCard(version, current, r.data.campaignId);
   }
@@ -61,6 +78,7 @@ const sign: CardActionHandler = async (ctx) => {
   const { record, created } = await recordSignature(
     ctx.models,
     { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', client: clientDetails(ctx), campaignId: r.data.campaignId || null },
+    calendar,
     () => now,
   );
   ctx.log.info({ seq: record.seq, created, versionId: version._id }, 'agreement signed');

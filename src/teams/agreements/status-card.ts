@@ -5,6 +5,7 @@ import { CARD_TEXT_MAX, userText } from '../card-text.js';
 import { renderCard } from '../cards.js';
 import { currentPupilVersions } from '../../google/classroom/status-lines.js';
 import { storedClassroomStatus } from '../../google/classroom/status.js';
+import { calendarOf, type SchoolCalendar } from '../../agreements/academic-year.js';
 import { SELF_SIGNING_ROLES } from '../../agreements/audience.js';
 import { complianceFigures, policyStandings } from '../../agreements/compliance.js';
 import { localTime } from '../../agreements/state.js';
@@ -16,8 +17,9 @@ export async function statusCard(
   now: Date,
   options: { campaignIds?: string[]; teacherEmail?: string; classroomOnly?: boolean; escalation?: boolean } = {},
 ): Promise<AdaptiveCardJson> {
-  const rows = options.classroomOnly ? [] : await complianceFigures(models, school.id, now, options);
-  const escalation = options.escalation && options.campaignIds ? await escalationLists(models, school.id, now, options.campaignIds) : null;
+  const calendar = calendarOf(school);
+  const rows = options.classroomOnly ? [] : await complianceFigures(models, school.id, now, calendar, options);
+  const escalation = options.escalation && options.campaignIds ? await escalationLists(models, school.id, now, calendar, options.campaignIds) : null;
   const classroomRows = options.teacherEmail ? await teacherClassroomRows(models, school, options.teacherEmail) : [];
   const overdueNames = [...new Set(rows.flatMap((r) => r.overdueNames))];
   return renderCard('agreement-status', {
@@ -48,9 +50,9 @@ export async function statusCard(
  * The adults still unsigned in these campaigns, split by whether a card ever reached them: "received and not
  * signed" needs a word from their manager, "never received a card" needs Lantern installed for them.
  */
-async function escalationLists(models: Models, schoolId: string, now: Date, campaignIds: string[]): Promise<{ notSigned: string[]; notReached: string[] }> {
+async function escalationLists(models: Models, schoolId: string, now: Date, calendar: SchoolCalendar, campaignIds: string[]): Promise<{ notSigned: string[]; notReached: string[] }> {
   const [standings, results] = await Promise.all([
-    policyStandings(models, schoolId, now, { campaignIds }),
+    policyStandings(models, schoolId, now, calendar, { campaignIds }),
     models.agreementSendResults.find({ campaignId: { $in: campaignIds }, status: 'sent', round: { $gte: 0 } }, { _id: 1, campaignId: 1, personId: 1 }).lean<{ _id: string; campaignId: string; personId: string }[]>(),
   ]);
   // Only the person's own cards (`<campaign>:<person>:<round>`), not a class prompt they had as a teacher (`<campaign>:<person>@<form>:<round>`).

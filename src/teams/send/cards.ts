@@ -4,6 +4,7 @@ import { cardMessage } from '../cards.js';
 import type { AgreementCampaign, AgreementSend } from '../../agreements/campaign-model.js';
 import { statusCard } from '../agreements/status-card.js';
 import type { RunCache, SendQueueDeps } from './queue.js';
+import { calendarOf } from '../../agreements/academic-year.js';
 import { signedPersonIds } from '../../agreements/compliance.js';
 import { classCard, classStanding, classVersionFor, pupilsOf } from '../agreements/class-agreement.js';
 import { reminderLine, signCard } from '../agreements/render.js';
@@ -33,7 +34,7 @@ async function cached<T>(map: Map<string, T | null>, id: string, load: () => Pro
  * campaign's figures for the escalation (round -1).
  */
 export async function cardForSend(
-  deps: Pick<SendQueueDeps, 'models' | 'config' | 'clock'>,
+  deps: Pick<SendQueueDeps, 'models' | 'config' | 'clock' | 'policyLinks'>,
   cache: RunCache,
   item: AgreementSend,
   person: Person | null,
@@ -53,7 +54,7 @@ export async function cardForSend(
     const pupils = (await pupilsOf(deps.models, school.id, item.form)).filter((p) => inAudience(p, campaign.audience as Audience));
     const classVersion = pupils.length > 0 ? await classVersionFor(deps.models, school, pupils) : null;
     if (!classVersion || classVersion.policyId !== version.policyId) return { kind: 'skip', reason: 'no pupils of this form to record' };
-    const { agreed } = await classStanding(deps.models, classVersion, pupils, now);
+    const { agreed } = await classStanding(deps.models, school, classVersion, pupils, now);
     if (pupils.every((p) => agreed.has(p.personId))) return { kind: 'skip', reason: 'the class agreement is recorded' };
     if (!reference) return { kind: 'unreachable', reason: NOT_REACHABLE };
     const promptLine =
@@ -66,7 +67,7 @@ export async function cardForSend(
   if (item.round >= 0) {
     let signed = cache.signed.get(version._id);
     if (!signed) {
-      signed = await signedPersonIds(deps.models, version, deps.clock());
+      signed = await signedPersonIds(deps.models, version, now, calendarOf(school));
       cache.signed.set(version._id, signed);
     }
     if (signed.has(person.personId)) return { kind: 'skip', reason: 'already signed' };
@@ -82,6 +83,6 @@ export async function cardForSend(
     const card = await selfAuditCard(deps.models, school, version, person, now, { campaignId: campaign._id, promptLine, reminder: Boolean(reminder) });
     return { kind: 'send', reference, activity: cardMessage(card) };
   }
-  const card = signCard(version, { school, userId: reference.user?.id, campaignId: campaign._id, dueAt: item.signBy ?? campaign.dueAt, reminder });
+  const card = signCard(version, { school, policyLinks: deps.policyLinks, userId: reference.user?.id, campaignId: campaign._id, dueAt: item.signBy ?? campaign.dueAt, reminder });
   return { kind: 'send', reference, activity: cardMessage(card) };
 }

@@ -3,30 +3,45 @@ import os from 'node:os';
 import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../stores.js';
 import type { Logger } from '../../log/logger.js';
+import type { PolicyPageLinks } from '../../agreements/policy-link.js';
 import { RateLimiter } from './rate-limit.js';
 import { TenantSendLease } from './lease.js';
 import type { SendQueueDeps } from './queue.js';
 import type { ProactiveSender } from './proactive.js';
 
-/** One limiter per process: Teams' per-tenant limit covers every campaign and install this instance sends. */
-const limiter = new RateLimiter();
-/** Names this process in claims and leases; the random part keeps a restarted process with a reused pid apart. */
-const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-/** One lease holder per process and database, shared by the send job, the tick and the install path. */
-const leases = new WeakMap<Models, TenantSendLease>();
+/**
+ * What every sender of one Lantern instance shares: the send job, the tick and the install path all count against
+ * Teams' per-tenant limit together and hold the tenant's sender lease as one worker.
+ */
+export interface SendShared {
+  readonly limiter: RateLimiter;
+  readonly lease: TenantSendLease;
+  /** Names this instance in claims and leases. */
+  readonly workerId: string;
+}
 
-/** The send-queue dependencies every sender in this process shares (limiter, lease, worker id). */
-export function processSendDeps(deps: { models: Models; config: LanternConfig; logger: Logger; clock: () => Date }, sender: ProactiveSender): SendQueueDeps {
-  let lease = leases.get(deps.models);
-  if (!lease) leases.set(deps.models, (lease = new TenantSendLease(deps.models, workerId)));
+/** Builds an instance's shared send state; start-up builds one (in createTeamsEdge) and injects it. */
+export function createSendShared(models: Models): SendShared {
+  // The random part keeps a restarted process with a reused pid, or a second instance in one process, apart.
+  const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  return { limiter: new RateLimiter(), lease: new TenantSendLease(models, workerId), workerId };
+}
+
+/** The send-queue dependencies of one sender over the instance's shared limiter, lease and worker id. */
+export function sendQueueDeps(
+  deps: { models: Models; config: LanternConfig; logger: Logger; clock: () => Date; policyLinks: PolicyPageLinks },
+  shared: SendShared,
+  sender: ProactiveSender,
+): SendQueueDeps {
   return {
     models: deps.models,
     config: deps.config,
     logger: deps.logger,
     clock: deps.clock,
-    limiter,
-    lease,
-    workerId,
+    policyLinks: deps.policyLinks,
+    limiter: shared.limiter,
+    lease: shared.lease,
+    workerId: shared.workerId,
     transport: async (reference, activity) => {
       await sender.send(reference, activity);
     },

@@ -1,4 +1,5 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
+import type { PolicyPageLinks } from '../../agreements/policy-link.js';
 import type { LanternConfig } from '../../config/load.js';
 import type { Models } from '../../stores.js';
 import type { Person } from '../../directory/person.js';
@@ -21,6 +22,8 @@ export interface SendQueueDeps {
   config: LanternConfig;
   logger: Logger;
   clock: () => Date;
+  /** Where the sign cards link to the policy's full text. */
+  policyLinks: PolicyPageLinks;
   transport: Transport;
   limiter: RateLimiter;
   /** Agrees with other Lantern instances which one sends for a tenant; without it this process assumes it is alone. */

@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Person } from '../../directory/person.js';
 import { isLanternError } from '../../errors.js';
 import { pupilSigningState, signAsPupil, type PupilSignRefusal } from '../../agreements/pupil-signing.js';
+import { calendarOf } from '../../agreements/academic-year.js';
 import { clearCookie, readSignedCookie, setSignedCookie } from '../shared/cookies.js';
 import { clientDetails, type SignContext } from './context.js';
 import { csrfToken, csrfValid } from '../shared/csrf.js';
@@ -90,7 +91,7 @@ export function createPupilRouter(ctx: SignContext): Router {
       res.redirect(303, url.href);
       return;
     }
-    const page = await pupilSigningState(ctx.models, { schoolId: school.id, courseId: req.params.courseId, linkVersion: req.query.version }, pupil);
+    const page = await pupilSigningState(ctx.models, { schoolId: school.id, calendar: calendarOf(school), courseId: req.params.courseId, linkVersion: req.query.version }, pupil, ctx.clock());
     if (page.kind === 'refused') return refused(res, page.why, school.name);
     const version = page.version;
     if (page.kind === 'signed') {
@@ -144,7 +145,7 @@ export function createPupilRouter(ctx: SignContext): Router {
       refuse(res, 401, 'Please sign in again', ['Your sign-in has ended. Open the link from Google Classroom again, then press I agree.'], school.name);
       return;
     }
-    const link = { schoolId: school.id, courseId: req.params.courseId, linkVersion: req.query.version };
+    const link = { schoolId: school.id, calendar: calendarOf(school), courseId: req.params.courseId, linkVersion: req.query.version };
     const versionId = String((req.body as Record<string, unknown>)?.versionId ?? '');
     const result = await signAsPupil({ stores: ctx.models, clock: ctx.clock, logger: ctx.logger }, { link, pupil, versionId, client: { ...clientDetails(req), courseId: req.params.courseId } });
     if (result.kind === 'refused') return refused(res, result.why, school.name);

@@ -1,4 +1,4 @@
-import { schoolAcademicYear } from '../../../src/agreements/academic-year.js';
+import { academicYearIn, calendarOf, type SchoolCalendar } from '../../../src/agreements/academic-year.js';
 import { inAudience, SELF_SIGNING_ROLES, type Audience } from '../../../src/agreements/audience.js';
 import type { AgreementCampaign } from '../../../src/agreements/campaign-model.js';
 import { complianceCsv, complianceFigures } from '../../../src/agreements/compliance.js';
@@ -47,7 +47,7 @@ export function checkDelivery(world: SimWorld, ledger: Ledger, card: ReceivedCar
     if (campaign.versionId !== version._id) fail(card.at, `campaign ${campaign._id} sent version ${version._id}`);
     const who = `${card.personId}|${campaign._id}`;
     if (card.reminder === 0) {
-      const key = `${card.personId}|${version.policyId}|v${version.number}|${schoolAcademicYear(SCHOOL_ID, card.at)}`;
+      const key = `${card.personId}|${version.policyId}|v${version.number}|${academicYearIn(card.at, calendarOf(world.school))}`;
       const seen = ledger.firsts.get(key) ?? [];
       seen.push(card);
       ledger.firsts.set(key, seen);
@@ -82,7 +82,7 @@ export function checkDelivery(world: SimWorld, ledger: Ledger, card: ReceivedCar
 type Row = { policy: string; group: string; signed: number; total: number };
 
 /** The figures recounted from the signature records and the directory the simulation wrote, by its own rules. */
-function recount(people: readonly PersonInput[], campaigns: readonly AgreementCampaign[], versions: readonly AgreementVersion[], records: readonly AgreementSignature[], now: Date) {
+function recount(people: readonly PersonInput[], campaigns: readonly AgreementCampaign[], versions: readonly AgreementVersion[], records: readonly AgreementSignature[], now: Date, calendar: SchoolCalendar) {
   const rows: Row[] = [];
   const perPerson = new Map<string, Map<string, boolean>>();
   const byPolicy = new Map<string, AgreementCampaign[]>();
@@ -90,7 +90,7 @@ function recount(people: readonly PersonInput[], campaigns: readonly AgreementCa
   for (const [policy, group] of byPolicy) {
     const version = versions.filter((v) => group.some((c) => c.versionId === v._id)).sort((a, b) => b.number - a.number)[0] as AgreementVersion;
     const ids = new Set(versions.filter((v) => v.policyId === policy && v.signGroup === version.signGroup).map((v) => v._id));
-    const period = version.yearly ? schoolAcademicYear(SCHOOL_ID, now) : '-';
+    const period = version.yearly ? academicYearIn(now, calendar) : '-';
     const latest = new Map<string, AgreementSignature>();
     for (const r of records) {
       if (!ids.has(r.versionId) || (version.yearly && r.period !== period)) continue;
@@ -147,9 +147,10 @@ export async function checkDay(world: SimWorld, ledger: Ledger): Promise<void> {
     models.conversationRefs.find({ scope: 'personal', installed: true }, { aadObjectId: 1 }).lean(),
   ]);
   const people = [...world.directory.people.values()];
-  const expected = recount(people, campaigns, versions, records, now);
+  const calendar = calendarOf(world.school);
+  const expected = recount(people, campaigns, versions, records, now, calendar);
 
-  const figures = await complianceFigures(models, SCHOOL_ID, now);
+  const figures = await complianceFigures(models, SCHOOL_ID, now, calendar);
   const status = figures.map((r) => `${r.policyId}|${r.group}|${r.signed}/${r.total}`).sort();
   if (JSON.stringify(status) !== JSON.stringify(expected.rows)) fail(now, `agreements status differs from the recount:\n${diff(status, expected.rows)}`);
   const csv = complianceCsv(figures).trim().split('\n').slice(1).map((line) => {
@@ -181,7 +182,7 @@ export async function checkDay(world: SimWorld, ledger: Ledger): Promise<void> {
   for (const campaign of campaigns) {
     if (new Date(campaign.createdAt).getTime() > today) continue;
     const version = versions.find((v) => v._id === campaign.versionId) as AgreementVersion;
-    const period = schoolAcademicYear(SCHOOL_ID, now);
+    const period = academicYearIn(now, calendar);
     for (const p of people) {
       if (!SELF_SIGNING_ROLES.has(p.role) || !inAudience(p as never, campaign.audience as Audience) || !installed.has(p.aadObjectId)) continue;
       if ((ledger.since.get(p.personId) ?? 0) > today) continue;

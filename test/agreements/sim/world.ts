@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { Connection } from 'mongoose';
 import { Activity } from '@microsoft/agents-activity';
 import { TurnContext } from '@microsoft/agents-hosting';
-import { registerSchoolCalendars } from '../../../src/agreements/academic-year.js';
 import { agreementJobHandlers, rolloverCron, TICK_CRON } from '../../../src/agreements/jobs.js';
 import { loadConfig, type LanternConfig, type School } from '../../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../../src/stores.js';
@@ -88,7 +87,6 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
   directory.writeCsv(csv);
   const config = loadConfig({ file: path.join(dir, 'lantern.config.yaml'), env: { LOG_LEVEL: 'silent' }, cwd: dir, requireSecrets: false });
   const school = config.schools[0] as School;
-  registerSchoolCalendars(config.schools);
   // Its own connection with command monitoring, so the test can say what a simulated day costs the database.
   const { conn, meter } = await connectMeteredDatabase('agr_year');
   const models = createModels(conn);
@@ -162,7 +160,7 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
       const sender = await identifySender(turn.activity, config, models);
       const handler = CARD_ACTIONS[verb];
       if (!handler) throw new Error(`no card verb ${verb}`);
-      return handler({ turn, sender, config, models, proactive: teams.sender, log: logger, verb, data, trigger: 'manual', clock: clock.now });
+      return handler({ turn, sender, config, models, proactive: teams.sender, policyLinks: teams.policyLinks, log: logger, verb, data, trigger: 'manual', clock: clock.now });
     },
     personOfConversation: (id) => chats.get(id),
     async close() {
