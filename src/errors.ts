@@ -38,6 +38,7 @@ export const ErrorCode = {
   BackupInvalid: 'backup_invalid',
   RestoreRefused: 'restore_refused',
   MigrationFailed: 'migration_failed',
+  RecordInvalid: 'record_invalid',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

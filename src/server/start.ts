@@ -79,7 +79,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     const clock = () => new Date();
     // The one Agents SDK adapter: the bot, the proactive sender and every job that posts to Teams share it.
     const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock });
-    const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards };
+    const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards, trainingReminders: teams.trainingReminders };
     const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...ports }), clock, logger, instanceId });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
     registerSchedules(scheduler, config);
