@@ -8,9 +8,10 @@ import { trainingStanding, type TrainingRow } from './training-standing.js';
 /** The records collections the digest's reads use. */
 export type RecordsWeekStores = Pick<Models, 'trainingRecords' | 'people' | 'policyReviewRecords' | 'fnmReviews' | 'filterChecks'>;
 
-/** Training standing for the digest; undefined when no training was ever recorded anywhere. */
+/** Training standing for the digest; undefined until the school records its first training. */
 export async function trainingWeek(stores: RecordsWeekStores, school: School, now: Date): Promise<TrainingRow[] | undefined> {
   if (!(await collectionExists(stores.trainingRecords))) return undefined;
+  if ((await stores.trainingRecords.countDocuments({ schoolId: school.id }).limit(1)) === 0) return undefined;
   return trainingStanding(stores, school, now);
 }
 
