@@ -42,7 +42,7 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     policyReviews(models, school.id),
     monitoringWeek(models, school.id, range),
     trainingWeek(models, school, now),
-    fnmWeek(models, school.id, range),
+    fnmWeek(models, school.id, range, now),
     latestPolicyReviews(models, school.id),
   ]);
   const incidents = incidentsSection(ctx, cases);

@@ -24,11 +24,11 @@ export interface FnmWindow {
   failed: number;
 }
 
-/** The latest annual review and the filter checks in `window`. */
-export async function fnmWeek(stores: RecordsWeekStores, schoolId: string, window: { start: Date; end: Date }): Promise<FnmWindow> {
+/** The latest annual review and check up to `now` (the state when the digest is written), and the filter checks in `window`. */
+export async function fnmWeek(stores: RecordsWeekStores, schoolId: string, window: { start: Date; end: Date }, now: Date): Promise<FnmWindow> {
   const [review, last, inWindow] = await Promise.all([
     stores.fnmReviews.findOne({ schoolId }).sort({ reviewedOn: -1 }).lean<FnmReview>(),
-    stores.filterChecks.findOne({ schoolId, checkedAt: { $lt: window.end } }).sort({ checkedAt: -1 }).lean<FilterCheck>(),
+    stores.filterChecks.findOne({ schoolId, checkedAt: { $lte: now } }).sort({ checkedAt: -1 }).lean<FilterCheck>(),
     stores.filterChecks.find({ schoolId, checkedAt: { $gte: window.start, $lt: window.end } }, { result: 1 }).lean(),
   ]);
   return {

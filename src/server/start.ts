@@ -11,6 +11,7 @@ import { syncDirectory } from '../directory/sync.js';
 import { readLocalDirectory } from '../directory/source.js';
 import { revokeStaleTokens } from '../parents/link-status.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
+import { seedDemoRecords } from '../records/demo-seed.js';
 import { registerSchoolCalendars } from '../agreements/academic-year.js';
 import { setPolicyPageBase } from '../agreements/policy-link.js';
 import type { Logger } from '../log/logger.js';
@@ -75,6 +76,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     }
     registerSchoolCalendars(config.schools);
     await seedDemoAgreements(models, config, logger);
+    await seedDemoRecords(models, config, logger);
 
     const clock = () => new Date();
     // The one Agents SDK adapter: the bot, the proactive sender and every job that posts to Teams share it.
