@@ -6,7 +6,7 @@ import { recordFilterCheck } from '../../records/fnm.js';
 import type { FilterCheck } from '../../records/fnm-model.js';
 import { recordsSettings } from '../../records/settings.js';
 import type { CardActionHandler } from '../card-actions.js';
-import { CARD_TEXT_MAX, userPlain, userText } from '../card-text.js';
+import { CARD_TEXT_MAX, userText } from '../card-text.js';
 import { cardMessage, renderCard, type AdaptiveCardJson } from '../cards.js';
 import type { CommandContext } from '../commands.js';
 import { messageCard } from '../agreements/render.js';
@@ -63,9 +63,9 @@ const submit: CardActionHandler = async (ctx) => {
   ctx.log.info({ schoolId: school.id, result: check.result }, 'filter check logged');
   const next = new Date(now.getTime() + recordsSettings(school).filterCheckEveryDays * DAY);
   return renderCard('records-filter-check-done', {
-    tested: userPlain(check.tested, CARD_TEXT_MAX.line),
+    tested: userText(check.tested, CARD_TEXT_MAX.line),
     resultLabel: check.result === 'pass' ? 'Pass' : 'Fail',
-    checkedBy: userPlain(person.displayName, CARD_TEXT_MAX.short),
+    checkedBy: userText(person.displayName, CARD_TEXT_MAX.short),
     when: localTime(now, school.timezone),
     nextLine: `The next check is due by ${localDate(next, school.timezone)}. Type "filter check" to log another.`,
   });
