@@ -146,7 +146,10 @@ describe('lantern fnm', () => {
     const noFile = await cli('fnm', 'review', '--date', day(-2), '--participants', 'A, B', '--by', 'Ruth Okafor');
     expect(noFile.err).toContain('--checklist FILE');
 
-    const ok = await cli('fnm', 'review', '--date', day(-2), '--participants', 'Helen Carter, Ruth Okafor, Sam Whitfield', '--checklist', 'checklist.csv', '--actions', 'Filter guest Wi-Fi; Retest in January', '--by', 'Ruth Okafor');
+    const review = ['fnm', 'review', '--date', day(-2), '--participants', 'Helen Carter, Ruth Okafor, Sam Whitfield', '--checklist', 'checklist.csv', '--actions', 'Filter guest Wi-Fi; Retest in January', '--by', 'Ruth Okafor'];
+    expect((await cli(...review, '--dry-run')).out).toContain('Dry run — nothing recorded');
+    expect(await models.fnmReviews.countDocuments()).toBe(0);
+    const ok = await cli(...review);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('3 people, 2 checklist points (1 not fully met), 2 actions');
     const school = loadConfig({ env: {} }).schools[0] as School;
@@ -160,6 +163,8 @@ describe('lantern fnm', () => {
     const none = await readDigestData(models, school, week, new Date());
     expect(none.filterChecks.state).toBe('no-data');
     expect((await cli('fnm', 'check', '--tested', 'Gambling site', '--result', 'maybe', '--by', 'Sam')).err).toContain('The result must be pass or fail');
+    expect((await cli('fnm', 'check', '--tested', 'Gambling site', '--result', 'pass', '--by', 'Sam', '--dry-run')).out).toContain('Dry run — nothing recorded');
+    expect(await models.filterChecks.countDocuments()).toBe(0);
     const ok = await cli('fnm', 'check', '--tested', 'Gambling site from a pupil laptop', '--result', 'pass', '--by', 'Sam Whitfield');
     expect(ok.out).toContain('Logged a filter check (pass) by Sam Whitfield');
     const fresh = await readDigestData(models, school, week, new Date());
