@@ -39,6 +39,7 @@ export const ErrorCode = {
   RestoreRefused: 'restore_refused',
   MigrationFailed: 'migration_failed',
   TeamsAppNotInCatalog: 'teams_app_not_in_catalog',
+  RecordInvalid: 'record_invalid',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -13,6 +13,7 @@ import { createGoogleModels } from './google/models.js';
 import { createJobModels } from './jobs/models.js';
 import { createMonitoringModels } from './monitoring/models/index.js';
 import { createParentModels } from './parents/models.js';
+import { createRecordsModels } from './records/models.js';
 import { createTeamsModels } from './teams/models.js';
 import { createWebModels } from './web/shared/models.js';
 
@@ -33,6 +34,7 @@ export function createModels(conn: Connection) {
     ...createJobModels(conn),
     ...createMonitoringModels(conn),
     ...createParentModels(conn),
+    ...createRecordsModels(conn),
     ...createTeamsModels(conn),
     ...createWebModels(conn),
   };

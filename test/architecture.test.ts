@@ -8,7 +8,7 @@ const src = fileURLToPath(new URL('../src/', import.meta.url));
 const edges = readImportGraph(src);
 
 /** The domain capabilities: they hold the school's logic and speak to the edges only through ports. */
-const DOMAINS = ['agreements', 'cases', 'monitoring', 'digest', 'directory', 'parents'];
+const DOMAINS = ['agreements', 'cases', 'monitoring', 'digest', 'directory', 'parents', 'records'];
 /** The edges: they parse, verify and hand over (Teams, HTTP pages, the dashboard, the command line, start-up). */
 const EDGES = ['teams', 'web', 'dashboard', 'cli', 'server'];
 

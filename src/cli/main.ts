@@ -9,6 +9,7 @@ import { directoryCommands } from './directory/commands.js';
 import { monitorCommands } from './monitor/commands.js';
 import { opsCommands } from './ops/commands.js';
 import { parentsCommands } from './parents/commands.js';
+import { recordsCommands } from './records/commands.js';
 import { teamsCommands } from './teams/commands.js';
 
 /** Loads a command's module only when that command runs, so `lantern scan` does not pay for googleapis. */
@@ -35,6 +36,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandEntry>> = {
   ...classroomCommands,
   ...parentsCommands,
   ...agreementsCommands,
+  ...recordsCommands,
   ...opsCommands,
 };
 

@@ -32,6 +32,8 @@ export function demoFileConfig(): FileConfig {
           sender: 'lantern@northgate.example',
           annualReviewDate: '2026-02-10',
         },
+        // The IT manager logs the filter checks on the Teams card ("filter check").
+        records: { trainingReminderDays: [30, 7], filterCheckEveryDays: 31, filterCheckers: ['s.whitfield@northgate.example'] },
       },
     ],
     server: { host: '127.0.0.1', port: 3978 },

@@ -125,6 +125,7 @@ export const DigestSchema = z.strictObject({
     .optional(),
   transport: z.enum(['gmail', 'graph'], { error: 'must be gmail (Gmail API) or graph (Microsoft Graph sendMail)' }).default('gmail'),
   sender: Email.optional(),
+  /** Superseded by `lantern fnm review` (a stored record); still read when no review is recorded. */
   annualReviewDate: z.iso.date({ error: 'must be the date of the last annual filtering and monitoring review, e.g. 2026-03-14' }).optional(),
 });
 
@@ -227,6 +228,16 @@ export const AgreementsSettingsSchema = z.strictObject({
     .default('09-01'),
 });
 
+/** Training, policy-review and filtering records (training reminders, how often IT checks the filter); every key has a default. */
+export const RecordsSettingsSchema = z.strictObject({
+  /** Days before a training runs out on which the person is reminded in Teams. */
+  trainingReminderDays: z.array(z.number().int().min(1, { error: 'must be at least 1 day' }).max(365, { error: 'must be 365 days or fewer' })).default([30, 7]),
+  /** The digest flags a missed filter check when the last one is older than this. */
+  filterCheckEveryDays: z.number().int().min(1, { error: 'must be at least 1 day' }).max(366, { error: 'must be 366 days or fewer' }).default(31),
+  /** Besides the DSL team, who may log filter checks on the Teams card (usually the IT manager). */
+  filterCheckers: z.array(Email).default([]),
+});
+
 /** Parent consent by emailed link (A5). */
 export const ParentsSchema = z.strictObject({
   /** Parent–pupil links from the MIS: a CSV with parentId,parentName,email,pupilId (relative to the config file). */
@@ -284,6 +295,7 @@ export const SchoolSchema = z.strictObject({
   classroom: ClassroomSchema.optional(),
   parents: ParentsSchema.optional(),
   agreements: AgreementsSettingsSchema.optional(),
+  records: RecordsSettingsSchema.optional(),
 });
 
 /** Cross-key checks of a school's directory source and push settings, each naming its fix. */

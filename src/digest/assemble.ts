@@ -2,17 +2,20 @@ import { policyReviews } from '../agreements/weekly.js';
 import { casesWeek } from '../cases/weekly.js';
 import type { School } from '../config/load.js';
 import { monitoringWeek } from '../monitoring/weekly.js';
+import { recordsSettings } from '../records/settings.js';
+import { fnmWeek, latestPolicyReviews, trainingWeek } from '../records/weekly.js';
 import { renderChart } from './charts.js';
 import { presentDigest } from './present.js';
 import { renderHtml } from './render-html.js';
 import { renderText } from './render-text.js';
 import { readAgreements, readTraining } from './sources/agreements.js';
-import { readAnnualReview } from './sources/annual-review.js';
+import { annualReviewSection, filterChecksSection } from './sources/annual-review.js';
 import type { DigestSourceStores, SourceContext } from './sources/context.js';
 import { incidentsSection, incidentWindow } from './sources/incidents.js';
 import { monitoringSection } from './sources/monitoring.js';
 import { policiesSection } from './sources/policies.js';
 import { ruleChangesSection } from './sources/rule-changes.js';
+import { trainingRecordsSection } from './sources/training-records.js';
 import type { DigestData } from './types.js';
 import type { DigestView } from './view.js';
 import { addWeeks, formatLocalDate, localParts, weekRange, type IsoWeek } from './week.js';
@@ -32,16 +35,18 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     trendWeeks: Array.from({ length: TREND_WEEKS }, (_, i) => weekRange(addWeeks(week, i - (TREND_WEEKS - 1)), school.timezone)),
     now,
   };
-  const [cases, agreements, training, reviews, monitored, annualReview] = await Promise.all([
+  const [cases, agreements, training, reviews, monitored, trained, fnm, recordedReviews] = await Promise.all([
     casesWeek(models, school.id, incidentWindow(ctx)),
     readAgreements(ctx),
     readTraining(ctx),
     policyReviews(models, school.id),
     monitoringWeek(models, school.id, range),
-    readAnnualReview(ctx),
+    trainingWeek(models, school, now),
+    fnmWeek(models, school.id, range, now),
+    latestPolicyReviews(models, school.id),
   ]);
   const incidents = incidentsSection(ctx, cases);
-  const policies = policiesSection(now, reviews);
+  const policies = policiesSection(now, reviews, recordedReviews);
   const monitoring = monitoringSection(school, now, monitored);
   const ruleChanges = ruleChangesSection(monitored);
   return {
@@ -51,10 +56,12 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     incidents,
     agreements,
     training,
+    trainingRecords: trainingRecordsSection(trained),
     policies,
     monitoring,
     ruleChanges,
-    annualReview,
+    annualReview: annualReviewSection(ctx, fnm),
+    filterChecks: filterChecksSection(now, recordsSettings(school).filterCheckEveryDays, fnm),
   };
 }
 

@@ -106,13 +106,43 @@ function policies(data: DigestData): ViewSection {
   const s = data.policies;
   if (s.state === 'no-data') return empty('policies', heading, s) as ViewSection;
   const n = s.data.overdue.length;
+  const soon = s.data.dueSoon.length;
+  const last = (iso: string | null) => (iso ? iso.slice(0, 10) : 'not recorded');
+  const tables: ViewTable[] = [];
+  if (n) tables.push({ columns: ['Policy', 'Review was due', 'Overdue by', 'Last reviewed'], rows: s.data.overdue.map((p) => ({ cells: [p.title, p.reviewDue.slice(0, 10), `${p.daysOverdue} days`, last(p.lastReviewed)], tone: 'red' as Tone })) });
+  if (soon) tables.push({ caption: 'Reviews due soon', columns: ['Policy', 'Review due', 'Days left', 'Last reviewed'], rows: s.data.dueSoon.map((p) => ({ cells: [p.title, p.reviewDue.slice(0, 10), String(p.daysLeft), last(p.lastReviewed)], tone: 'amber' as Tone })) });
+  const soonText = soon ? ` ${soon} ${soon === 1 ? 'is' : 'are'} due for review soon.` : '';
   return {
     id: 'policies',
     heading,
-    summary: n === 0 ? `All ${s.data.total} policies are within their review dates.` : `${n} of ${s.data.total} policies are past their review date.`,
-    tone: n === 0 ? 'ok' : 'red',
-    tables: n ? [{ columns: ['Policy', 'Review was due', 'Overdue by'], rows: s.data.overdue.map((p) => ({ cells: [p.title, p.reviewDue.slice(0, 10), `${p.daysOverdue} days`], tone: 'red' as Tone })) }] : [],
-    notes: [],
+    summary: (n === 0 ? `All ${s.data.total} policies are within their review dates.` : `${n} of ${s.data.total} policies are past their review date.`) + soonText,
+    tone: n === 0 ? (soon ? 'amber' : 'ok') : 'red',
+    tables,
+    notes: ['A review recorded with `lantern review record` sets the next review date, whether or not the text changed.'],
+  };
+}
+
+function trainingRecords(data: DigestData): ViewSection {
+  const heading = 'Training records';
+  const s = data.trainingRecords;
+  if (s.state === 'no-data') return empty('training-records', heading, s) as ViewSection;
+  const gaps = s.data.rows.filter((r) => r.inDate < r.required);
+  const soon = s.data.rows.reduce((n, r) => n + r.dueSoon, 0);
+  return {
+    id: 'training-records',
+    heading,
+    summary: gaps.length === 0 ? `Everyone's recorded training is in date${soon ? `; ${soon} run${soon === 1 ? 's' : ''} out within 30 days` : ''}.` : `Training is missing or out of date for: ${gaps.map((r) => r.label.toLowerCase()).join('; ')}.`,
+    tone: gaps.length ? 'red' : soon ? 'amber' : 'ok',
+    tables: [
+      {
+        columns: ['Training', 'Needed by', 'In date', 'Runs out within 30 days', 'Expired', 'Not recorded'],
+        rows: s.data.rows.map((r) => ({
+          cells: r.atLeastOne ? [r.label, 'at least one governor', r.inDate ? 'yes' : 'no', String(r.dueSoon), String(r.expired), '—'] : [r.label, String(r.required), String(r.inDate), String(r.dueSoon), String(r.expired), String(r.missing)],
+          tone: (r.inDate < r.required ? 'red' : r.dueSoon ? 'amber' : 'ok') as Tone,
+        })),
+      },
+    ],
+    notes: ['Names are with the DSL (`lantern training due`); people are reminded in Teams before their training runs out.'],
   };
 }
 
@@ -162,12 +192,31 @@ function annualReview(data: DigestData): ViewSection {
   const heading = 'Annual filtering and monitoring review';
   const s = data.annualReview;
   if (s.state === 'no-data') return { id: 'annual-review', heading, noData: s.reason, tone: 'red', tables: [], notes: [] };
-  const due = (s.data.dueBy ?? '').slice(0, 10);
+  const d = s.data;
+  const due = (d.dueBy ?? '').slice(0, 10);
+  const detail = d.source === 'recorded' ? ` ${d.participants} people took part; ${d.notMet} checklist point${d.notMet === 1 ? '' : 's'} not fully met; ${d.actions} action${d.actions === 1 ? '' : 's'} agreed.` : '';
   return {
     id: 'annual-review',
     heading,
-    summary: s.data.overdue ? `Overdue: the last review was ${s.data.lastReview?.slice(0, 10)}, more than 12 months ago.` : `Last review ${s.data.lastReview?.slice(0, 10)}; the next is due by ${due}.`,
-    tone: s.data.overdue ? 'red' : 'ok',
+    summary: (d.overdue ? `Overdue: the last review was ${d.lastReview?.slice(0, 10)}, more than 12 months ago.` : `Last review ${d.lastReview?.slice(0, 10)}; the next is due by ${due}.`) + detail,
+    tone: d.overdue ? 'red' : 'ok',
+    tables: [],
+    notes: d.source === 'config' ? ['This date comes from the configuration file; record the next review with `lantern fnm review`.'] : [],
+  };
+}
+
+function filterChecks(data: DigestData, timezoneLabel: (iso: string) => string): ViewSection {
+  const heading = 'Filter checks';
+  const s = data.filterChecks;
+  if (s.state === 'no-data') return { id: 'filter-checks', heading, noData: s.reason, tone: 'red', tables: [], notes: [] };
+  const d = s.data;
+  const last = d.lastCheck ? timezoneLabel(d.lastCheck) : 'never';
+  const week = d.inWeek ? ` ${d.inWeek} this week${d.failedInWeek ? `, ${d.failedInWeek} failed` : ''}.` : '';
+  return {
+    id: 'filter-checks',
+    heading,
+    summary: d.missed ? `Missed: no filter check in the last ${d.everyDays} days (last ${last}).` : `Last check ${last} (${d.lastResult === 'pass' ? 'passed' : 'failed'}).${week}`,
+    tone: d.missed || d.lastResult === 'fail' || d.failedInWeek ? 'red' : 'ok',
     tables: [],
     notes: [],
   };
@@ -179,7 +228,9 @@ export function presentDigest(data: DigestData, formatInstant: (iso: string) => 
     incidents(data),
     monitoring(data, formatInstant),
     annualReview(data),
+    filterChecks(data, formatInstant),
     completionSection('agreements', 'Agreements signed', data.agreements, 'agreement-completion'),
+    trainingRecords(data),
     completionSection('training', 'Training self-audit', data.training),
     policies(data),
     ruleChanges(data),

@@ -54,10 +54,40 @@ export interface TrainingData {
   rows: CompletionRow[];
 }
 
-/** D2: policies whose review date has passed. */
+/** D2: policies whose review date has passed, and those due soon (a recorded review moves the date on). */
 export interface PoliciesData {
   total: number;
-  overdue: { title: string; reviewDue: string; daysOverdue: number }[];
+  overdue: { title: string; reviewDue: string; daysOverdue: number; lastReviewed: string | null }[];
+  dueSoon: { title: string; reviewDue: string; daysLeft: number; lastReviewed: string | null }[];
+}
+
+/** One kind of training across the people who need it: counts only, never names. */
+export interface TrainingRecordRow {
+  label: string;
+  required: number;
+  inDate: number;
+  dueSoon: number;
+  expired: number;
+  missing: number;
+  /** Governor cyber training: one trained governor is enough. */
+  atLeastOne: boolean;
+}
+
+/** D2: training records (induction, refresher, DSL, governors). */
+export interface TrainingRecordsData {
+  rows: TrainingRecordRow[];
+}
+
+/** D2: the regular filter checks IT logs. */
+export interface FilterChecksData {
+  /** ISO time of the last check; null when none was ever logged. */
+  lastCheck: string | null;
+  lastResult: 'pass' | 'fail' | null;
+  everyDays: number;
+  /** The last check is older than `everyDays` (or there is none). */
+  missed: boolean;
+  inWeek: number;
+  failedInWeek: number;
 }
 
 /** One monitoring connector's health. */
@@ -85,6 +115,12 @@ export interface AnnualReviewData {
   lastReview: string | null;
   dueBy: string | null;
   overdue: boolean;
+  /** `recorded`: a review stored with `lantern fnm review`; `config`: only the older digest.annualReviewDate. */
+  source: 'recorded' | 'config';
+  /** From a recorded review: how many took part, checklist points not fully met, actions agreed. */
+  participants: number | null;
+  notMet: number | null;
+  actions: number | null;
 }
 
 /** Everything one school's digest for one week says. */
@@ -95,10 +131,12 @@ export interface DigestData {
   incidents: Section<IncidentsData>;
   agreements: Section<AgreementsData>;
   training: Section<TrainingData>;
+  trainingRecords: Section<TrainingRecordsData>;
   policies: Section<PoliciesData>;
   monitoring: Section<MonitoringData>;
   ruleChanges: Section<RuleChangesData>;
   annualReview: Section<AnnualReviewData>;
+  filterChecks: Section<FilterChecksData>;
 }
 
 /** Helper for readers: a section with data. */

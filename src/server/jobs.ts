@@ -13,6 +13,8 @@ import { classroomJobHandlers, classroomSchedules } from '../google/classroom/jo
 import type { AgreementCardSender } from '../agreements/ports.js';
 import type { CaseNotifier } from '../cases/ports.js';
 import type { DigestCardPoster } from '../digest/ports.js';
+import { recordsJobHandlers, recordsSchedules } from '../records/jobs.js';
+import type { TrainingReminderSender } from '../records/ports.js';
 import { auditClientFactories } from './audit-clients.js';
 
 /** The ports the edges implement for the capabilities' jobs (the Teams edge: src/teams/edge.ts). */
@@ -20,6 +22,7 @@ export interface JobPorts {
   caseNotifier: CaseNotifier;
   digestCards: DigestCardPoster;
   agreementCards: AgreementCardSender;
+  trainingReminders: TrainingReminderSender;
 }
 
 /**
@@ -40,6 +43,7 @@ export function jobHandlers(deps: JobDeps & JobPorts) {
     ...watchJobHandlers(deps),
     ...monitorCleanupJobHandlers(deps, auditClients),
     ...classroomJobHandlers(deps),
+    ...recordsJobHandlers(deps),
   };
 }
 
@@ -58,6 +62,7 @@ export function lanternSchedules(config: LanternConfig): JobSchedule<LanternJobH
     { name: 'jobs.cleanup', cron: '30 3 * * *', timezone: 'Europe/London', jobName: 'jobs.cleanup', data: {} },
     ...caseSchedules(),
     ...digestSchedules(config),
+    ...recordsSchedules(config),
   ];
 }
 

@@ -12,6 +12,7 @@ import { readLocalDirectory } from '../directory/source.js';
 import { revokeStaleTokens } from '../parents/link-status.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
 import { policyPageLinks } from '../agreements/policy-link.js';
+import { seedDemoRecords } from '../records/demo-seed.js';
 import type { Logger } from '../log/logger.js';
 import { JobRunner, JobScheduler } from '../jobs/index.js';
 import { createAdapter } from '../teams/adapter.js';
@@ -81,6 +82,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
       logger.info({ schoolId: school.id, source: school.directory.source, ...counts }, 'directory loaded');
     }
     await seedDemoAgreements(models, config, logger);
+    await seedDemoRecords(models, config, logger);
 
     const clock = () => new Date();
     // Cards link to the policy pages at the public address; the demo uses the one it listens on (loopback), known below.
@@ -88,7 +90,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     const policyLinks = policyPageLinks(() => config.server.publicUrl ?? (config.mode === 'demo' ? listening.url : undefined));
     // The one Agents SDK adapter: the bot, the proactive sender and every job that posts to Teams share it.
     const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock, policyLinks });
-    const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards };
+    const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards, trainingReminders: teams.trainingReminders };
     const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...ports }), clock, logger, instanceId });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
     registerSchedules(scheduler, config);

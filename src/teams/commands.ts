@@ -13,6 +13,7 @@ import { sendClassAgreement } from './agreements/class-agreement.js';
 import { sendSelfAudit } from './agreements/self-audit.js';
 import { sendAgreementStatus } from './agreements/status-command.js';
 import { sendCampaignForm } from './agreements/campaign-card.js';
+import { sendFilterCheckForm } from './records/filter-check.js';
 
 /** What a command handler receives: the turn, who sent it, and Lantern's services. */
 export interface CommandContext {
@@ -61,6 +62,7 @@ export const COMMANDS = {
   'agreements status': { usage: '"agreements status" (who has signed, for the DSL)', run: sendAgreementStatus },
   'issue agreement': { usage: '"issue agreement" (start a campaign, for the DSL and policy owners)', run: sendCampaignForm },
   'report a concern': { usage: '"report a concern" (tell the DSL team)', run: sendConcernForm },
+  'filter check': { usage: '"filter check" (log a web filter check, for IT and the DSL)', run: sendFilterCheckForm },
 } as const satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

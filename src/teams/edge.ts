@@ -6,11 +6,13 @@ import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../stores.js';
 import type { DigestCardPoster } from '../digest/ports.js';
 import type { Logger } from '../log/logger.js';
+import type { TrainingReminderSender } from '../records/ports.js';
 import { createAgreementCardSender } from './agreements/card-sender.js';
 import { createChannelPoster } from './channel-poster.js';
 import { createCaseNotifier } from './cases/notifier.js';
 import { createDigestCardPoster } from './digest/poster.js';
 import { createSendShared, type SendShared } from './send/deps.js';
+import { createTrainingReminderSender } from './records/reminder-sender.js';
 import { createProactiveSender, type ProactiveSender } from './send/proactive.js';
 
 /** The Teams edge as the rest of Lantern sees it: the adapter, the one proactive sender and the ports it implements. */
@@ -24,6 +26,7 @@ export interface TeamsEdge {
   readonly caseNotifier: CaseNotifier;
   readonly digestCards: DigestCardPoster;
   readonly agreementCards: AgreementCardSender;
+  readonly trainingReminders: TrainingReminderSender;
 }
 
 /** Builds the Teams edge over the one adapter start-up made (src/teams/adapter.ts) and the policy pages' address. */
@@ -38,5 +41,6 @@ export function createTeamsEdge(deps: { adapter: CloudAdapter; config: LanternCo
     caseNotifier: createCaseNotifier({ stores: deps.models, config: deps.config, sender, log: deps.logger, clock: deps.clock }),
     digestCards: createDigestCardPoster(createChannelPoster(deps.models, sender)),
     agreementCards: createAgreementCardSender({ config: deps.config, models: deps.models, logger: deps.logger, clock: deps.clock, sender, sending, policyLinks: deps.policyLinks }),
+    trainingReminders: createTrainingReminderSender({ config: deps.config, models: deps.models, sender }),
   };
 }

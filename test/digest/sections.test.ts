@@ -41,7 +41,7 @@ describe('every section without data says so honestly', () => {
   });
   it('the rendered digest lists what has no data yet', () => {
     const { text } = renderDigest(without, 'Europe/London');
-    expect(text).toContain('No data yet for: incidents; monitoring health; agreements signed; training self-audit; policies due for review; rule and allowlist changes.');
+    expect(text).toContain('No data yet for: incidents; monitoring health; filter checks; agreements signed; training records; training self-audit; policies due for review; rule and allowlist changes.');
   });
 });
 

@@ -1,6 +1,7 @@
 import { calendarOf } from '../../agreements/academic-year.js';
 import { complianceCsv, complianceFigures } from '../../agreements/compliance.js';
 import { classroomStatusLines } from '../../google/classroom/status-lines.js';
+import { standingLines, trainingStanding } from '../../records/training-standing.js';
 import type { CommandRun } from '../command.js';
 import { withCommandDatabase } from '../kit/db.js';
 import { pickSchool } from '../kit/school.js';
@@ -30,6 +31,11 @@ export const showAgreementStatus: CommandRun<typeof statusOptions> = async ({ fl
       }
       // Pupils sign through Classroom: the per-course figures come from the last stored roster (no Google call).
       for (const line of classroom) io.out(line);
+      // Training completion sits beside signing: both are what the school must evidence (names: `lantern training due`).
+      if (!flags.policy) {
+        io.out('Training records (in date now)');
+        for (const line of standingLines(await trainingStanding(cli.models, school, new Date()))) io.out(line);
+      }
       return 0;
     });
 };
