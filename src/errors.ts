@@ -38,6 +38,7 @@ export const ErrorCode = {
   BackupInvalid: 'backup_invalid',
   RestoreRefused: 'restore_refused',
   MigrationFailed: 'migration_failed',
+  AccessGroupFailed: 'access_group_failed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
