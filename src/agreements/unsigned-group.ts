@@ -114,6 +114,6 @@ export async function syncUnsignedGroup(models: Models, schoolId: string, client
   for (const a of base.adds) adds.push(await attempt(a, (k) => client.add(k)));
   const removes = [];
   for (const r of base.removes) removes.push(await attempt(r, (k) => client.remove(k)));
-  const run = await models.agreementGroupRuns.findByIdAndUpdate(stored._id, { $set: { status: 'done', adds, removes } }, { new: true }).lean<AgreementGroupRun>();
+  const run = await models.agreementGroupRuns.findByIdAndUpdate(stored._id, { $set: { status: 'done', adds, removes } }, { returnDocument: 'after' }).lean<AgreementGroupRun>();
   return { plan, run: run as AgreementGroupRun, failed: [...adds, ...removes].filter((c) => 'error' in c).length };
 }

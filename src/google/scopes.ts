@@ -1,5 +1,5 @@
 /** What a Google scope lets Lantern do, so a missing delegation can be named with its purpose. */
-export type GoogleFeature = 'monitoring' | 'directory' | 'classroom' | 'mail' | 'remediation';
+export type GoogleFeature = 'monitoring' | 'directory' | 'classroom' | 'mail' | 'remediation' | 'access-group';
 
 /** One OAuth scope granted to the service account by domain-wide delegation. */
 export interface GoogleScope {
@@ -15,6 +15,7 @@ export const GOOGLE_SCOPES = {
   reportsAudit: { scope: `${AUTH}admin.reports.audit.readonly`, feature: 'monitoring', why: 'read the audit logs' },
   directoryUsers: { scope: `${AUTH}admin.directory.user.readonly`, feature: 'directory', why: 'read users' },
   directoryGroupMembers: { scope: `${AUTH}admin.directory.group.member.readonly`, feature: 'directory', why: 'read group members' },
+  directoryGroupMembersWrite: { scope: `${AUTH}admin.directory.group.member`, feature: 'access-group', why: 'keep the group of unsigned accounts in step (sign before access)' },
   classroomCoursework: { scope: `${AUTH}classroom.coursework.students`, feature: 'classroom', why: 'post the pupil agreement as an assignment' },
   classroomRosters: { scope: `${AUTH}classroom.rosters.readonly`, feature: 'classroom', why: 'read class lists' },
   classroomEmails: { scope: `${AUTH}classroom.profile.emails`, feature: 'classroom', why: "match pupils by email" },
