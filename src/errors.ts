@@ -40,6 +40,7 @@ export const ErrorCode = {
   MigrationFailed: 'migration_failed',
   TeamsAppNotInCatalog: 'teams_app_not_in_catalog',
   RecordInvalid: 'record_invalid',
+  AccessGroupFailed: 'access_group_failed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

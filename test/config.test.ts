@@ -85,6 +85,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: '/nonexistent/lantern.yaml', env: {} })).toThrowError(/Cannot read the config file/);
   });
 
+  it('keeps the unsigned-accounts group in Google or Entra only, an Entra one by object id', () => {
+    const school = (id: string, directory: string) => `  - id: ${id}
+    name: School ${id}
+    ownDomains: [${id}.example]
+    dsl: { members: [{ email: dsl@${id}.example, role: dsl }], channel: { teamId: t, channelId: c } }
+    microsoft: { tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47 }
+    directory: ${directory}
+    agreements: { unsigned: { group: unsigned@${id}.example, it: [sam@${id}.example] } }
+`;
+    const text = `schools:\n${school('csvschool', '{ source: csv, file: people.csv }')}${school('entraschool', '{ source: entra, rules: [{ group: Staff, role: staff }] }')}`;
+    const problems = problemsOf(() => loadConfig({ file: tempFile('group.yaml', text), env: {} }));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^schools\[0\]\.agreements\.unsigned\.group: the unsigned-accounts group is kept in Google Workspace or Entra/),
+        expect.stringMatching(/^schools\[1\]\.agreements\.unsigned\.group: must be the Entra group's object id/),
+      ]),
+    );
+  });
+
   it('reads the embedded database grace period in seconds, 30 by default, and names a bad value', () => {
     expect(loadConfig({ env: {}, cwd: os.tmpdir() }).database.downGraceMs).toBe(30_000);
     expect(loadConfig({ env: { LANTERN_DB_DOWN_GRACE_SECONDS: '2.5' }, cwd: os.tmpdir() }).database.downGraceMs).toBe(2_500);

@@ -1,9 +1,10 @@
 import type { Connection } from 'mongoose';
 import { agreementVersionSchema } from './version-model.js';
+import { agreementGroupRunSchema } from './group-run-model.js';
 import { agreementCampaignSchema, agreementSendClaimSchema, agreementSendResultSchema, agreementSendSchema } from './campaign-model.js';
 import { agreementAuditAnswerSchema, agreementChainHeadSchema, agreementQuestionSchema, agreementSignatureSchema } from './signature-model.js';
 
-/** Compiles the collections of policy versions, campaigns, sends, signatures and their chain heads, questions and self-audit answers on one connection. */
+/** Compiles the collections of policy versions, campaigns, sends, signatures and their chain heads, questions, self-audit answers and group-sync runs on one connection. */
 export function createAgreementModels(conn: Connection) {
   return {
     agreementVersions: conn.model('AgreementVersion', agreementVersionSchema, 'agreement_versions'),
@@ -15,6 +16,7 @@ export function createAgreementModels(conn: Connection) {
     agreementChainHeads: conn.model('AgreementChainHead', agreementChainHeadSchema, 'agreement_chain_heads'),
     agreementQuestions: conn.model('AgreementQuestion', agreementQuestionSchema, 'agreement_questions'),
     agreementAuditAnswers: conn.model('AgreementAuditAnswer', agreementAuditAnswerSchema, 'agreement_audit_answers'),
+    agreementGroupRuns: conn.model('AgreementGroupRun', agreementGroupRunSchema, 'agreement_group_runs'),
   };
 }
 

@@ -226,6 +226,15 @@ export const AgreementsSettingsSchema = z.strictObject({
       return m >= 1 && m <= 12 && d >= 1 && d <= (DAYS_IN_MONTH[m - 1] ?? 0);
     }, { error: 'is not a day of the year: use MM-DD with a real date (not 29 February), e.g. 09-01' })
     .default('09-01'),
+  /** Sign before access (issue #15): who sees the list of unsigned accounts, and the group kept in step with it. */
+  unsigned: z
+    .strictObject({
+      /** IT staff who may see the "unsigned accounts" card, besides the DSL team and directory administrators. */
+      it: z.array(Email).default([]),
+      /** The group of unsigned accounts the school's access policies use: a Google group's email (google directory) or an Entra group's object id (entra directory). */
+      group: z.string().trim().min(1, { error: "must be the group's email (Google) or object id (Entra)" }).optional(),
+    })
+    .optional(),
 });
 
 /** Training, policy-review and filtering records (training reminders, how often IT checks the filter); every key has a default. */
@@ -306,6 +315,13 @@ function schoolSourceProblems(school: z.infer<typeof SchoolSchema>, publicUrl: s
   }
   if (school.directory.source === 'entra' && !school.microsoft?.tenantId) {
     out.push({ path: ['microsoft', 'tenantId'], message: 'set microsoft.tenantId: the entra directory source reads groups from that tenant' });
+  }
+  const unsignedGroup = school.agreements?.unsigned?.group;
+  if (unsignedGroup && school.directory.source !== 'google' && school.directory.source !== 'entra') {
+    out.push({ path: ['agreements', 'unsigned', 'group'], message: 'the unsigned-accounts group is kept in Google Workspace or Entra: use it with directory source google or entra, or remove it' });
+  }
+  if (unsignedGroup && school.directory.source === 'entra' && !uuidPattern.test(unsignedGroup)) {
+    out.push({ path: ['agreements', 'unsigned', 'group'], message: "must be the Entra group's object id (a GUID) with the entra directory source" });
   }
   if (school.google?.push?.enabled && !publicUrl?.startsWith('https://')) {
     out.push({ path: ['google', 'push', 'enabled'], message: 'push needs server.publicUrl set to the public https address Google can post to (e.g. https://lantern.northgate.sch.uk); set it or turn push off' });

@@ -1,5 +1,5 @@
 /** What a Google scope lets Lantern do, so a missing delegation can be named with its purpose. */
-export type GoogleFeature = 'monitoring' | 'directory' | 'classroom' | 'mail' | 'remediation';
+export type GoogleFeature = 'monitoring' | 'directory' | 'classroom' | 'mail' | 'remediation' | 'access-group';
 
 /** One OAuth scope granted to the service account by domain-wide delegation. */
 export interface GoogleScope {
@@ -20,6 +20,7 @@ export const GOOGLE_SCOPES = {
   reportsAudit: { scope: `${AUTH}admin.reports.audit.readonly`, feature: 'monitoring', why: 'read the audit logs', api: 'admin/reports_v1' },
   directoryUsers: { scope: `${AUTH}admin.directory.user.readonly`, feature: 'directory', why: 'read users', api: 'admin/directory_v1' },
   directoryGroupMembers: { scope: `${AUTH}admin.directory.group.member.readonly`, feature: 'directory', why: 'read group members', api: 'admin/directory_v1' },
+  directoryGroupMembersWrite: { scope: `${AUTH}admin.directory.group.member`, feature: 'access-group', why: 'keep the group of unsigned accounts in step (sign before access)', api: 'admin/directory_v1' },
   classroomCoursework: { scope: `${AUTH}classroom.coursework.students`, feature: 'classroom', why: 'post the pupil agreement as an assignment', api: 'classroom/v1' },
   classroomRosters: { scope: `${AUTH}classroom.rosters.readonly`, feature: 'classroom', why: 'read class lists', api: 'classroom/v1' },
   classroomEmails: { scope: `${AUTH}classroom.profile.emails`, feature: 'classroom', why: "match pupils by email", api: 'classroom/v1' },

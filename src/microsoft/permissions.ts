@@ -1,5 +1,5 @@
 /** What a Microsoft permission lets Lantern do, so a missing one can be named with its purpose. */
-export type MicrosoftFeature = 'monitoring' | 'monitoring-graph' | 'directory' | 'mail' | 'remediation' | 'teams-install';
+export type MicrosoftFeature = 'monitoring' | 'monitoring-graph' | 'directory' | 'mail' | 'remediation' | 'teams-install' | 'access-group';
 
 /** One application permission Lantern's code calls an API with. */
 export interface MicrosoftPermission {
@@ -30,6 +30,7 @@ export const MICROSOFT_PERMISSIONS: readonly MicrosoftPermission[] = [
   { permission: 'AuditLog.Read.All', api: 'graph', feature: 'monitoring-graph', why: 'read sign-ins and directory audits', usedIn: 'src/microsoft/audit/graph-stream.ts', endpoints: ['/auditLogs/signIns', '/auditLogs/directoryAudits'] },
   { permission: 'GroupMember.Read.All', api: 'graph', feature: 'directory', why: 'read the members of the mapped groups', usedIn: 'src/microsoft/directory/read-directory.ts', endpoints: ['/groups', '/groups/{}/transitiveMembers/microsoft.graph.user'] },
   { permission: 'User.Read.All', api: 'graph', feature: 'directory', why: "read staff and pupils' names and addresses", usedIn: 'src/microsoft/directory/read-directory.ts', endpoints: ['/groups/{}/transitiveMembers/microsoft.graph.user'] },
+  { permission: 'GroupMember.ReadWrite.All', api: 'graph', feature: 'access-group', why: 'keep the group of unsigned accounts in step (sign before access)', usedIn: 'src/microsoft/directory/group-members.ts', endpoints: ['/groups/{}', '/directoryObjects/{}'] },
   { permission: 'RoleManagement.Read.Directory', api: 'graph', feature: 'directory', why: 'read who holds an admin role', usedIn: 'src/microsoft/directory/read-directory.ts', endpoints: ['/directoryRoles'] },
   { permission: 'Mail.Send', api: 'graph', feature: 'mail', why: 'send the digest and parent emails', usedIn: 'src/mail/graph.ts', endpoints: ['/users/{}/sendMail'] },
   { permission: 'Mail.ReadBasic.All', api: 'graph', feature: 'mail', why: 'find a digest already sent after a crash', usedIn: 'src/mail/graph.ts', endpoints: ['/users/{}/mailFolders/SentItems/messages'] },

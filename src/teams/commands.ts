@@ -14,6 +14,7 @@ import { sendSelfAudit } from './agreements/self-audit.js';
 import { sendAgreementStatus } from './agreements/status-command.js';
 import { sendCampaignForm } from './agreements/campaign-card.js';
 import { sendFilterCheckForm } from './records/filter-check.js';
+import { sendUnsignedAccounts } from './agreements/unsigned-command.js';
 
 /** What a command handler receives: the turn, who sent it, and Lantern's services. */
 export interface CommandContext {
@@ -60,6 +61,7 @@ export const COMMANDS = {
   'class agreement': { usage: '"class agreement" (record your class\'s agreement to the class rules)', run: sendClassAgreement },
   'self audit': { usage: '"self audit" (online safety training questions)', run: sendSelfAudit },
   'agreements status': { usage: '"agreements status" (who has signed, for the DSL)', run: sendAgreementStatus },
+  'unsigned accounts': { usage: '"unsigned accounts" (who has not signed what they must, for IT and the DSL)', run: sendUnsignedAccounts },
   'issue agreement': { usage: '"issue agreement" (start a campaign, for the DSL and policy owners)', run: sendCampaignForm },
   'report a concern': { usage: '"report a concern" (tell the DSL team)', run: sendConcernForm },
   'filter check': { usage: '"filter check" (log a web filter check, for IT and the DSL)', run: sendFilterCheckForm },

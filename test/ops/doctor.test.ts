@@ -23,7 +23,7 @@ let conn: Connection;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-doctor-'));
 const keyFile = writeServiceAccountKey();
 
-function writeConfig(publicUrl: string): string {
+function writeConfig(publicUrl: string, school: Record<string, unknown> = {}): string {
   const file = path.join(dir, `lantern-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify({
     schools: [{
@@ -34,6 +34,7 @@ function writeConfig(publicUrl: string): string {
       classroom: { courses: [{ courseId: '12345', form: 'Kestrels', teacher: 'a.wilber@northgate.example' }] },
       digest: { recipients: ['governors@northgate.example'], transport: 'gmail', sender: 'lantern@northgate.example' },
       remediation: { enabled: true },
+      ...school,
     }],
     server: { publicUrl },
     bot: { appId: APP, tenantId: TENANT },
@@ -108,6 +109,15 @@ describe('lantern doctor', () => {
     expect(text).toMatch(/^✗ unified audit log subscriptions: not enabled: Audit\.Exchange — fix: .*Purview/m);
     expect(text).toMatch(/^✗ public address: https:\/\/127\.0\.0\.1:2\/healthz is not reachable.*fix: /m);
     expect(text.match(/^✗ /gm)).toHaveLength(4);
+  }, 60_000);
+
+  it('checks the delegation the unsigned-accounts group needs when one is configured', async () => {
+    allGood();
+    cloud.delegatedScopes.delete(GOOGLE_SCOPES.directoryGroupMembersWrite.scope);
+    const out = io();
+    const school = { directory: { source: 'google', adminSubject: 'admin@northgate.example', rules: [{ orgUnit: '/Staff', role: 'staff' }] }, agreements: { unsigned: { group: 'unsigned@northgate.example' } } };
+    expect(await runCli(['doctor', '--config', writeConfig(cloud.url, school)], out)).toBe(1);
+    expect(out.stdout.join('\n')).toMatch(/^✗ Google delegation admin\.directory\.group\.member: .*fix: .*add https:\/\/www\.googleapis\.com\/auth\/admin\.directory\.group\.member/m);
   }, 60_000);
 
   it('says when the app is not in the DSL team or the channel is not there', async () => {

@@ -8,6 +8,10 @@ export const issueOptions = {
 export const publishOptions = { material: 'bool', minor: 'bool', reason: 'value', by: 'value', effective: 'value', school: 'value', config: 'value', 'dry-run': 'bool' } as const;
 /** `agreements status` options. */
 export const statusOptions = { policy: 'value', csv: 'bool', school: 'value', config: 'value' } as const;
+/** `agreements unsigned` options. */
+export const unsignedOptions = { csv: 'bool', school: 'value', config: 'value' } as const;
+/** `agreements unsigned-group` options. */
+export const unsignedGroupOptions = { 'dry-run': 'bool', approve: 'bool', by: 'value', school: 'value', config: 'value' } as const;
 /** `evidence verify` options. */
 export const verifyOptions = { school: 'value', config: 'value' } as const;
 /** `evidence export` options. */
@@ -28,6 +32,18 @@ export const agreementsCommands: Readonly<Record<string, CommandEntry>> = {
     usage: 'lantern agreements status [--policy ID] [--csv] [--school ID] [--config FILE]',
     options: statusOptions,
     load: async () => (await import('./status.js')).showAgreementStatus,
+  }),
+  'agreements unsigned': defineCommand({
+    summary: 'The accounts that have not signed what the school requires of them (sign before access), for IT',
+    usage: 'lantern agreements unsigned [--csv] [--school ID] [--config FILE]',
+    options: unsignedOptions,
+    load: async () => (await import('./unsigned.js')).showUnsignedAccounts,
+  }),
+  'agreements unsigned-group': defineCommand({
+    summary: 'Keep the Google or Entra group of unsigned accounts in step: --dry-run shows the adds and removes, --approve --by EMAIL makes them',
+    usage: 'lantern agreements unsigned-group (--dry-run | --approve --by EMAIL) [--school ID] [--config FILE]',
+    options: unsignedGroupOptions,
+    load: async () => (await import('./unsigned-group.js')).syncUnsignedGroupCommand,
   }),
   'agreements publish': defineCommand({
     summary: 'Publish a changed policy file: --material (everyone it was issued to signs again) or --minor (no re-signing), with --reason',

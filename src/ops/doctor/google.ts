@@ -15,6 +15,7 @@ function googleFeatures(school: School): Map<GoogleFeature, string | undefined> 
   const sender = school.digest?.transport === 'gmail' && school.digest.enabled ? school.digest.sender : school.parents?.transport === 'gmail' ? school.parents.sender : undefined;
   if (sender) features.set('mail', sender);
   if (school.remediation?.enabled && school.google) features.set('remediation', admin);
+  if (school.agreements?.unsigned?.group && school.directory.source === 'google') features.set('access-group', school.directory.adminSubject ?? admin);
   return features;
 }
 

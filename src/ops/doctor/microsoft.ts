@@ -72,6 +72,7 @@ function schoolApps(config: LanternConfig, school: School): SchoolApp[] {
   add(config.directory.entra[school.id], 'directory');
   if ((school.digest?.enabled && school.digest.transport === 'graph') || (school.parents?.sender && school.parents.transport === 'graph')) add(mail, 'mail');
   if (school.remediation?.enabled) add(monitoring ?? mail, 'remediation');
+  if (school.agreements?.unsigned?.group && school.directory.source === 'entra') add(config.directory.entra[school.id], 'access-group');
   return [...apps.values()];
 }
 
