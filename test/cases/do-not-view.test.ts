@@ -100,6 +100,9 @@ describe('a "do not view" case is redacted when written and opens at high', () =
     expect(stored).not.toContain('DRIVE1aB2cD3eF4gH5iJ6kL7');
     expect(stored).not.toContain('sharepoint');
     expect((await models.cases.findOne({ caseId }).lean())?.severity).toBe('high');
+    // With no item id kept there is nothing to fix from the card: IT preserves the evidence instead.
+    const loaded = await loadCase(models, school.id, String(caseId));
+    expect(JSON.stringify(channelCardData({ loaded: loaded!, school, now: new Date(), people: [] }))).not.toContain('Remove the public link');
 
     // A case about something else that turns out to be "do not view" is raised to high too.
     const plain = await openOrJoinFromDetection(deps, school, { ...base, objectId: 'OTHER9zY8xW7vU6tS5rQ4', detectionId: 'plain-1', severity: 'medium' });

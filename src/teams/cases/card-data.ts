@@ -11,6 +11,8 @@ import type { LoadedCase } from '../../cases/store.js';
 
 /** The remediations that fit a case's detections (sharing and forwarding only). */
 export function remediationsFor(loaded: LoadedCase): { kind: string; title: string }[] {
+  // A "do not view" case keeps no item id to act on; IT preserves the evidence, as the rule's runbook says.
+  if (loaded.state.doNotView) return [];
   const families = new Set(loaded.state.detections.map((d) => d.family));
   const out: { kind: string; title: string }[] = [];
   if ([...families].some((f) => f.startsWith('sharing.public'))) out.push({ kind: 'remove-public-link', title: 'Remove the public link' });
