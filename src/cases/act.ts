@@ -42,6 +42,7 @@ export async function applyChange(
         before: beforeOf(loaded.state, decision.after),
         after: decision.after as Record<string, unknown>,
         note: decision.note,
+        doNotView: loaded.state.doNotView,
       });
       const timeline = [...loaded.timeline, entry];
       const state = foldTimeline(timeline);

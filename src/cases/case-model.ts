@@ -42,6 +42,7 @@ export const caseSchema = new Schema(
     source: { type: String, enum: CASE_SOURCES, required: true },
     summary: { type: String, required: true },
     where: { type: String, default: '' },
+    involved: { type: String, default: null },
     happenedAt: { type: Date, default: null },
     subjects: { type: [String], default: [] },
     reporter: { type: personRef, default: null },

@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import { applyChange } from './act.js';
 import { CATEGORIES, SEVERITIES, type Category, type Severity } from './case-model.js';
 import { scheduleEscalation } from './escalation-queue.js';
+import { doNotViewSeverity, objectKeyHash } from './do-not-view.js';
 import { openCase } from './open.js';
 import { caseSettings } from './settings.js';
 import type { LinkedDetection } from './state.js';
@@ -92,24 +93,29 @@ export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, 
   };
   const keys = keysOf(input);
   const since = new Date(now.getTime() - settings.joinWindowHours * 3_600_000);
+  // A "do not view" case keeps only a hash of the item's id (see do-not-view.ts): look for either.
+  const lookFor = [...keys, ...(input.objectId ? [objectKeyHash(input.objectId)] : [])];
   const open = keys.length
-    ? await stores.cases.findOne({ schoolId: school.id, objectKeys: { $in: keys }, status: { $ne: 'closed' }, openedAt: { $gte: since } }).sort({ openedAt: -1 }).lean<{ caseId: string; number: string }>()
+    ? await stores.cases.findOne({ schoolId: school.id, objectKeys: { $in: lookFor }, status: { $ne: 'closed' }, openedAt: { $gte: since } }).sort({ openedAt: -1 }).lean<{ caseId: string; number: string }>()
     : null;
   let result: Extract<IntakeOutcome, { outcome: 'opened' | 'joined' }> | undefined;
   if (open) {
-    const joined = await applyChange(stores, school.id, open.caseId, LANTERN_ACTOR, (state) => ({
-      ok: true,
-      action: 'detection-joined',
-      after: {
-        detections: [...state.detections, linked],
-        objectKeys: [...new Set([...state.objectKeys, ...keys])],
-        subjects: [...new Set([...state.subjects, ...input.subjectIds])],
-        severity: rank(input.severity) > rank(state.severity) ? input.severity : state.severity,
-        doNotView: state.doNotView || Boolean(input.mayInvolveIndecentImage),
-        dpoDeadline: state.dpoDeadline ?? (input.personalDataBreach ? new Date(now.getTime() + DPO_CLOCK_MS) : null),
-      },
-      note: input.summary,
-    }), deps.clock);
+    const joined = await applyChange(stores, school.id, open.caseId, LANTERN_ACTOR, (state) => {
+      const doNotView = state.doNotView || Boolean(input.mayInvolveIndecentImage);
+      return {
+        ok: true,
+        action: 'detection-joined',
+        after: {
+          detections: [...state.detections, linked],
+          objectKeys: [...new Set([...state.objectKeys, ...keys])],
+          subjects: [...new Set([...state.subjects, ...input.subjectIds])],
+          severity: doNotViewSeverity(rank(input.severity) > rank(state.severity) ? input.severity : state.severity, doNotView),
+          doNotView,
+          dpoDeadline: state.dpoDeadline ?? (input.personalDataBreach ? new Date(now.getTime() + DPO_CLOCK_MS) : null),
+        },
+        note: input.summary,
+      };
+    }, deps.clock);
     if (joined.ok) {
       const channel = await deps.notifier.publish(school, open.caseId).catch(() => 'failed');
       result = { outcome: 'joined', caseId: open.caseId, number: open.number, channel };
@@ -130,7 +136,7 @@ export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, 
       detections: [linked],
       objectKeys: keys,
     }, now);
-    await scheduleEscalation(stores, { schoolId: school.id, caseId: opened.caseId, severity: input.severity, openedAt: now, afterMinutes: settings.escalateAfterMinutes }, deps.log);
+    await scheduleEscalation(stores, { schoolId: school.id, caseId: opened.caseId, severity: opened.state.severity, openedAt: now, afterMinutes: settings.escalateAfterMinutes }, deps.log);
     const channel = await deps.notifier.publish(school, opened.caseId).catch(() => 'failed');
     result = { outcome: 'opened', caseId: opened.caseId, number: opened.number, channel };
   }

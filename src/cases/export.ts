@@ -1,9 +1,10 @@
 import type { School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
 import { logAccess } from './access.js';
-import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, STATUS_LABEL } from './labels.js';
-import { foldTimeline, type Referral } from './state.js';
-import type { CaseStores, StoredCase } from './store.js';
+import { caseView, type CaseView } from './case-view.js';
+import { CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, STATUS_LABEL } from './labels.js';
+import { foldTimeline } from './state.js';
+import type { CaseStores, LoadedCase, StoredCase } from './store.js';
 import type { Actor, TimelineEntry } from './timeline-model.js';
 
 /** One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */
@@ -16,16 +17,21 @@ function csv(rows: string[][]): string {
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
-function actionTaken(timeline: readonly TimelineEntry[], tz: string): string {
-  const state = foldTimeline(timeline);
+function actionTaken(view: CaseView, timeline: readonly TimelineEntry[], tz: string): string {
   const parts: string[] = [];
   const ack = timeline.find((e) => e.action === 'acknowledged');
   if (ack) parts.push(`Acknowledged by ${ack.by.name} ${formatWhen(ack.at, tz)}`);
-  for (const r of state.referrals as Referral[]) parts.push(`Referred to ${AGENCY_LABEL[r.agency]}${r.reference ? ` (ref ${r.reference})` : ''}`);
+  for (const r of view.referrals) parts.push(`Referred to ${r.agency}${r.given ? ` (ref ${r.reference})` : ''}`);
   const notes = timeline.filter((e) => e.action === 'note').length;
   if (notes) parts.push(`${notes} note(s) on the record`);
-  if (state.outcome) parts.push(`Outcome: ${state.outcome}`);
+  if (view.outcome) parts.push(`Outcome: ${view.outcome}`);
   return parts.join('; ') || 'None yet';
+}
+
+/** A stored case and its timeline as the case view model takes them. */
+async function loadForExport(stores: CaseStores, doc: StoredCase): Promise<LoadedCase> {
+  const timeline = await stores.caseTimeline.find({ caseId: doc.caseId }).sort({ seq: 1 }).lean<TimelineEntry[]>();
+  return { doc, state: foldTimeline(timeline), timeline, head: timeline.at(-1) };
 }
 
 /** Who an export is for, for the access log. */
@@ -43,15 +49,17 @@ export async function exportIncidentLog(stores: CaseStores, school: School, by: 
   const cases = await stores.cases.find(filter).sort({ openedAt: 1 }).lean<StoredCase[]>();
   const rows: string[][] = [['Case', 'Date', 'Where', 'What happened', 'Action taken', 'Recorded by', 'Category', 'Severity', 'Status']];
   for (const c of cases) {
-    const timeline = await stores.caseTimeline.find({ caseId: c.caseId }).sort({ seq: 1 }).lean<TimelineEntry[]>();
-    const state = foldTimeline(timeline);
+    const loaded = await loadForExport(stores, c);
+    const { state, timeline } = loaded;
+    // The same view model as the card and the dashboard: a "do not view" case's text is redacted there.
+    const view = caseView(loaded, school, [], now);
     rows.push([
       c.number,
-      formatWhen(state.happenedAt ?? c.openedAt, school.timezone),
-      state.where || 'Not recorded',
-      state.summary,
-      actionTaken(timeline, school.timezone),
-      state.reporter?.name ?? 'Lantern monitoring',
+      view.when,
+      view.where,
+      view.summary,
+      actionTaken(view, timeline, school.timezone),
+      view.reportedBy,
       CATEGORY_LABEL[state.category],
       SEVERITY_LABEL[state.severity],
       STATUS_LABEL[state.status],
@@ -67,11 +75,13 @@ export async function exportChronology(stores: CaseStores, school: School, perso
   const cases = await stores.cases.find({ schoolId: school.id, subjects: personId }).sort({ openedAt: 1 }).lean<StoredCase[]>();
   const events: { at: Date; row: string[] }[] = [];
   for (const c of cases) {
-    const timeline = await stores.caseTimeline.find({ caseId: c.caseId }).sort({ seq: 1 }).lean<TimelineEntry[]>();
-    for (const e of timeline) {
-      const detail = e.action === 'opened' ? String(e.after.summary ?? '') : e.note ?? Object.entries(e.after).filter(([k]) => ['status', 'outcome'].includes(k)).map(([k, v]) => `${k}: ${String(v)}`).join('; ');
-      events.push({ at: new Date(e.at), row: [formatWhen(e.at, school.timezone), c.number, e.action, e.by.name, detail] });
-    }
+    const loaded = await loadForExport(stores, c);
+    const view = caseView(loaded, school, [], now);
+    loaded.timeline.forEach((e, i) => {
+      const line = view.timeline[i];
+      const detail = e.action === 'opened' ? view.summary : line?.note ?? line?.changes.filter((c) => /^(Status|Outcome):/.test(c)).join('; ') ?? '';
+      events.push({ at: new Date(e.at), row: [line?.when ?? formatWhen(e.at, school.timezone), c.number, e.action, e.by.name, detail] });
+    });
     await logAccess(stores, { schoolId: school.id, caseId: c.caseId, who: by.email, kind: 'export', what: `chronology of ${personId}`, at: now });
   }
   events.sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -60,4 +60,5 @@ export const ACTION_WORDS: Record<TimelineAction, string> = {
   anonymised: 'anonymised the case at the end of its retention',
   'channel-posted': 'posted the card to the DSL channel',
   suppressed: 'suppressed similar alerts',
+  redacted: 'removed links, file names and item ids from the record (do not view)',
 };

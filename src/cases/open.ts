@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { School } from '../config/load.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import { CATEGORIES, SEVERITIES, type Category, type CaseSource, type Severity } from './case-model.js';
+import { doNotViewSeverity } from './do-not-view.js';
 import { allocateCaseNumber } from './numbering.js';
 import { retentionFor } from './retention.js';
 import { caseSettings } from './settings.js';
@@ -20,6 +21,8 @@ export interface OpenCaseInput {
   /** Plain-English summary; never a message body or file content. */
   summary: string;
   where?: string;
+  /** Other people involved, named by the reporter (free text). */
+  involved?: string;
   happenedAt?: Date | null;
   /** Directory personIds of the pupils (or staff) the case is about. */
   subjects?: string[];
@@ -46,6 +49,7 @@ function checkInput(input: OpenCaseInput): void {
   if (!input.summary.trim()) problems.push('say what happened');
   if (input.summary.length > MAX_TEXT) problems.push(`keep what happened under ${MAX_TEXT} characters`);
   if ((input.where ?? '').length > 500) problems.push('keep "where" under 500 characters');
+  if ((input.involved ?? '').length > 500) problems.push('keep "other people involved" under 500 characters');
   if (problems.length > 0) throw new LanternError(ErrorCode.CaseInputInvalid, `The case could not be opened: ${problems.join('; ')}.`, { details: problems });
 }
 
@@ -60,11 +64,12 @@ export async function openCase(stores: CaseStores, school: School, input: OpenCa
   const retention = retentionFor({ category: input.category, openedAt: now, datesOfBirth: [] }, caseSettings(school));
   const after: Partial<CaseState> = {
     status: 'new',
-    severity: input.severity,
+    severity: doNotViewSeverity(input.severity, input.doNotView ?? false),
     category: input.category,
     source: input.source,
     summary: input.summary.trim(),
     where: (input.where ?? '').trim(),
+    involved: input.involved?.trim() || null,
     happenedAt: input.happenedAt ?? null,
     subjects: [...new Set(input.subjects ?? [])],
     reporter: input.reporter ?? null,
@@ -75,7 +80,7 @@ export async function openCase(stores: CaseStores, school: School, input: OpenCa
     retentionUntil: retention.until,
     retentionBasis: retention.basis,
   };
-  const entry = await appendEntry(stores, { caseId, schoolId: school.id, head: undefined, at: now, by: input.by, action: 'opened', before: {}, after, note: null });
+  const entry = await appendEntry(stores, { caseId, schoolId: school.id, head: undefined, at: now, by: input.by, action: 'opened', before: {}, after, note: null, doNotView: after.doNotView ?? false });
   const state = foldTimeline([entry]);
   await retryBusy(() => stores.cases.create({ schoolId: school.id, caseId, number, openedAt: now, version: entry.seq, ...pickState(state as unknown as Record<string, unknown>) }));
   await postToBoard(stores, listingOf({ caseId, schoolId: school.id, number, openedAt: now }, state, entry.seq));

@@ -54,6 +54,8 @@ export interface CaseState {
   source: CaseSource;
   summary: string;
   where: string;
+  /** Other people involved, as the reporter named them (staff, people outside school); null when none. */
+  involved: string | null;
   happenedAt: Date | null;
   subjects: string[];
   reporter: Actor | null;
@@ -78,7 +80,7 @@ export interface CaseState {
 
 /** The cached fields, for copying a state onto a case document. */
 export const STATE_FIELDS = [
-  'status', 'severity', 'category', 'source', 'summary', 'where', 'happenedAt', 'subjects', 'reporter', 'assignee',
+  'status', 'severity', 'category', 'source', 'summary', 'where', 'involved', 'happenedAt', 'subjects', 'reporter', 'assignee',
   'acknowledgedAt', 'detections', 'referrals', 'linkedCases', 'outcome', 'falsePositive', 'remediationRequests',
   'doNotView', 'dpoDeadline', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'anonymisedAt',
 ] as const satisfies readonly (keyof CaseState)[];
@@ -86,7 +88,7 @@ export const STATE_FIELDS = [
 const DATE_FIELDS = ['happenedAt', 'acknowledgedAt', 'dpoDeadline', 'retentionUntil', 'escalatedToDeputyAt', 'anonymisedAt'] as const;
 
 const EMPTY: CaseState = {
-  status: 'new', severity: 'medium', category: 'conduct', source: 'manual', summary: '', where: '', happenedAt: null,
+  status: 'new', severity: 'medium', category: 'conduct', source: 'manual', summary: '', where: '', involved: null, happenedAt: null,
   subjects: [], reporter: null, assignee: null, acknowledgedAt: null, detections: [], referrals: [], linkedCases: [],
   outcome: null, falsePositive: null, remediationRequests: [], doNotView: false, dpoDeadline: null, retentionUntil: null,
   retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, anonymisedAt: null,

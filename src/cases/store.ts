@@ -2,6 +2,7 @@ import type { Models } from '../stores.js';
 import { listingOf, postToBoard } from './board.js';
 import type { CaseDoc } from './case-model.js';
 import { hashEntry } from './chain.js';
+import { redactEntry } from './do-not-view.js';
 import { foldTimeline, pickState, STATE_FIELDS, type CaseState } from './state.js';
 import type { Actor, TimelineAction, TimelineEntry } from './timeline-model.js';
 import { isDuplicateKey, retryBusy } from '../db/errors.js';
@@ -37,6 +38,8 @@ export interface AppendInput {
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   note: string | null;
+  /** The case is "do not view" (or becomes so by this entry): links, file names and item ids are removed first. */
+  doNotView: boolean;
 }
 
 /**
@@ -44,7 +47,9 @@ export interface AppendInput {
  * concurrency control: of two writers building on the same head, exactly one insert succeeds and the other
  * gets a TimelineConflict.
  */
-export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline'>, input: AppendInput): Promise<TimelineEntry> {
+export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline'>, change: AppendInput): Promise<TimelineEntry> {
+  // The one place case text is written: a "do not view" case never stores a way to reach the item (UKCIS).
+  const input = change.doNotView || change.after.doNotView === true ? redactEntry(change) : change;
   const seq = (input.head?.seq ?? 0) + 1;
   // A JSON round trip turns class instances into plain data, so what is hashed is what is stored.
   const before = JSON.parse(JSON.stringify(input.before)) as Record<string, unknown>;

@@ -28,6 +28,7 @@ export const TIMELINE_ACTIONS = [
   'anonymised',
   'channel-posted',
   'suppressed',
+  'redacted',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 

@@ -1,6 +1,6 @@
 import { MAX_TEXT } from '../cases/transitions.js';
 import { html } from '../web/shared/html.js';
-import type { CaseView } from './case-view.js';
+import type { CaseView } from '../cases/case-view.js';
 import { dashboardLayout, type SignedInBar } from './layout.js';
 
 /**

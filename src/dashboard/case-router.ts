@@ -6,7 +6,7 @@ import { logAccess } from '../cases/access.js';
 import { listOpenCases } from '../cases/list.js';
 import { loadCase, type LoadedCase } from '../cases/store.js';
 import { casePage } from './case-page.js';
-import { caseView } from './case-view.js';
+import { caseView } from '../cases/case-view.js';
 import { dslUser, type DashboardContext, type DslUser } from './context.js';
 import { dashboardMessage } from './layout.js';
 import { listPage, parseFilters, type ListFilters } from './list-page.js';

@@ -78,7 +78,7 @@ describe('"do not view" (B5, UKCIS): from the rule to the card', () => {
   it('a concern about nude or semi-nude images is "do not view": banner, no link even when the reporter typed one', async () => {
     const before = connector.cards('POST').length;
     const ack = await invoke('case.concern.submit', {
-      schoolId: school.id, pupils: 'pupil-005', category: 'nude-images',
+      schoolId: school.id, pupils: 'pupil-005', category: 'nude-images', where: 'Snapchat: snapchat.com/add/boy123, the picture is IMG_2231.jpg',
       what: 'A pupil says a photo of her is going round; someone sent me https://northgate-my.sharepoint.com/personal/x/holiday_photo.jpg but I did not open it.',
     }, ALEX_AAD);
     expect(ack).toContain('Thank you');
@@ -88,9 +88,26 @@ describe('"do not view" (B5, UKCIS): from the rule to the card', () => {
     expect(card).toContain(String.raw`\\[link removed: do not view\\]`);
     expect(links(card)).toEqual([]);
     expect(card).not.toContain('holiday_photo');
+    for (const leak of ['snapchat.com', 'boy123', 'IMG_2231']) expect(card).not.toContain(leak);
+    expect(card).toContain('Snapchat');
     expect(card).toContain('Conduct — behaviour online');
     const doc = await lantern.models.cases.findOne({ summary: /photo of her/ }).lean();
-    expect(doc).toMatchObject({ doNotView: true, category: 'conduct', source: 'concern' });
+    // Reported as medium (staff cannot choose), opened as high: it must escalate if nobody acknowledges it.
+    expect(doc).toMatchObject({ doNotView: true, category: 'conduct', source: 'concern', severity: 'high' });
+    expect(await lantern.models.jobs.countDocuments({ key: `${school.id}:${doc?.caseId}` })).toBe(1);
+  });
+
+  it('shows the people a member of staff named as "who", and gives a DSL filing the form the case number', async () => {
+    const before = connector.cards('POST').length;
+    const ack = await invoke('case.concern.submit', { schoolId: school.id, pupils: 'pupil-005', category: 'contact', involved: 'Mr Jones (PE teacher)', what: 'A parent says a coach messages children privately.' }, ALEX_AAD);
+    expect(ack).not.toMatch(/NGP-\d{4}-\d{4}/);
+    const card = JSON.stringify(connector.cards('POST')[before]);
+    const pupil = await lantern.models.people.findOne({ schoolId: school.id, personId: 'pupil-005' }).lean();
+    // Who names the pupil chosen and the adult the reporter typed (Markdown-escaped on the card).
+    expect(card.replace(/\\/g, '')).toContain(`${pupil?.displayName} (${pupil?.form}), Mr Jones (PE teacher)`);
+    const filed = await invoke('case.concern.submit', { schoolId: school.id, category: 'contact', involved: 'A visitor', what: 'A visitor photographed the playground.' });
+    const doc = await lantern.models.cases.findOne({ summary: /photographed the playground/ }).lean();
+    expect(filed).toContain(`It is case ${doc?.number}.`);
   });
 
   it('offers "Nude or semi-nude images" on the concern form', async () => {

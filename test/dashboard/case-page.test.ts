@@ -29,6 +29,19 @@ describe('DSL dashboard: case pages', () => {
     const hrefs = (await page.evaluate(`[...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href'))`)) as string[];
     expect(hrefs.every((h) => h.startsWith('/dashboard/') || h === '#main')).toBe(true);
     expect(await page.locator('img, iframe, object, embed').count()).toBe(0);
+    // "Where" says where in general terms only; a note a DSL types with a link and a file name is stored without them.
+    const where = await page.locator('dt', { hasText: 'Where' }).locator('xpath=following-sibling::dd[1]').innerText();
+    expect(where).toBe('Snapchat, [link removed: do not view] [file name removed: do not view]');
+    await page.locator('#note-text').fill('Police have it; the copy was at https://bit.ly/3xYz as IMG_5555.HEIC (Drive 1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms).');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.waitForURL(/noted=1/);
+    expect(await page.locator('.timeline .note').last().innerText()).toBe('Police have it; the copy was at [link removed: do not view] as [file name removed: do not view] (Drive [item id removed: do not view]).');
+    const shown = await page.content();
+    const stored = JSON.stringify([await t.lantern.models.cases.findOne({ caseId: t.ids.dnv?.caseId }).lean(), await t.lantern.models.caseTimeline.find({ caseId: t.ids.dnv?.caseId }).lean()]);
+    for (const leak of ['snapchat.com', 'kid99', 'IMG_2231', 'bit.ly', 'IMG_5555', '1BxiMVs0XRA5']) {
+      expect(shown).not.toContain(leak);
+      expect(stored).not.toContain(leak);
+    }
     await screenshot(page, 'dashboard-do-not-view');
     await context.close();
   });

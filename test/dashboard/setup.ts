@@ -116,7 +116,7 @@ export async function startDashboardTest(opts: { olderCases: number }): Promise<
   const closed = await openCase(m, northgate, makeCaseInput({ summary: 'A closed case that must not be listed.' }), next());
   await applyCommand(m, northgate.id, closed.caseId, RUTH, { kind: 'close', outcome: 'Spoke to parents.' }, next);
   const dnv = await openCase(m, northgate, {
-    ...makeCaseInput({ source: 'detection', severity: 'critical', category: 'content', summary: 'A file shared publicly from a pupil account may be an indecent image.', reporter: null }),
+    ...makeCaseInput({ source: 'detection', severity: 'critical', category: 'content', summary: 'A file shared publicly from a pupil account may be an indecent image.', reporter: null, where: 'Snapchat, snapchat.com/add/kid99, IMG_2231.jpg' }),
     doNotView: true,
     detections: [{ detectionId: 'det-1', ruleId: 'sharing.public_link.google', family: 'sharing.public_link', at: new Date(t), objectId: 'DRIVE-FILE-ID-0042', actor: 'ava@pupils.northgate.example' }],
   }, next());

@@ -1,8 +1,8 @@
 import type { School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
 import { AGENCIES, CATEGORIES, type CaseStatus } from '../../cases/case-model.js';
-import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../../cases/labels.js';
-import { withoutLinks } from '../../cases/do-not-view.js';
+import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../../cases/labels.js';
+import { caseView } from '../../cases/case-view.js';
 import { CARD_TEXT_MAX, userPlain, userText } from '../card-text.js';
 import { remediationEnabled } from '../../cases/settings.js';
 import { caseSuppression, SUPPRESS_DAYS, suppressionOffer } from '../../cases/suppress.js';
@@ -11,6 +11,8 @@ import type { LoadedCase } from '../../cases/store.js';
 
 /** The remediations that fit a case's detections (sharing and forwarding only). */
 export function remediationsFor(loaded: LoadedCase): { kind: string; title: string }[] {
+  // A "do not view" case keeps no item id to act on; IT preserves the evidence, as the rule's runbook says.
+  if (loaded.state.doNotView) return [];
   const families = new Set(loaded.state.detections.map((d) => d.family));
   const out: { kind: string; title: string }[] = [];
   if ([...families].some((f) => f.startsWith('sharing.public'))) out.push({ kind: 'remove-public-link', title: 'Remove the public link' });
@@ -28,12 +30,9 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
   const { loaded, school, now, people } = input;
   const { state, doc } = loaded;
   const tz = school.timezone;
-  const byId = new Map(people.map((p) => [p.personId, p]));
   const byEmail = new Map(people.filter((p) => p.email).map((p) => [p.email as string, p]));
-  const who = state.subjects.map((id) => {
-    const p = byId.get(id);
-    return p ? `${p.displayName}${p.form ? ` (${p.form})` : ''}` : 'A person no longer in the directory';
-  });
+  // The card shows what the one case view model says (a "do not view" case's text is redacted there).
+  const view = caseView(loaded, school, people, now);
   const status: CaseStatus = state.status;
   const open = status !== 'closed';
   const dpoHours = state.dpoDeadline ? Math.round((new Date(state.dpoDeadline).getTime() - now.getTime()) / 3_600_000) : null;
@@ -50,24 +49,24 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     severityStyle: state.severity === 'high' || state.severity === 'critical' ? 'attention' : state.severity === 'medium' ? 'warning' : 'default',
     categoryLabel: CATEGORY_LABEL[state.category],
     sourceLabel: SOURCE_LABEL[state.source],
-    who: userText(who.length > 0 ? who.join(', ') : 'Not recorded', CARD_TEXT_MAX.line),
-    what: userText(withoutLinks(state.summary, state.doNotView), CARD_TEXT_MAX.long),
-    where: userText(state.where || 'Not recorded', CARD_TEXT_MAX.short),
-    when: formatWhen(state.happenedAt ?? doc.openedAt, tz),
-    openedAt: formatWhen(doc.openedAt, tz),
+    who: userText(view.who, CARD_TEXT_MAX.line),
+    what: userText(view.summary, CARD_TEXT_MAX.long),
+    where: userText(view.where, CARD_TEXT_MAX.short),
+    when: view.when,
+    openedAt: view.openedAt,
     reporter: userText(state.reporter?.name ?? 'Lantern', CARD_TEXT_MAX.short),
     assignee: userText(state.assignee?.name ?? 'Nobody yet', CARD_TEXT_MAX.short),
-    outcome: userText(state.outcome ?? '', CARD_TEXT_MAX.line),
-    hasOutcome: Boolean(state.outcome),
+    outcome: userText(view.outcome ?? '', CARD_TEXT_MAX.line),
+    hasOutcome: Boolean(view.outcome),
     doNotView: state.doNotView,
     hasDpoClock: Boolean(state.dpoDeadline) && open,
     dpoText: state.dpoDeadline
       ? `Possible personal-data breach: the data protection officer must decide whether to report it to the ICO by ${formatWhen(state.dpoDeadline, tz)}${dpoHours !== null && dpoHours >= 0 ? ` (${dpoHours} hours left)` : ' (the 72 hours have passed)'}.`
       : '',
-    referrals: userText(state.referrals.map((r) => `${AGENCY_LABEL[r.agency]}${r.reference ? `, reference ${r.reference}` : ''} (${formatWhen(r.at, tz)})`).join('; ') || 'None', CARD_TEXT_MAX.line),
+    referrals: userText(view.referrals.map((r) => `${r.agency}${r.given ? `, reference ${r.reference}` : ''} (${r.when})`).join('; ') || 'None', CARD_TEXT_MAX.line),
     linked: state.linkedCases.join(', ') || 'None',
-    recent: loaded.timeline.slice(-5).map((e) => ({
-      line: userText(withoutLinks(`${formatWhen(e.at, tz)} — ${e.by.name} ${ACTION_WORDS[e.action]}${e.note ? `: ${e.note.length > 200 ? `${e.note.slice(0, 200)}…` : e.note}` : ''}`, state.doNotView), CARD_TEXT_MAX.short),
+    recent: view.timeline.slice(-5).map((l) => ({
+      line: userText(`${l.when} — ${l.who} ${l.what}${l.note ? `: ${l.note.length > 200 ? `${l.note.slice(0, 200)}…` : l.note}` : ''}`, CARD_TEXT_MAX.short),
     })),
     notice: userText(input.notice ?? '', CARD_TEXT_MAX.line),
     hasNotice: Boolean(input.notice),

@@ -91,6 +91,7 @@ export async function submitConcern(ctx: CardActionContext): Promise<AdaptiveCar
       category,
       summary: what,
       where: str(ctx.data, 'where').slice(0, 500),
+      involved: str(ctx.data, 'involved').slice(0, 500),
       happenedAt: happenedAt(str(ctx.data, 'whenDate'), str(ctx.data, 'whenTime')),
       subjects: pupils.map((p) => p.personId),
       reporter: actor,
@@ -100,13 +101,15 @@ export async function submitConcern(ctx: CardActionContext): Promise<AdaptiveCar
     now,
   );
   ctx.log.info({ schoolId: school.id, number: opened.number, source: isDsl ? 'manual' : 'concern' }, 'case opened from the concern form');
-  await scheduleEscalation(ctx.models, { schoolId: school.id, caseId: opened.caseId, severity, openedAt: now, afterMinutes: caseSettings(school).escalateAfterMinutes }, ctx.log);
+  await scheduleEscalation(ctx.models, { schoolId: school.id, caseId: opened.caseId, severity: opened.state.severity, openedAt: now, afterMinutes: caseSettings(school).escalateAfterMinutes }, ctx.log);
   const deps = { stores: ctx.models, config: ctx.config, sender: ctx.proactive, log: ctx.log, clock: () => new Date() };
   // Never throws: a card that cannot be posted now is queued (and logged by case id) for the flush job.
   const published = await publishCaseCard(deps, school, opened.caseId);
   const reached = published === 'posted' || published === 'updated';
+  // The DSL team may see the case, so a member filing it gets its number to find it again; other staff never do.
+  const filed = isDsl ? ` It is case ${opened.number}.` : '';
   return renderCard('concern-ack', {
-    message: `The safeguarding (DSL) team ${reached ? 'received' : 'will receive'} your report (${formatWhen(now, school.timezone)}).`,
+    message: `The safeguarding (DSL) team ${reached ? 'received' : 'will receive'} your report (${formatWhen(now, school.timezone)}).${filed}`,
     next: reached
       ? 'You do not need to do anything else unless the DSL team asks you. Please do not discuss it with the pupils or other staff.'
       : `Lantern could not reach the DSL team's channel just now (${CHANNEL_UNREACHABLE}), so please also tell the DSL in person today. Your report is saved and will be posted as soon as Lantern can.`,

@@ -1,9 +1,10 @@
 import type { School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
-import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../cases/labels.js';
-import type { CaseState } from '../cases/state.js';
-import type { LoadedCase } from '../cases/store.js';
-import type { TimelineEntry } from '../cases/timeline-model.js';
+import { withoutLinks } from './do-not-view.js';
+import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from './labels.js';
+import type { CaseState } from './state.js';
+import type { LoadedCase } from './store.js';
+import type { TimelineEntry } from './timeline-model.js';
 
 
 /** The fields whose changes the timeline spells out (others are summarised by the action's words). */
@@ -39,7 +40,8 @@ export interface TimelineLine {
 }
 
 /** The timeline in words; the opening entry's many fields are not listed (the summary above shows them). */
-export function timelineLines(timeline: readonly TimelineEntry[], tz: string): TimelineLine[] {
+export function timelineLines(timeline: readonly TimelineEntry[], tz: string, doNotView = false): TimelineLine[] {
+  const safe = (text: string) => withoutLinks(text, doNotView);
   return timeline.map((e) => ({
     seq: e.seq,
     when: formatWhen(e.at, tz),
@@ -50,49 +52,69 @@ export function timelineLines(timeline: readonly TimelineEntry[], tz: string): T
         ? []
         : Object.entries(SHOWN_CHANGES)
             .filter(([field]) => Object.hasOwn(e.after, field))
-            .map(([field, label]) => `${label}: ${valueWords(field, e.before[field])} → ${valueWords(field, e.after[field])}`),
-    note: e.note,
+            .map(([field, label]) => safe(`${label}: ${valueWords(field, e.before[field])} → ${valueWords(field, e.after[field])}`)),
+    note: e.note === null ? null : safe(e.note),
   }));
 }
 
+/** Who a case is about, in words: the pupils chosen and anyone else the reporter named. */
+export function whoIsInvolved(state: Pick<CaseState, 'subjects' | 'involved' | 'doNotView'>, byId: ReadonlyMap<string, Person>): string {
+  const named = [...state.subjects.map((id) => subjectName(id, byId)), ...(state.involved ? [withoutLinks(state.involved, state.doNotView)] : [])];
+  return named.length ? named.join(', ') : 'Not recorded';
+}
+
 /**
- * Everything the case page shows, in plain words. Metadata only: detections say which rule fired and when,
- * never the item's id, title, link or content; a "do not view" case says so first.
+ * THE case view model: everything any output shows of a case (the DSL channel card, the dashboard page, the
+ * incident log and chronology exports and so the CLI), in plain words. Metadata only: detections say which rule
+ * fired and when, never the item's id, title, link or content. A "do not view" case says so first, and every
+ * text in it passes through the same redaction as when it was written, so no output can show a way to the item.
  */
 export function caseView(loaded: LoadedCase, school: School, people: readonly Person[], now: Date) {
   const { state, doc } = loaded;
   const tz = school.timezone;
   const byId = new Map(people.map((p) => [p.personId, p]));
+  const safe = (text: string) => withoutLinks(text, state.doNotView);
+  const who = whoIsInvolved(state, byId);
+  const where = safe(state.where) || 'Not recorded';
+  const outcome = state.outcome === null ? null : safe(state.outcome);
+  const referrals = state.referrals.map((r) => ({ agency: AGENCY_LABEL[r.agency], reference: safe(r.reference) || 'No reference given', when: formatWhen(r.at, tz), by: r.by.name, given: Boolean(r.reference) }));
   return {
+    caseId: doc.caseId,
     number: doc.number,
     doNotView: state.doNotView,
-    summary: state.summary,
+    summary: safe(state.summary),
+    who,
+    where,
+    when: formatWhen(state.happenedAt ?? doc.openedAt, tz),
+    openedAt: formatWhen(doc.openedAt, tz),
+    reportedBy: state.reporter?.name ?? 'Lantern monitoring',
+    outcome,
     facts: [
       ['Status', STATUS_LABEL[state.status]],
       ['Severity', SEVERITY_LABEL[state.severity]],
       ['Category', CATEGORY_LABEL[state.category]],
       ['Source', SOURCE_LABEL[state.source]],
-      ['Who is involved', state.subjects.length ? state.subjects.map((id) => subjectName(id, byId)).join(', ') : 'Not recorded'],
+      ['Who is involved', who],
       ['When it happened', formatWhen(state.happenedAt ?? doc.openedAt, tz)],
-      ['Where', state.where || 'Not recorded'],
+      ['Where', where],
       ['Opened', formatWhen(doc.openedAt, tz)],
       ['Reported by', state.reporter?.name ?? 'Lantern monitoring'],
       ['Assigned to', state.assignee?.name ?? 'Nobody yet'],
-      ['Outcome', state.outcome ?? 'Not closed yet'],
+      ['Outcome', outcome ?? 'Not closed yet'],
       ['Linked cases', state.linkedCases.join(', ') || 'None'],
     ] as [string, string][],
     dpo: state.dpoDeadline && state.status !== 'closed' ? `Possible personal-data breach: the data protection officer must decide by ${formatWhen(state.dpoDeadline, tz)} whether to report it to the ICO${state.dpoDeadline.getTime() < now.getTime() ? ' (the 72 hours have passed)' : ''}.` : null,
     detections: state.detections.map((d) => ({ family: d.family, ruleId: d.ruleId, when: formatWhen(d.at, tz) })),
-    referrals: state.referrals.map((r) => ({ agency: AGENCY_LABEL[r.agency], reference: r.reference || 'No reference given', when: formatWhen(r.at, tz), by: r.by.name })),
+    referrals,
     retention: [
       ['Keep until', state.retentionUntil ? formatWhen(state.retentionUntil, tz) : 'Not set'],
       ['Why that date', state.retentionBasis ?? 'Not recorded'],
       ['Legal hold', state.legalHold ? 'On — the record will not be deleted while the hold lasts' : 'Off'],
     ] as [string, string][],
-    timeline: timelineLines(loaded.timeline, tz),
+    timeline: timelineLines(loaded.timeline, tz, state.doNotView),
     isOpen: state.status !== 'closed',
   };
 }
 
-/** The case page's data. */
+/** The case view model's type: what card, dashboard and exports are built from. */
 export type CaseView = ReturnType<typeof caseView>;

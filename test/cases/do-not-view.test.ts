@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCommand } from '../../src/cases/act.js';
+import { caseView } from '../../src/cases/case-view.js';
+import { openOrJoinFromDetection } from '../../src/cases/detection.js';
+import { FILE_REMOVED, ID_REMOVED, LINK_REMOVED, redactText } from '../../src/cases/do-not-view.js';
+import { exportChronology, exportIncidentLog } from '../../src/cases/export.js';
+import { openCase } from '../../src/cases/open.js';
+import { loadCase } from '../../src/cases/store.js';
+import { runCli } from '../../src/cli/main.js';
+import { casePage } from '../../src/dashboard/case-page.js';
+import { readDigestData, renderDigest } from '../../src/digest/assemble.js';
+import { isoWeekAt } from '../../src/digest/week.js';
+import type { Person } from '../../src/directory/person.js';
+import { readDirectorySource, syncDirectory } from '../../src/directory/sync.js';
+import { connectDatabase } from '../../src/db/connect.js';
+import { createLogger } from '../../src/log/logger.js';
+import { loadConfig } from '../../src/config/load.js';
+import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
+import { renderCard } from '../../src/teams/cards.js';
+import { channelCardData } from '../../src/teams/cases/card-data.js';
+import { testMongoUri } from '../support/db.js';
+import { teamsEdgeFor } from '../support/teams.js';
+import { ALEX, demoSchool, makeCaseInput, RUTH } from './fixtures.js';
+
+const school = demoSchool();
+const uri = `${testMongoUri()}dnv_${randomUUID().slice(0, 8)}`;
+let conn: Connection;
+let models: Models;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-dnv-'));
+
+beforeAll(async () => {
+  conn = await connectDatabase(uri);
+  models = createModels(conn);
+  await ensureIndexes(models);
+  await syncDirectory(models.people, school.id, await readDirectorySource(school));
+});
+afterAll(async () => {
+  await conn.dropDatabase();
+  await conn.close();
+});
+
+describe('redactText (UKCIS: no way to reach the item)', () => {
+  it.each([
+    ['https://northgate-my.sharepoint.com/personal/x/holiday_photo.jpg', LINK_REMOVED],
+    ['snapchat.com/add/kid99', LINK_REMOVED],
+    ['bit.ly/3xYz', LINK_REMOVED],
+    ['www.tiktok.com', LINK_REMOVED],
+    ['例え.jp/パス', LINK_REMOVED],
+    ['IMG_2231.jpg', FILE_REMOVED],
+    ['clip.final.mp4.zip', FILE_REMOVED],
+    ['1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms', ID_REMOVED],
+    ['<CAF=abc123@mail.gmail.com>', ID_REMOVED],
+    ['01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K', ID_REMOVED],
+    ['9A8B7C6D5E4F3A2B!123', ID_REMOVED],
+    ['18c2f1a9b3d4e5f6', ID_REMOVED],
+  ])('removes %s', (text, marker) => {
+    expect(redactText(`Seen: ${text} not opened.`)).toBe(`Seen: ${marker} not opened.`);
+  });
+
+  it('keeps what says where in general terms, people, case numbers and ordinary words', () => {
+    const text = 'An image in a Snapchat message, e.g. at 10.30 on 10/03/2026; told a.wilber@northgate.example, see NGP-2026-0042 (3.5 hours of well-being work).';
+    expect(redactText(text)).toBe(text);
+  });
+});
+
+describe('a "do not view" case is redacted when written and opens at high', () => {
+  it('stores no link, file name or item id, even in a later note; a staff concern of medium opens as high', async () => {
+    const opened = await openCase(models, school, makeCaseInput({
+      doNotView: true, severity: 'medium',
+      summary: 'Pupil says IMG_2231.jpg of her is on snapchat.com/add/kid99 and bit.ly/3xYz.',
+      where: 'Snapchat, https://www.snapchat.com/add/kid99 — file IMG_2231.jpg',
+      involved: 'An older boy, see drive file 1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms',
+    }), new Date());
+    expect(opened.state.severity).toBe('high');
+    await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'note', text: 'Police asked for message <CAF=abc123@mail.gmail.com> and www.example.org/x1.' }, () => new Date());
+    const stored = JSON.stringify([
+      await models.cases.findOne({ caseId: opened.caseId }).lean(),
+      await models.caseTimeline.find({ caseId: opened.caseId }).lean(),
+      await models.caseBoard.find({ caseId: opened.caseId }).lean(),
+    ]);
+    for (const leak of ['IMG_2231', 'snapchat.com', 'kid99', 'bit.ly', '1BxiMVs0XRA5', 'CAF=abc123', 'example.org']) expect(stored).not.toContain(leak);
+    expect(stored).toContain('Snapchat');
+  });
+
+  it('keeps only a hash of a detection\'s item, still joins the next detection about it, and raises a joined case to high', async () => {
+    const config = loadConfig({ env: {}, cwd: dir });
+    const deps = { stores: models, config, notifier: teamsEdgeFor(config, models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() };
+    const base = { ruleId: 'sharing.public_link.google', family: 'sharing.public_link', category: 'content' as const, summary: 'A file was shared publicly.', at: new Date(), subjectIds: [], objectId: 'DRIVE1aB2cD3eF4gH5iJ6kL7', location: { siteUrl: 'https://northgate.sharepoint.com/sites/x', listId: 'list-1' } };
+    const first = await openOrJoinFromDetection(deps, school, { ...base, detectionId: 'dnv-1', severity: 'medium', mayInvolveIndecentImage: true });
+    const second = await openOrJoinFromDetection(deps, school, { ...base, detectionId: 'dnv-2', severity: 'medium' });
+    expect(second).toMatchObject({ outcome: 'joined', caseId: 'caseId' in first ? first.caseId : '' });
+    const caseId = 'caseId' in first ? first.caseId : '';
+    const stored = JSON.stringify([await models.cases.findOne({ caseId }).lean(), await models.caseTimeline.find({ caseId }).lean()]);
+    expect(stored).not.toContain('DRIVE1aB2cD3eF4gH5iJ6kL7');
+    expect(stored).not.toContain('sharepoint');
+    expect((await models.cases.findOne({ caseId }).lean())?.severity).toBe('high');
+    // With no item id kept there is nothing to fix from the card: IT preserves the evidence instead.
+    const loaded = await loadCase(models, school.id, String(caseId));
+    expect(JSON.stringify(channelCardData({ loaded: loaded!, school, now: new Date(), people: [] }))).not.toContain('Remove the public link');
+
+    // A case about something else that turns out to be "do not view" is raised to high too.
+    const plain = await openOrJoinFromDetection(deps, school, { ...base, objectId: 'OTHER9zY8xW7vU6tS5rQ4', detectionId: 'plain-1', severity: 'medium' });
+    await openOrJoinFromDetection(deps, school, { ...base, objectId: 'OTHER9zY8xW7vU6tS5rQ4', detectionId: 'plain-2', severity: 'medium', mayInvolveIndecentImage: true });
+    const raised = await models.cases.findOne({ caseId: 'caseId' in plain ? plain.caseId : '' }).lean();
+    expect(raised).toMatchObject({ doNotView: true, severity: 'high' });
+  });
+});
+
+// ---- The property: whatever a "do not view" case is built from, no output names a way to the item. ----
+
+/** A distinctive run of letters and digits inside each sensitive token: if it shows anywhere, the token leaked. */
+const core = fc.stringMatching(/^[a-z]{3}[0-9]{3}[a-z]{3}$/);
+const host = fc.constantFrom('snapchat.com', 'bit.ly', 'tiktok.com', 'instagram.com', 'wa.me', 'discord.gg', 'drive.google.com', 'northgate-my.sharepoint.com', 'onedrive.live.com', '例え.jp', 'xn--bcher-kva.example');
+const ext = fc.constantFrom('.jpg', '.JPG', '.jpeg', '.png', '.heic', '.webp', '.mp4', '.mov', '.tar', '.gz', '.zip', '.7z', '.exe', '.pdf');
+const alnum = (min: number, max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9]{${min},${max}}$`));
+
+/** A sensitive token and the part of it that must never appear in any output. */
+type Token = { text: string; core: string };
+const token: fc.Arbitrary<Token> = fc.oneof(
+  fc.tuple(fc.constantFrom('http', 'https', 'HTTPS', 'ftp'), host, core).map(([s, h, c]) => ({ text: `${s}://${h}/p/${c}?x=1`, core: c })),
+  fc.tuple(host, core).map(([h, c]) => ({ text: `${h}/${c}`, core: c })),
+  core.map((c) => ({ text: `www.${c}.com`, core: c })),
+  fc.tuple(fc.constantFrom('IMG_', 'photo-', 'Screenshot_', 'フォト', ''), core, fc.array(ext, { minLength: 1, maxLength: 4 })).map(([p, c, e]) => ({ text: `${p}${c}${e.join('')}`, core: c })),
+  fc.tuple(core, alnum(20, 34)).map(([c, rest]) => ({ text: `1${c}${rest}`, core: c })),
+  fc.stringMatching(/^[0-9a-f]{16}$/).filter((h) => /[a-f]/.test(h) && /[0-9]/.test(h)).map((h) => ({ text: h, core: h })),
+  core.map((c) => ({ text: `AAMkAG${c}Zjc0LTQ+/1AAA=`, core: c })),
+  core.map((c) => ({ text: `01BYE5${c.toUpperCase()}ZWBTUFOFD3GS`, core: c.toUpperCase() })),
+  core.map((c) => ({ text: `<${c}@mail.gmail.com>`, core: c })),
+  fc.uuid().map((u) => ({ text: u, core: u })),
+);
+/** Arbitrary text (any Unicode) with sensitive tokens between its words. */
+const textWith = (maxLength: number) =>
+  fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }).map((text) => ({ text, core: '' })), token), { maxLength: 8 })
+    .map((parts) => ({ text: parts.map((p) => p.text).join(' ').slice(0, maxLength), cores: parts.filter((p) => p.core && parts.map((q) => q.text).join(' ').slice(0, maxLength).includes(p.text)).map((p) => p.core) }));
+
+/** Output as a reader sees it: escapes (Markdown backslashes, HTML entities, CSV quotes) undone. */
+function plain(output: string): string {
+  return output.replace(/\\/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'").replace(/&amp;/g, '&').replace(/""/g, '"');
+}
+
+const allCores: string[] = [];
+
+describe('property: no output of a "do not view" case contains a link, file name or item id', () => {
+  it('card JSON, dashboard HTML, incident log, chronology and the stored record', { timeout: 240_000 }, async () => {
+    const people = await models.people.find({ schoolId: school.id, personId: 'pupil-003' }).lean<Person[]>();
+    await fc.assert(
+      fc.asyncProperty(textWith(1500), textWith(400), textWith(400), textWith(1000), textWith(150), token, async (summary, where, involved, note, reference, item) => {
+        const cores = [...summary.cores, ...where.cores, ...involved.cores, ...note.cores, ...reference.cores, item.core];
+        allCores.push(...cores);
+        const opened = await openCase(models, school, makeCaseInput({
+          doNotView: true, source: 'detection', reporter: null, by: ALEX, subjects: ['pupil-003'],
+          summary: `Seen. ${summary.text}`, where: where.text, involved: involved.text,
+          detections: [{ detectionId: randomUUID(), ruleId: 'sharing.public_link.google', family: 'sharing.public_link', at: new Date(), objectId: item.text, target: item.text, location: { siteUrl: item.text, listId: item.text } }],
+          objectKeys: [`object:${item.text}`],
+        }), new Date());
+        const clock = () => new Date();
+        if (note.text.trim()) await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'note', text: note.text }, clock);
+        await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'escalate', agency: 'police', reference: reference.text }, clock);
+        await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'close', outcome: `Closed. ${note.text}` }, clock);
+        const loaded = await loadCase(models, school.id, opened.caseId);
+        if (!loaded) throw new Error('case not found');
+        const now = new Date();
+        const outputs = {
+          card: JSON.stringify(renderCard('case-channel', channelCardData({ loaded, school, now, people }))),
+          dashboard: casePage({ schoolId: school.id, schoolName: school.name, view: caseView(loaded, school, people, now), signedIn: { schoolId: school.id, name: 'Ruth Okafor', csrf: 'x' } }),
+          log: (await exportIncidentLog(models, school, RUTH, {}, now)).csv,
+          chronology: (await exportChronology(models, school, 'pupil-003', RUTH, now)).csv,
+          stored: JSON.stringify([await models.cases.findOne({ caseId: opened.caseId }).lean(), await models.caseTimeline.find({ caseId: opened.caseId }).lean(), await models.caseBoard.find({ caseId: opened.caseId }).lean()]),
+        };
+        for (const [name, output] of Object.entries(outputs)) {
+          const seen = plain(output);
+          for (const c of cores) expect(seen.includes(c), `${name} shows ${c}`).toBe(false);
+          if (name !== 'card' && name !== 'dashboard') expect(seen, name).not.toMatch(/https?:\/\//i);
+        }
+        expect(JSON.parse(outputs.card).body).toBeDefined();
+      }),
+      { numRuns: 15, seed: 20_261_206 },
+    );
+  });
+
+  it('the CLI export and the governors\' digest show none of them either', { timeout: 60_000 }, async () => {
+    expect(allCores.length).toBeGreaterThan(15);
+    const out: string[] = [];
+    const run = (argv: string[]) => runCli(argv, { out: (l) => out.push(l), err: (l) => out.push(l), env: { MONGODB_URI: uri, LOG_LEVEL: 'silent' }, cwd: dir });
+    expect(await run(['cases', 'export', '--log', '--as', RUTH.email])).toBe(0);
+    expect(await run(['cases', 'export', '--chronology', 'pupil-003', '--as', RUTH.email])).toBe(0);
+    const now = new Date();
+    const digest = renderDigest(await readDigestData(models, school, isoWeekAt(now, school.timezone), now), school.timezone);
+    for (const [name, output] of Object.entries({ cli: out.join('\n'), digestHtml: digest.html, digestText: digest.text })) {
+      const seen = plain(output);
+      expect(output.length, name).toBeGreaterThan(100);
+      for (const c of allCores) expect(seen.includes(c), `${name} shows ${c}`).toBe(false);
+    }
+  });
+});
