@@ -260,5 +260,5 @@ describe('a simulated school year', () => {
     expect(year2.map((c) => c.policyId).sort()).toEqual(library.filter((t) => t.yearly).map((t) => t.id).sort());
     // Last year's self-audit answers are kept beside this year's.
     expect(await world.models.agreementAuditAnswers.countDocuments({ period: '2026-27' })).toBeGreaterThan(0);
-  }, 1_800_000);
+  }, 3_600_000);
 });
