@@ -117,8 +117,13 @@ export async function policyStandings(models: Models, schoolId: string, now: Dat
  * passed and they have not signed.
  */
 export async function complianceFigures(models: Models, schoolId: string, now: Date, calendar: SchoolCalendar, options: { campaignIds?: string[] } = {}): Promise<ComplianceRow[]> {
+  return complianceRows(await policyStandings(models, schoolId, now, calendar, options), now);
+}
+
+/** The compliance figures of standings already worked out (see `complianceFigures`). */
+export function complianceRows(standings: readonly PolicyStanding[], now: Date): ComplianceRow[] {
   const rows: ComplianceRow[] = [];
-  for (const { version, people, done, dueOf } of await policyStandings(models, schoolId, now, calendar, options)) {
+  for (const { version, people, done, dueOf } of standings) {
     const groups = new Map<string, Person[]>();
     const add = (g: string, p: Person) => groups.set(g, [...(groups.get(g) ?? []), p]);
     for (const p of people) {

@@ -28,14 +28,28 @@ export interface ChainReport {
  * can hash correctly (written with a wrong clock, or re-chained), so the dates are checked too.
  */
 export async function verifyChain(models: Pick<Models, 'agreementSignatures' | 'agreementChainHeads' | 'agreementVersions'>, schoolId: string): Promise<ChainReport> {
+  const versions = await models.agreementVersions.find({ schoolId }).lean<AgreementVersion[]>();
+  const cursor = models.agreementSignatures.find({ schoolId }).sort({ seq: 1 }).lean<AgreementSignature[]>().cursor() as AsyncIterable<AgreementSignature>;
+  // The head is read after the records, so a record written meanwhile is not reported missing.
+  return checkChain(schoolId, cursor, versions, async () => (await models.agreementChainHeads.findById(schoolId).lean<{ seq: number }>())?.seq);
+}
+
+/**
+ * The checks of `verifyChain` over a school's records in seq order, its versions, and the seq its chain head
+ * names (read once the records have been walked), for callers that have already read them.
+ */
+export async function checkChain(
+  schoolId: string,
+  recordsInSeqOrder: AsyncIterable<AgreementSignature> | Iterable<AgreementSignature>,
+  versionList: readonly AgreementVersion[],
+  headSeq: () => Promise<number | undefined> | number | undefined,
+): Promise<ChainReport> {
   const issues: ChainIssue[] = [];
-  const versions = new Map((await models.agreementVersions.find({ schoolId }).lean<AgreementVersion[]>()).map((v) => [v._id, v]));
+  const versions = new Map(versionList.map((v) => [v._id, v]));
   let expectedSeq = 1;
   let prevHash = genesisHash(schoolId);
   let records = 0;
-  const cursor = models.agreementSignatures.find({ schoolId }).sort({ seq: 1 }).lean<AgreementSignature[]>().cursor();
-  for await (const doc of cursor) {
-    const r = doc as unknown as AgreementSignature;
+  for await (const r of recordsInSeqOrder) {
     records += 1;
     if (!Number.isInteger(r.seq) || r.seq < expectedSeq) {
       issues.push({ kind: 'inserted', seq: r.seq, detail: `a record numbered ${r.seq} sits between ${expectedSeq - 1} and ${expectedSeq}: it was added outside Lantern` });
@@ -59,9 +73,9 @@ export async function verifyChain(models: Pick<Models, 'agreementSignatures' | '
     expectedSeq = r.seq + 1;
     prevHash = r.hash;
   }
-  const head = await models.agreementChainHeads.findById(schoolId).lean<{ seq: number }>();
-  if (head && head.seq >= expectedSeq) {
-    issues.push({ kind: 'deleted', seq: expectedSeq, detail: head.seq === expectedSeq ? `record ${expectedSeq} (the last) is missing` : `records ${expectedSeq}–${head.seq} at the end are missing` });
+  const head = await headSeq();
+  if (head !== undefined && head >= expectedSeq) {
+    issues.push({ kind: 'deleted', seq: expectedSeq, detail: head === expectedSeq ? `record ${expectedSeq} (the last) is missing` : `records ${expectedSeq}–${head} at the end are missing` });
   }
   return { schoolId, records, ok: issues.length === 0, issues };
 }

@@ -3,7 +3,7 @@ import type { Models } from '../stores.js';
 import type { SchoolCalendar } from './academic-year.js';
 import type { Person } from '../directory/person.js';
 import type { AgreementCampaign } from './campaign-model.js';
-import { standingsFrom, type PolicyStanding } from './compliance.js';
+import { STANDING_FIELDS, standingsFrom, type PolicyStanding, type StandingInputs } from './compliance.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 
@@ -24,11 +24,16 @@ export async function openStandings(stores: AgreementsWeekStores, schoolId: stri
   const [open, versions, signatures, people] = await Promise.all([
     stores.agreementCampaigns.find({ schoolId, status: 'open' }).lean<AgreementCampaign[]>(),
     stores.agreementVersions.find({ schoolId }).lean<AgreementVersion[]>(),
-    stores.agreementSignatures.find({ schoolId }).lean<AgreementSignature[]>(),
+    stores.agreementSignatures.find({ schoolId }, STANDING_FIELDS).lean<AgreementSignature[]>(),
     stores.people.find({ schoolId, active: true }).lean<Person[]>(),
   ]);
-  const kindOf = new Map(versions.map((v) => [v._id, v.kind === 'questionnaire' ? 'training' : 'agreements']));
-  return standingsFrom({ campaigns: open.filter((c) => kindOf.get(c.versionId) === kind), people, versions, signatures, firsts: [] }, now, calendar);
+  return standingsOfKind({ campaigns: open, people, versions, signatures, firsts: [] }, kind, now, calendar);
+}
+
+/** The standings of the open campaigns of one kind among inputs already read (see `openStandings`). */
+export function standingsOfKind(input: StandingInputs, kind: StandingKind, now: Date, calendar: SchoolCalendar): PolicyStanding[] {
+  const kindOf = new Map(input.versions.map((v) => [v._id, v.kind === 'questionnaire' ? 'training' : 'agreements']));
+  return standingsFrom({ ...input, campaigns: input.campaigns.filter((c) => c.status === 'open' && kindOf.get(c.versionId) === kind) }, now, calendar);
 }
 
 /** A policy's title and when its latest version is due for review. */

@@ -137,9 +137,18 @@ export class JobScheduler<H extends JobHandlers> {
   /** Enqueues what is due for every schedule once; a failing schedule is logged and does not stop the others. */
   async tick(): Promise<ScheduleTick[]> {
     const ticks: ScheduleTick[] = [];
+    // One read for every schedule's record, so a tick with nothing due costs a single query.
+    let records: Map<string, ScheduleDoc> | undefined;
+    try {
+      const found = await this.options.models.jobSchedules.find({ name: { $in: [...this.registered.keys()] } }).lean<ScheduleDoc[]>();
+      records = new Map(found.map((doc) => [doc.name, doc]));
+    } catch (err) {
+      this.options.logger.error({ err }, 'Reading the schedules failed; trying again next tick');
+      return [...this.registered.keys()].map((schedule) => ({ schedule, error: (err as Error).message }));
+    }
     for (const schedule of this.registered.values()) {
       try {
-        const tick = await this.tickOne(schedule);
+        const tick = await this.tickOne(schedule, records.get(schedule.name));
         if (tick) ticks.push(tick);
       } catch (err) {
         this.options.logger.error({ err, schedule: schedule.name }, 'Schedule tick failed; trying again next tick');
@@ -180,10 +189,10 @@ export class JobScheduler<H extends JobHandlers> {
     }
   }
 
-  private async tickOne(schedule: Registered): Promise<ScheduleTick | undefined> {
+  private async tickOne(schedule: Registered, found: ScheduleDoc | undefined): Promise<ScheduleTick | undefined> {
     const { jobSchedules } = this.options.models;
     const now = this.options.clock();
-    const stored = await this.stored(schedule, now);
+    const stored = await this.stored(schedule, found, now);
     const due = dueOccurrence(schedule.cron, stored.lastEnqueuedFor, now);
     if (!due) return undefined;
     const { job, created } = await this.options.runner.enqueue(schedule.jobName, {
@@ -203,9 +212,8 @@ export class JobScheduler<H extends JobHandlers> {
   }
 
   /** The schedule's shared record, created on first sight with nothing due before now. */
-  private async stored(schedule: Registered, now: Date): Promise<ScheduleDoc> {
+  private async stored(schedule: Registered, found: ScheduleDoc | undefined, now: Date): Promise<ScheduleDoc> {
     const { jobSchedules } = this.options.models;
-    const found = await jobSchedules.findOne({ name: schedule.name }).lean<ScheduleDoc>();
     if (found) {
       if (found.cron !== schedule.pattern || found.timezone !== schedule.timezone) {
         await jobSchedules.updateOne({ name: schedule.name }, { $set: { cron: schedule.pattern, timezone: schedule.timezone } });

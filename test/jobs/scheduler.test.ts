@@ -8,6 +8,7 @@ import { compileCron, dueOccurrence, JobScheduler, type ScheduledData } from '..
 import type { ScheduleDoc } from '../../src/jobs/schedule-model.js';
 import { createLogger } from '../../src/log/logger.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
+import { connectMeteredDatabase } from '../agreements/sim/meter.js';
 
 let conn: Connection;
 let models: Models;
@@ -185,6 +186,27 @@ describe('schedules', () => {
     clock.set('2026-02-01T01:00:00Z');
     await scheduler.tick();
     expect(await jobs()).toMatchObject([{ name: 'scan', key: `scan@${new Date('2026-02-01T01:00:00Z').getTime()}`, schoolId: 'northgate', data: { scope: 'shares' } }]);
+  });
+
+  it('costs one database command for a tick with nothing due, however many schedules there are', async () => {
+    const { conn: metered, meter } = await connectMeteredDatabase('schedules_cost');
+    try {
+      const own = createModels(metered);
+      await own.jobSchedules.createIndexes();
+      const clock = fakeClock('2026-03-02T09:00:00Z');
+      const logger = createLogger({ level: 'silent' });
+      const scheduler = new JobScheduler({ models: own, runner: new JobRunner({ models: own, handlers, clock, logger, instanceId: 'one' }), clock, logger });
+      scheduler.registerSchedule(WEEKLY);
+      scheduler.registerSchedule({ ...WEEKLY, name: 'nightly-digest', cron: '0 2 * * *' });
+      scheduler.registerSchedule({ name: 'hourly-scan', cron: '0 * * * *', timezone: 'Europe/London', jobName: 'scan', data: { scope: 'shares' } });
+      await scheduler.tick();
+      clock.set('2026-03-02T09:30:00Z');
+      meter.phase = 'quiet tick';
+      expect(await scheduler.tick()).toEqual([]);
+      expect(meter.phases.get('quiet tick')?.commands).toBe(1);
+    } finally {
+      await dropTestDatabase(metered);
+    }
   });
 
   it('rejects a bad cron, an unknown time zone and a name used twice', () => {

@@ -1,13 +1,15 @@
 import { academicYearIn, calendarOf, type SchoolCalendar } from '../../../src/agreements/academic-year.js';
 import { inAudience, SELF_SIGNING_ROLES, type Audience } from '../../../src/agreements/audience.js';
 import type { AgreementCampaign } from '../../../src/agreements/campaign-model.js';
-import { complianceCsv, complianceFigures } from '../../../src/agreements/compliance.js';
+import type { AgreementSend } from '../../../src/agreements/campaign-model.js';
+import { complianceCsv, complianceFigures, complianceRows, standingsFrom, type ComplianceRow } from '../../../src/agreements/compliance.js';
 import type { AgreementSignature } from '../../../src/agreements/signature-model.js';
 import type { AgreementVersion } from '../../../src/agreements/version-model.js';
-import { verifyChain } from '../../../src/agreements/verify.js';
-import { readAgreements, readTraining } from '../../../src/digest/sources/agreements.js';
+import { checkChain, verifyChain } from '../../../src/agreements/verify.js';
+import { standingsOfKind, type StandingKind } from '../../../src/agreements/weekly.js';
+import { completionRows, readAgreements, readTraining } from '../../../src/digest/sources/agreements.js';
 import type { SourceContext } from '../../../src/digest/sources/context.js';
-import type { PersonInput } from '../../../src/directory/person.js';
+import type { Person, PersonInput } from '../../../src/directory/person.js';
 import type { ReceivedCard } from './cards.js';
 import { SCHOOL_ID, type SimWorld } from './world.js';
 
@@ -131,26 +133,32 @@ function recount(people: readonly PersonInput[], campaigns: readonly AgreementCa
 }
 
 /**
- * The end-of-day checks: `agreements status` (complianceFigures), the compliance export (its CSV) and the
- * digest's agreement and training sections equal a recount from the signature records; everyone in an open
- * campaign's audience who can be reached has been asked; nobody is overdue before their own due date; the
- * evidence chain verifies.
+ * The end-of-day checks: `agreements status` (its figures and CSV), the digest's agreement and training
+ * sections and evidence verify agree with a recount from the signature records; everyone in an open
+ * campaign's audience who can be reached has been asked; nobody is overdue before their own due date.
+ * Each collection is read once and the capability's own counting (`standingsFrom`, `complianceRows`,
+ * `completionRows`, `checkChain`) runs over that read; with `full`, the product's read paths
+ * (`complianceFigures`, `readAgreements`, `readTraining`, `verifyChain`) run as well and must say the same.
  */
-export async function checkDay(world: SimWorld, ledger: Ledger): Promise<void> {
+export async function checkDay(world: SimWorld, ledger: Ledger, options: { full: boolean }): Promise<void> {
   const now = world.clock.now();
   ledger.checks += 1;
   const { models } = world;
-  const [campaigns, versions, records, refs] = await Promise.all([
-    models.agreementCampaigns.find({ schoolId: SCHOOL_ID, status: 'open' }).lean<AgreementCampaign[]>(),
+  const open = await models.agreementCampaigns.find({ schoolId: SCHOOL_ID, status: 'open' }).sort({ policyId: 1, createdAt: 1 }).lean<AgreementCampaign[]>();
+  const [versions, records, dbPeople, firsts, refs, head] = await Promise.all([
     models.agreementVersions.find({ schoolId: SCHOOL_ID }).lean<AgreementVersion[]>(),
     models.agreementSignatures.find({ schoolId: SCHOOL_ID }).lean<AgreementSignature[]>(),
+    models.people.find({ schoolId: SCHOOL_ID, active: true }).sort({ personId: 1 }).lean<Person[]>(),
+    models.agreementSends.find({ schoolId: SCHOOL_ID, round: 0, campaignId: { $in: open.map((c) => c._id) } }, { campaignId: 1, personId: 1, signBy: 1, form: 1 }).lean<AgreementSend[]>(),
     models.conversationRefs.find({ scope: 'personal', installed: true }, { aadObjectId: 1 }).lean(),
+    models.agreementChainHeads.findById(SCHOOL_ID).lean<{ seq: number }>(),
   ]);
   const people = [...world.directory.people.values()];
   const calendar = calendarOf(world.school);
-  const expected = recount(people, campaigns, versions, records, now, calendar);
+  const expected = recount(people, open, versions, records, now, calendar);
+  const inputs = { campaigns: open, people: dbPeople, versions, signatures: records, firsts };
 
-  const figures = await complianceFigures(models, SCHOOL_ID, now, calendar);
+  const figures = complianceRows(standingsFrom(inputs, now, calendar), now);
   const status = figures.map((r) => `${r.policyId}|${r.group}|${r.signed}/${r.total}`).sort();
   if (JSON.stringify(status) !== JSON.stringify(expected.rows)) fail(now, `agreements status differs from the recount:\n${diff(status, expected.rows)}`);
   const csv = complianceCsv(figures).trim().split('\n').slice(1).map((line) => {
@@ -159,17 +167,23 @@ export async function checkDay(world: SimWorld, ledger: Ledger): Promise<void> {
   }).sort();
   if (JSON.stringify(csv) !== JSON.stringify(expected.rows)) fail(now, `the compliance export differs from the recount:\n${diff(csv, expected.rows)}`);
 
-  const ctx = { models: world.models, school: world.school, now } as unknown as SourceContext;
-  const [agreements, training] = await Promise.all([readAgreements(ctx), readTraining(ctx)]);
-  const digestRows = (s: Awaited<ReturnType<typeof readAgreements>>) => (s.state === 'ok' ? s.data.rows.map((r) => `${r.audience}:${r.done}/${r.required}`).sort() : []);
-  if (JSON.stringify(digestRows(agreements)) !== JSON.stringify(expected.agreements)) fail(now, `the digest's agreements differ from the recount:\n${diff(digestRows(agreements), expected.agreements)}`);
-  if (JSON.stringify(digestRows(training)) !== JSON.stringify(expected.training)) fail(now, `the digest's training differs from the recount:\n${diff(digestRows(training), expected.training)}`);
+  const completion = (kind: StandingKind) => completionRows(standingsOfKind(inputs, kind, now, calendar)).map((r) => `${r.audience}:${r.done}/${r.required}`).sort();
+  const [agreements, training] = [completion('agreements'), completion('training')];
+  if (JSON.stringify(agreements) !== JSON.stringify(expected.agreements)) fail(now, `the digest's agreements differ from the recount:\n${diff(agreements, expected.agreements)}`);
+  if (JSON.stringify(training) !== JSON.stringify(expected.training)) fail(now, `the digest's training differs from the recount:\n${diff(training, expected.training)}`);
+
+  const bySeq = [...records].sort((a, b) => a.seq - b.seq);
+  const chain = await checkChain(SCHOOL_ID, bySeq, versions, () => head?.seq);
+  if (!chain.ok || chain.records !== records.length) fail(now, `evidence verify: ${chain.issues.map((i) => i.detail).join('; ')}`);
+
+  if (options.full) await checkReadPaths(world, now, { figures, agreements, training, records: chain.records });
 
   // Nobody overdue before their own due date: a late joiner has the campaign's full time from their first card.
+  const byName = new Map(people.map((p) => [p.displayName, p]));
   for (const row of figures) {
     for (const name of row.overdueNames) {
-      const person = people.find((p) => p.displayName === name);
-      const campaign = campaigns.find((c) => c.policyId === row.policyId);
+      const person = byName.get(name);
+      const campaign = open.find((c) => c.policyId === row.policyId);
       const first = person && campaign ? ledger.firstAt.get(`${person.personId}|${campaign._id}`) : undefined;
       const span = campaign ? new Date(campaign.dueAt).getTime() - new Date(campaign.createdAt).getTime() : 0;
       if (first && now.getTime() < first.getTime() + span) fail(now, `${name} is overdue for ${row.policyId} ${Math.round((now.getTime() - first.getTime()) / DAY)} days after their first card`);
@@ -178,22 +192,35 @@ export async function checkDay(world: SimWorld, ledger: Ledger): Promise<void> {
 
   // Everyone reachable in an open campaign's audience since before today has been asked (or has already signed).
   const installed = new Set(refs.map((r) => r.aadObjectId));
+  const signedIn = new Set(records.map((r) => `${r.signerId}|${r.policyId}|${r.period ?? ''}`));
+  const signedAny = new Set(records.map((r) => `${r.signerId}|${r.policyId}`));
   const today = now.getTime() - DAY;
-  for (const campaign of campaigns) {
+  const period = academicYearIn(now, calendar);
+  for (const campaign of open) {
     if (new Date(campaign.createdAt).getTime() > today) continue;
     const version = versions.find((v) => v._id === campaign.versionId) as AgreementVersion;
-    const period = academicYearIn(now, calendar);
     for (const p of people) {
       if (!SELF_SIGNING_ROLES.has(p.role) || !inAudience(p as never, campaign.audience as Audience) || !installed.has(p.aadObjectId)) continue;
       if ((ledger.since.get(p.personId) ?? 0) > today) continue;
       const asked = ledger.firsts.has(`${p.personId}|${version.policyId}|v${version.number}|${period}`);
-      const signed = records.some((r) => r.signerId === p.personId && r.policyId === version.policyId && (!version.yearly || r.period === period));
+      const signed = version.yearly ? signedIn.has(`${p.personId}|${version.policyId}|${period}`) : signedAny.has(`${p.personId}|${version.policyId}`);
       if (!asked && !signed) fail(now, `${p.personId} was never asked for ${campaign._id}`);
     }
   }
+}
 
+/** The product's own read paths (status, the digest's sections, evidence verify) say what the checks worked out from one read. */
+async function checkReadPaths(world: SimWorld, now: Date, seen: { figures: ComplianceRow[]; agreements: string[]; training: string[]; records: number }): Promise<void> {
+  const { models } = world;
+  const figures = await complianceFigures(models, SCHOOL_ID, now, calendarOf(world.school));
+  if (JSON.stringify(figures) !== JSON.stringify(seen.figures)) fail(now, 'agreements status read from the database differs from the same figures worked out from one read');
+  const ctx = { models, school: world.school, now } as unknown as SourceContext;
+  const [agreements, training] = await Promise.all([readAgreements(ctx), readTraining(ctx)]);
+  const digestRows = (s: Awaited<ReturnType<typeof readAgreements>>) => (s.state === 'ok' ? s.data.rows.map((r) => `${r.audience}:${r.done}/${r.required}`).sort() : []);
+  if (JSON.stringify(digestRows(agreements)) !== JSON.stringify(seen.agreements)) fail(now, `the digest's agreements section differs:\n${diff(digestRows(agreements), seen.agreements)}`);
+  if (JSON.stringify(digestRows(training)) !== JSON.stringify(seen.training)) fail(now, `the digest's training section differs:\n${diff(digestRows(training), seen.training)}`);
   const chain = await verifyChain(models, SCHOOL_ID);
-  if (!chain.ok) fail(now, `evidence verify: ${chain.issues.map((i) => i.detail).join('; ')}`);
+  if (!chain.ok || chain.records !== seen.records) fail(now, `evidence verify: ${chain.issues.map((i) => i.detail).join('; ')} (${chain.records} records, ${seen.records} read)`);
 }
 
 function diff(actual: string[], expected: string[]): string {

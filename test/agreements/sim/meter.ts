@@ -9,6 +9,8 @@ type Ended = { requestId: number; duration: number };
 export interface PhaseCount {
   commands: number;
   ms: number;
+  /** Wall time spent in the phase (database and JavaScript). */
+  wallMs: number;
   by: Map<string, number>;
   /** Server time by command. */
   msBy: Map<string, number>;
@@ -19,11 +21,24 @@ export interface PhaseCount {
  * driver's command monitoring. FerretDB scans a collection on each query, so the count is what a day costs.
  */
 export class CommandMeter {
-  phase = 'setup';
   readonly phases = new Map<string, PhaseCount>();
   /** Since the last `startDay`. */
   today = new Map<string, PhaseCount>();
   private readonly open = new Map<number, [string, string]>();
+  private current = 'setup';
+  private since = performance.now();
+
+  /** The phase commands are counted under; setting it also ends the wall time of the one before. */
+  get phase(): string {
+    return this.current;
+  }
+
+  set phase(next: string) {
+    const t = performance.now();
+    for (const count of [this.count(this.current), this.count(this.current, this.today)]) count.wallMs += t - this.since;
+    this.since = t;
+    this.current = next;
+  }
 
   constructor(conn: Connection) {
     const client = conn.getClient();
@@ -52,12 +67,13 @@ export class CommandMeter {
 
   private count(phase: string, phases = this.phases): PhaseCount {
     let count = phases.get(phase);
-    if (!count) phases.set(phase, (count = { commands: 0, ms: 0, by: new Map(), msBy: new Map() }));
+    if (!count) phases.set(phase, (count = { commands: 0, ms: 0, wallMs: 0, by: new Map(), msBy: new Map() }));
     return count;
   }
 
   /** Starts counting a new day for `report(1, true)`. */
   startDay(): void {
+    this.phase = this.current;
     this.today = new Map();
   }
 
@@ -68,12 +84,13 @@ export class CommandMeter {
     return n;
   }
 
-  /** A line per phase: commands per day, server time per day, and the commonest commands. */
+  /** A line per phase: commands per day, their time per day, wall time per day, and the costliest commands. */
   report(days: number, today = false): string {
+    this.phase = this.current;
     const lines: string[] = [];
     for (const [phase, c] of today ? this.today : this.phases) {
       const top = [...c.msBy].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, ms]) => `${k} ${((c.by.get(k) ?? 0) / days).toFixed(1)}× ${Math.round(ms / days)} ms`).join(', ');
-      lines.push(`  ${phase}: ${(c.commands / days).toFixed(1)} commands/day, ${Math.round(c.ms / days)} ms/day (${top})`);
+      lines.push(`  ${phase}: ${(c.commands / days).toFixed(1)} commands/day, ${Math.round(c.ms / days)} ms/day in commands, ${Math.round(c.wallMs / days)} ms/day wall (${top})`);
     }
     return lines.join('\n');
   }
