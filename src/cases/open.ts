@@ -30,6 +30,8 @@ export interface OpenCaseInput {
   dpoDeadline?: Date | null;
   detections?: LinkedDetection[];
   objectKeys?: string[];
+  /** The IT matter (its number) this case is sent over from. */
+  itMatter?: string | null;
 }
 
 /** A newly opened case. */
@@ -72,6 +74,7 @@ export async function openCase(stores: CaseStores, school: School, input: OpenCa
     dpoDeadline: input.dpoDeadline ?? null,
     detections: input.detections ?? [],
     objectKeys: input.objectKeys ?? [],
+    ...(input.itMatter ? { itMatter: input.itMatter } : {}),
     retentionUntil: retention.until,
     retentionBasis: retention.basis,
   };

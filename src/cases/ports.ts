@@ -13,7 +13,13 @@ export interface CaseNotifier {
    * for a card that cannot be posted: the case is marked pending and `queued` returned, for flushPending.
    */
   publish(school: School, caseId: string): Promise<PublishOutcome>;
-  /** Posts every card still waiting for the DSL channel; one that fails stays queued. */
+  /**
+   * Posts an IT matter's card to the school's IT channel (school.it.channel), or replaces the posted one.
+   * Never throws: without an IT channel, or when the post fails, the matter is marked pending and `queued`
+   * returned; the IT view on the dashboard shows it either way.
+   */
+  publishItMatter(school: School, matterId: string): Promise<PublishOutcome>;
+  /** Posts every card still waiting for the DSL channel (and the IT channel); one that fails stays queued. */
   flushPending(): Promise<{ posted: number; stillQueued: number }>;
   /**
    * Tells the deputy DSL that an unacknowledged case was escalated to them (personal chat, and a mention in the

@@ -74,13 +74,15 @@ export interface CaseState {
   objectKeys: string[];
   escalatedToDeputyAt: Date | null;
   anonymisedAt: Date | null;
+  /** The IT matter this case was sent over from (its number), when the IT team sent it to the DSL. */
+  itMatter: string | null;
 }
 
 /** The cached fields, for copying a state onto a case document. */
 export const STATE_FIELDS = [
   'status', 'severity', 'category', 'source', 'summary', 'where', 'happenedAt', 'subjects', 'reporter', 'assignee',
   'acknowledgedAt', 'detections', 'referrals', 'linkedCases', 'outcome', 'falsePositive', 'remediationRequests',
-  'doNotView', 'dpoDeadline', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'anonymisedAt',
+  'doNotView', 'dpoDeadline', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'anonymisedAt', 'itMatter',
 ] as const satisfies readonly (keyof CaseState)[];
 
 const DATE_FIELDS = ['happenedAt', 'acknowledgedAt', 'dpoDeadline', 'retentionUntil', 'escalatedToDeputyAt', 'anonymisedAt'] as const;
@@ -89,7 +91,7 @@ const EMPTY: CaseState = {
   status: 'new', severity: 'medium', category: 'conduct', source: 'manual', summary: '', where: '', happenedAt: null,
   subjects: [], reporter: null, assignee: null, acknowledgedAt: null, detections: [], referrals: [], linkedCases: [],
   outcome: null, falsePositive: null, remediationRequests: [], doNotView: false, dpoDeadline: null, retentionUntil: null,
-  retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, anonymisedAt: null,
+  retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, anonymisedAt: null, itMatter: null,
 };
 
 /** Folds a case's timeline, in seq order, into its state: each entry's `after` overwrites the fields it names. */

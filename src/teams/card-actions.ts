@@ -3,6 +3,7 @@ import { AGREEMENT_CARD_ACTIONS } from './agreements/actions.js';
 import type { AdaptiveCardJson } from './cards.js';
 import type { CommandContext } from './commands.js';
 import { CASE_CARD_ACTIONS } from './cases/card-actions.js';
+import { IT_CARD_ACTIONS } from './cases/it-actions.js';
 
 /** What a card button's handler receives: the command context plus the button's verb and data. */
 export interface CardActionContext extends CommandContext {
@@ -22,6 +23,7 @@ export type CardActionHandler = (ctx: CardActionContext) => Promise<AdaptiveCard
  */
 export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...CASE_CARD_ACTIONS,
+  ...IT_CARD_ACTIONS,
   ...AGREEMENT_CARD_ACTIONS,
 };
 
