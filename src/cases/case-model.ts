@@ -67,6 +67,8 @@ export const caseSchema = new Schema(
     /** Set while the card could not be posted (no conversation reference for the DSL team yet). */
     channelPending: { type: Boolean, default: false },
     escalatedToDeputyAt: { type: Date, default: null },
+    /** Who the escalation ladder reached and when (see state.ts EscalationTold). */
+    escalations: { type: [Schema.Types.Mixed], default: [] },
     /** When the deputy DSL was told of the escalation (outside the timeline: a send, not a decision). */
     deputyNotifiedAt: { type: Date, default: null },
     anonymisedAt: { type: Date, default: null },

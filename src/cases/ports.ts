@@ -1,5 +1,11 @@
 import type { School } from '../config/load.js';
 
+/** One rung of a school's escalation ladder: who, and what they are to the school (deputy DSL, head teacher, …). */
+export interface LadderRung {
+  email: string;
+  role: string;
+}
+
 /** How showing a case's card to the DSL team ended: posted now, replaced, queued for the flush job, or no such case. */
 export type PublishOutcome = 'posted' | 'updated' | 'queued' | 'missing';
 
@@ -22,8 +28,8 @@ export interface CaseNotifier {
   /** Posts every card still waiting for the DSL channel (and the IT channel); one that fails stays queued. */
   flushPending(): Promise<{ posted: number; stillQueued: number }>;
   /**
-   * Tells the deputy DSL that an unacknowledged case was escalated to them (personal chat, and a mention in the
-   * DSL channel with the card refreshed); says which of the two reached them.
+   * Tells one person on the escalation ladder that an unacknowledged case was escalated to them: their Teams
+   * chat with Lantern, and a mention in the DSL channel when they are on the DSL team. Says which reached them.
    */
-  tellDeputy(school: School, caseId: string): Promise<{ personal: boolean; channel: boolean }>;
+  tellOnLadder(school: School, caseId: string, rung: LadderRung): Promise<{ personal: boolean; channel: boolean; name: string }>;
 }

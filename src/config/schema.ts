@@ -163,6 +163,14 @@ export const CasesSettingsSchema = z.strictObject({
   joinWindowHours: z.number().int().min(1, { error: 'must be at least 1 hour' }).max(24 * 90).default(72),
   /** A high or critical case not acknowledged within this many minutes is escalated to the deputy DSL. */
   escalateAfterMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(24 * 60).default(30),
+  /**
+   * Who is told, in order, after the deputy DSL when a high or critical case is still not acknowledged: the
+   * head, then an out-of-hours contact (each in their Teams chat with Lantern). Each next rung is told
+   * `escalationStepMinutes` after the one before, until someone acknowledges.
+   */
+  escalationLadder: z.array(z.strictObject({ email: Email, role: z.string().trim().min(1, { error: 'say who this is, e.g. head teacher' }).max(60) })).default([]),
+  /** Minutes between one rung of the escalation ladder and the next. */
+  escalationStepMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(24 * 60).default(15),
   /** Who else to tell out of hours (shown on the escalation card). */
   outOfHoursContacts: z.array(z.strictObject({ name: z.string().min(1), phone: z.string().min(3) })).default([]),
   /** Years to keep a child-protection case after it opens when no date of birth is known (else DOB + 25 years). */

@@ -1,9 +1,9 @@
 import type { CaseNotifier } from '../../cases/ports.js';
 import { flushPendingCards, publishCaseCard, type ChannelDeps } from './channel.js';
-import { notifyDeputy } from './escalation-notice.js';
+import { notifyOnLadder } from './escalation-notice.js';
 import { flushPendingItCards, publishItMatterCard } from './it-channel.js';
 
-/** The Teams side of the case capability's CaseNotifier port: cards in the DSL and IT channels, the deputy's chat. */
+/** The Teams side of the case capability's CaseNotifier port: cards in the DSL and IT channels, the escalation ladder's chats. */
 export function createCaseNotifier(deps: ChannelDeps): CaseNotifier {
   return {
     publish: (school, caseId) => publishCaseCard(deps, school, caseId),
@@ -13,6 +13,6 @@ export function createCaseNotifier(deps: ChannelDeps): CaseNotifier {
       const it = await flushPendingItCards(deps);
       return { posted: dsl.posted + it.posted, stillQueued: dsl.stillQueued + it.stillQueued };
     },
-    tellDeputy: (school, caseId) => notifyDeputy(deps, school, caseId),
+    tellOnLadder: (school, caseId, rung) => notifyOnLadder(deps, school, caseId, rung),
   };
 }
