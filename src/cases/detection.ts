@@ -100,7 +100,8 @@ export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, 
     const fence = await stores.caseIntake.findById(fenceId).lean<{ caseId: string | null }>();
     return { outcome: 'already-handled', caseId: fence?.caseId ?? null };
   }
-  const route = routeDetection(input, await loadRoutes(stores, school));
+  // A school with no IT team configured has nowhere else to show IT matters: everything stays with the DSL.
+  const route = school.it ? routeDetection(input, await loadRoutes(stores, school)) : { queue: 'dsl' as const };
   const linked: LinkedDetection = {
     detectionId: input.detectionId,
     ruleId: input.ruleId,

@@ -119,6 +119,12 @@ describe('routing a detection: DSL or IT', () => {
     expect(logged).toMatchObject({ who: 'r.okafor@northgate.example', why: 'MFA changes go to the DSL this term', what: { family: 'account.mfa_disabled', severity: 'high', before: 'it', after: 'dsl' } });
   });
 
+  it('keeps everything with the DSL for a school with no IT team configured', async () => {
+    const noIt: School = { ...school, it: undefined };
+    const result = await openOrJoinFromDetection(deps(fakeClock(new Date('2026-03-14T09:00:00Z'))), noIt, makeGrant());
+    expect(result).toMatchObject({ outcome: 'opened' });
+  });
+
   it('takes the config file\'s routing rows', async () => {
     const strict: School = { ...school, id: 'routed', cases: { routing: { 'email.malicious_inbound': { high: 'dsl' } } } as never };
     const routes = await loadRoutes(models, strict);
