@@ -68,9 +68,13 @@ export const caseSchema = new Schema(
     /** Set while the card could not be posted (no conversation reference for the DSL team yet). */
     channelPending: { type: Boolean, default: false },
     escalatedToDeputyAt: { type: Date, default: null },
+    /** Who the escalation ladder reached and when (see state.ts EscalationTold). */
+    escalations: { type: [Schema.Types.Mixed], default: [] },
     /** When the deputy DSL was told of the escalation (outside the timeline: a send, not a decision). */
     deputyNotifiedAt: { type: Date, default: null },
     anonymisedAt: { type: Date, default: null },
+    /** The IT matter (its number) the IT team sent this case over from. */
+    itMatter: { type: String, default: null },
   },
   { timestamps: true, minimize: false },
 );
@@ -106,6 +110,8 @@ export const caseIntakeSchema = new Schema(
     schoolId: { type: String, required: true },
     at: { type: Date, required: true },
     caseId: { type: String, default: null },
+    /** Set when the detection went to the IT queue instead of a case. */
+    itMatterId: { type: String, default: null },
     outcome: { type: String, default: null },
   },
   { versionKey: false },

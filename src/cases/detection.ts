@@ -11,6 +11,8 @@ import type { CaseStores } from './store.js';
 import { LANTERN_ACTOR } from './timeline-model.js';
 import type { CaseNotifier } from './ports.js';
 import { isDuplicateKey } from '../db/errors.js';
+import { openOrJoinItMatter } from './it-matters.js';
+import { loadRoutes, routeDetection } from './routing.js';
 
 /** UK GDPR: a personal-data breach must be reported to the ICO within 72 hours of becoming aware of it. */
 export const DPO_CLOCK_MS = 72 * 3_600_000;
@@ -39,6 +41,10 @@ export interface DetectionInput {
   mayInvolveIndecentImage?: boolean;
   /** Pupils' personal data was put in public view: a personal-data breach, so the 72-hour DPO clock starts. */
   personalDataBreach?: boolean;
+  /** The monitoring engine saw a pupil as the actor or the target (even one not matched to a directory id). */
+  pupilInvolved?: boolean;
+  /** The item looks like it holds pupils' data. */
+  pupilData?: boolean;
 }
 
 /** What routing detections into cases needs: the case stores and the notifier that shows new cards to the DSL team. */
@@ -54,18 +60,32 @@ export interface IntakeDeps {
 export type IntakeOutcome =
   | { outcome: 'below-threshold' }
   | { outcome: 'already-handled'; caseId: string | null }
-  | { outcome: 'opened' | 'joined'; caseId: string; number: string; channel: string };
+  | { outcome: 'opened' | 'joined'; caseId: string; number: string; channel: string }
+  | { outcome: 'it-opened' | 'it-joined'; itMatterId: string; number: string; channel: string };
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
+/**
+ * The keys later detections join by: the item and the people. An account-safety detection's objectId names a
+ * role or an account setting, not an item (every Super Admin grant has the same one), so it joins by the
+ * account it is about instead: a staff member's admin-role grant never joins a pupil's case.
+ */
 function keysOf(input: DetectionInput): string[] {
-  return [...(input.objectId ? [`object:${input.objectId}`] : []), ...input.subjectIds.map((id) => `subject:${id}`)];
+  const item = input.family.startsWith('account.')
+    ? input.target ?? input.actor
+      ? [`account:${input.family}:${(input.target ?? input.actor ?? '').toLowerCase()}`]
+      : []
+    : input.objectId
+      ? [`object:${input.objectId}`]
+      : [];
+  return [...item, ...input.subjectIds.map((id) => `subject:${id}`)];
 }
 
 /**
- * Routes a detection: below the school's threshold (default medium) nothing happens; otherwise it joins an
- * open case about the same object or subject opened within the join window, or opens a new one. Each
- * detection is routed once (a unique insert into case_intake), however often it is handed over.
+ * Routes a detection: below the school's threshold (default medium) nothing happens; pure IT security (the
+ * school's route table, see routing.ts) goes to the IT queue; otherwise it joins an open case about the
+ * same object or subject opened within the join window, or opens a new one. Each detection is routed once
+ * (a unique insert into case_intake), however often it is handed over.
  */
 export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, input: DetectionInput): Promise<IntakeOutcome> {
   const settings = caseSettings(school);
@@ -81,6 +101,8 @@ export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, 
     const fence = await stores.caseIntake.findById(fenceId).lean<{ caseId: string | null }>();
     return { outcome: 'already-handled', caseId: fence?.caseId ?? null };
   }
+  // A school with no IT team configured has nowhere else to show IT matters: everything stays with the DSL.
+  const route = school.it ? routeDetection(input, await loadRoutes(stores, school)) : { queue: 'dsl' as const };
   const linked: LinkedDetection = {
     detectionId: input.detectionId,
     ruleId: input.ruleId,
@@ -95,6 +117,12 @@ export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, 
   const since = new Date(now.getTime() - settings.joinWindowHours * 3_600_000);
   // A "do not view" case keeps only a hash of the item's id (see do-not-view.ts): look for either.
   const lookFor = [...keys, ...(input.objectId ? [objectKeyHash(input.objectId)] : [])];
+  if (route.queue === 'it') {
+    const it = await openOrJoinItMatter(stores, school, { family: input.family, severity: input.severity, category: input.category, summary: input.summary, detection: linked, keys }, now, since);
+    const channel = await deps.notifier.publishItMatter(school, it.matterId).catch(() => 'failed');
+    await stores.caseIntake.updateOne({ _id: fenceId }, { $set: { itMatterId: it.matterId, outcome: it.outcome } });
+    return { outcome: it.outcome, itMatterId: it.matterId, number: it.number, channel };
+  }
   const open = keys.length
     ? await stores.cases.findOne({ schoolId: school.id, objectKeys: { $in: lookFor }, status: { $ne: 'closed' }, openedAt: { $gte: since } }).sort({ openedAt: -1 }).lean<{ caseId: string; number: string }>()
     : null;

@@ -1,9 +1,10 @@
-import type { LanternConfig } from '../config/load.js';
+import type { LanternConfig, School } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import { applyChange } from './act.js';
-import type { EscalateJobData } from './escalation-queue.js';
-import type { CaseNotifier } from './ports.js';
-import type { CaseStores } from './store.js';
+import { enqueueEscalationStep, type EscalateJobData } from './escalation-queue.js';
+import type { CaseNotifier, LadderRung } from './ports.js';
+import { caseSettings } from './settings.js';
+import { loadCase, type CaseStores } from './store.js';
 import { LANTERN_ACTOR } from './timeline-model.js';
 
 /** What the escalation job needs. */
@@ -15,32 +16,64 @@ export interface EscalationDeps {
   clock: () => Date;
 }
 
+/** Tries at one rung before the ladder moves on to the next. */
+export const TRIES_PER_RUNG = 3;
+/** Minutes between tries at the same rung. */
+export const RETRY_MINUTES = 5;
+
+/** A school's escalation ladder: the deputy DSL (or, without one, the DSL), then the configured rungs. */
+export function escalationLadder(school: School): LadderRung[] {
+  const deputy = school.dsl.members.find((m) => m.role === 'deputy') ?? school.dsl.members.find((m) => m.role === 'dsl');
+  return [...(deputy ? [{ email: deputy.email, role: deputy.role === 'deputy' ? 'deputy DSL' : 'DSL' }] : []), ...caseSettings(school).escalationLadder];
+}
+
 /**
- * The escalation job of one case. The decision is a timeline entry (unique insert), so however many runs
- * race or repeat after a restart, the case is escalated once; the deputy is told by the run that finds the
- * escalation recorded but not yet notified (`deputyNotifiedAt`), so a crash between the two is finished
- * by the retry rather than dropped.
+ * One step of the escalation ladder of one case. Nothing happens once the case is acknowledged (from the
+ * DSL channel or the escalation card) or when a member of the DSL team opened it themselves. A rung is
+ * recorded on the timeline as told only when the message reached them, or as failed when it did not; a
+ * failed rung is tried again, then the ladder moves on. A crash between telling and recording tells again:
+ * twice is better than nobody.
  */
 export async function runEscalation(data: EscalateJobData, deps: EscalationDeps): Promise<Record<string, unknown>> {
   const school = deps.config.schools.find((s) => s.id === data.schoolId);
   if (!school) return { skipped: 'school no longer configured' };
-  const result = await applyChange(
-    deps.stores,
-    school.id,
-    data.caseId,
-    LANTERN_ACTOR,
-    (state) => {
-      if (state.status !== 'new') return { ok: false, reason: 'acknowledged in time' };
-      if (state.escalatedToDeputyAt) return { ok: false, reason: 'already escalated' };
-      return { ok: true, action: 'escalated-to-deputy', after: { escalatedToDeputyAt: deps.clock() }, note: null };
-    },
-    deps.clock,
-  );
-  if (!result.ok && result.reason !== 'already escalated') return { skipped: result.reason };
-  const doc = await deps.stores.cases.findOne({ schoolId: school.id, caseId: data.caseId }).lean();
-  if (doc?.deputyNotifiedAt) return { skipped: 'deputy already told' };
-  const told = await deps.notifier.tellDeputy(school, data.caseId);
-  await deps.stores.cases.updateOne({ schoolId: school.id, caseId: data.caseId }, { $set: { deputyNotifiedAt: deps.clock() } });
-  deps.logger.info({ schoolId: school.id, number: doc?.number, ...told }, 'case escalated to the deputy DSL');
-  return { escalated: true, ...told };
+  const loaded = await loadCase(deps.stores, school.id, data.caseId);
+  if (!loaded) return { skipped: 'no such case' };
+  if (loaded.state.status !== 'new') return { skipped: 'acknowledged in time' };
+  const openedBy = loaded.timeline[0]?.by.email;
+  if (openedBy && school.dsl.members.some((m) => m.email === openedBy)) return { skipped: 'opened by the DSL team' };
+  const rungIndex = data.rung ?? 0;
+  const attempt = data.attempt ?? 0;
+  const ladder = escalationLadder(school);
+  const rung = ladder[rungIndex];
+  const log = deps.logger.child({ schoolId: school.id, number: loaded.doc.number, rung: rungIndex });
+  if (!rung) {
+    log.error('escalation ladder exhausted: nobody acknowledged the case');
+    return { skipped: 'ladder exhausted' };
+  }
+  if (loaded.state.escalations.some((e) => e.rung === rungIndex)) return { skipped: 'already told' };
+  const told = await deps.notifier.tellOnLadder(school, data.caseId, rung).catch((err: unknown) => {
+    log.warn({ err }, 'escalation message could not be sent');
+    return { personal: false, channel: false, name: rung.email };
+  });
+  const now = deps.clock();
+  const next = (r: number, a: number, runAt: Date) => enqueueEscalationStep(deps.stores, { schoolId: school.id, caseId: data.caseId, rung: r, attempt: a, runAt }, deps.logger);
+  if (told.personal || told.channel) {
+    const how = [told.personal ? 'Teams chat' : '', told.channel ? 'a mention in the DSL channel' : ''].filter(Boolean).join(' and ');
+    const result = await applyChange(deps.stores, school.id, data.caseId, LANTERN_ACTOR, (state) => {
+      if (state.status !== 'new') return { ok: false, reason: 'acknowledged meanwhile' };
+      const entry = { rung: rungIndex, email: rung.email, name: told.name, role: rung.role, how, at: now };
+      return { ok: true, action: 'escalation-told', after: { escalations: [...state.escalations, entry], ...(rungIndex === 0 ? { escalatedToDeputyAt: now } : {}) }, note: `Told ${told.name} (${rung.role}) by ${how}.` };
+    }, deps.clock);
+    // The case card's recent history now says who was told, how and when.
+    if (result.ok) await deps.notifier.publish(school, data.caseId).catch(() => 'queued');
+    if (result.ok && ladder[rungIndex + 1]) await next(rungIndex + 1, 0, new Date(now.getTime() + caseSettings(school).escalationStepMinutes * 60_000));
+    log.info({ personal: told.personal, channel: told.channel }, 'escalation delivered');
+    return { told: rungIndex, personal: told.personal, channel: told.channel };
+  }
+  await applyChange(deps.stores, school.id, data.caseId, LANTERN_ACTOR, () => ({ ok: true, action: 'escalation-failed', after: {}, note: `Could not reach ${told.name} (${rung.role}): Lantern has no Teams chat with them (try ${attempt + 1} of ${TRIES_PER_RUNG}).` }), deps.clock);
+  if (attempt + 1 < TRIES_PER_RUNG) await next(rungIndex, attempt + 1, new Date(now.getTime() + RETRY_MINUTES * 60_000));
+  else await next(rungIndex + 1, 0, now);
+  log.warn({ attempt }, 'escalation not delivered');
+  return { failed: rungIndex, attempt };
 }

@@ -2,8 +2,9 @@ import type { Connection } from 'mongoose';
 import { caseIntakeSchema, caseNumberSchema, caseSchema } from './case-model.js';
 import { accessLogSchema, timelineSchema } from './timeline-model.js';
 import { boardSchema } from './board.js';
+import { itMatterSchema } from './it-model.js';
 
-/** Compiles the collections of the DSL case record: cases, numbers, timeline, access log, intake and the open-case board on one connection. */
+/** Compiles the collections of the DSL case record (cases, numbers, timeline, access log, intake, the open-case board) and the IT queue on one connection. */
 export function createCaseModels(conn: Connection) {
   return {
     cases: conn.model('Case', caseSchema, 'cases'),
@@ -12,6 +13,7 @@ export function createCaseModels(conn: Connection) {
     caseAccessLog: conn.model('CaseAccess', accessLogSchema, 'case_access_log'),
     caseIntake: conn.model('CaseIntake', caseIntakeSchema, 'case_intake'),
     caseBoard: conn.model('CaseBoardRow', boardSchema, 'case_board'),
+    itMatters: conn.model('ItMatter', itMatterSchema, 'it_matters'),
   };
 }
 

@@ -32,22 +32,25 @@ export async function detectionInputFromStored(d: StoredDetectionDoc, people: Mo
     ...(d.siteUrl && d.listId ? { location: { siteUrl: d.siteUrl, listId: d.listId } } : {}),
     mayInvolveIndecentImage: d.mayInvolveIndecentImage === true,
     personalDataBreach: d.family === 'sharing.public_link' && d.looksLikePupilData,
+    pupilInvolved: d.pupilInvolved === true,
+    pupilData: d.looksLikePupilData === true,
   };
 }
 
 /**
  * The intake sweep: routes each school's stored detections at or above its threshold that have no case
- * yet, and writes the case id back onto the detection. Safe to repeat (case_intake fence).
+ * or IT matter yet, and writes the case (or IT matter) id back onto the detection. Safe to repeat (case_intake fence).
  */
 export async function sweepDetections(deps: IntakeDeps & { models: Models; config: LanternConfig }): Promise<{ routed: number }> {
   let routed = 0;
   for (const school of deps.config.schools) {
     const minRank = SEVERITIES.indexOf(caseSettings(school).openFromSeverity);
-    const pending = await deps.models.detections.find({ schoolId: school.id, caseId: { $exists: false }, severityRank: { $gte: minRank } }).sort({ lastSeen: 1 }).limit(200).lean<StoredDetectionDoc[]>();
+    const pending = await deps.models.detections.find({ schoolId: school.id, caseId: { $exists: false }, itMatterId: { $exists: false }, severityRank: { $gte: minRank } }).sort({ lastSeen: 1 }).limit(200).lean<StoredDetectionDoc[]>();
     for (const d of pending) {
       const result = await openOrJoinFromDetection(deps, school, await detectionInputFromStored(d, deps.models.people));
       const caseId = 'caseId' in result ? result.caseId : null;
       if (caseId) await deps.models.detections.updateOne({ _id: d._id }, { $set: { caseId } });
+      if ('itMatterId' in result) await deps.models.detections.updateOne({ _id: d._id }, { $set: { itMatterId: result.itMatterId } });
       routed += 1;
     }
   }

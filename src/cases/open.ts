@@ -33,6 +33,8 @@ export interface OpenCaseInput {
   dpoDeadline?: Date | null;
   detections?: LinkedDetection[];
   objectKeys?: string[];
+  /** The IT matter (its number) this case is sent over from. */
+  itMatter?: string | null;
 }
 
 /** A newly opened case. */
@@ -77,6 +79,7 @@ export async function openCase(stores: CaseStores, school: School, input: OpenCa
     dpoDeadline: input.dpoDeadline ?? null,
     detections: input.detections ?? [],
     objectKeys: input.objectKeys ?? [],
+    ...(input.itMatter ? { itMatter: input.itMatter } : {}),
     retentionUntil: retention.until,
     retentionBasis: retention.basis,
   };

@@ -46,6 +46,17 @@ export interface CaseSuppression {
   by: string;
 }
 
+/** One rung of the escalation ladder that was reached: who, how and when. */
+export interface EscalationTold {
+  rung: number;
+  email: string;
+  name: string;
+  role: string;
+  /** Teams personal chat, a mention in the DSL channel, or both. */
+  how: string;
+  at: Date | string;
+}
+
 /** The case as its timeline says it is: the fields the case document caches. */
 export interface CaseState {
   status: CaseStatus;
@@ -75,14 +86,18 @@ export interface CaseState {
   legalHold: boolean;
   objectKeys: string[];
   escalatedToDeputyAt: Date | null;
+  /** Who the escalation ladder reached, and when (a rung is recorded only once it was delivered). */
+  escalations: EscalationTold[];
   anonymisedAt: Date | null;
+  /** The IT matter this case was sent over from (its number), when the IT team sent it to the DSL. */
+  itMatter: string | null;
 }
 
 /** The cached fields, for copying a state onto a case document. */
 export const STATE_FIELDS = [
   'status', 'severity', 'category', 'source', 'summary', 'where', 'involved', 'happenedAt', 'subjects', 'reporter', 'assignee',
   'acknowledgedAt', 'detections', 'referrals', 'linkedCases', 'outcome', 'falsePositive', 'remediationRequests',
-  'doNotView', 'dpoDeadline', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'anonymisedAt',
+  'doNotView', 'dpoDeadline', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'escalations', 'anonymisedAt', 'itMatter',
 ] as const satisfies readonly (keyof CaseState)[];
 
 const DATE_FIELDS = ['happenedAt', 'acknowledgedAt', 'dpoDeadline', 'retentionUntil', 'escalatedToDeputyAt', 'anonymisedAt'] as const;
@@ -91,7 +106,7 @@ const EMPTY: CaseState = {
   status: 'new', severity: 'medium', category: 'conduct', source: 'manual', summary: '', where: '', involved: null, happenedAt: null,
   subjects: [], reporter: null, assignee: null, acknowledgedAt: null, detections: [], referrals: [], linkedCases: [],
   outcome: null, falsePositive: null, remediationRequests: [], doNotView: false, dpoDeadline: null, retentionUntil: null,
-  retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, anonymisedAt: null,
+  retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, escalations: [], anonymisedAt: null, itMatter: null,
 };
 
 /** Folds a case's timeline, in seq order, into its state: each entry's `after` overwrites the fields it names. */

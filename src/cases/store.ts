@@ -8,7 +8,7 @@ import type { Actor, TimelineAction, TimelineEntry } from './timeline-model.js';
 import { isDuplicateKey, retryBusy } from '../db/errors.js';
 
 /** The collections the case capability uses. */
-export type CaseStores = Pick<Models, 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard'>;
+export type CaseStores = Pick<Models, 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard' | 'itMatters' | 'monitoringChanges'>;
 
 /** A stored case document (the cache) with its ids. */
 export type StoredCase = CaseDoc & { _id: unknown };

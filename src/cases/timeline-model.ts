@@ -24,6 +24,8 @@ export const TIMELINE_ACTIONS = [
   'reopened',
   'detection-joined',
   'escalated-to-deputy',
+  'escalation-told',
+  'escalation-failed',
   'legal-hold',
   'anonymised',
   'channel-posted',

@@ -21,6 +21,11 @@ export function demoFileConfig(): FileConfig {
           ],
           channel: { teamId: 'demo-team-safeguarding', channelId: '19:demo-dsl-channel@thread.tacv2' },
         },
+        // Pure IT-security matters (no child, no pupil data) go to the IT manager, not the DSL.
+        it: {
+          members: [{ email: 's.whitfield@northgate.example' }],
+          channel: { teamId: 'demo-team-it', channelId: '19:demo-it-channel@thread.tacv2' },
+        },
         directory: { source: 'demo' },
         // Enabled so `lantern digest preview` shows something; sending needs LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE.
         digest: {

@@ -36,6 +36,13 @@ export function isHttpsOrLoopback(url: string): boolean {
   }
 }
 
+/** Detection families (monitoring/types.ts FAMILIES), repeated here because config imports no capability. */
+const FAMILY_IDS = [
+  'sharing.public_link', 'sharing.external_user', 'sharing.ownership_transfer_external', 'sharing.calendar_public',
+  'email.external_forwarding', 'email.malicious_inbound', 'account.compromise_signal', 'account.mfa_disabled',
+  'account.privilege_grant', 'app.risky_oauth_grant', 'data.mass_download', 'data.mass_delete', 'content.indecent_image',
+] as const;
+
 const Guid = z.string().regex(uuidPattern, { error: 'must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47' });
 
 export const DslMemberSchema = z.strictObject({
@@ -157,12 +164,44 @@ export const CasesSettingsSchema = z.strictObject({
   joinWindowHours: z.number().int().min(1, { error: 'must be at least 1 hour' }).max(24 * 90).default(72),
   /** A high or critical case not acknowledged within this many minutes is escalated to the deputy DSL. */
   escalateAfterMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(24 * 60).default(30),
+  /**
+   * Who is told, in order, after the deputy DSL when a high or critical case is still not acknowledged: the
+   * head, then an out-of-hours contact (each in their Teams chat with Lantern). Each next rung is told
+   * `escalationStepMinutes` after the one before, until someone acknowledges.
+   */
+  escalationLadder: z.array(z.strictObject({ email: Email, role: z.string().trim().min(1, { error: 'say who this is, e.g. head teacher' }).max(60) })).default([]),
+  /** Minutes between one rung of the escalation ladder and the next. */
+  escalationStepMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(24 * 60).default(15),
   /** Who else to tell out of hours (shown on the escalation card). */
   outOfHoursContacts: z.array(z.strictObject({ name: z.string().min(1), phone: z.string().min(3) })).default([]),
   /** Years to keep a child-protection case after it opens when no date of birth is known (else DOB + 25 years). */
   retentionYearsWithoutDob: z.number().int().min(1).max(100, { error: 'must be 100 years or fewer' }).default(25),
   /** Years to keep other cases (false positives, security-only) after they close. */
   retentionYearsOther: z.number().int().min(1).max(100).default(7),
+  /**
+   * Where detections with no child, no pupil data and no safeguarding risk go, per family and severity
+   * (e.g. `account.privilege_grant: { critical: dsl }`); unlisted rows go to IT. Changes made later with
+   * `lantern monitor route` are logged with who and why and win over this.
+   */
+  routing: z
+    .partialRecord(
+      z.enum(FAMILY_IDS, { error: `must be a detection family: ${FAMILY_IDS.join(', ')}` }),
+      z.partialRecord(z.enum(['low', 'medium', 'high', 'critical'], { error: 'must be one of low, medium, high, critical' }), z.enum(['dsl', 'it'], { error: 'must be dsl or it' })),
+    )
+    .default({}),
+});
+
+/** The school's IT team: where IT-only matters go instead of the DSL channel, and who may act on them. */
+export const ItTeamSchema = z.strictObject({
+  /** Who may see IT matters and send one to the DSL (the `it` role on the dashboard). */
+  members: z.array(z.strictObject({ email: Email })).min(1, { error: 'list at least one member of the IT team' }),
+  /** The IT team's Teams channel, configured like the DSL channel. */
+  channel: z
+    .strictObject({
+      teamId: z.string().min(1, { error: 'set the Teams team id (groupId) that holds the IT channel' }),
+      channelId: z.string().min(1, { error: 'set the id of the IT channel, e.g. 19:…@thread.tacv2' }),
+    })
+    .optional(),
 });
 
 /** Remediation buttons (B6): off unless the school turns them on. */
@@ -275,6 +314,7 @@ export const SchoolSchema = z.strictObject({
   ownDomains: z.array(Domain).min(1, { error: "list the school's own email domains, e.g. [northgate.sch.uk]" }),
   trustedDomains: z.array(Domain).default([]),
   dsl: DslTeamSchema,
+  it: ItTeamSchema.optional(),
   microsoft: z
     .strictObject({
       tenantId: Guid,

@@ -2,6 +2,7 @@ import { ErrorCode, LanternError } from '../errors.js';
 import { normaliseDomain } from './domains.js';
 import type { RuleSetting, RuleSettings } from './settings.js';
 import type { Suppression } from './suppressions.js';
+import { isRouteKey, routeKey, type Queue, type RouteTable } from './routes.js';
 
 /** The settings monitoring runs with for one school; only ever changed through the functions below. */
 export interface MonitoringSettings {
@@ -10,6 +11,8 @@ export interface MonitoringSettings {
   readonly trustedDomains: readonly string[];
   /** OAuth apps (client id, or app name where the log has no id) the school has approved: the risky-grant rules skip them. */
   readonly approvedApps?: readonly string[];
+  /** Route-table rows changed through the log (`${family}:${severity}` → queue); they win over the config file. */
+  readonly routes?: RouteTable;
 }
 
 /** What changed. Each variant records enough to undo it. */
@@ -20,7 +23,8 @@ export type ChangeWhat =
   | { type: 'trusted_domain.add'; domain: string }
   | { type: 'trusted_domain.remove'; domain: string }
   | { type: 'approved_app.add'; app: string }
-  | { type: 'approved_app.remove'; app: string };
+  | { type: 'approved_app.remove'; app: string }
+  | { type: 'route.setting'; family: string; severity: string; before: Queue | null; after: Queue };
 
 /** Every kind of rule or allowlist change. */
 export type ChangeType = ChangeWhat['type'];
@@ -113,11 +117,23 @@ export function removeApprovedApp(settings: MonitoringSettings, app: string, aut
   return { settings: { ...settings, approvedApps }, entry: entry(author, { type: 'approved_app.remove', app: a }) };
 }
 
+/**
+ * Sends a family's detections of one severity to a queue when no child, pupil data or safeguarding risk is
+ * involved (those always go to the DSL). `current` is the queue the school runs with now, for the record.
+ */
+export function changeRoute(settings: MonitoringSettings, family: string, severity: string, after: Queue, current: Queue | null, author: ChangeAuthor): ChangeResult {
+  if (!isRouteKey(family, severity)) throw new LanternError(ErrorCode.ConfigInvalid, `There is no route for "${family}" at "${severity}": name a detection family (e.g. account.privilege_grant) and a severity (low, medium, high, critical).`);
+  const routes = { ...(settings.routes ?? {}), [routeKey(family, severity)]: after };
+  return { settings: { ...settings, routes }, entry: entry(author, { type: 'route.setting', family, severity, before: current, after }) };
+}
+
 /** One line for the governors' digest ("r.okafor@… raised data.mass_download.google threshold: 50 → 80 (exam week)"). */
 export function describeChange(e: ChangeLogEntry): string {
   const w = e.what;
   const what =
-    w.type === 'rule.setting'
+    w.type === 'route.setting'
+      ? `sent ${w.family} (${w.severity}) to the ${w.after === 'dsl' ? 'DSL' : 'IT'} queue`
+      : w.type === 'rule.setting'
       ? `changed ${w.ruleId}: ${JSON.stringify(w.before ?? {})} → ${JSON.stringify(w.after ?? {})}`
       : w.type === 'suppression.add'
         ? `added suppression ${w.suppression.id} until ${w.suppression.expiresAt}`

@@ -135,7 +135,10 @@ export function createEngine(options: EngineOptions): Engine {
     if (!hit) return;
     const time = recordTime(record);
     if (!er.threshold) {
-      emit(er, record, hit, [time, time], [record.id], 1, `${er.rule.id}|${record.actor}|${hit.objectId ?? hit.target ?? ''}`);
+      // An account-safety hit's objectId names a role, not an item: grants of one role to different accounts
+      // are different matters (a staff member's must never fold into a pupil's), so the account is in the key.
+      const account = ACCOUNT_SAFETY_FAMILIES.includes(er.rule.family) && hit.objectId !== undefined && hit.target !== undefined ? `|${hit.target.toLowerCase()}` : '';
+      emit(er, record, hit, [time, time], [record.id], 1, `${er.rule.id}|${record.actor}|${hit.objectId ?? hit.target ?? ''}${account}`);
       return;
     }
     const key = `${er.rule.id}|${hit.counterKey ?? record.actor}`;

@@ -1,5 +1,6 @@
 import type { ChangeWhat, MonitoringSettings } from './changes.js';
 import { RuleSettingSchema, type RuleSetting } from './settings.js';
+import { routeKey } from './routes.js';
 import { parseSuppressions, type Suppression } from './suppressions.js';
 
 /** Settings before any change: no overrides, no suppressions, nothing added to the allowlists. */
@@ -61,6 +62,9 @@ export function applyLoggedChange(settings: MonitoringSettings, what: ChangeWhat
       return { ...settings, approvedApps: withItem(settings.approvedApps ?? [], what.app) };
     case 'approved_app.remove':
       return { ...settings, approvedApps: without(settings.approvedApps ?? [], what.app) };
+    case 'route.setting':
+      if (what.after !== 'dsl' && what.after !== 'it') return settings;
+      return { ...settings, routes: { ...(settings.routes ?? {}), [routeKey(what.family, what.severity)]: what.after } };
     default:
       return settings; // an entry type this version does not know: kept in the log, not applied
   }

@@ -4,6 +4,8 @@ import type { AdaptiveCardJson } from './cards.js';
 import type { CommandContext } from './commands.js';
 import { CASE_CARD_ACTIONS } from './cases/card-actions.js';
 import { RECORDS_CARD_ACTIONS } from './records/filter-check.js';
+import { IT_CARD_ACTIONS } from './cases/it-actions.js';
+import { ESCALATION_CARD_ACTIONS } from './cases/escalation-actions.js';
 
 /** What a card button's handler receives: the command context plus the button's verb and data. */
 export interface CardActionContext extends CommandContext {
@@ -23,6 +25,8 @@ export type CardActionHandler = (ctx: CardActionContext) => Promise<AdaptiveCard
  */
 export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...CASE_CARD_ACTIONS,
+  ...IT_CARD_ACTIONS,
+  ...ESCALATION_CARD_ACTIONS,
   ...AGREEMENT_CARD_ACTIONS,
   ...RECORDS_CARD_ACTIONS,
 };

@@ -9,10 +9,10 @@ import { readDirectorySource, syncDirectory } from '../../src/directory/sync.js'
 import { createLogger } from '../../src/log/logger.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { startConnectorStandIn, type ConnectorStandIn } from './connector-stand-in.js';
-import { fakeClock } from './fixtures.js';
+import { fakeClock, routedToDsl } from './fixtures.js';
 
 const config = loadConfig({ env: {}, cwd: '/tmp' });
-const school = config.schools[0]!;
+const school = routedToDsl(config.schools[0]!, ['sharing.public_link', 'sharing.external_user', 'email.external_forwarding', 'data.mass_download']);
 let conn: Connection;
 let models: Models;
 let connector: ConnectorStandIn;

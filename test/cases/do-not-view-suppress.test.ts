@@ -14,6 +14,7 @@ import type { Detection } from '../../src/monitoring/types.js';
 import { makeActivity, postActivity } from '../support/activities.js';
 import { startTestLantern, type TestLantern } from '../support/lantern.js';
 import { startConnectorStandIn, type ConnectorStandIn } from './connector-stand-in.js';
+import { routedToDsl } from './fixtures.js';
 
 const RUTH_AAD = '00000000-0000-0000-0000-00000000e001';
 const ALEX_AAD = '00000000-0000-0000-0000-0000000000020';
@@ -118,7 +119,7 @@ describe('"do not view" (B5, UKCIS): from the rule to the card', () => {
 
 describe('mark false positive → "Suppress similar alerts" (C2)', () => {
   it('offers a prefilled suppression, makes it once with who and why, in the change log and the case timeline', async () => {
-    const opened = await openOrJoinFromDetection(deps(), school, {
+    const opened = await openOrJoinFromDetection(deps(), routedToDsl(school, ['sharing.public_link', 'sharing.external_user', 'email.external_forwarding', 'data.mass_download']), {
       detectionId: 'fp-1', ruleId: 'sharing.external_user.google', family: 'sharing.external_user', severity: 'medium', category: 'security',
       summary: 'A member of staff shared a file with an address outside the school.', at: new Date(), subjectIds: [],
       objectId: 'doc-photographer', actor: 'a.wilber@northgate.example', target: 'studio@photos.example',
@@ -154,7 +155,7 @@ describe('mark false positive → "Suppress similar alerts" (C2)', () => {
   });
 
   it('refuses a forged scope or duration and anyone outside the DSL team, storing nothing', async () => {
-    const opened = await openOrJoinFromDetection(deps(), school, {
+    const opened = await openOrJoinFromDetection(deps(), routedToDsl(school, ['sharing.public_link', 'sharing.external_user', 'email.external_forwarding', 'data.mass_download']), {
       detectionId: 'fp-2', ruleId: 'sharing.public_link.google', family: 'sharing.public_link', severity: 'high', category: 'security',
       summary: 'A file was shared with anyone who has the link.', at: new Date(), subjectIds: [], objectId: 'doc-2', actor: 'a.wilber@northgate.example',
     });
@@ -168,7 +169,7 @@ describe('mark false positive → "Suppress similar alerts" (C2)', () => {
   });
 
   it('leaves remediation to IT when the school has not switched it on', async () => {
-    const opened = await openOrJoinFromDetection(deps(), school, {
+    const opened = await openOrJoinFromDetection(deps(), routedToDsl(school, ['sharing.public_link', 'sharing.external_user', 'email.external_forwarding', 'data.mass_download']), {
       detectionId: 'fwd-off', ruleId: 'email.external_forwarding.google', family: 'email.external_forwarding', severity: 'high', category: 'security',
       summary: 'A mailbox forwards mail outside the school.', at: new Date(), subjectIds: [], objectId: 'mbx', actor: 'a.wilber@northgate.example', target: 'x@gmail.example',
     });

@@ -1,12 +1,11 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyChange, applyCommand } from '../../src/cases/act.js';
+import { applyCommand } from '../../src/cases/act.js';
 import { runEscalation } from '../../src/cases/escalation.js';
 import { ESCALATE_JOB, scheduleEscalation } from '../../src/cases/escalation-queue.js';
 import { caseJobHandlers } from '../../src/cases/jobs.js';
 import { openCase } from '../../src/cases/open.js';
 import { teamsEdgeFor } from '../support/teams.js';
-import { LANTERN_ACTOR } from '../../src/cases/timeline-model.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { readDirectorySource, syncDirectory } from '../../src/directory/sync.js';
@@ -17,6 +16,7 @@ import { startConnectorStandIn, type ConnectorStandIn } from './connector-stand-
 import { fakeClock, makeCaseInput, RUTH } from './fixtures.js';
 
 const MARK_AAD = '00000000-0000-0000-0000-00000000a002';
+const TOM_AAD = '00000000-0000-0000-0000-00000000a007';
 const config = loadConfig({ env: {}, cwd: '/tmp' });
 const school = config.schools[0]!;
 const logger = createLogger({ level: 'silent' });
@@ -33,6 +33,8 @@ beforeAll(async () => {
   connector = await startConnectorStandIn();
   const base = { serviceUrl: connector.url, channelId: 'msteams', agent: { id: '28:lantern-bot', name: 'Lantern' } };
   await models.conversationRefs.create({ conversationId: '19:general@thread.tacv2', scope: 'channel', schoolId: school.id, reference: { ...base, conversation: { id: '19:general@thread.tacv2' } } });
+  await models.people.updateOne({ schoolId: school.id, email: 't.ashworth@northgate.example' }, { $set: { aadObjectId: TOM_AAD } });
+  await models.conversationRefs.create({ conversationId: 'a:tom-personal', scope: 'personal', schoolId: school.id, aadObjectId: TOM_AAD, reference: { ...base, conversation: { id: 'a:tom-personal' } } });
   await models.conversationRefs.create({ conversationId: 'a:mark-personal', scope: 'personal', schoolId: school.id, aadObjectId: MARK_AAD, reference: { ...base, conversation: { id: 'a:mark-personal' } } });
 });
 afterAll(async () => {
@@ -68,22 +70,53 @@ describe('escalation to the deputy DSL', () => {
     expect(JSON.stringify(toMark()[0]?.body)).toContain('has not been acknowledged');
     expect(mentions()).toHaveLength(1);
     expect((mentions()[0]?.body.entities as { mentioned: { id: string } }[])[0]?.mentioned.id).toBe(MARK_AAD);
-    const escalated = await models.caseTimeline.find({ action: 'escalated-to-deputy' }).lean();
+    const escalated = await models.caseTimeline.find({ action: 'escalation-told' }).lean();
     expect(escalated.map((e) => e.caseId)).toEqual([slow.caseId]);
+    expect(escalated[0]?.note).toBe('Told Mark Hughes (deputy DSL) by Teams chat and a mention in the DSL channel.');
     expect((await models.cases.findOne({ caseId: slow.caseId }).lean())?.escalatedToDeputyAt?.toISOString()).toBe('2026-03-10T09:31:00.000Z');
   });
 
-  it('finishes an escalation cut short by a restart without repeating it', async () => {
-    const clock = fakeClock(new Date('2026-03-11T09:00:00Z'));
-    const c = await openCase(models, school, makeCaseInput({ severity: 'high' }), clock());
+  it('records a rung only as told or failed, retries, falls back up the ladder and stops when someone acknowledges', async () => {
+    const clock = fakeClock(new Date('2026-03-12T09:00:00Z'));
+    const laddered = { ...school, cases: { escalationLadder: [{ email: 'h.carter@northgate.example', role: 'head teacher' }, { email: 't.ashworth@northgate.example', role: 'out-of-hours contact' }], escalationStepMinutes: 15 } as never };
+    const cfg = { ...config, schools: [laddered] };
+    const runner = new JobRunner({ models, handlers: caseJobHandlers({ config: cfg, models, logger, clock, caseNotifier: teamsEdgeFor(cfg, models, { logger, clock }).caseNotifier }), clock, logger, instanceId: 'test-ladder' });
+    const c = await openCase(models, laddered, makeCaseInput({ severity: 'critical' }), clock());
+    await scheduleEscalation(models, { schoolId: school.id, caseId: c.caseId, severity: 'critical', openedAt: clock(), afterMinutes: 30 }, logger);
+    const toTom = () => connector.calls.filter((call) => call.method === 'POST' && call.path.includes('a:tom-personal'));
+    const actions = async () => (await models.caseTimeline.find({ caseId: c.caseId }).sort({ seq: 1 }).lean()).map((e) => e.action).slice(1);
+
     clock.advance(31 * 60_000);
-    // A previous run recorded the escalation and died before telling anyone.
-    await applyChange(models, school.id, c.caseId, LANTERN_ACTOR, () => ({ ok: true, action: 'escalated-to-deputy', after: { escalatedToDeputyAt: clock() }, note: null }), clock);
-    const before = toMark().length;
+    await runner.runDue(); // the deputy is reached
+    expect(await actions()).toEqual(['escalation-told']);
+    clock.advance(16 * 60_000);
+    await runner.runDue(); // the head has no chat with Lantern: failed, not told
+    expect(await actions()).toEqual(['escalation-told', 'escalation-failed']);
+    for (let i = 0; i < 2; i++) {
+      clock.advance(6 * 60_000);
+      await runner.runDue(); // tried again, twice; after the third failure, straight on to the out-of-hours contact
+    }
+    expect((await actions()).filter((a) => a === 'escalation-failed')).toHaveLength(3);
+    expect((await actions()).at(-1)).toBe('escalation-told');
+    expect(toTom()).toHaveLength(1);
+    expect(JSON.stringify(toTom()[0]?.body)).toContain('case.escalation.acknowledge');
+    const doc = await models.cases.findOne({ caseId: c.caseId }).lean();
+    expect((doc?.escalations as { email: string; role: string }[]).map((e) => [e.email, e.role])).toEqual([['m.hughes@northgate.example', 'deputy DSL'], ['t.ashworth@northgate.example', 'out-of-hours contact']]);
+    expect(JSON.stringify(connector.cards().at(-1))).toContain('Told Tom Ashworth (out-of-hours contact) by Teams chat.');
+
+    // Someone acknowledges: nothing further happens, however long it stays open.
+    expect((await applyCommand(models, school.id, c.caseId, { email: 't.ashworth@northgate.example', name: 'Tom Ashworth' }, { kind: 'acknowledge' }, clock)).ok).toBe(true);
+    const deps = { config: cfg, stores: models, notifier: teamsEdgeFor(cfg, models, { logger, clock }).caseNotifier, logger, clock };
+    expect(await runEscalation({ schoolId: school.id, caseId: c.caseId, rung: 2 }, deps)).toEqual({ skipped: 'acknowledged in time' });
+  });
+
+  it('does not escalate a case a member of the DSL team opened', async () => {
+    const clock = fakeClock(new Date('2026-03-13T09:00:00Z'));
+    const c = await openCase(models, school, makeCaseInput({ severity: 'high', by: RUTH, reporter: RUTH }), clock());
+    clock.advance(31 * 60_000);
     const deps = { config, stores: models, notifier: teamsEdgeFor(config, models, { logger, clock }).caseNotifier, logger, clock };
-    expect(await runEscalation({ schoolId: school.id, caseId: c.caseId }, deps)).toMatchObject({ escalated: true, personal: true, channel: true });
-    expect(await runEscalation({ schoolId: school.id, caseId: c.caseId }, deps)).toEqual({ skipped: 'deputy already told' });
-    expect(toMark().length - before).toBe(1);
-    expect(await models.caseTimeline.countDocuments({ caseId: c.caseId, action: 'escalated-to-deputy' })).toBe(1);
+    const before = toMark().length;
+    expect(await runEscalation({ schoolId: school.id, caseId: c.caseId }, deps)).toEqual({ skipped: 'opened by the DSL team' });
+    expect(toMark().length).toBe(before);
   });
 });

@@ -38,3 +38,12 @@ export function fakeClock(start = new Date('2026-03-10T09:00:00Z')) {
   };
   return clock;
 }
+
+/**
+ * The school with these detection families sent to the DSL at every severity (its config file's
+ * `cases.routing`), for tests of DSL case cards built on pure IT-security detections, which otherwise go to IT.
+ */
+export function routedToDsl(school: School, families: readonly string[]): School {
+  const routing = Object.fromEntries(families.map((f) => [f, { low: 'dsl', medium: 'dsl', high: 'dsl', critical: 'dsl' }]));
+  return { ...school, cases: { ...(school.cases ?? {}), routing } as never };
+}

@@ -19,6 +19,7 @@ import { createTenantContext } from '../../src/monitoring/tenant.js';
 import type { Detection } from '../../src/monitoring/types.js';
 import { makeActivity, postActivity } from '../support/activities.js';
 import { startTestLantern, type TestLantern } from '../support/lantern.js';
+import { routedToDsl } from './fixtures.js';
 
 const RUTH_AAD = '00000000-0000-0000-0000-00000000d001';
 const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -60,7 +61,7 @@ function invoke(verb: string, data: Record<string, unknown>) {
 let n = 0;
 async function openCase(overrides: Partial<DetectionInput>): Promise<string> {
   n += 1;
-  const opened = await openOrJoinFromDetection({ stores: lantern.models, config, notifier: teamsEdgeFor(config, lantern.models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() }, config.schools[0]!, {
+  const opened = await openOrJoinFromDetection({ stores: lantern.models, config, notifier: teamsEdgeFor(config, lantern.models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() }, routedToDsl(config.schools[0]!, ['sharing.public_link', 'sharing.external_user', 'email.external_forwarding', 'data.mass_download']), {
     detectionId: `fwd-${n}`, ruleId: 'email.external_forwarding.google', family: 'email.external_forwarding', severity: 'high', category: 'security',
     summary: 'A mailbox forwards mail to an address outside the school.', at: new Date(), subjectIds: [], objectId: `mailbox-${n}`, ...overrides,
   });
@@ -198,7 +199,7 @@ describe('turn off forwarding (B6): dry run, explicit approval, the API\'s answe
     engine.process(makeO365('AnonymousLinkCreated', { ObjectId: 'https://northgate.sharepoint.com/sites/staff/Shared Documents/Year 6 reports.docx', SourceFileName: 'Year 6 reports.docx', ListItemUniqueId: 'a1b2c3d4', SiteUrl: 'https://northgate.sharepoint.com/sites/staff/', ListId: 'list-1' }));
     expect(found[0]?.location).toEqual({ siteUrl: 'https://northgate.sharepoint.com/sites/staff/', listId: 'list-1' });
     await createDetectionStore(lantern.models).store('northgate', [{ key: 'ms-share-1', detection: found[0]! }]);
-    await sweepDetections({ stores: lantern.models, models: lantern.models, config, notifier: teamsEdgeFor(config, lantern.models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() });
+    await sweepDetections({ stores: lantern.models, models: lantern.models, config: { ...config, schools: config.schools.map((s) => routedToDsl(s, ['sharing.public_link', 'sharing.external_user', 'email.external_forwarding', 'data.mass_download'])) }, notifier: teamsEdgeFor(config, lantern.models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() });
     const caseId = String((await lantern.models.detections.findOne({ ruleId: 'sharing.public_link.microsoft' }).lean())?.caseId);
     expect(JSON.stringify(await lantern.models.cases.findOne({ caseId }).lean())).not.toContain('Year 6 reports');
     const preview = await invoke('case.remediate', { caseId, remediation: 'remove-public-link' });

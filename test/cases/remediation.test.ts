@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { makeActivity, postActivity } from '../support/activities.js';
 import { startTestLantern, type TestLantern } from '../support/lantern.js';
+import { routedToDsl } from './fixtures.js';
 
 const RUTH_AAD = '00000000-0000-0000-0000-00000000c001';
 let lantern: TestLantern;
@@ -78,7 +79,7 @@ afterAll(async () => {
 describe('remediation (B6): dry run, then explicit approval', () => {
   it('previews exactly what would change, removes only that on approval, once, and records who and what Google said', async () => {
     const config = loadConfig({ env: { LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: path.join(dir, 'sa.json') }, file: path.join(dir, 'lantern.config.yaml'), cwd: dir });
-    const opened = await openOrJoinFromDetection({ stores: lantern.models, config, notifier: teamsEdgeFor(config, lantern.models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() }, config.schools[0]!, {
+    const opened = await openOrJoinFromDetection({ stores: lantern.models, config, notifier: teamsEdgeFor(config, lantern.models).caseNotifier, log: createLogger({ level: 'silent' }), clock: () => new Date() }, routedToDsl(config.schools[0]!, ['sharing.public_link']), {
       detectionId: 'd-share-1', ruleId: 'sharing-public-link-google', family: 'sharing.public_link', severity: 'high', category: 'security',
       summary: 'A file was shared with anyone who has the link.', at: new Date(), subjectIds: [], objectId: 'file-123', actor: 'a.wilber@northgate.example',
     });

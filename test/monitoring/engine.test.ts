@@ -3,6 +3,7 @@ import { addSuppression, addTrustedDomain, changeRuleSetting, describeChange, re
 import { CounterState, createMemoryCounters } from '../../src/monitoring/counters.js';
 import { normaliseRecord, recordTime } from '../../src/monitoring/records/normalise.js';
 import { at, makeDriveEvent, makeGoogleEvent, makeO365, makeSignIn, PUPIL, repeat, STAFF } from '../../src/monitoring/rules/fixtures.js';
+import { accountPrivilegeGrantGoogle } from '../../src/monitoring/rules/account-privilege-grant-google.js';
 import { dataMassDownloadGoogle } from '../../src/monitoring/rules/data-mass-download-google.js';
 import { sharingExternalUserGoogle } from '../../src/monitoring/rules/sharing-external-user-google.js';
 import { raiseSeverity, severityFor } from '../../src/monitoring/severity.js';
@@ -59,6 +60,13 @@ describe('folding', () => {
     const { detections } = runRecords([record, record], { rules: [sharingExternalUserGoogle] });
     expect(detections).toHaveLength(1);
     expect(detections[0]?.count).toBe(1);
+  });
+
+  it('never folds an admin role given to a member of staff into the same role given to a pupil', () => {
+    const grant = (user: string, time: string) => makeGoogleEvent('admin', 'ASSIGN_ROLE', { ROLE_NAME: 'Help Desk Admin', USER_EMAIL: user }, { actor: 'it.admin@northgate.example', type: 'DELEGATED_ADMIN_SETTINGS', time });
+    const { detections } = runRecords([grant(PUPIL, at(0)), grant(STAFF, at(600)), grant(STAFF, at(900))], { rules: [accountPrivilegeGrantGoogle] });
+    expect(detections).toHaveLength(2);
+    expect(detections.map((d) => [d.target, d.pupilInvolved, d.count])).toEqual([[PUPIL, true, 1], [STAFF, false, 2]]);
   });
 
   it('takes the strongest severity of the repeats', () => {

@@ -87,6 +87,21 @@ afterAll(async () => {
 });
 
 describe('changing monitoring rules, suppressions and allowlists', () => {
+  it('routes a family to the DSL with who and why, shows the table, and refuses a typo', async () => {
+    expect((await cli('monitor', 'routes')).out).toMatch(/account\.privilege_grant\s+it\s+it\s+it\s+it/);
+    const set = await cli('monitor', 'route', 'account.privilege_grant', 'critical', 'dsl', ...BY, '--reason', 'Super admin grants go to the DSL too');
+    expect(set.err).toBe('');
+    expect(set.out).toMatch(/account\.privilege_grant \(critical\) now goes to the DSL channel/);
+    expect((await cli('monitor', 'routes')).out).toMatch(/account\.privilege_grant\s+it\s+it\s+it\s+dsl/);
+    const logged = await models.monitoringChanges.findOne({ schoolId: 'northgate', 'what.type': 'route.setting' }).lean();
+    expect(logged).toMatchObject({ who: 'it.manager@northgate.example', why: 'Super admin grants go to the DSL too', what: { before: 'it', after: 'dsl' } });
+    expect((await cli('monitor', 'changes')).out).toContain('sent account.privilege_grant (critical) to the DSL queue');
+    const typo = await cli('monitor', 'route', 'account.privilege', 'critical', 'dsl', ...BY, '--reason', 'typo');
+    expect(typo.code).not.toBe(0);
+    expect(typo.err).toContain('is not a route');
+    expect((await cli('monitor', 'route', 'account.privilege_grant', 'high', 'dsl', '--reason', 'no author')).code).not.toBe(0);
+  });
+
   it('applies a threshold set with the CLI from the next poll', async () => {
     const downloads = (from: number) => [0, 1, 2].map((i) => makeDriveEvent('download', { doc_id: `dl-${from + i}` }, { time: time(3 - i), type: 'access' }));
     google.activities.push(...downloads(0));

@@ -28,6 +28,10 @@ export const suppressRemoveOptions = { school: 'value', reason: 'value', by: 'va
 export const allowlistChangeOptions = { school: 'value', app: 'value', by: 'value', reason: 'value' } as const;
 /** `monitor allowlist list` options. */
 export const allowlistListOptions = { school: 'value', json: 'bool' } as const;
+/** `monitor route` options. */
+export const routeSetOptions = { school: 'value', by: 'value', reason: 'value' } as const;
+/** `monitor routes` options. */
+export const routeListOptions = { school: 'value', json: 'bool' } as const;
 /** `monitor changes` options. */
 export const changesOptions = { school: 'value', limit: 'value', json: 'bool' } as const;
 
@@ -104,6 +108,19 @@ export const monitorCommands: Readonly<Record<string, CommandEntry>> = {
     usage: 'lantern monitor allowlist list [--school ID] [--json]',
     options: allowlistListOptions,
     load: async () => (await import('./allowlist.js')).listAllowlist,
+  }),
+  'monitor route': defineCommand({
+    summary: 'Send a detection family at a severity to the DSL or the IT queue (when no child or pupil data is involved), recording who and why',
+    usage: 'lantern monitor route FAMILY low|medium|high|critical dsl|it --by NAME --reason TEXT [--school ID]',
+    options: routeSetOptions,
+    positionals: true,
+    load: async () => (await import('./route.js')).setRoute,
+  }),
+  'monitor routes': defineCommand({
+    summary: 'Show where each detection family goes at each severity: the DSL channel or the IT queue',
+    usage: 'lantern monitor routes [--school ID] [--json]',
+    options: routeListOptions,
+    load: async () => (await import('./route.js')).listRoutes,
   }),
   'monitor changes': defineCommand({
     summary: 'Show the log of monitoring rule, threshold, suppression and allowlist changes with who and why',

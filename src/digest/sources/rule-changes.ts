@@ -11,6 +11,7 @@ const TYPE_LABELS: Record<ChangeType, string> = {
   'trusted_domain.remove': 'Trusted domain removed',
   'approved_app.add': 'App approved',
   'approved_app.remove': 'App approval withdrawn',
+  'route.setting': 'Routing changed (DSL or IT)',
 };
 
 /** What a change was made to: the rule, the suppressed rule, the domain or the app. `who` and `why` are never shown. */
@@ -27,6 +28,8 @@ function targetOf(what: ChangeWhat): string {
     case 'approved_app.add':
     case 'approved_app.remove':
       return what.app;
+    case 'route.setting':
+      return `${what.family} (${what.severity})`;
   }
 }
 

@@ -42,6 +42,8 @@ export const detectionSchema = new Schema(
     runbook: { type: String, required: true },
     /** Set by the cases work when the detection is routed to the DSL channel. */
     caseId: { type: String },
+    /** Set by the cases work when the detection is routed to the IT queue instead. */
+    itMatterId: { type: String },
   },
   { timestamps: true, strict: 'throw' },
 );

@@ -2,28 +2,28 @@ import type { ConversationReference } from '@microsoft/agents-activity';
 import type { School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
 import { CATEGORY_LABEL, formatWhen, SEVERITY_LABEL } from '../../cases/labels.js';
+import type { LadderRung } from '../../cases/ports.js';
 import { caseSettings } from '../../cases/settings.js';
 import { loadCase } from '../../cases/store.js';
 import { cardMessage, renderCard } from '../cards.js';
 import { dslChannel, publishCaseCard, type ChannelDeps } from './channel.js';
 
-/** The deputy DSL of a school (or, without one, the DSL). */
-function deputyOf(school: School): string | undefined {
-  return (school.dsl.members.find((m) => m.role === 'deputy') ?? school.dsl.members.find((m) => m.role === 'dsl'))?.email;
-}
-
-/** Tells the deputy DSL about an escalated case: their personal chat, and a mention in the DSL channel with the card refreshed. */
-export async function notifyDeputy(deps: ChannelDeps, school: School, caseId: string): Promise<{ personal: boolean; channel: boolean }> {
+/**
+ * Tells one person on the escalation ladder about an unacknowledged case: the escalation card (with an
+ * Acknowledge button) in their personal chat, and, for a member of the DSL team, a mention in the DSL channel
+ * with the card refreshed. Says which of the two reached them; a send that fails counts as not reached.
+ */
+export async function notifyOnLadder(deps: ChannelDeps, school: School, caseId: string, rung: LadderRung): Promise<{ personal: boolean; channel: boolean; name: string }> {
   const loaded = await loadCase(deps.stores, school.id, caseId);
-  const email = deputyOf(school);
-  if (!loaded || !email) return { personal: false, channel: false };
-  const deputy = await deps.stores.people.findOne({ schoolId: school.id, email }).lean<Person>();
-  const name = deputy?.displayName ?? email;
+  const person = await deps.stores.people.findOne({ schoolId: school.id, email: rung.email }).lean<Person>();
+  const name = person?.displayName ?? rung.email;
+  if (!loaded) return { personal: false, channel: false, name };
   const minutes = caseSettings(school).escalateAfterMinutes;
   const contacts = caseSettings(school).outOfHoursContacts.map((c) => `${c.name} ${c.phone}`).join('; ');
   const card = renderCard('case-escalation', {
+    caseId,
     title: `A ${SEVERITY_LABEL[loaded.state.severity].toLowerCase()}-severity case has not been acknowledged`,
-    message: `Case ${loaded.doc.number} was opened ${minutes} minutes ago and nobody in the DSL team has acknowledged it yet, so it has been escalated to you.`,
+    message: `Case ${loaded.doc.number} was opened more than ${minutes} minutes ago and nobody has acknowledged it yet, so it has been escalated to you (${rung.role}).`,
     number: loaded.doc.number,
     severityLabel: SEVERITY_LABEL[loaded.state.severity],
     categoryLabel: CATEGORY_LABEL[loaded.state.category],
@@ -32,23 +32,21 @@ export async function notifyDeputy(deps: ChannelDeps, school: School, caseId: st
     contacts,
   });
   let personal = false;
-  const personalRef = deputy?.aadObjectId ? await deps.stores.conversationRefs.findOne({ scope: 'personal', aadObjectId: deputy.aadObjectId, installed: true }).lean() : null;
+  const personalRef = person?.aadObjectId ? await deps.stores.conversationRefs.findOne({ scope: 'personal', aadObjectId: person.aadObjectId, installed: true }).lean() : null;
   if (personalRef) {
-    await deps.sender.send(personalRef.reference as ConversationReference, cardMessage(card));
-    personal = true;
-  } else deps.log.warn({ schoolId: school.id, number: loaded.doc.number }, 'deputy DSL has not installed Lantern in personal chat: escalation shown in the channel only');
+    personal = await deps.sender.send(personalRef.reference as ConversationReference, cardMessage(card)).then(() => true, () => false);
+  }
+  if (!personal) deps.log.warn({ schoolId: school.id, number: loaded.doc.number, role: rung.role }, 'escalation not delivered to a personal chat (Lantern not installed there, or the send failed)');
   let channel = false;
-  const dsl = await dslChannel(deps, school);
+  const dsl = school.dsl.members.some((m) => m.email === rung.email) ? await dslChannel(deps, school) : undefined;
   if (dsl) {
     const mention = `<at>${name}</at>`;
-    await dsl.post({
+    channel = await dsl.post({
       type: 'message',
       text: `${mention} case ${loaded.doc.number} (${SEVERITY_LABEL[loaded.state.severity].toLowerCase()}) has not been acknowledged within ${minutes} minutes and is escalated to you.`,
-      entities: [{ type: 'mention', text: mention, mentioned: { id: deputy?.aadObjectId ?? email, name } }],
-    } as never);
-    await publishCaseCard(deps, school, caseId);
-    channel = true;
+      entities: [{ type: 'mention', text: mention, mentioned: { id: person?.aadObjectId ?? rung.email, name } }],
+    } as never).then(() => true, () => false);
+    if (channel) await publishCaseCard(deps, school, caseId);
   }
-  return { personal, channel };
+  return { personal, channel, name };
 }
-
