@@ -86,8 +86,8 @@ describe('sections with data', () => {
     const settings = { rules: {}, suppressions: [], trustedDomains: [] };
     const author = { who: 'it@northgate.example', why: 'Used for Year 9 coding', at: new Date('2026-11-17T09:00:00Z') };
     const models = createModels(full);
-    await appendChange(models.monitoringChanges, other.id, addApprovedApp(settings, 'Scratch-Desktop', author).entry);
-    await appendChange(models.monitoringChanges, other.id, removeApprovedApp(settings, 'old-quiz-app', { ...author, at: new Date('2026-11-18T09:00:00Z') }).entry);
+    await appendChange(models.monitoringChanges, null, other.id, addApprovedApp(settings, 'Scratch-Desktop', author).entry);
+    await appendChange(models.monitoringChanges, null, other.id, removeApprovedApp(settings, 'old-quiz-app', { ...author, at: new Date('2026-11-18T09:00:00Z') }).entry);
     const data = await readDigestData(models, other, WEEK, NOW);
     expect(data.ruleChanges).toEqual({
       state: 'ok',

@@ -45,7 +45,7 @@ function writeConfig(publicUrl: string): string {
 function io(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const env = { MONGODB_URI: `${testMongoUri()}${conn.name}`, LANTERN_BOT_APP_SECRET: 'fake-secret', LANTERN_MS_CLIENT_SECRET: 'fake-secret', LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, LOG_LEVEL: 'silent' };
+  const env = { MONGODB_URI: `${testMongoUri()}${conn.name}`, LANTERN_BOT_APP_SECRET: 'fake-secret', LANTERN_MS_CLIENT_SECRET: 'fake-secret', LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, LOG_LEVEL: 'silent', LANTERN_INTEGRITY_KEY: 'ab'.repeat(32) };
   return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), env, cwd: dir };
 }
 
@@ -88,7 +88,7 @@ describe('lantern doctor', () => {
     const lines = out.stdout.filter((l) => /^[✓✗–] /.test(l));
     expect(out.stdout.join('\n')).not.toMatch(/^[✗–] /m);
     expect(code).toBe(0);
-    for (const check of ['config', 'database', 'database indexes', 'bot credentials', 'Teams app in the DSL team', `Microsoft permissions of app ${APP}`, 'unified audit log subscriptions', 'Google delegation drive', 'Google delegation gmail.send', 'Classroom teacher impersonation', 'mail transport', 'public address']) {
+    for (const check of ['config', 'database', 'database indexes', 'bot credentials', 'Teams app in the DSL team', `Microsoft permissions of app ${APP}`, 'unified audit log subscriptions', 'Google delegation drive', 'Google delegation gmail.send', 'Classroom teacher impersonation', 'mail transport', 'public address', 'integrity key']) {
       expect(lines.some((l) => l.startsWith(`✓ ${check}:`)), check).toBe(true);
     }
   }, 60_000);
@@ -108,6 +108,14 @@ describe('lantern doctor', () => {
     expect(text).toMatch(/^✗ unified audit log subscriptions: not enabled: Audit\.Exchange — fix: .*Purview/m);
     expect(text).toMatch(/^✗ public address: https:\/\/127\.0\.0\.1:2\/healthz is not reachable.*fix: /m);
     expect(text.match(/^✗ /gm)).toHaveLength(4);
+  }, 60_000);
+
+  it('says when no integrity key is configured, with how to make one', async () => {
+    allGood();
+    const out = io();
+    const { LANTERN_INTEGRITY_KEY: _unset, ...env } = out.env as Record<string, string>;
+    expect(await runCli(['doctor', '--config', writeConfig(cloud.url)], { ...out, env })).toBe(1);
+    expect(out.stdout.join('\n')).toMatch(/^✗ integrity key: no integrity key: .*fix: run `openssl rand -hex 32 > .*integrity\.keyFile/m);
   }, 60_000);
 
   it('says when the app is not in the DSL team or the channel is not there', async () => {
