@@ -10,6 +10,7 @@ import { readAgreements, readTraining } from './sources/agreements.js';
 import { readAnnualReview } from './sources/annual-review.js';
 import type { DigestSourceStores, SourceContext } from './sources/context.js';
 import { incidentsSection, incidentWindow } from './sources/incidents.js';
+import { readIntegrityHeads } from './sources/integrity.js';
 import { monitoringSection } from './sources/monitoring.js';
 import { policiesSection } from './sources/policies.js';
 import { ruleChangesSection } from './sources/rule-changes.js';
@@ -32,13 +33,14 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     trendWeeks: Array.from({ length: TREND_WEEKS }, (_, i) => weekRange(addWeeks(week, i - (TREND_WEEKS - 1)), school.timezone)),
     now,
   };
-  const [cases, agreements, training, reviews, monitored, annualReview] = await Promise.all([
+  const [cases, agreements, training, reviews, monitored, annualReview, integrity] = await Promise.all([
     casesWeek(models, school.id, incidentWindow(ctx)),
     readAgreements(ctx),
     readTraining(ctx),
     policyReviews(models, school.id),
     monitoringWeek(models, school.id, range),
     readAnnualReview(ctx),
+    readIntegrityHeads(ctx),
   ]);
   const incidents = incidentsSection(ctx, cases);
   const policies = policiesSection(now, reviews);
@@ -55,6 +57,7 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     monitoring,
     ruleChanges,
     annualReview,
+    integrity,
   };
 }
 

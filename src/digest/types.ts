@@ -87,6 +87,11 @@ export interface AnnualReviewData {
   overdue: boolean;
 }
 
+/** Each sealed chain's head at the end of the week, for governors to keep (see integrity/heads.ts). */
+export interface IntegrityHeadsData {
+  heads: { label: string; entries: number; fingerprint: string; line: string }[];
+}
+
 /** Everything one school's digest for one week says. */
 export interface DigestData {
   school: { id: string; name: string };
@@ -99,6 +104,7 @@ export interface DigestData {
   monitoring: Section<MonitoringData>;
   ruleChanges: Section<RuleChangesData>;
   annualReview: Section<AnnualReviewData>;
+  integrity: Section<IntegrityHeadsData>;
 }
 
 /** Helper for readers: a section with data. */
