@@ -87,6 +87,9 @@ describe('integrity anchored outside the database', () => {
       if (e.action === 'note') e.note = 'Nothing to report.';
     });
     expect((await verifyCases({ ...models, integrity: null }, school.id)).issues).toEqual([]);
+    const unkeyed = describeIntegrity(await verifyIntegrity({ ...models, integrity: null }, [school.id], [])).join('\n');
+    expect(unkeyed).toContain('Key: none configured, so seals were not checked');
+    expect(unkeyed).toContain('Result: intact.');
     const report = await verifyCases(models, school.id);
     expect(report.issues.map((i) => i.kind)).toEqual(['forged']);
     expect(report.issues[0]).toMatchObject({ caseId, seq: 4 });
