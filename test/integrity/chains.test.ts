@@ -26,6 +26,7 @@ import { recordChange } from '../../src/monitoring/settings-store.js';
 import { sealExistingEntries } from '../../src/ops/integrity/anchor.js';
 import { schoolHeads } from '../../src/ops/integrity/heads.js';
 import { describeIntegrity, verifyIntegrity } from '../../src/ops/integrity/verify.js';
+import { loadConfig } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { demoSchool, fakeClock, makeCaseInput, MARK, RUTH } from '../cases/fixtures.js';
@@ -183,6 +184,12 @@ describe('integrity key', () => {
     writeFileSync(path.join(dir, 'short.key'), 'abcd\n');
     expect(() => openIntegrityKey({ key: null, keyFile: path.join(dir, 'short.key'), generate: false })).toThrow(/at least 64 hex/);
     expect(openIntegrityKey({ key: null, keyFile: null, generate: false })).toBeNull();
+  });
+
+  it('reads its source from the environment or the config, and makes a key only for the demo', () => {
+    expect(loadConfig({ env: {}, cwd: '/srv/l' }).integrity).toEqual({ key: null, keyFile: '/srv/l/.lantern/data/integrity.key', generate: true });
+    expect(loadConfig({ env: { LANTERN_INTEGRITY_KEY_FILE: 'keys/k' }, cwd: '/srv/l' }).integrity).toEqual({ key: null, keyFile: '/srv/l/keys/k', generate: false });
+    expect(() => loadConfig({ env: { LANTERN_INTEGRITY_KEY: 'not-hex' }, cwd: '/srv/l' })).toThrow(/LANTERN_INTEGRITY_KEY: must be at least 64 hex characters/);
   });
 
   it('refuses a head that is not one Lantern printed, naming the form', () => {
