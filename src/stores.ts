@@ -4,6 +4,7 @@ import { ensureIndexes } from './db/indexes.js';
 
 import { openConnection, type OpenConnectionOptions, type OpenConnection } from './db/open.js';
 import type { Logger } from './log/logger.js';
+import { openIntegrityKey, type IntegrityKey } from './integrity/key.js';
 import { createAgreementModels } from './agreements/models.js';
 import { createCaseModels } from './cases/models.js';
 import { createDashboardModels } from './dashboard/models.js';
@@ -22,9 +23,11 @@ export { ensureIndexes };
 /**
  * Every capability's models on one connection. Each capability owns its schemas and compiles them itself
  * (`create…Models`); start-up and CLI commands compose them here, so `db/` stays infrastructure.
+ * `integrity` is the key that seals chain entries as they are written (null: entries are not sealed).
  */
-export function createModels(conn: Connection) {
+export function createModels(conn: Connection, integrity: IntegrityKey | null = null) {
   return {
+    integrity,
     ...createAgreementModels(conn),
     ...createCaseModels(conn),
     ...createDashboardModels(conn),
@@ -52,7 +55,7 @@ export interface OpenDatabase extends OpenConnection {
 export async function openDatabase(config: LanternConfig, log: Logger, options: OpenConnectionOptions = {}): Promise<OpenDatabase> {
   const opened = await openConnection(config, log, options);
   try {
-    const models = createModels(opened.connection);
+    const models = createModels(opened.connection, openIntegrityKey(config.integrity));
     await ensureIndexes(models);
     return { ...opened, models };
   } catch (err) {

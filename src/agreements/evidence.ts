@@ -5,6 +5,7 @@ import { academicYearIn, type SchoolCalendar } from './academic-year.js';
 import type { AgreementSignature, SignatureChannel } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 import { isDuplicateKey, pauseBeforeRetry } from '../db/errors.js';
+import { sealFields } from '../integrity/seal.js';
 
 /** What a channel (Teams card, a teacher's class card, a pupil's web page, a parent link…) reports when someone signs. */
 export interface SignatureInput {
@@ -48,7 +49,7 @@ export function latestBySubject<T extends Pick<AgreementSignature, 'seq' | 'sign
 }
 
 /** The stores recordSignature needs. */
-export type EvidenceStores = Pick<Models, 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads'>;
+export type EvidenceStores = Pick<Models, 'integrity' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads'>;
 
 /** The hash the first record of a school's chain points back to. */
 export function genesisHash(schoolId: string): string {
@@ -129,7 +130,8 @@ export async function recordSignature(
       period,
       prevHash: tail?.hash ?? genesisHash(input.schoolId),
     };
-    const record: AgreementSignature = { ...unsigned, hash: recordHash(unsigned) };
+    const hash = recordHash(unsigned);
+    const record: AgreementSignature = { ...unsigned, hash, ...sealFields(stores.integrity, 'signatures', hash) };
     try {
       await stores.agreementSignatures.create(record);
     } catch (err) {

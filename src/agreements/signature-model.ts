@@ -32,6 +32,10 @@ export const agreementSignatureSchema = new Schema(
     period: { type: String, default: '-' },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
+    /** HMAC of `hash` under the integrity key (outside the database); see integrity/seal.ts. */
+    mac: { type: String },
+    /** Set when the record was sealed by the one-off migration rather than when written. */
+    anchoredAt: { type: Date },
   },
   { strict: 'throw', versionKey: false },
 );

@@ -2,10 +2,12 @@ import type { Models } from '../stores.js';
 import { genesisHash, recordHash } from './evidence.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
+import type { HeadLink } from '../integrity/heads.js';
+import { checkSeal, emptyTally, tallySeal, type SealTally } from '../integrity/seal.js';
 
 /** One problem verify found, with where in the chain it is. */
 export interface ChainIssue {
-  kind: 'edited' | 'inserted' | 'deleted' | 'broken' | 'backdated' | 'unknown-version';
+  kind: 'edited' | 'inserted' | 'deleted' | 'broken' | 'backdated' | 'unknown-version' | 'unsealed' | 'forged';
   /** The seq of the record concerned (for deletions, the first missing seq). */
   seq: number;
   detail: string;
@@ -15,6 +17,8 @@ export interface ChainIssue {
 export interface ChainReport {
   schoolId: string;
   records: number;
+  /** The seals checked (null when no integrity key is configured). */
+  seals: SealTally | null;
   ok: boolean;
   issues: ChainIssue[];
 }
@@ -27,11 +31,11 @@ export interface ChainReport {
  * naming a version that does not exist or whose text hash differs (unknown-version). A backdated record
  * can hash correctly (written with a wrong clock, or re-chained), so the dates are checked too.
  */
-export async function verifyChain(models: Pick<Models, 'agreementSignatures' | 'agreementChainHeads' | 'agreementVersions'>, schoolId: string): Promise<ChainReport> {
+export async function verifyChain(models: Pick<Models, 'integrity' | 'agreementSignatures' | 'agreementChainHeads' | 'agreementVersions'>, schoolId: string): Promise<ChainReport> {
   const versions = await models.agreementVersions.find({ schoolId }).lean<AgreementVersion[]>();
   const cursor = models.agreementSignatures.find({ schoolId }).sort({ seq: 1 }).lean<AgreementSignature[]>().cursor() as AsyncIterable<AgreementSignature>;
   // The head is read after the records, so a record written meanwhile is not reported missing.
-  return checkChain(schoolId, cursor, versions, async () => (await models.agreementChainHeads.findById(schoolId).lean<{ seq: number }>())?.seq);
+  return checkChain(schoolId, cursor, versions, async () => (await models.agreementChainHeads.findById(schoolId).lean<{ seq: number }>())?.seq, models.integrity);
 }
 
 /**
@@ -43,8 +47,10 @@ export async function checkChain(
   recordsInSeqOrder: AsyncIterable<AgreementSignature> | Iterable<AgreementSignature>,
   versionList: readonly AgreementVersion[],
   headSeq: () => Promise<number | undefined> | number | undefined,
+  key: Models['integrity'] = null,
 ): Promise<ChainReport> {
   const issues: ChainIssue[] = [];
+  const seals = emptyTally();
   const versions = new Map(versionList.map((v) => [v._id, v]));
   let expectedSeq = 1;
   let prevHash = genesisHash(schoolId);
@@ -64,6 +70,12 @@ export async function checkChain(
     if (recordHash(r) !== r.hash) {
       issues.push({ kind: 'edited', seq: r.seq, detail: `record ${r.seq} was changed after it was written (its contents no longer match its hash)` });
     }
+    if (key) {
+      const check = checkSeal(key, 'signatures', r.hash, r);
+      tallySeal(seals, check, r);
+      if (check === 'unsealed') issues.push({ kind: 'unsealed', seq: r.seq, detail: `record ${r.seq} has no seal: it was written outside Lantern` });
+      if (check === 'forged') issues.push({ kind: 'forged', seq: r.seq, detail: `record ${r.seq}'s seal does not match: the record or the chain was rewritten outside Lantern` });
+    }
     const version = versions.get(r.versionId);
     if (!version || version.hash !== r.versionHash) {
       issues.push({ kind: 'unknown-version', seq: r.seq, detail: `record ${r.seq} names version ${r.versionId}, which ${version ? 'had a different text' : 'does not exist'}` });
@@ -77,5 +89,11 @@ export async function checkChain(
   if (head !== undefined && head >= expectedSeq) {
     issues.push({ kind: 'deleted', seq: expectedSeq, detail: head === expectedSeq ? `record ${expectedSeq} (the last) is missing` : `records ${expectedSeq}–${head} at the end are missing` });
   }
-  return { schoolId, records, ok: issues.length === 0, issues };
+  return { schoolId, records, seals: key ? seals : null, ok: issues.length === 0, issues };
+}
+
+/** A school's signature records written up to `upTo`, as a published head covers them. */
+export async function signatureLinks(models: Pick<Models, 'agreementSignatures'>, schoolId: string, upTo: Date): Promise<HeadLink[]> {
+  const rows = await models.agreementSignatures.find({ schoolId, signedAt: { $lte: upTo } }, { seq: 1, hash: 1 }).lean();
+  return rows.map((r) => ({ id: '', seq: r.seq, hash: r.hash }));
 }

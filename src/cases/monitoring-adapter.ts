@@ -6,13 +6,20 @@ import { SEVERITIES } from './case-model.js';
 import { openOrJoinFromDetection, type DetectionInput, type IntakeDeps } from './detection.js';
 import { caseSettings } from './settings.js';
 
+/**
+ * Detection families that, when what moved looks like pupil data, put personal data where the school no longer
+ * controls it — public view, or a personal or external address — and so start the 72-hour DPO clock (UK GDPR Art. 33).
+ */
+export const BREACH_FAMILIES: readonly string[] = ['sharing.public_link', 'sharing.external_user', 'sharing.ownership_transfer_external'];
+
 /** A stored detection with its id. */
 export type StoredDetectionDoc = StoredDetection & { _id: string; createdAt?: Date };
 
 /**
  * Maps the monitoring engine's stored detection onto DetectionInput: the actor and counterparty become
- * subjects when they are pupils in the directory; public sharing of something that looks like pupil data is
- * treated as a personal-data breach (DPO clock); the engine's indecent-image marker becomes "do not view".
+ * subjects when they are pupils in the directory; pupil data shared publicly or to an external or personal
+ * address (BREACH_FAMILIES) is treated as a personal-data breach (DPO clock); the engine's indecent-image
+ * marker becomes "do not view".
  */
 export async function detectionInputFromStored(d: StoredDetectionDoc, people: Models['people']): Promise<DetectionInput> {
   const emails = [d.actor, d.target].filter((e): e is string => typeof e === 'string' && e.includes('@')).map((e) => e.toLowerCase());
@@ -31,7 +38,7 @@ export async function detectionInputFromStored(d: StoredDetectionDoc, people: Mo
     ...(d.target ? { target: d.target } : {}),
     ...(d.siteUrl && d.listId ? { location: { siteUrl: d.siteUrl, listId: d.listId } } : {}),
     mayInvolveIndecentImage: d.mayInvolveIndecentImage === true,
-    personalDataBreach: d.family === 'sharing.public_link' && d.looksLikePupilData,
+    personalDataBreach: BREACH_FAMILIES.includes(d.family) && d.looksLikePupilData === true,
     pupilInvolved: d.pupilInvolved === true,
     pupilData: d.looksLikePupilData === true,
   };

@@ -6,9 +6,10 @@ import { redactEntry } from './do-not-view.js';
 import { foldTimeline, pickState, STATE_FIELDS, type CaseState } from './state.js';
 import type { Actor, TimelineAction, TimelineEntry } from './timeline-model.js';
 import { isDuplicateKey, retryBusy } from '../db/errors.js';
+import { sealFields } from '../integrity/seal.js';
 
 /** The collections the case capability uses. */
-export type CaseStores = Pick<Models, 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard' | 'itMatters' | 'monitoringChanges'>;
+export type CaseStores = Pick<Models, 'integrity' | 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard' | 'itMatters' | 'monitoringChanges'>;
 
 /** A stored case document (the cache) with its ids. */
 export type StoredCase = CaseDoc & { _id: unknown };
@@ -47,7 +48,7 @@ export interface AppendInput {
  * concurrency control: of two writers building on the same head, exactly one insert succeeds and the other
  * gets a TimelineConflict.
  */
-export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline'>, change: AppendInput): Promise<TimelineEntry> {
+export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline' | 'integrity'>, change: AppendInput): Promise<TimelineEntry> {
   // The one place case text is written: a "do not view" case never stores a way to reach the item (UKCIS).
   const input = change.doNotView || change.after.doNotView === true ? redactEntry(change) : change;
   const seq = (input.head?.seq ?? 0) + 1;
@@ -55,7 +56,8 @@ export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline'>, chan
   const before = JSON.parse(JSON.stringify(input.before)) as Record<string, unknown>;
   const after = JSON.parse(JSON.stringify(input.after)) as Record<string, unknown>;
   const fields = { caseId: input.caseId, schoolId: input.schoolId, seq, at: input.at, by: { email: input.by.email, name: input.by.name }, action: input.action, before, after, note: input.note, prevHash: input.head?.hash ?? '' };
-  const entry: TimelineEntry = { ...fields, hash: hashEntry(fields) };
+  const hash = hashEntry(fields);
+  const entry: TimelineEntry = { ...fields, hash, ...sealFields(stores.integrity, 'cases', hash) };
   try {
     await retryBusy(() => stores.caseTimeline.create(entry));
   } catch (err) {

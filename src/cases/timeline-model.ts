@@ -52,6 +52,10 @@ export interface TimelineEntry {
   /** Hash of the previous entry ('' for the first), so an edit, insert or deletion breaks the chain. */
   prevHash: string;
   hash: string;
+  /** The entry's seal (HMAC of `hash` under the integrity key, held outside the database); see integrity/seal.ts. */
+  mac?: string | null;
+  /** Set when the entry was sealed by the one-off migration rather than when written. */
+  anchoredAt?: Date | null;
 }
 
 export const timelineSchema = new Schema<TimelineEntry>(
@@ -67,6 +71,8 @@ export const timelineSchema = new Schema<TimelineEntry>(
     note: { type: String, default: null },
     prevHash: { type: String, default: '' },
     hash: { type: String, required: true },
+    mac: { type: String },
+    anchoredAt: { type: Date },
   },
   { versionKey: false, minimize: false },
 );

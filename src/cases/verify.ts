@@ -2,6 +2,9 @@ import { canonicalJson, hashEntry } from './chain.js';
 import { foldTimeline, pickState } from './state.js';
 import type { CaseStores, StoredCase } from './store.js';
 import type { TimelineEntry } from './timeline-model.js';
+import type { HeadLink } from '../integrity/heads.js';
+import type { IntegrityKey } from '../integrity/key.js';
+import { checkSeal, emptyTally, tallySeal, type SealTally } from '../integrity/seal.js';
 
 /** One problem found in a case's record, with where it is. */
 export interface VerifyIssue {
@@ -9,15 +12,22 @@ export interface VerifyIssue {
   caseId: string;
   /** The timeline position (seq) the problem is at, when it has one. */
   seq: number | null;
-  kind: 'edited' | 'missing' | 'inserted' | 'truncated' | 'cache-differs' | 'cache-stale' | 'no-timeline';
+  kind: 'edited' | 'missing' | 'inserted' | 'truncated' | 'cache-differs' | 'cache-stale' | 'no-timeline' | 'unsealed' | 'forged';
   message: string;
 }
 
 /**
  * Checks one case: every entry's hash matches its content, each entry holds the previous entry's hash,
- * seqs run 1, 2, 3 … without gaps, and the case document agrees with what its timeline folds to.
+ * seqs run 1, 2, 3 … without gaps, and the case document agrees with what its timeline folds to. With the
+ * integrity key, every entry's seal must match its hash too: a timeline rewritten end to end with
+ * recomputed hashes still fails there, because the seals need the key, which is not in the database.
  */
-export function verifyCaseRecord(doc: Pick<StoredCase, 'number' | 'caseId' | 'version'> & Record<string, unknown>, timeline: readonly TimelineEntry[]): VerifyIssue[] {
+export function verifyCaseRecord(
+  doc: Pick<StoredCase, 'number' | 'caseId' | 'version'> & Record<string, unknown>,
+  timeline: readonly TimelineEntry[],
+  key: IntegrityKey | null = null,
+  seals: SealTally = emptyTally(),
+): VerifyIssue[] {
   const issues: VerifyIssue[] = [];
   const at = (seq: number | null, kind: VerifyIssue['kind'], message: string) => issues.push({ caseNumber: doc.number, caseId: doc.caseId, seq, kind, message });
   if (timeline.length === 0) {
@@ -28,6 +38,12 @@ export function verifyCaseRecord(doc: Pick<StoredCase, 'number' | 'caseId' | 've
   let prev: TimelineEntry | undefined;
   for (const entry of timeline) {
     if (hashEntry(entry) !== entry.hash) at(entry.seq, 'edited', `Entry ${entry.seq} (${entry.action}) was changed after it was written: its content no longer matches its hash.`);
+    if (key) {
+      const check = checkSeal(key, 'cases', entry.hash, entry);
+      tallySeal(seals, check, entry);
+      if (check === 'unsealed') at(entry.seq, 'unsealed', `Entry ${entry.seq} (${entry.action}) has no seal: it was written outside Lantern.`);
+      if (check === 'forged') at(entry.seq, 'forged', `Entry ${entry.seq} (${entry.action})'s seal does not match: the entry or the chain was rewritten outside Lantern.`);
+    }
     if (entry.seq > expected) {
       at(expected, 'missing', expected === entry.seq - 1 ? `Entry ${expected} is missing: it was deleted.` : `Entries ${expected}–${entry.seq - 1} are missing: they were deleted.`);
     }
@@ -53,15 +69,32 @@ export function verifyCaseRecord(doc: Pick<StoredCase, 'number' | 'caseId' | 've
   return issues;
 }
 
+/** What verifying a school's cases found: cases and entries checked, the seals (null without a key) and the problems. */
+export interface CasesReport {
+  checked: number;
+  entries: number;
+  seals: SealTally | null;
+  issues: VerifyIssue[];
+}
+
 /** Verifies every case of a school (or of all schools) and returns what it found. */
-export async function verifyCases(stores: Pick<CaseStores, 'cases' | 'caseTimeline'>, schoolId?: string): Promise<{ checked: number; issues: VerifyIssue[] }> {
+export async function verifyCases(stores: Pick<CaseStores, 'cases' | 'caseTimeline' | 'integrity'>, schoolId?: string): Promise<CasesReport> {
   const issues: VerifyIssue[] = [];
+  const seals = emptyTally();
   let checked = 0;
+  let entries = 0;
   const cursor = stores.cases.find(schoolId ? { schoolId } : {}).sort({ schoolId: 1, number: 1 }).lean<StoredCase>().cursor();
   for await (const doc of cursor) {
     const timeline = await stores.caseTimeline.find({ caseId: doc.caseId }).sort({ seq: 1 }).lean<TimelineEntry[]>();
-    issues.push(...verifyCaseRecord(doc as StoredCase & Record<string, unknown>, timeline));
+    issues.push(...verifyCaseRecord(doc as StoredCase & Record<string, unknown>, timeline, stores.integrity, seals));
     checked += 1;
+    entries += timeline.length;
   }
-  return { checked, issues };
+  return { checked, entries, seals: stores.integrity ? seals : null, issues };
+}
+
+/** A school's timeline entries written up to `upTo`, as a published head covers them. */
+export async function caseTimelineLinks(stores: Pick<CaseStores, 'caseTimeline'>, schoolId: string, upTo: Date): Promise<HeadLink[]> {
+  const rows = await stores.caseTimeline.find({ schoolId, at: { $lte: upTo } }, { caseId: 1, seq: 1, hash: 1 }).lean<TimelineEntry[]>();
+  return rows.map((r) => ({ id: r.caseId, seq: r.seq, hash: r.hash }));
 }

@@ -1,6 +1,7 @@
 import { isLanternError } from '../errors.js';
 import { agreementsCommands } from './agreements/commands.js';
 import { casesCommands } from './cases/commands.js';
+import { integrityCommands } from './integrity/commands.js';
 import { classroomCommands } from './classroom/commands.js';
 import { defineCommand, type CliCommand, type CliIO, type CommandEntry } from './command.js';
 import { configCommands } from './config/commands.js';
@@ -38,6 +39,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandEntry>> = {
   ...agreementsCommands,
   ...recordsCommands,
   ...opsCommands,
+  ...integrityCommands,
 };
 
 function pick(table: Readonly<Record<string, CommandEntry>>, ...names: string[]): Record<string, CommandEntry> {

@@ -43,6 +43,18 @@ export interface LanternConfig {
   readonly monitoring: MonitoringCredentials;
   /** Secrets of the Entra directory source (B3), by school id. */
   readonly directory: DirectoryCredentials;
+  /** Where the integrity key comes from; the key itself is read by `integrity/key.ts`. */
+  readonly integrity: IntegrityKeySource;
+}
+
+/**
+ * The integrity key's source: `LANTERN_INTEGRITY_KEY` (hex), else a key file (`integrity.keyFile`, or
+ * `LANTERN_INTEGRITY_KEY_FILE`); the demo school uses `<dataDir>/integrity.key`, generated when missing.
+ */
+export interface IntegrityKeySource {
+  readonly key: string | null;
+  readonly keyFile: string | null;
+  readonly generate: boolean;
 }
 
 /** Audit-log connector credentials per school: Google through mail.google's service account key, Microsoft through a client secret. */
@@ -77,6 +89,8 @@ export const ENV_KEYS = {
   msClientId: 'LANTERN_MS_CLIENT_ID',
   msTenantId: 'LANTERN_MS_TENANT_ID',
   msClientSecret: 'LANTERN_MS_CLIENT_SECRET',
+  integrityKey: 'LANTERN_INTEGRITY_KEY',
+  integrityKeyFile: 'LANTERN_INTEGRITY_KEY_FILE',
 } as const;
 
 const DEFAULT_FILE = 'lantern.config.yaml';
@@ -120,6 +134,17 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+function readIntegrityKeySource(file: FileConfig, env: Env, where: { file: string | undefined; cwd: string; dataDir: string }): IntegrityKeySource {
+  const key = env[ENV_KEYS.integrityKey]?.trim() || null;
+  if (key !== null && !/^[0-9a-fA-F]{64,}$/.test(key)) envProblem(ENV_KEYS.integrityKey, 'must be at least 64 hex characters (32 bytes), e.g. the output of `openssl rand -hex 32`');
+  const fromEnv = env[ENV_KEYS.integrityKeyFile]?.trim();
+  if (fromEnv) return { key, keyFile: path.resolve(where.cwd, fromEnv), generate: false };
+  if (file.integrity) return { key, keyFile: path.resolve(where.file ? path.dirname(where.file) : where.cwd, file.integrity.keyFile), generate: false };
+  // Only the demo makes its own key: a school's key is a secret it chooses where to keep.
+  if (!where.file) return { key, keyFile: path.join(where.dataDir, 'integrity.key'), generate: true };
+  return { key, keyFile: null, generate: false };
 }
 
 function envProblem(key: string, fix: string): never {
@@ -234,6 +259,7 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string; re
   if (uri && !/^mongodb(\+srv)?:\/\//.test(uri)) envProblem(ENV_KEYS.mongodbUri, 'must start with mongodb:// or mongodb+srv://');
 
   const mail = readMailCredentials(fileConfig, env, cwd);
+  const dataDir = path.resolve(cwd, env[ENV_KEYS.dataDir]?.trim() || fileConfig.dataDir);
   const config: LanternConfig = {
     mode: file ? 'configured' : 'demo',
     source: file ?? 'built-in demo school (Northgate Primary)',
@@ -252,7 +278,7 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string; re
     bot: readBotCredentials(fileConfig, env, options.requireSecrets ?? true),
     database: {
       ...(uri ? { uri } : {}),
-      dataDir: path.resolve(cwd, env[ENV_KEYS.dataDir]?.trim() || fileConfig.dataDir),
+      dataDir,
       downGraceMs: readDownGraceMs(env),
     },
     logLevel,
@@ -260,6 +286,7 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string; re
     mail,
     monitoring: readMonitoringCredentials(fileConfig, env, mail, options.requireSecrets ?? true),
     directory: readDirectoryCredentials(fileConfig, env, { clientId: mail.microsoft.clientId, clientSecret: mail.microsoft.clientSecret, secretKeyOf: msSecretEnvKey, botAppId: fileConfig.bot.appId ?? env[ENV_KEYS.botAppId]?.trim() }),
+    integrity: readIntegrityKeySource(fileConfig, env, { file, cwd, dataDir }),
   };
   return deepFreeze(config);
 }

@@ -398,6 +398,8 @@ export const FileConfigSchema = z
       })
       .default({}),
     dataDir: z.string().min(1).default('.lantern/data'),
+    /** Where the integrity key lives (outside the database); relative to the config file. */
+    integrity: z.strictObject({ keyFile: z.string().min(1) }).optional(),
   })
   .superRefine((cfg, ctx) => {
     const seenIds = new Map<string, number>();

@@ -12,6 +12,7 @@ import { readAgreements, readTraining } from './sources/agreements.js';
 import { annualReviewSection, filterChecksSection } from './sources/annual-review.js';
 import type { DigestSourceStores, SourceContext } from './sources/context.js';
 import { incidentsSection, incidentWindow } from './sources/incidents.js';
+import { readIntegrityHeads } from './sources/integrity.js';
 import { monitoringSection } from './sources/monitoring.js';
 import { policiesSection } from './sources/policies.js';
 import { ruleChangesSection } from './sources/rule-changes.js';
@@ -35,7 +36,7 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     trendWeeks: Array.from({ length: TREND_WEEKS }, (_, i) => weekRange(addWeeks(week, i - (TREND_WEEKS - 1)), school.timezone)),
     now,
   };
-  const [cases, agreements, training, reviews, monitored, trained, fnm, recordedReviews] = await Promise.all([
+  const [cases, agreements, training, reviews, monitored, trained, fnm, recordedReviews, integrity] = await Promise.all([
     casesWeek(models, school.id, incidentWindow(ctx)),
     readAgreements(ctx),
     readTraining(ctx),
@@ -44,6 +45,7 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     trainingWeek(models, school, now),
     fnmWeek(models, school.id, range, now),
     latestPolicyReviews(models, school.id),
+    readIntegrityHeads(ctx),
   ]);
   const incidents = incidentsSection(ctx, cases);
   const policies = policiesSection(now, reviews, recordedReviews);
@@ -62,6 +64,7 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     ruleChanges,
     annualReview: annualReviewSection(ctx, fnm),
     filterChecks: filterChecksSection(now, recordsSettings(school).filterCheckEveryDays, fnm),
+    integrity,
   };
 }
 

@@ -222,6 +222,20 @@ function filterChecks(data: DigestData, timezoneLabel: (iso: string) => string):
   };
 }
 
+function integrity(data: DigestData): ViewSection {
+  const heading = 'Record fingerprints';
+  const s = data.integrity;
+  if (s.state === 'no-data') return { id: 'integrity', heading, noData: s.reason, tables: [], notes: [] };
+  return {
+    id: 'integrity',
+    heading,
+    summary: 'Keep this message: these fingerprints let the school show later that its safeguarding records were not changed or deleted afterwards.',
+    tone: 'ok',
+    tables: [{ columns: ['Record', 'Entries to date', 'Fingerprint'], rows: s.data.heads.map((h) => ({ cells: [h.label, String(h.entries), h.fingerprint] })) }],
+    notes: [`To check: lantern integrity verify --head ${s.data.heads.map((h) => h.line).join(',')}`],
+  };
+}
+
 /** Turns the digest data into the privacy-safe view every renderer uses. */
 export function presentDigest(data: DigestData, formatInstant: (iso: string) => string): DigestView {
   const sections = [
@@ -234,6 +248,7 @@ export function presentDigest(data: DigestData, formatInstant: (iso: string) => 
     completionSection('training', 'Training self-audit', data.training),
     policies(data),
     ruleChanges(data),
+    integrity(data),
   ];
   const headlines = sections.filter((s) => s.summary && s.tone && s.tone !== 'ok').map((s) => ({ text: `${s.heading}: ${s.summary}`, tone: s.tone as Tone }));
   const silent = sections.filter((s) => s.noData).map((s) => s.heading.toLowerCase());

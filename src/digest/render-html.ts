@@ -42,7 +42,7 @@ function section(s: ViewSection, imageSrc: (c: ViewChart) => string): string {
         s.summary ? `<p style="${FONT}font-size:15px;color:#1f2933;margin:6px 0 0 0;">${escapeHtml(s.summary)}</p>` : '',
         s.chart ? chart(s.chart, imageSrc(s.chart)) : '',
         ...s.tables.map(table),
-        ...s.notes.map((n) => `<p style="${FONT}font-size:12px;color:#616e7c;margin:8px 0 0 0;">${escapeHtml(n)}</p>`),
+        ...s.notes.map((n) => `<p style="${FONT}font-size:12px;color:#616e7c;margin:8px 0 0 0;overflow-wrap:anywhere;word-break:break-word;">${escapeHtml(n)}</p>`),
       ].join('');
   return `<tr><td class="lx-pad" style="padding:18px 20px;border-top:1px solid #e4e7eb;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td style="${FONT}font-size:18px;font-weight:bold;color:#102a43;">${escapeHtml(s.heading)}</td><td align="right">${badge}</td></tr></table>${body}</td></tr>`;
 }

@@ -123,6 +123,11 @@ export interface AnnualReviewData {
   actions: number | null;
 }
 
+/** Each sealed chain's head at the end of the week, for governors to keep (see integrity/heads.ts). */
+export interface IntegrityHeadsData {
+  heads: { label: string; entries: number; fingerprint: string; line: string }[];
+}
+
 /** Everything one school's digest for one week says. */
 export interface DigestData {
   school: { id: string; name: string };
@@ -137,6 +142,7 @@ export interface DigestData {
   ruleChanges: Section<RuleChangesData>;
   annualReview: Section<AnnualReviewData>;
   filterChecks: Section<FilterChecksData>;
+  integrity: Section<IntegrityHeadsData>;
 }
 
 /** Helper for readers: a section with data. */

@@ -124,7 +124,7 @@ async function cleanSuppressions(deps: MonitorCleanupDeps, schoolId: string, now
   for (const s of unlogged) {
     const suppression = suppressionOf(s);
     const why = s.removedAt ? 'removed; kept here by the daily clean-up' : `expired ${s.expiresAt.toISOString().slice(0, 10)}; kept here by the daily clean-up`;
-    await appendChange(deps.models.monitoringChanges, schoolId, { at: now.toISOString(), who: 'Lantern clean-up', why, what: { type: 'suppression.remove', suppression } });
+    await appendChange(deps.models.monitoringChanges, deps.models.integrity, schoolId, { at: now.toISOString(), who: 'Lantern clean-up', why, what: { type: 'suppression.remove', suppression } });
   }
   return deleteInBatches(deps.models, 'suppressions', filter, batchSize);
 }

@@ -1,5 +1,6 @@
 import type { School } from '../config/load.js';
 import type { Models } from '../stores.js';
+import { sealedChange } from './change-chain.js';
 import type { ChangeLogEntry, ChangeResult, ChangeWhat, MonitoringSettings } from './changes.js';
 import { normaliseDomain } from './domains.js';
 import type { RuleSettings } from './settings.js';
@@ -8,7 +9,7 @@ import { loadActiveSuppressions } from './store.js';
 import { isActive, type Suppression } from './suppressions.js';
 import { isDuplicateKey, pauseBeforeRetry } from '../db/errors.js';
 
-type SettingsModels = Pick<Models, 'monitoringChanges' | 'suppressions'>;
+type SettingsModels = Pick<Models, 'integrity' | 'monitoringChanges' | 'suppressions'>;
 
 /** The settings a poll runs with for one school: the change log folded, config and log allowlists merged. */
 export interface EffectiveMonitoring {
@@ -50,7 +51,7 @@ export async function recordChange(models: SettingsModels, schoolId: string, mak
     const result = make(folded.settings);
     const seq = folded.seq + 1;
     try {
-      await models.monitoringChanges.create({ schoolId, seq, at: new Date(result.entry.at), who: result.entry.who, why: result.entry.why, what: result.entry.what });
+      await models.monitoringChanges.create(sealedChange(models.integrity, { schoolId, seq, at: new Date(result.entry.at), who: result.entry.who, why: result.entry.why, what: result.entry.what }));
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       await pauseBeforeRetry(attempt + 1);

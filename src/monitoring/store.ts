@@ -1,6 +1,8 @@
 import type { ChangeLogEntry } from './changes.js';
 import type { DetectionEventModel, DetectionModel } from './models/detection-model.js';
 import type { MonitoringChangeModel } from './models/change-model.js';
+import type { IntegrityKey } from '../integrity/key.js';
+import { sealedChange } from './change-chain.js';
 import type { SuppressionModel } from './models/suppression-model.js';
 import { ALL_RULES } from './rules/index.js';
 import { effectiveRule, type RuleSettings } from './settings.js';
@@ -158,12 +160,12 @@ export async function loadActiveSuppressions(model: SuppressionModel, schoolId: 
 }
 
 /** Appends a change-log entry as entry n+1 (a unique insert: concurrent writers retry rather than collide). */
-export async function appendChange(model: MonitoringChangeModel, schoolId: string, entry: ChangeLogEntry): Promise<number> {
+export async function appendChange(model: MonitoringChangeModel, key: IntegrityKey | null, schoolId: string, entry: ChangeLogEntry): Promise<number> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const last = await model.findOne({ schoolId }).sort({ seq: -1 }).lean();
     const seq = (last?.seq ?? 0) + 1;
     try {
-      await model.create({ schoolId, seq, at: new Date(entry.at), who: entry.who, why: entry.why, what: entry.what });
+      await model.create(sealedChange(key, { schoolId, seq, at: new Date(entry.at), who: entry.who, why: entry.why, what: entry.what }));
       return seq;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;

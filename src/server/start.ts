@@ -20,6 +20,7 @@ import { createBot } from '../teams/bot.js';
 import { createTeamsEdge } from '../teams/edge.js';
 import { jobHandlers, registerSchedules, type LanternJobHandlers } from './jobs.js';
 import { STARTUP_MIGRATIONS } from './migrations.js';
+import { sealExistingEntries } from '../ops/integrity/anchor.js';
 import { createWebApp } from '../web/app.js';
 import { assertBindAllowed } from '../web/bind-guard.js';
 
@@ -64,7 +65,9 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
   try {
     logger.info({ database: description }, 'database connected');
     const instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    await runMigrations(connection.db!, STARTUP_MIGRATIONS, { owner: instanceId, logger });
+    // Sealing what was written before needs the key, so that migration joins the list only when there is one.
+    const migrations = models.integrity ? [...STARTUP_MIGRATIONS, sealExistingEntries(models.integrity)] : STARTUP_MIGRATIONS;
+    await runMigrations(connection.db!, migrations, { owner: instanceId, logger });
     for (const school of config.schools) {
       // Google and Entra directories are read by the directory.sync job (queued below), not on the start-up path.
       const local = readLocalDirectory(school);

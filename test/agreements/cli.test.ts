@@ -12,6 +12,10 @@ import { syncDirectory } from '../../src/directory/sync.js';
 import { recordSignature } from '../../src/agreements/evidence.js';
 import { testMongoUri } from '../support/db.js';
 import { calendarOf } from '../../src/agreements/academic-year.js';
+import { openIntegrityKey } from '../../src/integrity/key.js';
+
+/** The key the commands and the test's own writes share, as the server and the CLI do. */
+const INTEGRITY_HEX = 'c0'.repeat(32);
 
 // The demo school's calendar: 1 September, Europe/London.
 const calendar = calendarOf({ timezone: 'Europe/London' });
@@ -23,13 +27,13 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-evidence-'));
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { MONGODB_URI: `${testMongoUri()}${dbName}`, LOG_LEVEL: 'silent' }, cwd: dir });
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { MONGODB_URI: `${testMongoUri()}${dbName}`, LOG_LEVEL: 'silent', LANTERN_INTEGRITY_KEY: INTEGRITY_HEX }, cwd: dir });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 beforeAll(async () => {
   conn = await connectDatabase(testMongoUri(), { dbName });
-  models = createModels(conn);
+  models = createModels(conn, openIntegrityKey({ key: INTEGRITY_HEX, keyFile: null, generate: false }));
   await ensureIndexes(models);
   await syncDirectory(models.people, 'northgate', demoDirectory());
 });

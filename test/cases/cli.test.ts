@@ -12,6 +12,10 @@ import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { readDirectorySource, syncDirectory } from '../../src/directory/sync.js';
 import { testMongoUri } from '../support/db.js';
 import { demoSchool, fakeClock, makeCaseInput, RUTH } from './fixtures.js';
+import { openIntegrityKey } from '../../src/integrity/key.js';
+
+/** The key the commands and the test's own writes share, as the server and the CLI do. */
+const INTEGRITY_HEX = 'c0'.repeat(32);
 
 const school = demoSchool();
 const uri = `${testMongoUri()}casescli_${randomUUID().slice(0, 8)}`;
@@ -22,13 +26,13 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-cases-'));
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { MONGODB_URI: uri, LOG_LEVEL: 'silent' }, cwd: dir });
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { MONGODB_URI: uri, LOG_LEVEL: 'silent', LANTERN_INTEGRITY_KEY: INTEGRITY_HEX }, cwd: dir });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 beforeAll(async () => {
   conn = await connectDatabase(uri);
-  models = createModels(conn);
+  models = createModels(conn, openIntegrityKey({ key: INTEGRITY_HEX, keyFile: null, generate: false }));
   await ensureIndexes(models);
   await syncDirectory(models.people, school.id, await readDirectorySource(school));
 });

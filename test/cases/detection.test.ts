@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrJoinFromDetection, type DetectionInput } from '../../src/cases/detection.js';
-import { sweepDetections } from '../../src/cases/monitoring-adapter.js';
+import { detectionInputFromStored, sweepDetections, type StoredDetectionDoc } from '../../src/cases/monitoring-adapter.js';
 import { teamsEdgeFor } from '../support/teams.js';
 import { loadConfig, type School } from '../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
@@ -149,5 +149,19 @@ describe('cases from detections', () => {
     const flushed = await deps(fakeClock()).notifier.flushPending();
     expect(flushed).toEqual({ posted: 1, stillQueued: 0 });
     expect((await models.cases.findOne({ caseId }).lean())?.channelPending).toBe(false);
+  });
+});
+
+describe('which detections start the 72-hour DPO clock', () => {
+  it.each([
+    ['sharing.public_link', true, true],
+    ['sharing.external_user', true, true],
+    ['sharing.ownership_transfer_external', true, true],
+    ['sharing.external_user', false, false],
+    ['data.mass_download', true, false],
+    ['email.external_forwarding', false, false],
+  ])('%s with pupil data %s → breach %s', async (family, looksLikePupilData, breach) => {
+    const stored = { _id: `stored-${family}`, schoolId: school.id, ruleId: 'r', family, severity: 'high', category: 'security', summary: 's', actor: 'a.wilber@northgate.example', target: 'someone@gmail.example', looksLikePupilData, firstSeen: new Date('2026-03-10T08:00:00Z') } as unknown as StoredDetectionDoc;
+    expect((await detectionInputFromStored(stored, models.people)).personalDataBreach).toBe(breach);
   });
 });

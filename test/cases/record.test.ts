@@ -113,7 +113,7 @@ describe('lantern cases verify', () => {
 
   it('passes an untouched record', async () => {
     const { schoolId } = await freshCase();
-    expect(await verifyCases(models, schoolId)).toEqual({ checked: 1, issues: [] });
+    expect(await verifyCases(models, schoolId)).toMatchObject({ checked: 1, issues: [] });
   });
 
   it('reports an entry edited directly in the database, with its position', async () => {

@@ -86,8 +86,8 @@ describe('sections with data', () => {
     const settings = { rules: {}, suppressions: [], trustedDomains: [] };
     const author = { who: 'it@northgate.example', why: 'Used for Year 9 coding', at: new Date('2026-11-17T09:00:00Z') };
     const models = createModels(full);
-    await appendChange(models.monitoringChanges, other.id, addApprovedApp(settings, 'Scratch-Desktop', author).entry);
-    await appendChange(models.monitoringChanges, other.id, removeApprovedApp(settings, 'old-quiz-app', { ...author, at: new Date('2026-11-18T09:00:00Z') }).entry);
+    await appendChange(models.monitoringChanges, null, other.id, addApprovedApp(settings, 'Scratch-Desktop', author).entry);
+    await appendChange(models.monitoringChanges, null, other.id, removeApprovedApp(settings, 'old-quiz-app', { ...author, at: new Date('2026-11-18T09:00:00Z') }).entry);
     const data = await readDigestData(models, other, WEEK, NOW);
     expect(data.ruleChanges).toEqual({
       state: 'ok',
@@ -100,6 +100,17 @@ describe('sections with data', () => {
     });
     expect(renderDigest(data, 'Europe/London').text).not.toContain('Other change');
   });
+  it("record fingerprints: each chain's head at the week's end, and the line that checks them", () => {
+    expect(withData.integrity.state).toBe('ok');
+    if (withData.integrity.state !== 'ok') return;
+    expect(withData.integrity.data.heads.map((h) => h.label)).toEqual(['case timelines', 'signature evidence', 'monitoring change log']);
+    expect(withData.integrity.data.heads[0]!.fingerprint).toMatch(/^[0-9a-f]{4}( [0-9a-f]{4}){4}$/);
+    const { text } = renderDigest(withData, 'Europe/London');
+    expect(text).toContain('RECORD FINGERPRINTS');
+    expect(text).toContain(`lantern integrity verify --head ${withData.integrity.data.heads.map((h) => h.line).join(',')}`);
+    expect(withData.integrity.data.heads[0]!.line).toContain(`/cases/${withData.week.end}/`);
+  });
+
   it('an annual review older than 12 months is red', async () => {
     const old = await readDigestData(createModels(empty), { ...school, digest: { ...(school.digest as NonNullable<School['digest']>), annualReviewDate: '2025-11-01' } }, WEEK, NOW);
     expect(old.annualReview).toMatchObject({ state: 'ok', data: { overdue: true } });

@@ -74,8 +74,8 @@ describe('suppressions and the change log', () => {
     const settings = { rules: {}, suppressions: [], trustedDomains: [] };
     const a = changeRuleSetting(settings, 'data.mass_download.google', { threshold: 80 }, { who: 'r.okafor@northgate.example', why: 'Exam week' });
     const b = changeRuleSetting(a.settings, 'data.mass_download.google', null, { who: 'r.okafor@northgate.example', why: 'Exams over' });
-    expect(await appendChange(models.monitoringChanges, 'northgate', a.entry)).toBe(1);
-    expect(await appendChange(models.monitoringChanges, 'northgate', b.entry)).toBe(2);
+    expect(await appendChange(models.monitoringChanges, null, 'northgate', a.entry)).toBe(1);
+    expect(await appendChange(models.monitoringChanges, null, 'northgate', b.entry)).toBe(2);
     const log = await models.monitoringChanges.find({ schoolId: 'northgate' }).sort({ seq: 1 }).lean();
     expect(log.map((e) => e.why)).toEqual(['Exam week', 'Exams over']);
     await expect(models.monitoringChanges.updateOne({ schoolId: 'northgate', seq: 1 }, { $set: { why: 'edited' } })).rejects.toThrow(/append-only/);

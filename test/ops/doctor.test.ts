@@ -46,7 +46,7 @@ function writeConfig(publicUrl: string, school: Record<string, unknown> = {}): s
 function io(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const env = { MONGODB_URI: `${testMongoUri()}${conn.name}`, LANTERN_BOT_APP_SECRET: 'fake-secret', LANTERN_MS_CLIENT_SECRET: 'fake-secret', LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, LOG_LEVEL: 'silent' };
+  const env = { MONGODB_URI: `${testMongoUri()}${conn.name}`, LANTERN_BOT_APP_SECRET: 'fake-secret', LANTERN_MS_CLIENT_SECRET: 'fake-secret', LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, LOG_LEVEL: 'silent', LANTERN_INTEGRITY_KEY: 'ab'.repeat(32) };
   return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), env, cwd: dir };
 }
 
@@ -89,7 +89,7 @@ describe('lantern doctor', () => {
     const lines = out.stdout.filter((l) => /^[✓✗–] /.test(l));
     expect(out.stdout.join('\n')).not.toMatch(/^[✗–] /m);
     expect(code).toBe(0);
-    for (const check of ['config', 'database', 'database indexes', 'bot credentials', 'Teams app in the DSL team', `Microsoft permissions of app ${APP}`, 'unified audit log subscriptions', 'Google delegation drive', 'Google delegation gmail.send', 'Classroom teacher impersonation', 'mail transport', 'public address']) {
+    for (const check of ['config', 'database', 'database indexes', 'bot credentials', 'Teams app in the DSL team', `Microsoft permissions of app ${APP}`, 'unified audit log subscriptions', 'Google delegation drive', 'Google delegation gmail.send', 'Classroom teacher impersonation', 'mail transport', 'public address', 'integrity key']) {
       expect(lines.some((l) => l.startsWith(`✓ ${check}:`)), check).toBe(true);
     }
   }, 60_000);
@@ -118,6 +118,14 @@ describe('lantern doctor', () => {
     const school = { directory: { source: 'google', adminSubject: 'admin@northgate.example', rules: [{ orgUnit: '/Staff', role: 'staff' }] }, agreements: { unsigned: { group: 'unsigned@northgate.example' } } };
     expect(await runCli(['doctor', '--config', writeConfig(cloud.url, school)], out)).toBe(1);
     expect(out.stdout.join('\n')).toMatch(/^✗ Google delegation admin\.directory\.group\.member: .*fix: .*add https:\/\/www\.googleapis\.com\/auth\/admin\.directory\.group\.member/m);
+  }, 60_000);
+
+  it('says when no integrity key is configured, with how to make one', async () => {
+    allGood();
+    const out = io();
+    const { LANTERN_INTEGRITY_KEY: _unset, ...env } = out.env as Record<string, string>;
+    expect(await runCli(['doctor', '--config', writeConfig(cloud.url)], { ...out, env })).toBe(1);
+    expect(out.stdout.join('\n')).toMatch(/^✗ integrity key: no integrity key: .*fix: run `openssl rand -hex 32 > .*integrity\.keyFile/m);
   }, 60_000);
 
   it('says when the app is not in the DSL team or the channel is not there', async () => {

@@ -3,6 +3,7 @@ import type { CommandRun } from '../command.js';
 import { withCommandDatabase } from '../kit/db.js';
 import { pickSchool } from '../kit/school.js';
 import type { verifyOptions } from './commands.js';
+import { sealNote } from '../integrity/seal-note.js';
 
 /** `lantern evidence verify`: checks each school's signature hash chain; exit 1 when anything was tampered with. */
 export const verifyEvidence: CommandRun<typeof verifyOptions> = async ({ flags }, io) => {
@@ -19,6 +20,7 @@ export const verifyEvidence: CommandRun<typeof verifyOptions> = async ({ flags }
         io.out(`✗ ${school.id}: ${report.records} record(s), ${report.issues.length} problem(s):`);
         for (const issue of report.issues) io.out(`  [${issue.kind}] at ${issue.seq}: ${issue.detail}`);
       }
+      io.out(sealNote(cli.models.integrity));
       return ok ? 0 : 1;
     });
 };

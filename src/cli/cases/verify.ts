@@ -3,6 +3,7 @@ import type { CommandRun } from '../command.js';
 import { withCommandDatabase } from '../kit/db.js';
 import { pickSchool } from '../kit/school.js';
 import type { verifyOptions } from './commands.js';
+import { sealNote } from '../integrity/seal-note.js';
 
 /** `lantern cases verify`: checks every case's hash chain and summary; exit 1 when anything was tampered with. */
 export const verifyCaseTimelines: CommandRun<typeof verifyOptions> = ({ flags }, io) =>
@@ -12,5 +13,6 @@ export const verifyCaseTimelines: CommandRun<typeof verifyOptions> = ({ flags },
     const tampering = issues.filter((i) => i.kind !== 'cache-stale');
     for (const issue of issues) io.out(`${issue.caseNumber}${issue.seq === null ? '' : ` entry ${issue.seq}`}: ${issue.kind} — ${issue.message}`);
     io.out(tampering.length === 0 ? `${checked} case(s) checked: every timeline is intact.` : `${checked} case(s) checked: ${tampering.length} problem(s) found. Keep a copy of the database and tell your DPO.`);
+    io.out(sealNote(ctx.models.integrity));
     return tampering.length === 0 ? 0 : 1;
   });

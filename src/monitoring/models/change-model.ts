@@ -15,6 +15,10 @@ export const monitoringChangeSchema = new Schema(
     why: { type: String, required: true },
     /** The ChangeWhat of changes.ts: type plus before/after. */
     what: { type: Schema.Types.Mixed, required: true },
+    /** HMAC of the entry's content hash (change-chain.ts) under the integrity key, held outside the database. */
+    mac: { type: String },
+    /** Set when the entry was sealed by the one-off migration rather than when written. */
+    anchoredAt: { type: Date },
   },
   { timestamps: { createdAt: true, updatedAt: false }, strict: 'throw' },
 );

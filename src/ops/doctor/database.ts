@@ -18,12 +18,16 @@ export async function checkDatabase(database: OpenDatabase): Promise<CheckResult
     return [fail('database', `${database.description}: ${reason(err)}`, 'check MONGODB_URI, that the server is running and that its user may read and write')];
   }
   const missing: string[] = [];
-  for (const model of Object.values(database.models)) {
+  const { integrity, ...collections } = database.models;
+  for (const model of Object.values(collections)) {
     const present = new Set((await model.collection.listIndexes().toArray().catch(() => [])).map((i) => JSON.stringify(i.key)));
     for (const [fields] of model.schema.indexes()) if (!present.has(JSON.stringify(fields))) missing.push(`${model.collection.collectionName} ${JSON.stringify(fields)}`);
   }
   out.push(missing.length === 0
-    ? ok('database indexes', `every index the ${Object.keys(database.models).length} collections declare exists`)
+    ? ok('database indexes', `every index the ${Object.keys(collections).length} collections declare exists`)
     : fail('database indexes', `missing: ${missing.join('; ')}`, 'start Lantern once (it creates its indexes) and look in its log for the index that failed'));
+  out.push(integrity
+    ? ok('integrity key', `chain entries are sealed with key ${integrity.id} (${integrity.source}); keep a copy of it away from the database server`)
+    : fail('integrity key', 'no integrity key: anyone who can write to the database could rewrite the case timelines, signature evidence and monitoring change log undetected', 'run `openssl rand -hex 32 > /etc/lantern/integrity.key` (chmod 600), set integrity.keyFile in the config (or LANTERN_INTEGRITY_KEY) and restart; keep a copy of the key off the database server'));
   return out;
 }
