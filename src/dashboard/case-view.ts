@@ -1,3 +1,4 @@
+import { flagWords } from '../cases/subjects.js';
 import type { School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
 import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../cases/labels.js';
@@ -14,7 +15,7 @@ export function subjectName(id: string, byId: ReadonlyMap<string, Person>): stri
   const p = byId.get(id);
   if (!p) return 'A person no longer in the directory';
   const where = p.form ?? (p.yearGroup ? `Year ${p.yearGroup}` : p.jobTitle);
-  return `${p.displayName}${where ? ` (${where})` : ''}`;
+  return `${p.displayName}${where ? ` (${where})` : ''}${flagWords(p)}`;
 }
 
 function valueWords(field: string, value: unknown): string {

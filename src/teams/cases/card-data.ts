@@ -3,6 +3,7 @@ import type { Person } from '../../directory/person.js';
 import { AGENCIES, CATEGORIES, type CaseStatus } from '../../cases/case-model.js';
 import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../../cases/labels.js';
 import { withoutLinks } from '../../cases/do-not-view.js';
+import { flagWords } from '../../cases/subjects.js';
 import { CARD_TEXT_MAX, userPlain, userText } from '../card-text.js';
 import { remediationEnabled } from '../../cases/settings.js';
 import { caseSuppression, SUPPRESS_DAYS, suppressionOffer } from '../../cases/suppress.js';
@@ -32,7 +33,7 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
   const byEmail = new Map(people.filter((p) => p.email).map((p) => [p.email as string, p]));
   const who = state.subjects.map((id) => {
     const p = byId.get(id);
-    return p ? `${p.displayName}${p.form ? ` (${p.form})` : ''}` : 'A person no longer in the directory';
+    return p ? `${p.displayName}${p.form ? ` (${p.form})` : ''}${flagWords(p)}` : 'A person no longer in the directory';
   });
   const status: CaseStatus = state.status;
   const open = status !== 'closed';
