@@ -33,13 +33,18 @@ export interface WondeClient {
   school(): Promise<{ id?: string; name?: string }>;
 }
 
-function refusal(status: number, wondeSchoolId: string): LanternError | undefined {
-  if (status === 401) return new LanternError(ErrorCode.DirectorySourceFailed, `Wonde refused the token (HTTP 401): set the school's token from the Wonde dashboard again.`);
+function refusal(status: number, wondeSchoolId: string, cause: unknown): LanternError | undefined {
+  if (status === 401) return new LanternError(ErrorCode.DirectorySourceFailed, `Wonde refused the token (HTTP 401): set the school's token from the Wonde dashboard again.`, { cause });
   if (status === 403) {
-    return new LanternError(ErrorCode.DirectorySourceFailed, `Wonde refused access to school ${wondeSchoolId} (HTTP 403): the school has not approved Lantern's access in Wonde, or the approval lacks students, employees, contacts or classes. Ask the school to approve it, then sync again.`);
+    return new LanternError(ErrorCode.DirectorySourceFailed, `Wonde refused access to school ${wondeSchoolId} (HTTP 403): the school has not approved Lantern's access in Wonde, or the approval lacks students, employees, contacts or classes. Ask the school to approve it, then sync again.`, { cause });
   }
-  if (status === 404) return new LanternError(ErrorCode.DirectorySourceFailed, `Wonde has no school ${wondeSchoolId} (HTTP 404): check schools[].directory.schoolId.`);
+  if (status === 404) return new LanternError(ErrorCode.DirectorySourceFailed, `Wonde has no school ${wondeSchoolId} (HTTP 404): check schools[].directory.schoolId.`, { cause });
   return undefined;
+}
+
+/** The HTTP status Wonde answered with, behind an error the client threw (undefined for a network failure). */
+export function wondeStatusOf(err: unknown): number | undefined {
+  return httpFailureOf(err)?.status ?? (err instanceof LanternError ? httpFailureOf(err.cause)?.status : undefined);
 }
 
 /** A Wonde client for one school; the token is sent only to the configured API origin. */
@@ -64,7 +69,7 @@ export function createWondeClient(options: WondeClientOptions): WondeClient {
       return await withRetry(() => getOnce<T>(url), httpFailureOf, { ...options.retry, ...(options.signal ? { signal: options.signal } : {}) });
     } catch (err) {
       const status = httpFailureOf(err)?.status;
-      const refused = status === undefined ? undefined : refusal(status, options.wondeSchoolId);
+      const refused = status === undefined ? undefined : refusal(status, options.wondeSchoolId, err);
       if (refused) throw refused;
       if (isLanternError(err, ErrorCode.MonitorSourceUnavailable)) {
         throw new LanternError(ErrorCode.DirectorySourceFailed, `Wonde kept answering with throttling or server errors: ${err.message.replace(/^The audit API /, '')} The directory was left as it was.`, { cause: err });
