@@ -167,6 +167,14 @@ describe('directory sync from Wonde', () => {
     expect(await sync()).toMatchObject({ added: 0, updated: 0, deactivated: 0, unchanged: 7 });
   });
 
+  it('clears flags stored while the school had them on, at the next incremental sync after turning them off', async () => {
+    await sync();
+    await models.people.updateOne({ personId: 'S-BEN' }, { $set: { vulnerability: { sen: true, lookedAfter: false, previouslyLookedAfter: false, childProtectionPlan: false } } });
+    now = new Date('2026-03-03T02:00:00Z');
+    expect(await sync()).toMatchObject({ updated: 1, incrementalSince: new Date('2026-03-02T02:00:00Z') });
+    expect((await person('S-BEN'))?.vulnerability).toBeUndefined();
+  });
+
   it('says what to fix when Wonde refuses the token or the school has not approved access', async () => {
     wonde.token = 'another-token';
     await expect(sync()).rejects.toThrow(/Wonde refused the token \(HTTP 401\)/);

@@ -40,6 +40,8 @@ export async function readWondeDirectory(options: WondeReadOptions): Promise<Dir
   let read = 0;
   let skipped = 0;
   const people = new Map<string, PersonInput>(baseline ? baseline.people.map((p) => [p.personId, clone(p)]) : []);
+  // Flags turned off clear at once, not at the next complete read.
+  if (!options.vulnerableGroups) for (const p of people.values()) if (p.vulnerability) p.vulnerability = null;
   const progress = () => options.onProgress?.({ read, mapped: people.size, skipped });
 
   const students = (await client.list<WondeStudent>('students', { include: includes.join(','), ...changed }, () => progress())).filter(hasId);
