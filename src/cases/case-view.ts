@@ -1,3 +1,4 @@
+import { flagWords } from './subjects.js';
 import type { School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
 import { withoutLinks } from './do-not-view.js';
@@ -15,7 +16,7 @@ export function subjectName(id: string, byId: ReadonlyMap<string, Person>): stri
   const p = byId.get(id);
   if (!p) return 'A person no longer in the directory';
   const where = p.form ?? (p.yearGroup ? `Year ${p.yearGroup}` : p.jobTitle);
-  return `${p.displayName}${where ? ` (${where})` : ''}`;
+  return `${p.displayName}${where ? ` (${where})` : ''}${flagWords(p)}`;
 }
 
 function valueWords(field: string, value: unknown): string {

@@ -5,6 +5,7 @@ import { CATEGORIES, SEVERITIES, type Category, type Severity } from './case-mod
 import { scheduleEscalation } from './escalation-queue.js';
 import { doNotViewSeverity, objectKeyHash } from './do-not-view.js';
 import { openCase } from './open.js';
+import { severityForVulnerable, vulnerableSubjects } from './subjects.js';
 import { caseSettings } from './settings.js';
 import type { LinkedDetection } from './state.js';
 import type { CaseStores } from './store.js';
@@ -90,6 +91,8 @@ function keysOf(input: DetectionInput): string[] {
 export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, input: DetectionInput): Promise<IntakeOutcome> {
   const settings = caseSettings(school);
   if (!SEVERITIES.includes(input.severity) || !CATEGORIES.includes(input.category)) throw new Error(`Detection ${input.detectionId} has an unknown severity or category.`);
+  // A pupil with a vulnerable-group flag raises the detection a step; the flag itself is not recorded on the case.
+  if ((await vulnerableSubjects(deps.stores.people, school.id, input.subjectIds)).length > 0) input = { ...input, severity: severityForVulnerable(input.severity) };
   if (rank(input.severity) < rank(settings.openFromSeverity)) return { outcome: 'below-threshold' };
   const stores: CaseStores = deps.stores;
   const now = deps.clock();

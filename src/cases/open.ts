@@ -5,6 +5,7 @@ import { CATEGORIES, SEVERITIES, type Category, type CaseSource, type Severity }
 import { doNotViewSeverity } from './do-not-view.js';
 import { allocateCaseNumber } from './numbering.js';
 import { retentionFor } from './retention.js';
+import { subjectDatesOfBirth } from './subjects.js';
 import { caseSettings } from './settings.js';
 import { foldTimeline, pickState, type CaseState, type LinkedDetection } from './state.js';
 import { listingOf, postToBoard } from './board.js';
@@ -56,14 +57,15 @@ function checkInput(input: OpenCaseInput): void {
 }
 
 /**
- * Opens a case: allocates its number, writes the case document, then the timeline's opening entry
+ * Opens a case: allocates its number, dates its retention from the pupils' dates of birth when the directory has them, writes the case document, then the timeline's opening entry
  * (which holds every initial field, so the case can be rebuilt from the timeline alone).
  */
 export async function openCase(stores: CaseStores, school: School, input: OpenCaseInput, now: Date): Promise<OpenedCase> {
   checkInput(input);
   const caseId = randomUUID();
   const number = await allocateCaseNumber(stores, school, caseId, now);
-  const retention = retentionFor({ category: input.category, openedAt: now, datesOfBirth: [] }, caseSettings(school));
+  const datesOfBirth = await subjectDatesOfBirth(stores.people, school.id, input.subjects ?? []);
+  const retention = retentionFor({ category: input.category, openedAt: now, datesOfBirth }, caseSettings(school));
   const after: Partial<CaseState> = {
     status: 'new',
     severity: doNotViewSeverity(input.severity, input.doNotView ?? false),

@@ -3,11 +3,18 @@ import type { FileConfig } from './schema.js';
 /** App-only Microsoft credentials of the schools whose directory comes from Entra, by school id. */
 export interface DirectoryCredentials {
   readonly entra: Readonly<Record<string, Readonly<{ tenantId: string; clientId: string; clientSecret: string }>>>;
-  /** Schools whose Entra source lacks a client id or secret, with the fix; the sync reports it instead of starting. */
+  /** Wonde API tokens of the schools whose directory comes from Wonde, by school id. */
+  readonly wonde: Readonly<Record<string, string>>;
+  /** Schools whose Entra or Wonde source lacks a client id or secret, with the fix; the sync reports it instead of starting. */
   readonly missing: Readonly<Record<string, string>>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** The environment variable holding a school's Wonde token: LANTERN_WONDE_TOKEN_<SCHOOL ID>. */
+export function wondeTokenEnvKey(schoolId: string): string {
+  return `LANTERN_WONDE_TOKEN_${schoolId.toUpperCase().replace(/-/g, '_')}`;
+}
 
 /**
  * Entra directory credentials: the same app and secret as the audit-log connector (the per-school
@@ -21,7 +28,15 @@ export function readDirectoryCredentials(
 ): DirectoryCredentials {
   const entra: Record<string, { tenantId: string; clientId: string; clientSecret: string }> = {};
   const missing: Record<string, string> = {};
+  const wonde: Record<string, string> = {};
   for (const school of file.schools) {
+    if (school.directory.source === 'wonde') {
+      const key = wondeTokenEnvKey(school.id);
+      const token = env[key]?.trim();
+      if (token) wonde[school.id] = token;
+      else missing[school.id] = `set ${key} to the school's Wonde API token (Wonde dashboard → your app → the school's access token)`;
+      continue;
+    }
     if (school.directory.source !== 'entra' || !school.microsoft) continue;
     const secretKey = defaults.secretKeyOf(school.id);
     const clientSecret = env[secretKey]?.trim() || defaults.clientSecret;
@@ -30,5 +45,5 @@ export function readDirectoryCredentials(
     else if (!clientId) missing[school.id] = 'set microsoft.clientId in the config file (or LANTERN_MS_CLIENT_ID) to the Entra app that reads the directory';
     else entra[school.id] = { tenantId: school.microsoft.tenantId, clientId, clientSecret };
   }
-  return { entra, missing };
+  return { entra, wonde, missing };
 }

@@ -103,8 +103,20 @@ export const DirectorySchema = z.discriminatedUnion(
       /** Override of the Microsoft Graph root (default mail.microsoft.graphUrl). */
       graphUrl: z.url().optional(),
     }),
+    z.strictObject({
+      source: z.literal('wonde'),
+      /** The school's Wonde id (e.g. A1234567890); the token comes from LANTERN_WONDE_TOKEN_<SCHOOL ID>. */
+      schoolId: z.string().trim().regex(/^[A-Za-z0-9]{4,32}$/, { error: "must be the school's Wonde id, e.g. A1234567890" }),
+      /**
+       * Read SEN status, looked-after / previously looked-after and child-protection-plan flags, so detections
+       * about those pupils are raised a step and the DSL sees why. Off unless the school turns it on.
+       */
+      vulnerableGroups: z.boolean({ error: 'must be true or false' }).default(false),
+      /** Override of the Wonde API root (https://api.wonde.com/v1.0), e.g. a regional domain or a stand-in in tests. */
+      apiUrl: z.url().optional(),
+    }),
   ],
-  { error: 'set source to demo, csv, google or entra' },
+  { error: 'set source to demo, csv, google, entra or wonde' },
 );
 
 /** Google Reports API push channels (activities.watch); needs server.publicUrl on https. */

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import { ErrorCode, LanternError } from '../errors.js';
-import type { Person, PersonInput } from './person.js';
+import { VULNERABILITY_FLAGS, type Person, type PersonInput, type VulnerabilityFlags } from './person.js';
 
 /** What applying a directory read changed (or, in a dry run, would change). */
 export interface DirectoryChanges {
@@ -21,6 +21,10 @@ const LISTS = ['formsTaught', 'childrenIds'] as const;
 /** Fields a mapping rule decides: absent from the entry means the person no longer has one. */
 const CLEARED_WHEN_ABSENT = ['yearGroup', 'form'] as const;
 
+function sameFlags(a: VulnerabilityFlags, b: Person['vulnerability']): boolean {
+  return b != null && VULNERABILITY_FLAGS.every((flag) => a[flag] === b[flag]);
+}
+
 function changesOf(entry: PersonInput, stored: Person): { set: Record<string, unknown>; unset: Record<string, ''> } {
   const set: Record<string, unknown> = {};
   const unset: Record<string, ''> = {};
@@ -40,13 +44,17 @@ function changesOf(entry: PersonInput, stored: Person): { set: Record<string, un
     if (entry.adminRoles.length === 0 && before.length > 0) unset.adminRoles = '';
     else if (entry.adminRoles.length > 0 && JSON.stringify(entry.adminRoles) !== JSON.stringify(before)) set.adminRoles = entry.adminRoles;
   }
+  // Only a MIS gives dates of birth and flags; other sources leave them as they are.
+  if (entry.dateOfBirth !== undefined && entry.dateOfBirth.getTime() !== stored.dateOfBirth?.getTime()) set.dateOfBirth = entry.dateOfBirth;
+  if (entry.vulnerability === null && stored.vulnerability != null) unset.vulnerability = '';
+  if (entry.vulnerability && !sameFlags(entry.vulnerability, stored.vulnerability)) set.vulnerability = entry.vulnerability;
   if (!stored.active) set.active = true;
   return { set, unset };
 }
 
 function defined(entry: PersonInput): Record<string, unknown> {
-  // No admin roles is stored as none rather than as an empty list.
-  return Object.fromEntries(Object.entries(entry).filter(([k, v]) => v !== undefined && !(k === 'adminRoles' && Array.isArray(v) && v.length === 0)));
+  // No admin roles is stored as none rather than as an empty list; no flags (null) as no field.
+  return Object.fromEntries(Object.entries(entry).filter(([k, v]) => v !== undefined && v !== null && !(k === 'adminRoles' && Array.isArray(v) && v.length === 0)));
 }
 
 /**

@@ -8,6 +8,22 @@ export type Role = (typeof ROLES)[number];
 export const YEAR_GROUPS = ['N', 'R', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13'] as const;
 export type YearGroup = (typeof YEAR_GROUPS)[number];
 
+/** Vulnerable-group flags a MIS gives for a pupil (booleans only, never the detail behind them); DSL eyes only. */
+export interface VulnerabilityFlags {
+  sen: boolean;
+  lookedAfter: boolean;
+  previouslyLookedAfter: boolean;
+  childProtectionPlan: boolean;
+}
+
+/** The flag names, in the order the DSL sees them. */
+export const VULNERABILITY_FLAGS = ['sen', 'lookedAfter', 'previouslyLookedAfter', 'childProtectionPlan'] as const satisfies readonly (keyof VulnerabilityFlags)[];
+
+const vulnerabilitySchema = new Schema(
+  { sen: { type: Boolean, required: true }, lookedAfter: { type: Boolean, required: true }, previouslyLookedAfter: { type: Boolean, required: true }, childProtectionPlan: { type: Boolean, required: true } },
+  { _id: false, strict: 'throw' },
+);
+
 /** A directory entry: who someone is to the school. Identity only, no contact details beyond email. */
 export const personSchema = new Schema(
   {
@@ -29,6 +45,10 @@ export const personSchema = new Schema(
     aadObjectId: { type: String },
     /** Admin roles the person holds in Google Workspace or Entra, by recognisable name (metadata only). */
     adminRoles: { type: [String], default: undefined },
+    /** A pupil's date of birth (from a MIS), for case retention: date of birth + 25 years. */
+    dateOfBirth: { type: Date },
+    /** Set only when the school turns vulnerable-group flags on and at least one is true; read only by DSL views. */
+    vulnerability: { type: vulnerabilitySchema, default: undefined },
     active: { type: Boolean, default: true },
   },
   { timestamps: true, strict: 'throw' },
@@ -54,4 +74,24 @@ export interface PersonInput {
   aadObjectId?: string;
   /** Admin roles held (Google / Entra), by recognisable name; [] for none; absent when the source does not say. */
   adminRoles?: string[];
+  /** Date of birth (a MIS gives it); absent when the source does not say. */
+  dateOfBirth?: Date;
+  /** Vulnerable-group flags; null when the source says there are none (or they are off), absent when it does not say. */
+  vulnerability?: VulnerabilityFlags | null;
+}
+
+/** A stored person as a source entry (what an incremental read merges its changes onto). */
+export function personInputOf(p: Person): PersonInput {
+  const entry: PersonInput = { personId: p.personId, displayName: p.displayName, role: p.role as Role };
+  if (p.email) entry.email = p.email;
+  if (p.jobTitle) entry.jobTitle = p.jobTitle;
+  if (p.yearGroup) entry.yearGroup = p.yearGroup as YearGroup;
+  if (p.form) entry.form = p.form;
+  if (p.formsTaught) entry.formsTaught = [...p.formsTaught];
+  if (p.childrenIds) entry.childrenIds = [...p.childrenIds];
+  if (p.aadObjectId) entry.aadObjectId = p.aadObjectId;
+  if (p.adminRoles) entry.adminRoles = [...p.adminRoles];
+  if (p.dateOfBirth) entry.dateOfBirth = p.dateOfBirth;
+  entry.vulnerability = p.vulnerability ? { sen: p.vulnerability.sen, lookedAfter: p.vulnerability.lookedAfter, previouslyLookedAfter: p.vulnerability.previouslyLookedAfter, childProtectionPlan: p.vulnerability.childProtectionPlan } : null;
+  return entry;
 }

@@ -5,7 +5,10 @@ import { createDirectoryClient, DIRECTORY_SCOPES, readGoogleDirectory } from '..
 import { appTokenProvider } from '../microsoft/auth.js';
 import { readEntraDirectory } from '../microsoft/directory/read-directory.js';
 import type { RetryOptions } from '../http/retry.js';
+import { wondeTokenEnvKey } from '../config/directory-credentials.js';
 import { readDirectoryCsv } from './csv.js';
+import { createWondeClient } from './wonde/client.js';
+import { readWondeDirectory } from './wonde/read.js';
 import { demoDirectory } from './demo-directory.js';
 import type { PersonInput } from './person.js';
 
@@ -24,17 +27,31 @@ export interface DirectoryReadProgress {
   skipped: number;
 }
 
+/** The stored directory an incremental read starts from, and when the last complete read started. */
+export interface DirectoryBaseline {
+  since: Date;
+  /** The school's active people as stored. */
+  people: readonly PersonInput[];
+}
+
 /** What reading a remote source needs besides the school: credentials, and (for tests) retry timing. */
 export interface DirectoryReadContext {
   config: LanternConfig;
+  /** For sources that can read only what changed (Wonde): the stored directory to merge the changes onto. */
+  baseline?: DirectoryBaseline | undefined;
   retry?: RetryOptions;
   signal?: AbortSignal;
   onProgress?(progress: DirectoryReadProgress): void;
 }
 
-/** True for the sources read over the network (Google Workspace, Microsoft Entra). */
+/** True for the sources read over the network (Google Workspace, Microsoft Entra, Wonde). */
 export function isRemoteDirectory(school: School): boolean {
-  return school.directory.source === 'google' || school.directory.source === 'entra';
+  return school.directory.source === 'google' || school.directory.source === 'entra' || school.directory.source === 'wonde';
+}
+
+/** True for the sources that can read only what changed since the last complete read. */
+export function readsIncrementally(school: School): boolean {
+  return school.directory.source === 'wonde';
 }
 
 /** The demo or CSV directory, read synchronously (no network); undefined for remote sources. */
@@ -84,9 +101,24 @@ async function readEntra(school: School, ctx: DirectoryReadContext): Promise<Dir
   });
 }
 
+async function readWonde(school: School, ctx: DirectoryReadContext): Promise<DirectoryRead> {
+  const d = school.directory;
+  if (d.source !== 'wonde') throw new Error('not a wonde directory');
+  const token = ctx.config.directory.wonde[school.id];
+  if (!token) throw new LanternError(ErrorCode.DirectorySourceFailed, `School ${school.id} reads its directory from Wonde: ${ctx.config.directory.missing[school.id] ?? `set ${wondeTokenEnvKey(school.id)}`}.`);
+  return readWondeDirectory({
+    client: createWondeClient({ apiUrl: d.apiUrl, wondeSchoolId: d.schoolId, token, retry: ctx.retry, signal: ctx.signal }),
+    vulnerableGroups: d.vulnerableGroups,
+    baseline: ctx.baseline,
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+  });
+}
+
+const REMOTE_READERS = { google: readGoogle, entra: readEntra, wonde: readWonde } as const;
+
 /**
- * Reads a school's configured directory: the demo school, a CSV file, Google Workspace (OUs and groups) or
- * Microsoft Entra (groups), mapped by the school's rules. Remote sources need `ctx` for their credentials;
+ * Reads a school's configured directory: the demo school, a CSV file, Google Workspace (OUs and groups),
+ * Microsoft Entra (groups), mapped by the school's rules, or the school's MIS through Wonde. Remote sources need `ctx` for their credentials;
  * every remote failure becomes a DirectorySourceFailed error and nothing is returned half-read.
  */
 export async function readDirectory(school: School, ctx?: DirectoryReadContext): Promise<DirectoryRead> {
@@ -97,7 +129,9 @@ export async function readDirectory(school: School, ctx?: DirectoryReadContext):
   }
   if (!ctx) throw new LanternError(ErrorCode.DirectorySourceFailed, `School ${school.id}'s ${school.directory.source} directory is read by the directory sync job or \`lantern directory sync\`.`);
   try {
-    return school.directory.source === 'google' ? await readGoogle(school, ctx) : await readEntra(school, ctx);
+    const source = school.directory.source;
+    if (source === 'demo' || source === 'csv') throw new Error(`${source} is read locally`);
+    return await REMOTE_READERS[source](school, ctx);
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
     throw remoteFailure(err, school.directory.source);

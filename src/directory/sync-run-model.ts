@@ -8,8 +8,11 @@ export const directorySyncRunSchema = new Schema(
     dryRun: { type: Boolean, required: true },
     /** ok: applied (or, in a dry run, counted); refused: the result looked unsafe and nothing was written; failed: the source failed. */
     outcome: { type: String, enum: ['ok', 'refused', 'failed'], required: true },
+    /** Read from startedAt onwards the next incremental read starts from (so changes made during this run are read again). */
     startedAt: { type: Date, required: true },
     finishedAt: { type: Date, required: true },
+    /** Only what changed since the previous run was read (Wonde's updated_after and deletions). */
+    incremental: { type: Boolean, default: false },
     added: { type: Number, default: 0 },
     updated: { type: Number, default: 0 },
     unchanged: { type: Number, default: 0 },

@@ -8,7 +8,7 @@ import type { Models } from '../stores.js';
 import { runMigrations } from '../db/migrations.js';
 import { openDatabase } from '../stores.js';
 import { syncDirectory } from '../directory/sync.js';
-import { readLocalDirectory } from '../directory/source.js';
+import { isRemoteDirectory, readLocalDirectory } from '../directory/source.js';
 import { revokeStaleTokens } from '../parents/link-status.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
 import { policyPageLinks } from '../agreements/policy-link.js';
@@ -69,7 +69,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     const migrations = models.integrity ? [...STARTUP_MIGRATIONS, sealExistingEntries(models.integrity)] : STARTUP_MIGRATIONS;
     await runMigrations(connection.db!, migrations, { owner: instanceId, logger });
     for (const school of config.schools) {
-      // Google and Entra directories are read by the directory.sync job (queued below), not on the start-up path.
+      // Google, Entra and Wonde directories are read by the directory.sync job (queued below), not on the start-up path.
       const local = readLocalDirectory(school);
       if (!local) continue;
       const counts = await syncDirectory(models.people, school.id, local).catch((err: unknown) => {
@@ -97,7 +97,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...ports }), clock, logger, instanceId });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
     registerSchedules(scheduler, config);
-    for (const school of config.schools.filter((s) => s.directory.source === 'google' || s.directory.source === 'entra')) {
+    for (const school of config.schools.filter(isRemoteDirectory)) {
       await jobs.enqueue('directory.sync', { key: `directory.sync:${school.id}:start:${clock().toISOString().slice(0, 10)}`, schoolId: school.id, data: { schoolId: school.id } });
     }
     if (options.backgroundJobs ?? true) {

@@ -117,6 +117,11 @@ describe('directory mapping config', () => {
     expect(problems({ source: 'entra', rules: [{ group: 'All staff', role: 'staff' }] })).toEqual([
       'schools[0].microsoft.tenantId: set microsoft.tenantId: the entra directory source reads groups from that tenant',
     ]);
-    expect(problems({ source: 'ldap' })).toEqual(['schools[0].directory.source: set source to demo, csv, google or entra']);
+    expect(problems({ source: 'ldap' })).toEqual(['schools[0].directory.source: set source to demo, csv, google, entra or wonde']);
+    expect(problems({ source: 'wonde', schoolId: 'A1930499544', vulnerableGroups: true })).toEqual([]);
+    expect(problems({ source: 'wonde', schoolId: 'not an id', vulnerableGroups: 'yes' })).toEqual([
+      "schools[0].directory.schoolId: must be the school's Wonde id, e.g. A1234567890",
+      'schools[0].directory.vulnerableGroups: missing — add it (must be true or false)',
+    ]);
   });
 });

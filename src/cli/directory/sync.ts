@@ -26,7 +26,8 @@ function progressLine(io: CliIO, schoolId: string, tty: boolean) {
 
 function describe(s: DirectorySyncSummary): string {
   const verb = s.dryRun ? 'would be' : 'were';
-  return `${s.schoolId} (${s.source}${s.dryRun ? ', dry run' : ''}): ${s.added} added, ${s.updated} updated, ${s.reactivated} back, ${s.deactivated} marked inactive, ${s.unchanged} unchanged; ${s.skipped} users skipped (no mapping rule matched) — nothing ${verb} deleted${s.joinersQueued ? `; ${s.joinersQueued} agreement card(s) queued for new joiners` : ''}`;
+  const since = s.incrementalSince ? `, changes since ${s.incrementalSince.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+  return `${s.schoolId} (${s.source}${s.dryRun ? ', dry run' : ''}${since}): ${s.added} added, ${s.updated} updated, ${s.reactivated} back, ${s.deactivated} marked inactive, ${s.unchanged} unchanged; ${s.skipped} users skipped (no mapping rule matched) — nothing ${verb} deleted${s.joinersQueued ? `; ${s.joinersQueued} agreement card(s) queued for new joiners` : ''}`;
 }
 
 /** `lantern directory sync`: reads each school's directory source now and shows what changed. */
@@ -40,6 +41,7 @@ export const syncDirectories: CommandRun<typeof syncOptions> = async ({ flags },
         try {
           const summary = await runDirectorySync({ config: ctx.config, models: ctx.models, logger: ctx.logger, clock: () => new Date() }, school.id, {
             dryRun: flags['dry-run'] === true,
+            full: flags.full === true,
             onProgress: (p) => progress.update(p),
           });
           progress.done();

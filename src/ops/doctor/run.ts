@@ -3,6 +3,7 @@ import type { OpenDatabase } from '../../stores.js';
 import { appTokenProvider, GRAPH_SCOPE } from '../../microsoft/auth.js';
 import { fail, getWithin, ok, reason, skip, type CheckResult } from './check.js';
 import { checkDatabase } from './database.js';
+import { checkWonde } from './wonde.js';
 import { checkGmailSender, checkGoogle } from './google.js';
 import { checkBot, checkDslChannel, checkPermissions, checkSubscriptions } from './microsoft.js';
 
@@ -54,6 +55,7 @@ export async function runDoctor(config: LanternConfig, school: School, database:
   results.push(...(await checkPermissions(config, school)));
   results.push(await checkSubscriptions(config, school));
   results.push(...(await checkGoogle(config, school)));
+  results.push(...(await checkWonde(config, school)));
   results.push(await checkMail(config, school));
   results.push(await checkPublicUrl(config));
   return results;
