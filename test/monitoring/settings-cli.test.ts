@@ -16,6 +16,8 @@ import { addTrustedDomain } from '../../src/monitoring/changes.js';
 import { loadEffectiveMonitoring, recordChange } from '../../src/monitoring/settings-store.js';
 import { testMongoUri } from '../support/db.js';
 import { FakeGoogle, writeServiceAccountKey } from './connectors/support/fake-google.js';
+import { demoDirectory } from '../../src/directory/demo-directory.js';
+import { syncDirectory } from '../../src/directory/sync.js';
 
 const MIN = 60_000;
 const uri = `${testMongoUri()}monsettings_${randomUUID().slice(0, 8)}`;
@@ -68,7 +70,8 @@ async function poll() {
 
 const detectionsOf = (ruleId: string, objectId?: string) => models.detections.countDocuments({ schoolId: 'northgate', ruleId, ...(objectId ? { objectId } : {}) });
 const time = (minutesAgo: number) => new Date(now - minutesAgo * MIN).toISOString();
-const BY = ['--by', 'it.manager@northgate.example'];
+const BY = ['--by', 's.whitfield@northgate.example'];
+const SAM = 'Sam Whitfield <s.whitfield@northgate.example>';
 
 beforeAll(async () => {
   google = await new FakeGoogle().start();
@@ -79,6 +82,8 @@ beforeAll(async () => {
   conn = await connectDatabase(uri);
   models = createModels(conn);
   await ensureIndexes(models);
+  // Changes are made by people in the school's directory.
+  await syncDirectory(models.people, 'northgate', demoDirectory());
 });
 afterAll(async () => {
   await conn.dropDatabase();
@@ -94,7 +99,7 @@ describe('changing monitoring rules, suppressions and allowlists', () => {
     expect(set.out).toMatch(/account\.privilege_grant \(critical\) now goes to the DSL channel/);
     expect((await cli('monitor', 'routes')).out).toMatch(/account\.privilege_grant\s+it\s+it\s+it\s+dsl/);
     const logged = await models.monitoringChanges.findOne({ schoolId: 'northgate', 'what.type': 'route.setting' }).lean();
-    expect(logged).toMatchObject({ who: 'it.manager@northgate.example', why: 'Super admin grants go to the DSL too', what: { before: 'it', after: 'dsl' } });
+    expect(logged).toMatchObject({ who: SAM, why: 'Super admin grants go to the DSL too', what: { before: 'it', after: 'dsl' } });
     expect((await cli('monitor', 'changes')).out).toContain('sent account.privilege_grant (critical) to the DSL queue');
     const typo = await cli('monitor', 'route', 'account.privilege', 'critical', 'dsl', ...BY, '--reason', 'typo');
     expect(typo.code).not.toBe(0);
@@ -160,7 +165,7 @@ describe('changing monitoring rules, suppressions and allowlists', () => {
     expect((await cli('monitor', 'allowlist', 'add', '--app', 'roster-123.apps.googleusercontent.com', ...BY, '--reason', 'Approved MIS sync (DPIA 2026-04)')).code).toBe(0);
     const list = await cli('monitor', 'allowlist', 'list');
     expect(list.out).toMatch(/domain\s+northshire-council\.example\s+config file/);
-    expect(list.out).toMatch(/domain\s+partner-academy\.example\s+it\.manager@northgate\.example, \d{4}-\d{2}-\d{2}: Our partner academy/);
+    expect(list.out).toMatch(/domain\s+partner-academy\.example\s+Sam Whitfield <s\.whitfield@northgate\.example>, \d{4}-\d{2}-\d{2}: Our partner academy/);
     expect(list.out).toMatch(/app\s+roster-123\.apps\.googleusercontent\.com/);
 
     now += 10 * MIN;
@@ -173,10 +178,10 @@ describe('changing monitoring rules, suppressions and allowlists', () => {
   it('keeps both of two changes made at the same moment, each in the log with who and why', async () => {
     const before = await models.monitoringChanges.countDocuments({ schoolId: 'northgate' });
     const results = await Promise.all([
-      cli('monitor', 'rule', 'set', 'data.mass_delete.google', '--threshold', '70', '--by', 'a.admin', '--reason', 'Term-end tidy-ups'),
-      cli('monitor', 'rule', 'set', 'data.mass_delete.google', '--severity', 'high', '--by', 'b.admin', '--reason', 'Deletions matter more to us'),
-      cli('monitor', 'allowlist', 'add', 'exam-board.example', '--by', 'a.admin', '--reason', 'Coursework uploads'),
-      cli('monitor', 'allowlist', 'add', 'music-service.example', '--by', 'b.admin', '--reason', 'Peripatetic music teachers'),
+      cli('monitor', 'rule', 'set', 'data.mass_delete.google', '--threshold', '70', '--by', 'Sam Whitfield', '--reason', 'Term-end tidy-ups'),
+      cli('monitor', 'rule', 'set', 'data.mass_delete.google', '--severity', 'high', '--by', 'h.carter@northgate.example', '--reason', 'Deletions matter more to us'),
+      cli('monitor', 'allowlist', 'add', 'exam-board.example', '--by', 'Sam Whitfield', '--reason', 'Coursework uploads'),
+      cli('monitor', 'allowlist', 'add', 'music-service.example', '--by', 'h.carter@northgate.example', '--reason', 'Peripatetic music teachers'),
     ]);
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
     const entries = await models.monitoringChanges.find({ schoolId: 'northgate' }).sort({ seq: 1 }).lean();
@@ -195,8 +200,39 @@ describe('changing monitoring rules, suppressions and allowlists', () => {
     expect(after.trustedDomains).toEqual(expect.arrayContaining(domains));
     expect((await models.monitoringChanges.find({ schoolId: 'northgate' }).sort({ seq: 1 }).lean()).map((e) => e.seq)).toEqual(Array.from({ length: before + 12 }, (_, i) => i + 1));
     const log = await cli('monitor', 'changes', '--limit', '100');
-    expect(log.out).toMatch(/a\.admin changed data\.mass_delete\.google.*\(Term-end tidy-ups\)|b\.admin changed data\.mass_delete\.google.*\(Deletions matter more to us\)/);
-    expect(log.out).toMatch(/it\.manager@northgate\.example added suppression sup-/);
+    expect(log.out).toMatch(/Sam Whitfield <s\.whitfield@northgate\.example> changed data\.mass_delete\.google.*\(Term-end tidy-ups\)|Helen Carter <h\.carter@northgate\.example> changed data\.mass_delete\.google.*\(Deletions matter more to us\)/);
+    expect(log.out).toMatch(/Sam Whitfield <s\.whitfield@northgate\.example> added suppression sup-/);
+  });
+
+  it('guards the settings: no consumer webmail trusted, changes by a person in the directory, the DSL agrees to weakening a safeguarding rule', async () => {
+    const before = await models.monitoringChanges.countDocuments({ schoolId: 'northgate' });
+    const webmail = await cli('monitor', 'allowlist', 'add', 'gmail.com', ...BY, '--reason', 'Parents use it');
+    expect(webmail.code).not.toBe(0);
+    expect(webmail.err).toMatch(/gmail\.com is a personal mail service/);
+    const outsider = await cli('monitor', 'allowlist', 'add', 'exam-board-two.example', '--by', 'someone@elsewhere.example', '--reason', 'Coursework');
+    expect(outsider.code).not.toBe(0);
+    expect(outsider.err).toMatch(/not a member of staff in the school's directory/);
+    const pupil = demoDirectory().find((p) => p.role === 'pupil');
+    expect((await cli('monitor', 'allowlist', 'add', 'exam-board-two.example', '--by', pupil?.displayName ?? '', '--reason', 'Coursework')).code).not.toBe(0);
+
+    const rule = 'content.indecent_image.graph_alert';
+    const off = await cli('monitor', 'rule', 'set', rule, '--enabled', 'false', ...BY, '--reason', 'too noisy');
+    expect(off.code).not.toBe(0);
+    expect(off.err).toMatch(/protects children .*--dsl-approval/);
+    const lower = await cli('monitor', 'rule', 'set', rule, '--severity', 'low', ...BY, '--reason', 'too noisy', '--dsl-approval', 'h.carter@northgate.example');
+    expect(lower.err).toMatch(/not on the DSL team/);
+    const self = await cli('monitor', 'rule', 'set', rule, '--severity', 'low', '--by', 'r.okafor@northgate.example', '--reason', 'too noisy', '--dsl-approval', 'r.okafor@northgate.example');
+    expect(self.err).toMatch(/someone other than the person making the change/);
+    const hush = await cli('monitor', 'suppress', 'add', '--family', 'content.indecent_image', '--expires', '7d', ...BY, '--reason', 'too noisy');
+    expect(hush.err).toMatch(/--dsl-approval/);
+    expect(await models.monitoringChanges.countDocuments({ schoolId: 'northgate' })).toBe(before);
+
+    // Making a safeguarding rule stricter needs no approval; weakening it with the DSL's agreement is recorded so.
+    expect((await cli('monitor', 'rule', 'set', rule, '--severity', 'critical', ...BY, '--reason', 'Always critical')).code).toBe(0);
+    const agreed = await cli('monitor', 'rule', 'set', rule, '--severity', 'high', ...BY, '--reason', 'Back to high', '--dsl-approval', 'r.okafor@northgate.example');
+    expect(agreed.code).toBe(0);
+    const last = await models.monitoringChanges.findOne({ schoolId: 'northgate' }).sort({ seq: -1 }).lean();
+    expect(last).toMatchObject({ who: SAM, why: 'Back to high (agreed by the DSL team: r.okafor@northgate.example)' });
   });
 
   it('refuses bad input with a message naming the fix, and stores nothing', async () => {

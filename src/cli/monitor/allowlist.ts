@@ -8,6 +8,7 @@ import { openCommandDatabase } from '../kit/db.js';
 import { pickSchool } from '../kit/school.js';
 import type { allowlistChangeOptions, allowlistListOptions } from './commands.js';
 import { requireAuthor, table } from './settings-args.js';
+import { accountableAuthor, assertTrustableDomain } from '../../monitoring/guardrails.js';
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -52,10 +53,12 @@ function change(school: School, target: Target, add: boolean, current: Monitorin
 function changeRun(add: boolean): CommandRun<typeof allowlistChangeOptions> {
   return async ({ flags, positionals, usage }, io) => {
     const target = targetOf(positionals, flags.app, usage);
-    const author = requireAuthor(flags, usage);
+    const named = requireAuthor(flags, usage);
+    if (add && target.kind === 'domain') assertTrustableDomain(target.domain);
     const ctx = await openCommandDatabase(io);
     try {
       const school = pickSchool(ctx.config, flags.school);
+      const author = await accountableAuthor(ctx.models, school.id, named);
       const done = await recordChange(ctx.models, school.id, (current) => change(school, target, add, current, author));
       const name = target.kind === 'app' ? `the app ${target.app}` : target.domain;
       io.out(`Change ${done.seq} recorded for ${school.id}: ${name} ${add ? 'added to' : 'removed from'} the allowlist. It applies from the next poll.`);

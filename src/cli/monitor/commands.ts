@@ -15,11 +15,11 @@ export const statusOptions = { school: 'value', json: 'bool' } as const;
 /** `monitor rules` options. */
 export const rulesOptions = { school: 'value', json: 'bool' } as const;
 /** `monitor rule set` options. */
-export const ruleSetOptions = { school: 'value', threshold: 'value', window: 'value', fold: 'value', severity: 'value', enabled: 'value', by: 'value', reason: 'value' } as const;
+export const ruleSetOptions = { school: 'value', threshold: 'value', window: 'value', fold: 'value', severity: 'value', enabled: 'value', by: 'value', reason: 'value', 'dsl-approval': 'value' } as const;
 /** `monitor rule reset` options. */
-export const ruleResetOptions = { school: 'value', by: 'value', reason: 'value' } as const;
+export const ruleResetOptions = { school: 'value', by: 'value', reason: 'value', 'dsl-approval': 'value' } as const;
 /** `monitor suppress add` options. */
-export const suppressAddOptions = { school: 'value', rule: 'value', family: 'value', actor: 'value', object: 'value', domain: 'value', expires: 'value', reason: 'value', by: 'value' } as const;
+export const suppressAddOptions = { school: 'value', rule: 'value', family: 'value', actor: 'value', object: 'value', domain: 'value', expires: 'value', reason: 'value', by: 'value', 'dsl-approval': 'value' } as const;
 /** `monitor suppress list` options. */
 export const suppressListOptions = { school: 'value', all: 'bool', json: 'bool' } as const;
 /** `monitor suppress remove` options. */
@@ -58,21 +58,21 @@ export const monitorCommands: Readonly<Record<string, CommandEntry>> = {
   }),
   'monitor rule set': defineCommand({
     summary: "Change a rule's threshold, window, severity or whether it runs, recording who and why",
-    usage: 'lantern monitor rule set RULE_ID [--threshold N] [--window 10m] [--fold 1d] [--severity low|medium|high|critical] [--enabled true|false] --by NAME --reason TEXT [--school ID]',
+    usage: 'lantern monitor rule set RULE_ID [--threshold N] [--window 10m] [--fold 1d] [--severity low|medium|high|critical] [--enabled true|false] --by EMAIL --reason TEXT [--dsl-approval EMAIL] [--school ID]',
     options: ruleSetOptions,
     positionals: true,
     load: async () => (await import('./rules.js')).setRule,
   }),
   'monitor rule reset': defineCommand({
     summary: 'Put a rule back to its default settings, recording who and why',
-    usage: 'lantern monitor rule reset RULE_ID --by NAME --reason TEXT [--school ID]',
+    usage: 'lantern monitor rule reset RULE_ID --by EMAIL --reason TEXT [--dsl-approval EMAIL] [--school ID]',
     options: ruleResetOptions,
     positionals: true,
     load: async () => (await import('./rules.js')).resetRule,
   }),
   'monitor suppress add': defineCommand({
     summary: 'Silence detections of a rule (for an actor, object or domain) until a date, recording who and why',
-    usage: 'lantern monitor suppress add --rule RULE_ID|--family FAMILY [--actor EMAIL] [--object ID] [--domain DOMAIN] --expires 30d|DATE --reason TEXT --by NAME [--school ID]',
+    usage: 'lantern monitor suppress add --rule RULE_ID|--family FAMILY [--actor EMAIL] [--object ID] [--domain DOMAIN] --expires 30d|DATE --reason TEXT --by EMAIL [--dsl-approval EMAIL] [--school ID]',
     options: suppressAddOptions,
     load: async () => (await import('./suppress.js')).suppressDetections,
   }),
@@ -84,21 +84,21 @@ export const monitorCommands: Readonly<Record<string, CommandEntry>> = {
   }),
   'monitor suppress remove': defineCommand({
     summary: 'End a suppression early, recording who and why',
-    usage: 'lantern monitor suppress remove ID --reason TEXT --by NAME [--school ID]',
+    usage: 'lantern monitor suppress remove ID --reason TEXT --by EMAIL [--school ID]',
     options: suppressRemoveOptions,
     positionals: true,
     load: async () => (await import('./suppress.js')).endSuppression,
   }),
   'monitor allowlist add': defineCommand({
     summary: 'Trust a partner domain or approve an OAuth app, recording who and why',
-    usage: 'lantern monitor allowlist add DOMAIN|--app CLIENT_ID --by NAME --reason TEXT [--school ID]',
+    usage: 'lantern monitor allowlist add DOMAIN|--app CLIENT_ID --by EMAIL --reason TEXT [--school ID]',
     options: allowlistChangeOptions,
     positionals: true,
     load: async () => (await import('./allowlist.js')).addToAllowlist,
   }),
   'monitor allowlist remove': defineCommand({
     summary: 'Stop trusting a domain or withdraw an app approval, recording who and why',
-    usage: 'lantern monitor allowlist remove DOMAIN|--app CLIENT_ID --by NAME --reason TEXT [--school ID]',
+    usage: 'lantern monitor allowlist remove DOMAIN|--app CLIENT_ID --by EMAIL --reason TEXT [--school ID]',
     options: allowlistChangeOptions,
     positionals: true,
     load: async () => (await import('./allowlist.js')).removeFromAllowlist,
@@ -111,7 +111,7 @@ export const monitorCommands: Readonly<Record<string, CommandEntry>> = {
   }),
   'monitor route': defineCommand({
     summary: 'Send a detection family at a severity to the DSL or the IT queue (when no child or pupil data is involved), recording who and why',
-    usage: 'lantern monitor route FAMILY low|medium|high|critical dsl|it --by NAME --reason TEXT [--school ID]',
+    usage: 'lantern monitor route FAMILY low|medium|high|critical dsl|it --by EMAIL --reason TEXT [--school ID]',
     options: routeSetOptions,
     positionals: true,
     load: async () => (await import('./route.js')).setRoute,

@@ -9,6 +9,7 @@ import { openCommandDatabase } from '../kit/db.js';
 import { pickSchool } from '../kit/school.js';
 import type { routeListOptions, routeSetOptions } from './commands.js';
 import { requireAuthor, table } from './settings-args.js';
+import { accountableAuthor } from '../../monitoring/guardrails.js';
 
 /**
  * `lantern monitor route FAMILY SEVERITY dsl|it`: where detections of a family at a severity go when no child,
@@ -19,10 +20,11 @@ export const setRoute: CommandRun<typeof routeSetOptions> = async ({ flags, posi
   if (positionals.length !== 3) throw new LanternError(ErrorCode.UsageError, `Give a family, a severity and dsl or it, e.g. account.privilege_grant critical dsl. Usage: ${usage}`);
   if (!isRouteKey(family, severity)) throw new LanternError(ErrorCode.UsageError, `"${family} ${severity}" is not a route: families are ${FAMILIES.join(', ')}; severities ${SEVERITIES.join(', ')}.`);
   if (!(QUEUES as readonly string[]).includes(queue)) throw new LanternError(ErrorCode.UsageError, `Send it to dsl or it (got "${queue}"). Usage: ${usage}`);
-  const author = requireAuthor(flags, usage);
+  const named = requireAuthor(flags, usage);
   const ctx = await openCommandDatabase(io);
   try {
     const school = pickSchool(ctx.config, flags.school);
+    const author = await accountableAuthor(ctx.models, school.id, named);
     const current = (await loadRoutes(ctx.models, school))[routeKey(family, severity)] ?? null;
     if (current === queue) throw new LanternError(ErrorCode.UsageError, `${family} (${severity}) already goes to ${queue === 'dsl' ? 'the DSL' : 'IT'}; nothing was recorded.`);
     const done = await recordChange(ctx.models, school.id, (settings) => changeRoute(settings, family, severity, queue as Queue, current, author));

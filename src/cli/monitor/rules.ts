@@ -1,3 +1,5 @@
+import type { School } from '../../config/load.js';
+import type { ChangeAuthor } from '../../monitoring/changes.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import { changeRuleSetting } from '../../monitoring/changes.js';
 import type { Rule } from '../../monitoring/rule.js';
@@ -10,6 +12,7 @@ import { openCommandDatabase } from '../kit/db.js';
 import { pickSchool } from '../kit/school.js';
 import type { ruleResetOptions, ruleSetOptions, rulesOptions } from './commands.js';
 import { findRule, formatMinutes, onePositional, parseSpanMinutes, requireAuthor, table } from './settings-args.js';
+import { accountableAuthor, dslCoApproval, isSafeguardingRule, weakens } from '../../monitoring/guardrails.js';
 
 // Which CLI option sets which field, for error messages.
 const FLAG_OF: Record<keyof RuleSetting, string> = { enabled: '--enabled', severity: '--severity', threshold: '--threshold', windowMinutes: '--window', foldWindowMinutes: '--fold' };
@@ -95,21 +98,29 @@ export const listRules: CommandRun<typeof rulesOptions> = async ({ flags }, io) 
     }
 };
 
+/** The author as recorded, with the DSL's agreement when the change weakens a rule that protects children. */
+function withDslApproval(school: School, rule: Rule, before: RuleSetting | undefined, after: RuleSetting | null, approval: string | undefined, author: ChangeAuthor): ChangeAuthor {
+  if (!isSafeguardingRule(rule) || !weakens(before, after, rule)) return author;
+  const email = dslCoApproval(school, rule, approval, author);
+  return { ...author, why: `${author.why} (agreed by the DSL team: ${email})` };
+}
+
 /** `lantern monitor rule set`: overrides a rule's threshold, window, fold window, severity or enabled state. */
 export const setRule: CommandRun<typeof ruleSetOptions> = async (parsed, io) => {
     const rule = findRule(onePositional(parsed.positionals, 'rule id', parsed.usage));
-    const author = requireAuthor(parsed.flags, parsed.usage);
+    const named = requireAuthor(parsed.flags, parsed.usage);
     const patch = patchFrom(parsed.flags, rule, parsed.usage);
     const ctx = await openCommandDatabase(io);
     try {
       const school = pickSchool(ctx.config, parsed.flags.school);
+      const author = await accountableAuthor(ctx.models, school.id, named);
       const done = await recordChange(ctx.models, school.id, (current) => {
         const before = current.rules[rule.id] ?? {};
         const after = RuleSettingSchema.parse({ ...before, ...patch });
         if (JSON.stringify(after) === JSON.stringify(current.rules[rule.id] ?? null)) {
           throw new LanternError(ErrorCode.UsageError, `${rule.id} already has ${JSON.stringify(patch)}; nothing was recorded.`);
         }
-        return changeRuleSetting(current, rule.id, after, author);
+        return changeRuleSetting(current, rule.id, after, withDslApproval(school, rule, current.rules[rule.id], after, parsed.flags['dsl-approval'], author));
       });
       const e = effectiveRule(rule, done.settings.rules);
       const threshold = e.threshold ? `, threshold ${e.threshold.count} in ${formatMinutes(e.threshold.windowMs / 60_000)}` : '';
@@ -123,13 +134,14 @@ export const setRule: CommandRun<typeof ruleSetOptions> = async (parsed, io) => 
 /** `lantern monitor rule reset`: removes a school's overrides of one rule, back to its defaults. */
 export const resetRule: CommandRun<typeof ruleResetOptions> = async (parsed, io) => {
     const rule = findRule(onePositional(parsed.positionals, 'rule id', parsed.usage));
-    const author = requireAuthor(parsed.flags, parsed.usage);
+    const named = requireAuthor(parsed.flags, parsed.usage);
     const ctx = await openCommandDatabase(io);
     try {
       const school = pickSchool(ctx.config, parsed.flags.school);
+      const author = await accountableAuthor(ctx.models, school.id, named);
       const done = await recordChange(ctx.models, school.id, (current) => {
         if (!current.rules[rule.id]) throw new LanternError(ErrorCode.UsageError, `${rule.id} already runs with its default settings; nothing was recorded.`);
-        return changeRuleSetting(current, rule.id, null, author);
+        return changeRuleSetting(current, rule.id, null, withDslApproval(school, rule, current.rules[rule.id], null, parsed.flags['dsl-approval'], author));
       });
       io.out(`Change ${done.seq} recorded for ${school.id}: ${rule.id} is back to its defaults. It applies from the next poll.`);
       return 0;

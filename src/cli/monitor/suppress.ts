@@ -11,6 +11,8 @@ import { openCommandDatabase } from '../kit/db.js';
 import { pickSchool } from '../kit/school.js';
 import type { suppressAddOptions, suppressListOptions, suppressRemoveOptions } from './commands.js';
 import { findRule, onePositional, parseSpanMinutes, requireAuthor, table } from './settings-args.js';
+import { accountableAuthor, dslCoApproval, isSafeguardingRule } from '../../monitoring/guardrails.js';
+import { ALL_RULES } from '../../monitoring/rules/index.js';
 
 /** Suppressions are reviewed, not forgotten: none may run for longer than this. */
 export const MAX_SUPPRESSION_DAYS = 366;
@@ -34,8 +36,7 @@ function describeMatch(s: Suppression): string {
 
 /** `lantern monitor suppress add`: silences matching detections until an expiry, recording who and why. */
 export const suppressDetections: CommandRun<typeof suppressAddOptions> = async ({ flags, usage }, io) => {
-    const author = requireAuthor(flags, usage);
-  
+    const named = requireAuthor(flags, usage);
     const ruleId = flags.rule?.trim();
     const family = flags.family?.trim();
     if (!ruleId === !family) throw new LanternError(ErrorCode.UsageError, `Give exactly one of --rule RULE_ID or --family FAMILY, so a suppression never silences every rule. Usage: ${usage}`);
@@ -51,8 +52,8 @@ export const suppressDetections: CommandRun<typeof suppressAddOptions> = async (
       ...(flags.actor?.trim() ? { actor: flags.actor?.trim() } : {}),
       ...(flags.object?.trim() ? { objectId: flags.object?.trim() } : {}),
       ...(domain ? { domain } : {}),
-      reason: author.why,
-      createdBy: author.who,
+      reason: named.why,
+      createdBy: named.who,
       expiresAt: parseExpiry(expires, new Date()).toISOString(),
     });
     if (!parsed.success) throw new LanternError(ErrorCode.UsageError, `Nothing was stored: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'suppression'} ${i.message}`).join('; ')}.`);
@@ -60,6 +61,11 @@ export const suppressDetections: CommandRun<typeof suppressAddOptions> = async (
     const ctx = await openCommandDatabase(io);
     try {
       const school = pickSchool(ctx.config, flags.school);
+      let author = await accountableAuthor(ctx.models, school.id, named);
+      // Silencing a rule that protects children is weakening it: the DSL team must agree.
+      const guarded = ALL_RULES.filter((r) => (ruleId ? r.id === ruleId : r.family === family)).find(isSafeguardingRule);
+      if (guarded) author = { ...author, why: `${author.why} (agreed by the DSL team: ${dslCoApproval(school, guarded, flags['dsl-approval'], author)})` };
+      suppression.createdBy = author.who;
       const done = await recordChange(ctx.models, school.id, (current) => addSuppression(current, suppression, author));
       io.out(`Change ${done.seq} recorded for ${school.id}: suppression ${suppression.id} (${describeMatch(suppression)}) until ${suppression.expiresAt}. It applies from the next poll.`);
       return 0;
@@ -96,10 +102,11 @@ export const listSuppressions: CommandRun<typeof suppressListOptions> = async ({
 /** `lantern monitor suppress remove`: ends a suppression early, recording who and why. */
 export const endSuppression: CommandRun<typeof suppressRemoveOptions> = async (parsed, io) => {
     const id = onePositional(parsed.positionals, 'suppression id (see `lantern monitor suppress list`)', parsed.usage);
-    const author = requireAuthor(parsed.flags, parsed.usage);
+    const named = requireAuthor(parsed.flags, parsed.usage);
     const ctx = await openCommandDatabase(io);
     try {
       const school = pickSchool(ctx.config, parsed.flags.school);
+      const author = await accountableAuthor(ctx.models, school.id, named);
       // A suppression stored without the log (older code) can be removed too: the removal is logged.
       const extra = await loadActiveSuppressions(ctx.models.suppressions, school.id, new Date());
       const done = await recordChange(ctx.models, school.id, (current) => {
