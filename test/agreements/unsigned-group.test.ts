@@ -16,6 +16,7 @@ import { FakeGoogle, writeServiceAccountKey } from '../monitoring/connectors/sup
 import { FakeMicrosoft } from '../monitoring/connectors/support/fake-microsoft.js';
 import { FakeGroupApis } from './support/fake-group-apis.js';
 import { calendarOf } from '../../src/agreements/academic-year.js';
+import { NORTHGATE_SCHOOL } from '../support/school-yaml.js';
 
 /** The demo schools' calendar: 1 September, Europe/London. */
 const LONDON = calendarOf({ timezone: 'Europe/London' });
@@ -62,13 +63,7 @@ describe('the group of unsigned accounts, kept in step with approval', () => {
   google: { tokenUrl: "${google.url}/token" }
   microsoft: { authorityHost: "${ms.url}", graphUrl: "${apis.url}/v1.0" }
 schools:
-  - id: northgate
-    name: Northgate Primary
-    ownDomains: [northgate.example]
-    dsl:
-      members: [{ email: r.okafor@northgate.example, role: dsl }]
-      channel: { teamId: team-1, channelId: "19:dsl@thread.tacv2" }
-    directory:
+${NORTHGATE_SCHOOL}    directory:
       source: google
       adminSubject: it.admin@northgate.example
       apiUrl: ${apis.url}

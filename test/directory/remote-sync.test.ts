@@ -12,6 +12,7 @@ import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { FakeGoogle, writeServiceAccountKey } from '../monitoring/connectors/support/fake-google.js';
 import { FakeMicrosoft } from '../monitoring/connectors/support/fake-microsoft.js';
 import { FakeDirectoryApis, type FakeGoogleUser } from './support/fake-directory-apis.js';
+import { NORTHGATE_SCHOOL } from '../support/school-yaml.js';
 
 const TENANT_ID = '5c3e1a2b-7d9f-4e8a-b6c4-1f2e3d4c5b6a';
 const CLIENT_ID = '0b6f1c2d-3e4f-4a5b-8c7d-9e0f1a2b3c4d';
@@ -47,13 +48,7 @@ describe('directory sync from Google Workspace and Microsoft Entra', () => {
   google: { tokenUrl: "${google.url}/token" }
   microsoft: { authorityHost: "${ms.url}", graphUrl: "${apis.url}/v1.0" }
 schools:
-  - id: northgate
-    name: Northgate Primary
-    ownDomains: [northgate.example]
-    dsl:
-      members: [{ email: r.okafor@northgate.example, role: dsl }]
-      channel: { teamId: team-1, channelId: "19:dsl@thread.tacv2" }
-    directory:
+${NORTHGATE_SCHOOL}    directory:
       source: google
       adminSubject: it.admin@northgate.example
       apiUrl: ${apis.url}

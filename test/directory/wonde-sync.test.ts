@@ -10,6 +10,7 @@ import { ErrorCode } from '../../src/errors.js';
 import { createLogger } from '../../src/log/logger.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { WondeStandIn, type StandInStudent } from '../support/wonde-stand-in.js';
+import { NORTHGATE_SCHOOL } from '../support/school-yaml.js';
 
 const logger = createLogger({ level: 'silent' });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-wonde-'));
@@ -57,13 +58,7 @@ describe('directory sync from Wonde', () => {
     writeFileSync(
       file,
       `schools:
-  - id: northgate
-    name: Northgate Primary
-    ownDomains: [northgate.example]
-    dsl:
-      members: [{ email: r.okafor@northgate.example, role: dsl }]
-      channel: { teamId: team-1, channelId: "19:dsl@thread.tacv2" }
-    directory: { source: wonde, schoolId: A1930499544, apiUrl: "${wonde.url}/v1.0" }
+${NORTHGATE_SCHOOL}    directory: { source: wonde, schoolId: A1930499544, apiUrl: "${wonde.url}/v1.0" }
 `,
     );
     config = loadConfig({ file, env: { LANTERN_WONDE_TOKEN_NORTHGATE: wonde.token }, cwd: dir });

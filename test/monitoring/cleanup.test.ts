@@ -17,6 +17,7 @@ import { jobHandlers, registerSchedules } from '../../src/server/jobs.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { writeServiceAccountKey } from './connectors/support/fake-google.js';
 import { jobPortsFor } from '../support/teams.js';
+import { NORTHGATE_SCHOOL } from '../support/school-yaml.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-20T03:45:00Z');
@@ -32,13 +33,7 @@ function writeConfig(): string {
   writeFileSync(
     file,
     `schools:
-  - id: northgate
-    name: Northgate Primary
-    ownDomains: [northgate.example]
-    dsl:
-      members: [{ email: r.okafor@northgate.example, role: dsl }]
-      channel: { teamId: team-1, channelId: "19:dsl@thread.tacv2" }
-    google:
+${NORTHGATE_SCHOOL}    google:
       customerId: C03az79cb
       adminSubject: it.admin@northgate.example
       applications: [drive, login]

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LanternConfig } from '../../src/config/load.js';
 import { checkWonde } from '../../src/ops/doctor/wonde.js';
 import { WondeStandIn } from '../support/wonde-stand-in.js';
+import { NORTHGATE_SCHOOL } from '../support/school-yaml.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-doctor-wonde-'));
 
@@ -19,13 +20,7 @@ describe('lantern doctor: Wonde access', () => {
     writeFileSync(
       file,
       `schools:
-  - id: northgate
-    name: Northgate Primary
-    ownDomains: [northgate.example]
-    dsl:
-      members: [{ email: r.okafor@northgate.example, role: dsl }]
-      channel: { teamId: team-1, channelId: "19:dsl@thread.tacv2" }
-    directory: { source: wonde, schoolId: A1930499544, apiUrl: "${wonde.url}/v1.0" }
+${NORTHGATE_SCHOOL}    directory: { source: wonde, schoolId: A1930499544, apiUrl: "${wonde.url}/v1.0" }
 `,
     );
   });

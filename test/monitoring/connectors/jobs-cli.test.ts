@@ -18,6 +18,7 @@ import { makeDriveEvent, makeO365, makeSignIn } from '../../../src/monitoring/ru
 import { testMongoUri } from '../../support/db.js';
 import { FakeGoogle, writeServiceAccountKey } from './support/fake-google.js';
 import { FakeMicrosoft } from './support/fake-microsoft.js';
+import { NORTHGATE_SCHOOL } from '../../support/school-yaml.js';
 
 const TENANT_ID = '5c3e1a2b-7d9f-4e8a-b6c4-1f2e3d4c5b6a';
 const CLIENT_ID = '0b6f1c2d-3e4f-4a5b-8c7d-9e0f1a2b3c4d';
@@ -37,13 +38,7 @@ function writeConfig(): string {
   writeFileSync(
     file,
     `schools:
-  - id: northgate
-    name: Northgate Primary
-    ownDomains: [northgate.example]
-    dsl:
-      members: [{ email: r.okafor@northgate.example, role: dsl }]
-      channel: { teamId: team-1, channelId: "19:dsl@thread.tacv2" }
-    google:
+${NORTHGATE_SCHOOL}    google:
       customerId: C03az79cb
       adminSubject: it.admin@northgate.example
       applications: [drive, login]

@@ -17,6 +17,7 @@ import { pollSource } from '../../../src/monitoring/connectors/poll-source.js';
 import { watchJobHandlers, watchSchedules } from '../../../src/monitoring/connectors/watch-jobs.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/db.js';
 import { FakeGoogle, writeServiceAccountKey } from './support/fake-google.js';
+import { NORTHGATE_SCHOOL } from '../../support/school-yaml.js';
 
 const logger = createLogger({ level: 'silent' });
 const keyFile = writeServiceAccountKey();
@@ -31,13 +32,7 @@ function configWith(google: FakeGoogle, applications: string[], publicUrl = 'htt
     `mail: { google: { tokenUrl: "${google.url}/token" } }
 server: { publicUrl: "${publicUrl}" }
 schools:
-  - id: northgate
-    name: Northgate Primary
-    ownDomains: [northgate.example]
-    dsl:
-      members: [{ email: r.okafor@northgate.example, role: dsl }]
-      channel: { teamId: team-1, channelId: "19:dsl@thread.tacv2" }
-    google:
+${NORTHGATE_SCHOOL}    google:
       customerId: C03az79cb
       adminSubject: it.admin@northgate.example
       applications: [${applications.join(', ')}]
