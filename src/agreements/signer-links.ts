@@ -125,7 +125,8 @@ export async function signByLink(
     if (isDuplicateKey(err)) return { ok: false, problem: 'used', schoolId: link.schoolId };
     throw err;
   }
-  const { record } = await recordSignature(
+  // A failure to record gives the link back, so the signer can press the button again.
+  const recorded = recordSignature(
     stores,
     {
       schoolId: link.schoolId,
@@ -136,7 +137,11 @@ export async function signByLink(
     },
     calendar,
     clock,
-  );
+  ).catch(async (err: unknown) => {
+    await stores.agreementSignerLinkUses.deleteOne({ _id: link._id });
+    throw err;
+  });
+  const { record } = await recorded;
   return { ok: true, open: opened.open, signedAt: new Date(record.signedAt) };
 }
 
