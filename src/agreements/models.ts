@@ -2,9 +2,10 @@ import type { Connection } from 'mongoose';
 import { agreementVersionSchema } from './version-model.js';
 import { agreementGroupRunSchema } from './group-run-model.js';
 import { agreementCampaignSchema, agreementSendClaimSchema, agreementSendResultSchema, agreementSendSchema } from './campaign-model.js';
+import { signerLinkSchema, signerLinkUseSchema } from './signer-link-model.js';
 import { agreementAuditAnswerSchema, agreementChainHeadSchema, agreementQuestionSchema, agreementSignatureSchema } from './signature-model.js';
 
-/** Compiles the collections of policy versions, campaigns, sends, signatures and their chain heads, questions, self-audit answers and group-sync runs on one connection. */
+/** Compiles the collections of policy versions, campaigns, sends, signatures and their chain heads, questions, self-audit answers, group-sync runs and emailed signer links on one connection. */
 export function createAgreementModels(conn: Connection) {
   return {
     agreementVersions: conn.model('AgreementVersion', agreementVersionSchema, 'agreement_versions'),
@@ -17,6 +18,8 @@ export function createAgreementModels(conn: Connection) {
     agreementQuestions: conn.model('AgreementQuestion', agreementQuestionSchema, 'agreement_questions'),
     agreementAuditAnswers: conn.model('AgreementAuditAnswer', agreementAuditAnswerSchema, 'agreement_audit_answers'),
     agreementGroupRuns: conn.model('AgreementGroupRun', agreementGroupRunSchema, 'agreement_group_runs'),
+    agreementSignerLinks: conn.model('AgreementSignerLink', signerLinkSchema, 'agreement_signer_links'),
+    agreementSignerLinkUses: conn.model('AgreementSignerLinkUse', signerLinkUseSchema, 'agreement_signer_link_uses'),
   };
 }
 

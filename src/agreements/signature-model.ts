@@ -1,7 +1,7 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
 /** How a signature was given. New channels (e.g. a pupil's web page) add a value here. */
-export const SIGNATURE_CHANNELS = ['teams', 'teams-proxy', 'classroom', 'parent-link', 'cli'] as const;
+export const SIGNATURE_CHANNELS = ['teams', 'teams-proxy', 'classroom', 'parent-link', 'cli', 'link', 'kiosk'] as const;
 export type SignatureChannel = (typeof SIGNATURE_CHANNELS)[number];
 
 /**

@@ -1,6 +1,7 @@
 import { isLanternError } from '../errors.js';
 import { agreementsCommands } from './agreements/commands.js';
 import { casesCommands } from './cases/commands.js';
+import { inspectionCommands } from './inspection/commands.js';
 import { integrityCommands } from './integrity/commands.js';
 import { classroomCommands } from './classroom/commands.js';
 import { defineCommand, type CliCommand, type CliIO, type CommandEntry } from './command.js';
@@ -40,6 +41,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandEntry>> = {
   ...recordsCommands,
   ...opsCommands,
   ...integrityCommands,
+  ...inspectionCommands,
 };
 
 function pick(table: Readonly<Record<string, CommandEntry>>, ...names: string[]): Record<string, CommandEntry> {

@@ -286,6 +286,16 @@ export const AgreementsSettingsSchema = z.strictObject({
       group: z.string().trim().min(1, { error: "must be the group's email (Google) or object id (Entra)" }).optional(),
     })
     .optional(),
+  /** Emailed single-use links for people without a school Teams account (visitors, contractors, some governors). */
+  invites: z
+    .strictObject({
+      /** The school address the links come from (Gmail: the mailbox the service account acts as). */
+      sender: Email.optional(),
+      transport: z.enum(['gmail', 'graph'], { error: 'must be gmail (Gmail API) or graph (Microsoft Graph sendMail)' }).default('gmail'),
+      /** Days an emailed link works. */
+      linkDays: z.number().int().min(1, { error: 'must be at least 1 day' }).max(60, { error: 'must be 60 days or fewer' }).default(14),
+    })
+    .optional(),
 });
 
 /** Training, policy-review and filtering records (training reminders, how often IT checks the filter); every key has a default. */

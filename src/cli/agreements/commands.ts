@@ -12,6 +12,10 @@ export const statusOptions = { policy: 'value', csv: 'bool', school: 'value', co
 export const unsignedOptions = { csv: 'bool', school: 'value', config: 'value' } as const;
 /** `agreements unsigned-group` options. */
 export const unsignedGroupOptions = { 'dry-run': 'bool', approve: 'bool', by: 'value', school: 'value', config: 'value' } as const;
+/** `agreements invite` options. */
+export const inviteOptions = {
+  policy: 'value', email: 'value', name: 'value', role: 'value', by: 'value', revoke: 'bool', school: 'value', config: 'value', 'dry-run': 'bool',
+} as const;
 /** `evidence verify` options. */
 export const verifyOptions = { school: 'value', config: 'value' } as const;
 /** `evidence export` options. */
@@ -51,6 +55,13 @@ export const agreementsCommands: Readonly<Record<string, CommandEntry>> = {
     options: publishOptions,
     positionals: true,
     load: async () => (await import('./publish.js')).publishAgreement,
+  }),
+  'agreements invite': defineCommand({
+    summary: 'Email someone without a school Teams account (a visitor, contractor, governor) a single-use link to sign; --revoke withdraws unused links',
+    usage:
+      'lantern agreements invite --policy ID --email ADDRESS [--name NAME] [--role visitor|volunteer|governor|staff|contractor] --by NAME [--revoke] [--school ID] [--config FILE] [--dry-run]',
+    options: inviteOptions,
+    load: async () => (await import('./invite.js')).inviteToSign,
   }),
   'evidence verify': defineCommand({
     summary: 'Check the signature evidence chain: reports edited, inserted and deleted records with their position',

@@ -14,6 +14,8 @@ const CHANNEL_LABELS: Record<string, string> = {
   classroom: 'On the class web page',
   'parent-link': 'By a parent, from a link',
   cli: 'Recorded by an administrator',
+  link: 'From an emailed link',
+  kiosk: 'At the reception kiosk',
 };
 
 /** What the sign cards need to know about where they are shown. */

@@ -2,13 +2,17 @@ import { Router, type ErrorRequestHandler } from 'express';
 import { SIGN_CSS, SIGN_JS } from './assets.js';
 import { signContext, type SignDeps } from './context.js';
 import { messagePage } from './layout.js';
+import { createLinkRouter } from './link-router.js';
 import { createParentRouter } from './parent-router.js';
 import { createPupilRouter } from './pupil-router.js';
 import { signSecurityHeaders } from './security-headers.js';
 
-/** Hides single-use link tokens from request logs (they work until used or expired). */
+/** Hides single-use link tokens (parent and signer links) from request logs (they work until used or expired). */
 export function redactSignUrl(url: string): string {
-  return url.replace(/^\/parents\/consent\/[^/?#]+/, '/parents/consent/[token]').replace(/([?&](?:code|state)=)[^&]+/g, '$1[redacted]');
+  return url
+    .replace(/^\/parents\/consent\/[^/?#]+/, '/parents/consent/[token]')
+    .replace(/^\/sign\/link\/[^/?#]+/, '/sign/link/[token]')
+    .replace(/([?&](?:code|state)=)[^&]+/g, '$1[redacted]');
 }
 
 /** Server-rendered sign pages for pupils (/sign/…) and parents (/parents/…), with their own headers and error page. */
@@ -23,6 +27,7 @@ export function createSignRouter(deps: SignDeps): Router {
   router.get('/sign/assets/sign.js', (_req, res) => {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(SIGN_JS);
   });
+  router.use(createLinkRouter(ctx));
   router.use(createParentRouter(ctx));
   router.use(createPupilRouter(ctx));
   const onError: ErrorRequestHandler = (err, req, res, next) => {
