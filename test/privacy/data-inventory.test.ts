@@ -24,6 +24,8 @@ function stored(): Map<string, string[]> {
   const models = createModels(mongoose.createConnection()) as unknown as Record<string, mongoose.Model<unknown>>;
   const byCollection = new Map<string, string[]>();
   for (const model of Object.values(models)) {
+    // Not every entry is a model (the integrity key sits beside them, null when none is configured).
+    if (!model?.schema) continue;
     const paths: string[] = [];
     model.schema.eachPath((p) => {
       if (p !== '__v') paths.push(p);
