@@ -5,7 +5,7 @@ import type { AgreementCampaign, AgreementSend } from './campaign-model.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 import { academicYearIn, type SchoolCalendar } from './academic-year.js';
-import { completes, latestBySubject } from './evidence.js';
+import { completes, COUNTERSIGNED, latestBySubject } from './evidence.js';
 import { countingSignatures } from './signing.js';
 
 /** One line of the compliance view. */
@@ -35,6 +35,14 @@ export function doneSubjects(version: AgreementVersion, signGroupIds: readonly s
   return new Set([...latestBySubject(relevant)].filter(([, r]) => completes(version, r)).map(([subject]) => subject));
 }
 
+/** The pupils whose parent countersigned `version` (its sign group; this academic year for a yearly one) among these records. */
+export function countersignedSubjects(version: AgreementVersion, signGroupIds: readonly string[], records: readonly AgreementSignature[], now: Date, calendar: SchoolCalendar): Set<string> {
+  const period = version.yearly ? academicYearIn(now, calendar) : undefined;
+  const ids = new Set(signGroupIds);
+  const countersigned = records.filter((r) => r.schoolId === version.schoolId && r.outcome === COUNTERSIGNED && ids.has(r.versionId) && (!period || r.period === period));
+  return new Set(countersigned.flatMap((r) => (r.onBehalfOfId ? [r.onBehalfOfId] : [])));
+}
+
 /** The fields of a signature record standings are worked out from (the hashes and client details are not read). */
 export const STANDING_FIELDS = { schoolId: 1, versionId: 1, period: 1, seq: 1, signerId: 1, onBehalfOfId: 1, outcome: 1 } as const;
 
@@ -51,6 +59,8 @@ export interface PolicyStanding {
   /** Distinct active people in the audience of any of the policy's open campaigns, sorted by personId. */
   people: Person[];
   done: Set<string>;
+  /** Pupils whose parent countersigned the agreement (counted apart: it never makes the pupil done). */
+  countersigned: Set<string>;
   /** Each person's own sign-by date (a late joiner's is later than the campaign's). */
   dueOf: (personId: string) => Date;
 }
@@ -90,7 +100,7 @@ export function standingsFrom(input: StandingInputs, now: Date, calendar: School
       const own = group.filter((c) => !person || inAudience(person, c.audience as Audience)).map((c) => signBy.get(`${c._id}|${personId}`) ?? new Date(c.dueAt).getTime());
       return new Date(Math.min(...own));
     };
-    out.push({ version, campaigns: group, people: members, done: doneSubjects(version, signGroup, input.signatures, now, calendar), dueOf });
+    out.push({ version, campaigns: group, people: members, done: doneSubjects(version, signGroup, input.signatures, now, calendar), countersigned: countersignedSubjects(version, signGroup, input.signatures, now, calendar), dueOf });
   }
   return out;
 }

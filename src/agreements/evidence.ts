@@ -28,6 +28,12 @@ export interface SignatureInput {
   after?: Pick<AgreementSignature, 'seq'> | null;
 }
 
+/**
+ * A parent's countersignature of their child's own agreement (KS2): evidence that the parent read it with the
+ * child, never the child's signature. Records with it stand outside each person's standing (see `latestBySubject`).
+ */
+export const COUNTERSIGNED = 'countersigned';
+
 /** Outcomes that record something other than agreement: they keep a person (or pupil) not done. */
 export const NOT_DONE_OUTCOMES: readonly string[] = ['declined', 'withdrawn', 'absent', 'question'];
 
@@ -37,10 +43,11 @@ export function completes(version: Pick<AgreementVersion, 'kind'>, record: Pick<
   return !NOT_DONE_OUTCOMES.includes(record.outcome);
 }
 
-/** Each person's latest record (by seq) among these: what stands for them now. */
-export function latestBySubject<T extends Pick<AgreementSignature, 'seq' | 'signerId' | 'onBehalfOfId'>>(records: readonly T[]): Map<string, T> {
+/** Each person's latest record (by seq) among these: what stands for them now. A countersignature never does. */
+export function latestBySubject<T extends Pick<AgreementSignature, 'seq' | 'signerId' | 'onBehalfOfId' | 'outcome'>>(records: readonly T[]): Map<string, T> {
   const latest = new Map<string, T>();
   for (const r of records) {
+    if (r.outcome === COUNTERSIGNED) continue;
     const subject = r.onBehalfOfId ?? r.signerId;
     const seen = latest.get(subject);
     if (!seen || seen.seq < r.seq) latest.set(subject, r);
@@ -108,7 +115,8 @@ export async function recordSignature(
   const period = version.yearly ? academicYearIn(clock(), calendar) : '-';
   const outcome = input.outcome ?? 'agreed';
   const base = signatureKey(input.versionId, input.signerId, input.onBehalfOfId, period);
-  const key = input.after ? `${base}|${outcome}|after-${input.after.seq}` : base;
+  // A countersignature has its own key, so a parent who also signed for the same child keeps both records.
+  const key = input.after ? `${base}|${outcome}|after-${input.after.seq}` : outcome === COUNTERSIGNED ? `${base}|${COUNTERSIGNED}` : base;
   // No look-up first: the key is unique, so an insert of a signature already recorded fails and the record
   // is read then (one read of the chain per signature instead of two; FerretDB scans for each).
   for (let attempt = 0; attempt < MAX_APPEND_TRIES; attempt++) {

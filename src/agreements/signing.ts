@@ -1,6 +1,6 @@
 import { AudienceSchema, inAudience } from './audience.js';
 import { academicYearIn, type SchoolCalendar } from './academic-year.js';
-import { recordSignature, type SignatureInput } from './evidence.js';
+import { COUNTERSIGNED, recordSignature, type SignatureInput } from './evidence.js';
 import type { AgreementSignature } from './signature-model.js';
 import type { AgreementVersion } from './version-model.js';
 import { equivalentVersionIds } from './versions.js';
@@ -44,6 +44,46 @@ export async function parentSignedAgreement(stores: AgreementStores, schoolId: s
   return young ? (versions[0] ?? null) : (named ?? null);
 }
 
+/** Year groups (KS2) who sign their own agreement and whose parents countersign it through their consent link. */
+export const COUNTERSIGNED_YEARS: readonly string[] = ['3', '4', '5', '6'];
+
+/** The agreement a parent countersigns for this pupil: the KS2 pupil's own agreement, when a parent does not sign it for them. */
+export async function countersignedAgreement(stores: AgreementStores, schoolId: string, pupil: Pick<Person, 'role' | 'yearGroup' | 'form' | 'personId'>): Promise<AgreementVersion | null> {
+  if (!pupil.yearGroup || !COUNTERSIGNED_YEARS.includes(pupil.yearGroup)) return null;
+  if (await parentSignedAgreement(stores, schoolId, pupil)) return null;
+  return (await agreementsFor(stores, schoolId, pupil))[0] ?? null;
+}
+
+/** The parent's countersignature of `version` (any version of its sign group, this academic year for a yearly one), if any. */
+export async function findCountersignature(
+  stores: Pick<Models, 'agreementVersions' | 'agreementSignatures'>,
+  version: AgreementVersion,
+  who: { parentId: string; pupilId: string },
+  now: Date,
+  calendar: SchoolCalendar,
+): Promise<AgreementSignature | null> {
+  const ids = await equivalentVersionIds(stores, version);
+  return stores.agreementSignatures
+    .findOne({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: academicYearIn(now, calendar) } : {}), signerId: who.parentId, onBehalfOfId: who.pupilId, outcome: COUNTERSIGNED })
+    .lean<AgreementSignature>();
+}
+
+/** Appends a parent's countersignature of their child's agreement to the evidence chain (once per version, parent and child). */
+export async function countersign(
+  stores: AgreementStores,
+  input: { schoolId: string; versionId: string; parentId: string; pupilId: string; client: Record<string, string> },
+  calendar: SchoolCalendar,
+  clock: () => Date,
+): Promise<{ created: boolean; hash: string }> {
+  const { record, created } = await recordSignature(
+    stores,
+    { schoolId: input.schoolId, versionId: input.versionId, signerId: input.parentId, onBehalfOfId: input.pupilId, channel: 'parent-link', outcome: COUNTERSIGNED, client: input.client },
+    calendar,
+    clock,
+  );
+  return { created, hash: record.hash };
+}
+
 /** The latest published consent form for parents (internet access and photos), or null when none is published. */
 export async function parentConsentVersion(stores: AgreementStores, schoolId: string): Promise<AgreementVersion | null> {
   const all = await stores.agreementVersions.find({ schoolId, kind: 'consent' }).sort({ publishedAt: -1, number: -1 }).lean<AgreementVersion[]>();
@@ -58,7 +98,7 @@ export type SignatureSubject = { signerId: string; onBehalfOfId: string | null }
  * a typo fix, nobody is asked to sign again) and, for a yearly policy, in the academic year of `now` in the
  * school's `calendar`.
  * The one query behind "has this person signed": the sign pages, a person's standing and the compliance counts
- * each filter its records; `subject` narrows it to one person.
+ * each filter its records; `subject` narrows it to one person. A parent's countersignature is never among them.
  */
 export async function countingSignatures(
   stores: Pick<Models, 'agreementVersions' | 'agreementSignatures'>,
@@ -70,7 +110,7 @@ export async function countingSignatures(
   const ids = await equivalentVersionIds(stores, version);
   const who = !subject ? {} : 'personId' in subject ? { $or: [{ signerId: subject.personId, onBehalfOfId: null }, { onBehalfOfId: subject.personId }] } : { signerId: subject.signerId, onBehalfOfId: subject.onBehalfOfId };
   return stores.agreementSignatures
-    .find({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: academicYearIn(now, calendar) } : {}), ...who })
+    .find({ schoolId: version.schoolId, versionId: { $in: ids }, ...(version.yearly ? { period: academicYearIn(now, calendar) } : {}), outcome: { $ne: COUNTERSIGNED }, ...who })
     .lean<AgreementSignature[]>();
 }
 

@@ -320,6 +320,8 @@ export const ParentsSchema = z.strictObject({
   reminderDays: z.array(z.number().int().min(1).max(60)).default([7]),
   /** The school address the emails come from (Gmail: the mailbox the service account acts as). */
   sender: Email.optional(),
+  /** The school office's address: told the same day when a parent withdraws a consent. */
+  officeEmail: Email.optional(),
   transport: z.enum(['gmail', 'graph'], { error: 'must be gmail (Gmail API) or graph (Microsoft Graph sendMail)' }).default('gmail'),
 });
 

@@ -68,7 +68,25 @@ function incidents(data: DigestData): ViewSection {
   };
 }
 
-function completionSection(id: string, heading: string, s: Section<{ rows: CompletionRow[] }>, chartName?: string): ViewSection {
+/** The table of KS2 parents' countersignatures, when any KS2 pupils are asked to sign. */
+function countersignTable(rows: readonly CompletionRow[] | undefined): ViewSection['tables'] {
+  if (!rows?.length) return [];
+  const required = rows.reduce((n, r) => n + r.required, 0);
+  const done = rows.reduce((n, r) => n + r.done, 0);
+  return [
+    {
+      caption: 'Parents who countersigned their child’s agreement (Years 3 to 6)',
+      columns: ['Parents of', 'Pupils asked', 'Countersigned', 'Not yet', 'Complete'],
+      rows: rows.map((r) => {
+        const c = completionCells(r.required, r.done, r.aboutChildren);
+        return { cells: [r.audience.replace(/^Parents of /, ''), String(r.required), c.done, c.outstanding, c.percent] };
+      }),
+      total: ['All', String(required), String(done), String(required - done), `${required ? Math.round((100 * done) / required) : 0}%`],
+    },
+  ];
+}
+
+function completionSection(id: string, heading: string, s: Section<{ rows: CompletionRow[]; countersigned?: CompletionRow[] }>, chartName?: string): ViewSection {
   if (s.state === 'no-data') return empty(id, heading, s) as ViewSection;
   const rows = s.data.rows.map((r) => ({ r, c: completionCells(r.required, r.done, r.aboutChildren) }));
   const required = s.data.rows.reduce((n, r) => n + r.required, 0);
@@ -96,6 +114,7 @@ function completionSection(id: string, heading: string, s: Section<{ rows: Compl
         rows: rows.map(({ r, c }) => ({ cells: [r.audience, String(r.required), c.done, c.outstanding, c.percent], tone: (c.fraction >= 0.9 ? 'ok' : c.fraction >= 0.6 ? 'amber' : 'red') as Tone })),
         total: ['All', String(required), String(done), String(required - done), `${pct}%`],
       },
+      ...countersignTable(s.data.countersigned),
     ],
     notes: [],
   };

@@ -47,6 +47,8 @@ export interface CompletionRow {
 /** D2: agreement completion by audience across open campaigns. */
 export interface AgreementsData {
   rows: CompletionRow[];
+  /** KS2 parents who countersigned their child's agreement, by year group (counts only; absent in older stored digests). */
+  countersigned?: CompletionRow[];
 }
 
 /** D2: training self-audit completion. */

@@ -3,7 +3,7 @@ import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
 import type { Logger } from '../log/logger.js';
 import { calendarOf } from '../agreements/academic-year.js';
-import { hasSigned, parentConsentVersion, parentSignedAgreement, sign } from '../agreements/signing.js';
+import { countersign, countersignedAgreement, findCountersignature, hasSigned, parentConsentVersion, parentSignedAgreement, sign } from '../agreements/signing.js';
 import type { AgreementVersion } from '../agreements/version-model.js';
 import type { ConsentDecision, ConsentKind } from './consent-model.js';
 import { appendConsent, currentConsents, type ConsentState } from './consents.js';
@@ -37,6 +37,12 @@ export interface OpenConsentForm {
   agreement: AgreementVersion | null;
   /** When the parent signed the agreement, if they have. */
   agreementSignedAt: Date | null;
+  /** A KS2 pupil's own agreement, for the parent to countersign; null when there is none or it is countersigned. */
+  countersign: AgreementVersion | null;
+  /** When the parent countersigned the child's agreement, if they have. */
+  countersignedAt: Date | null;
+  /** Whether the child has signed the agreement the parent countersigns (shown to the parent). */
+  pupilSigned: boolean;
   state: ConsentState;
 }
 
@@ -61,19 +67,39 @@ export async function openConsentForm(deps: ConsentFormDeps, rawToken: string): 
   const signed = agreement ? await hasSigned(stores, token.schoolId, agreement._id, { signerId: token.parentId, onBehalfOfId: pupil.personId }, now, calendarOf(school)) : false;
   const state = await currentConsents(stores, token.schoolId, pupil.personId);
   const consentForm = await parentConsentVersion(stores, token.schoolId);
-  return { ok: true, form: { now, token, school, pupil, consentForm, agreement: signed ? null : agreement, agreementSignedAt: signed ? (state.agreement?.at ?? now) : null, state } };
+  const pupilAgreement = await countersignedAgreement(stores, token.schoolId, pupil);
+  const countersigned = pupilAgreement ? await findCountersignature(stores, pupilAgreement, { parentId: token.parentId, pupilId: pupil.personId }, now, calendarOf(school)) : null;
+  const pupilSigned = pupilAgreement ? await hasSigned(stores, token.schoolId, pupilAgreement._id, { signerId: pupil.personId, onBehalfOfId: null }, now, calendarOf(school)) : false;
+  return {
+    ok: true,
+    form: {
+      now,
+      token,
+      school,
+      pupil,
+      consentForm,
+      agreement: signed ? null : agreement,
+      agreementSignedAt: signed ? (state.agreement?.at ?? now) : null,
+      countersign: countersigned ? null : pupilAgreement,
+      countersignedAt: countersigned ? countersigned.signedAt : null,
+      pupilSigned,
+      state,
+    },
+  };
 }
 
 /** A parent's yes/no answers and typed name, as posted. */
 export interface ConsentAnswers {
   agreement: 'yes' | 'no' | undefined;
+  /** True when the parent ticked the box to countersign their child's own agreement (optional). */
+  countersign?: boolean;
   internet: 'yes' | 'no' | undefined;
   photos: 'yes' | 'no' | undefined;
   typedName: string;
 }
 
 /** An answer the form still needs. */
-export type ConsentField = keyof ConsentAnswers;
+export type ConsentField = Exclude<keyof ConsentAnswers, 'countersign'>;
 
 /** What now stands for one question; `unchanged` when a review link left it as it was. */
 export interface ConsentOutcome {
@@ -86,7 +112,7 @@ export interface ConsentOutcome {
 export type ConsentSubmission =
   | { kind: 'problem'; problem: TokenProblem; schoolName?: string }
   | { kind: 'incomplete'; form: OpenConsentForm; missing: ConsentField[] }
-  | { kind: 'recorded'; form: OpenConsentForm; outcomes: ConsentOutcome[] };
+  | { kind: 'recorded'; form: OpenConsentForm; outcomes: ConsentOutcome[]; countersigned: boolean };
 
 function decisionFor(yes: boolean, previous: ConsentDecision | undefined): ConsentDecision {
   if (yes) return 'given';
@@ -104,7 +130,7 @@ function missingAnswers(form: OpenConsentForm, answers: ConsentAnswers): Consent
 
 /**
  * Records a parent's answers and spends the link: signs the agreement for the child when the parent says yes,
- * and appends each consent answer (a review link records only what changed; first answers are always recorded).
+ * countersigns a KS2 child's own agreement when the parent ticks the box, and appends each consent answer (a review link records only what changed; first answers are always recorded).
  */
 export async function submitConsent(deps: ConsentFormDeps, input: { token: string; answers: ConsentAnswers; client: { ip: string; userAgent: string } }): Promise<ConsentSubmission> {
   const opened = await openConsentForm(deps, input.token);
@@ -125,6 +151,10 @@ export async function submitConsent(deps: ConsentFormDeps, input: { token: strin
     await appendConsent(deps.stores, { ...base, kind: 'agreement', decision, versionHash: form.agreement.hash }, form.now);
     outcomes.push({ kind: 'agreement', decision, unchanged: false });
   }
+  const countersigned = Boolean(form.countersign && answers.countersign);
+  if (form.countersign && countersigned) {
+    await countersign(deps.stores, { schoolId: base.schoolId, versionId: form.countersign._id, parentId: base.parentId, pupilId: base.pupilId, client: { ...client, typedName: base.typedName } }, calendarOf(form.school), deps.clock);
+  }
   for (const kind of ['internet', 'photos'] as const) {
     const previous = form.state[kind]?.decision;
     const decision = decisionFor(answers[kind] === 'yes', previous);
@@ -135,6 +165,6 @@ export async function submitConsent(deps: ConsentFormDeps, input: { token: strin
     await appendConsent(deps.stores, { ...base, kind, decision, ...(form.consentForm ? { versionHash: form.consentForm.hash } : {}) }, form.now);
     outcomes.push({ kind, decision, unchanged: false });
   }
-  deps.logger.child({ schoolId: base.schoolId, parentId: base.parentId, pupilId: base.pupilId }).info({ purpose: form.token.purpose }, 'parent consent recorded');
-  return { kind: 'recorded', form, outcomes };
+  deps.logger.child({ schoolId: base.schoolId, parentId: base.parentId, pupilId: base.pupilId }).info({ purpose: form.token.purpose, countersigned }, 'parent consent recorded');
+  return { kind: 'recorded', form, outcomes, countersigned };
 }

@@ -3,8 +3,9 @@ import { parentLinkSchema } from './link-model.js';
 import { linkTokenSchema, tokenUseSchema } from './token-model.js';
 import { consentRecordSchema } from './consent-model.js';
 import { parentSendSchema } from './send-model.js';
+import { withdrawalNoticeSchema } from './notice-model.js';
 
-/** Compiles the collections of parent–child links, link tokens, consents and parent sends on one connection. */
+/** Compiles the collections of parent–child links, link tokens, consents, parent sends and withdrawal notices on one connection. */
 export function createParentModels(conn: Connection) {
   return {
     parentLinks: conn.model('ParentLink', parentLinkSchema, 'parent_links'),
@@ -12,6 +13,7 @@ export function createParentModels(conn: Connection) {
     parentTokenUses: conn.model('ParentTokenUse', tokenUseSchema, 'parent_token_uses'),
     parentConsents: conn.model('ParentConsent', consentRecordSchema, 'parent_consents'),
     parentSends: conn.model('ParentSend', parentSendSchema, 'parent_sends'),
+    parentWithdrawalNotices: conn.model('ParentWithdrawalNotice', withdrawalNoticeSchema, 'parent_withdrawal_notices'),
   };
 }
 

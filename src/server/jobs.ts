@@ -15,6 +15,7 @@ import type { CaseNotifier } from '../cases/ports.js';
 import type { DigestCardPoster } from '../digest/ports.js';
 import { recordsJobHandlers, recordsSchedules } from '../records/jobs.js';
 import type { TrainingReminderSender } from '../records/ports.js';
+import type { WithdrawalNoticeSender } from '../parents/ports.js';
 import { auditClientFactories } from './audit-clients.js';
 
 /** The ports the edges implement for the capabilities' jobs (the Teams edge: src/teams/edge.ts). */
@@ -23,6 +24,7 @@ export interface JobPorts {
   digestCards: DigestCardPoster;
   agreementCards: AgreementCardSender;
   trainingReminders: TrainingReminderSender;
+  withdrawalNotices: WithdrawalNoticeSender;
 }
 
 /**

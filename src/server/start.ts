@@ -93,7 +93,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     const policyLinks = policyPageLinks(() => config.server.publicUrl ?? (config.mode === 'demo' ? listening.url : undefined));
     // The one Agents SDK adapter: the bot, the proactive sender and every job that posts to Teams share it.
     const teams = createTeamsEdge({ adapter: createAdapter(config), config, models, logger, clock, policyLinks });
-    const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards, trainingReminders: teams.trainingReminders };
+    const ports = { caseNotifier: teams.caseNotifier, digestCards: teams.digestCards, agreementCards: teams.agreementCards, trainingReminders: teams.trainingReminders, withdrawalNotices: teams.withdrawalNotices };
     const jobs = new JobRunner({ models, handlers: jobHandlers({ config, models, logger, clock, ...ports }), clock, logger, instanceId });
     const scheduler = new JobScheduler({ models, runner: jobs, clock, logger });
     registerSchedules(scheduler, config);

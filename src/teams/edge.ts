@@ -6,6 +6,8 @@ import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../stores.js';
 import type { DigestCardPoster } from '../digest/ports.js';
 import type { Logger } from '../log/logger.js';
+import type { WithdrawalNoticeSender } from '../parents/ports.js';
+import { createWithdrawalNoticeSender } from './parents/withdrawal-notice.js';
 import type { TrainingReminderSender } from '../records/ports.js';
 import { createAgreementCardSender } from './agreements/card-sender.js';
 import { createChannelPoster } from './channel-poster.js';
@@ -27,6 +29,7 @@ export interface TeamsEdge {
   readonly digestCards: DigestCardPoster;
   readonly agreementCards: AgreementCardSender;
   readonly trainingReminders: TrainingReminderSender;
+  readonly withdrawalNotices: WithdrawalNoticeSender;
 }
 
 /** Builds the Teams edge over the one adapter start-up made (src/teams/adapter.ts) and the policy pages' address. */
@@ -42,5 +45,6 @@ export function createTeamsEdge(deps: { adapter: CloudAdapter; config: LanternCo
     digestCards: createDigestCardPoster(createChannelPoster(deps.models, sender)),
     agreementCards: createAgreementCardSender({ config: deps.config, models: deps.models, logger: deps.logger, clock: deps.clock, sender, sending, policyLinks: deps.policyLinks }),
     trainingReminders: createTrainingReminderSender({ config: deps.config, models: deps.models, sender }),
+    withdrawalNotices: createWithdrawalNoticeSender({ config: deps.config, models: deps.models, sender }),
   };
 }

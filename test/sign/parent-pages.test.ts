@@ -35,6 +35,8 @@ beforeAll(async () => {
   await syncLinks(lantern.models, SCHOOL, 'directory', await linksFromDirectory(lantern.models.people, SCHOOL), new Date());
   const library = loadPolicyLibrary();
   await publishVersion(lantern.models, findTemplate(library, 'class-rules-eyfs-ks1'), { schoolId: SCHOOL, by: 'test' });
+  // KS2 pupils sign their own agreement; their parents are offered a countersignature.
+  await publishVersion(lantern.models, findTemplate(library, 'pupil-aua-ks2'), { schoolId: SCHOOL, by: 'test' });
   consentHash = (await publishVersion(lantern.models, findTemplate(library, 'parent-consent'), { schoolId: SCHOOL, by: 'test' })).version.hash;
   browser = await launchBrowser();
   // bypassCSP only so axe-core can be injected; the CSP itself is asserted on the response headers.
@@ -191,5 +193,34 @@ describe('parent consent pages', () => {
     expect(state.internet?.decision).toBe('given');
     expect(state.photos?.decision).toBe('refused');
     await page.close();
+  });
+
+  it('a KS2 parent countersigns their child’s agreement on a narrow phone, with the keyboard', { timeout: 60_000 }, async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await phone.newPage();
+    await page.goto(await link({ parentId: 'parent-045', pupilId: 'pupil-045' }));
+    expect(await page.locator('#countersign legend').innerText()).toContain('Pupil acceptable use agreement');
+    expect(await page.locator('#countersign-hint').innerText()).toContain('has not signed it at school yet');
+    await page.locator('#countersign summary').click();
+    expect((await page.locator('#countersign-text').innerText()).length).toBeGreaterThan(200);
+    expect((await page.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(390);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'parent-countersign-phone');
+    await tabTo(page, 'countersign-yes');
+    expect((await focusStyle(page)).outline).not.toMatch(/^none/);
+    await page.keyboard.press('Space');
+    await page.locator('#internet-yes').check();
+    await page.locator('#photos-no').check();
+    await page.locator('#typed-name').fill('Jo Example');
+    await Promise.all([page.waitForNavigation(), page.locator('button[type=submit]').click()]);
+    expect(await page.locator('main').innerText()).toContain('Pupil acceptable use agreement (Key Stage 2): countersigned');
+    const sig = await lantern.models.agreementSignatures.findOne({ schoolId: SCHOOL, onBehalfOfId: 'pupil-045' }).lean();
+    expect(sig?.outcome).toBe('countersigned');
+    expect(sig?.signerId).toBe('parent-045');
+
+    await page.goto(await link({ parentId: 'parent-045', pupilId: 'pupil-045' }, 'review'));
+    expect(await page.locator('#countersign').count()).toBe(0);
+    expect(await page.locator('main').innerText()).toContain('agreement on');
+    await phone.close();
   });
 });

@@ -11,7 +11,7 @@ export function teamsEdgeFor(config: LanternConfig, models: Models, options: { l
 }
 
 /** The ports start-up injects into the job handlers, from the Teams edge. */
-export function jobPortsFor(config: LanternConfig, models: Models, options: { logger?: Logger; clock?: () => Date } = {}): Pick<TeamsEdge, 'caseNotifier' | 'digestCards' | 'agreementCards' | 'trainingReminders'> {
-  const { caseNotifier, digestCards, agreementCards, trainingReminders } = teamsEdgeFor(config, models, options);
-  return { caseNotifier, digestCards, agreementCards, trainingReminders };
+export function jobPortsFor(config: LanternConfig, models: Models, options: { logger?: Logger; clock?: () => Date } = {}): Pick<TeamsEdge, 'caseNotifier' | 'digestCards' | 'agreementCards' | 'trainingReminders' | 'withdrawalNotices'> {
+  const { caseNotifier, digestCards, agreementCards, trainingReminders, withdrawalNotices } = teamsEdgeFor(config, models, options);
+  return { caseNotifier, digestCards, agreementCards, trainingReminders, withdrawalNotices };
 }

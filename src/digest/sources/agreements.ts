@@ -1,5 +1,6 @@
 import type { PolicyStanding } from '../../agreements/compliance.js';
 import { calendarOf } from '../../agreements/academic-year.js';
+import { COUNTERSIGNED_YEARS } from '../../agreements/signing.js';
 import { openStandings } from '../../agreements/weekly.js';
 import { noData, ok, type CompletionRow, type Section } from '../types.js';
 import type { SourceContext } from './context.js';
@@ -49,12 +50,36 @@ export function completionRows(policies: readonly PolicyStanding[]): CompletionR
   return [...rows.values()].sort((x, y) => x.order - y.order).map(({ order: _order, ...row }) => row);
 }
 
+/**
+ * For KS2 pupils asked to sign, how many of their parents have countersigned: a row per year group, counted
+ * apart from the pupils' own rows so a countersignature never shows as the pupil's signature.
+ */
+export function countersignRows(policies: readonly PolicyStanding[]): CompletionRow[] {
+  const pupils = new Map<string, { yearGroup: string; done: boolean }>();
+  for (const { people: members, countersigned } of policies) {
+    for (const p of members) {
+      if (p.role !== 'pupil' || !p.yearGroup || !COUNTERSIGNED_YEARS.includes(p.yearGroup)) continue;
+      const seen = pupils.get(p.personId);
+      pupils.set(p.personId, { yearGroup: p.yearGroup, done: (seen?.done ?? true) && countersigned.has(p.personId) });
+    }
+  }
+  const rows = new Map<string, CompletionRow & { order: number }>();
+  for (const who of pupils.values()) {
+    const audience = `Parents of Year ${who.yearGroup}`;
+    const row = rows.get(audience) ?? { audience, aboutChildren: true, required: 0, done: 0, order: 30 + Number(who.yearGroup) };
+    row.required++;
+    if (who.done) row.done++;
+    rows.set(audience, row);
+  }
+  return [...rows.values()].sort((x, y) => x.order - y.order).map(({ order: _order, ...row }) => row);
+}
+
 /** D2: agreement completion by audience over open campaigns. */
 export async function readAgreements(ctx: SourceContext): Promise<Section<{ rows: CompletionRow[] }>> {
   const policies = await openStandings(ctx.models, ctx.school.id, 'agreements', ctx.now, calendarOf(ctx.school));
   if (!policies) return noData('Agreements are not set up yet.');
   const rows = completionRows(policies);
-  return rows.length ? ok({ rows }) : noData('No agreements are out for signature at the moment.');
+  return rows.length ? ok({ rows, countersigned: countersignRows(policies) }) : noData('No agreements are out for signature at the moment.');
 }
 
 /** D2: training self-audit completion over open campaigns. */

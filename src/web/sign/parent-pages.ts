@@ -9,6 +9,7 @@ export interface ParentAnswers {
   agreement?: 'yes' | 'no';
   internet?: 'yes' | 'no';
   photos?: 'yes' | 'no';
+  countersign?: boolean;
   typedName?: string;
 }
 
@@ -24,6 +25,12 @@ export interface ParentFormView {
   agreement: AgreementVersion | null;
   /** Set when the parent already signed the agreement: shown as a fact, not a choice. */
   agreementSignedAt: Date | null;
+  /** A KS2 child's own agreement for the parent to countersign, when there is one and it is not countersigned yet. */
+  countersign: AgreementVersion | null;
+  /** Set when the parent already countersigned: shown as a fact. */
+  countersignedAt: Date | null;
+  /** Whether the child has signed that agreement themselves. */
+  pupilSigned: boolean;
   state: ConsentState;
   answers: ParentAnswers;
   errors: Partial<Record<ConsentKind | 'typedName', string>>;
@@ -86,6 +93,22 @@ ${choice('agreement', 'no', 'I do not agree', view.answers.agreement === 'no', d
 </fieldset>`;
 }
 
+function longDate(d: Date): string {
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+function countersignSection(view: ParentFormView): Html | string {
+  if (view.countersignedAt) return html`<p class="done">You countersigned ${view.childName}’s agreement on ${longDate(view.countersignedAt)}.</p>`;
+  if (!view.countersign) return '';
+  const child = view.pupilSigned ? `${view.childName} has signed it at school.` : `${view.childName} has not signed it at school yet.`;
+  return html`<fieldset id="countersign">
+<legend>${view.countersign.title}</legend>
+<p class="hint" id="countersign-hint">Your child signs this agreement themselves. ${child} Please read it together; you can add your signature to show you have talked it through.</p>
+<details class="full-text"><summary>Read ${view.childName}’s agreement</summary><div class="agreement" id="countersign-text">${markdownToHtml(view.countersign.body)}</div></details>
+<div class="choice"><input type="checkbox" id="countersign-yes" name="countersign" value="yes" ${view.answers.countersign ? CHECKED : ''} aria-describedby="countersign-hint"><label for="countersign-yes">I have read it with ${view.childName} and I countersign it</label></div>
+</fieldset>`;
+}
+
 /** The parent consent page: each consent a separate choice, and the typed name as signature. */
 export function parentFormPage(view: ParentFormView): string {
   const errorCount = Object.keys(view.errors).length;
@@ -106,6 +129,7 @@ ${summary}
 <form method="post" action="" novalidate>
 <input type="hidden" name="_csrf" value="${view.csrf}">
 ${agreementSection(view)}
+${countersignSection(view)}
 ${view.consentForm ? html`<details class="full-text"><summary>Read the full consent form: ${view.consentForm.title}</summary><div class="agreement">${markdownToHtml(view.consentForm.body)}</div></details>` : ''}
 ${consentFieldset('internet', view)}
 ${consentFieldset('photos', view)}

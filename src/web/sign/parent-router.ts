@@ -63,6 +63,9 @@ function formView(form: OpenConsentForm, csrf: string, answers: ParentFormView['
     consentForm: form.consentForm,
     agreement: form.agreement,
     agreementSignedAt: form.agreementSignedAt,
+    countersign: form.countersign,
+    countersignedAt: form.countersignedAt,
+    pupilSigned: form.pupilSigned,
     state: form.state,
     answers,
     errors,
@@ -89,6 +92,7 @@ export function createParentRouter(ctx: SignContext): Router {
       agreement: answer(body, 'agreement'),
       internet: answer(body, 'internet'),
       photos: answer(body, 'photos'),
+      countersign: body.countersign === 'yes',
       typedName: typeof body.typedName === 'string' ? body.typedName.trim().replace(/\s+/g, ' ') : '',
     };
     const result = await submitConsent(deps, { token: String(req.params.token ?? ''), answers, client: clientDetails(req) });
@@ -98,7 +102,7 @@ export function createParentRouter(ctx: SignContext): Router {
       const errors = Object.fromEntries(result.missing.map((field) => [field, ERRORS[field]]));
       return void res.status(400).type('html').send(parentFormPage(formView(result.form, csrf, answers, errors)));
     }
-    res.type('html').send(parentDonePage({ schoolName: result.form.school.name, childName: result.form.pupil.displayName, lines: result.outcomes.map(outcomeLine) }));
+    res.type('html').send(parentDonePage({ schoolName: result.form.school.name, childName: result.form.pupil.displayName, lines: [...(result.countersigned ? [`${result.form.countersign?.title ?? 'Your child’s agreement'}: countersigned`] : []), ...result.outcomes.map(outcomeLine)] }));
   });
 
   return router;
