@@ -6,7 +6,7 @@ import { logAccess } from '../cases/access.js';
 import { listOpenCases } from '../cases/list.js';
 import { loadCase, type LoadedCase } from '../cases/store.js';
 import { casePage } from './case-page.js';
-import { caseView } from '../cases/case-view.js';
+import { caseView, everSubjects } from '../cases/case-view.js';
 import { dslUser, type DashboardContext, type DslUser } from './context.js';
 import { dashboardMessage } from './layout.js';
 import { listPage, parseFilters, type ListFilters } from './list-page.js';
@@ -66,7 +66,7 @@ export function createCaseRouter(ctx: DashboardContext): Router {
   }
 
   async function showCase(res: Response, school: School, user: DslUser, loaded: LoadedCase, extra: { notice?: string; error?: string; draft?: string; status?: number }) {
-    const people = await ctx.models.people.find({ schoolId: school.id, personId: { $in: loaded.state.subjects } }).lean<Person[]>();
+    const people = await ctx.models.people.find({ schoolId: school.id, personId: { $in: everSubjects(loaded) } }).lean<Person[]>();
     await logAccess(ctx.models, { schoolId: school.id, caseId: loaded.doc.caseId, who: user.session.email, kind: 'view', what: 'dashboard: case page', at: ctx.clock() });
     const view = caseView(loaded, school, people, ctx.clock());
     res.status(extra.status ?? 200).type('html').send(casePage({ schoolId: school.id, schoolName: school.name, view, signedIn: user.bar, notice: extra.notice, error: extra.error, draft: extra.draft }));
