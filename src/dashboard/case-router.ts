@@ -4,6 +4,7 @@ import type { Person } from '../directory/person.js';
 import { applyCommand } from '../cases/act.js';
 import { logAccess } from '../cases/access.js';
 import { listOpenCases } from '../cases/list.js';
+import { searchCases } from '../cases/search.js';
 import { loadCase, type LoadedCase } from '../cases/store.js';
 import { casePage } from './case-page.js';
 import { DASHBOARD_CASE_ACTIONS } from './case-actions.js';
@@ -29,7 +30,10 @@ function notFound(res: Response, school?: School, user?: DslUser): void {
 
 /** One page of open cases, newest first, filtered by the open-case list itself (one extra row says "more"). */
 async function pageOfCases(ctx: DashboardContext, schoolId: string, filters: ListFilters, page: number) {
-  const rows = await listOpenCases(ctx.models, schoolId, PAGE_SIZE + 1, filters, (page - 1) * PAGE_SIZE);
+  const offset = (page - 1) * PAGE_SIZE;
+  const rows = filters.q || filters.view === 'closed'
+    ? await searchCases(ctx.models, schoolId, { closed: filters.view === 'closed', q: filters.q, severity: filters.severity, category: filters.category }, PAGE_SIZE + 1, offset)
+    : await listOpenCases(ctx.models, schoolId, PAGE_SIZE + 1, filters, offset);
   return { cases: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
 }
 
@@ -89,11 +93,17 @@ export function createCaseRouter(ctx: DashboardContext): Router {
     if (!gated) return;
     const { school, user } = gated;
     const filters = parseFilters(req.query as Record<string, unknown>);
+    // A case number typed into the search goes straight to that case.
+    const number = filters.q.toUpperCase();
+    if (CASE_NUMBER.test(number) && (await ctx.models.cases.exists({ schoolId: school.id, number }))) {
+      res.redirect(303, `/dashboard/${school.id}/cases/${number}`);
+      return;
+    }
     const page = Math.min(Math.max(Number.parseInt(String(req.query.page ?? '1'), 10) || 1, 1), MAX_PAGE);
     const { cases, hasMore } = await pageOfCases(ctx, school.id, filters, page);
     // The list shows each case's summary, so each one shown counts as a view (C3).
     const at = ctx.clock();
-    await Promise.all(cases.map((c) => logAccess(ctx.models, { schoolId: school.id, caseId: c.caseId, who: user.session.email, kind: 'view', what: `dashboard: open cases list, page ${page}`, at })));
+    await Promise.all(cases.map((c) => logAccess(ctx.models, { schoolId: school.id, caseId: c.caseId, who: user.session.email, kind: 'view', what: `dashboard: ${filters.q ? 'case search' : `${filters.view} cases list`}, page ${page}`, at })));
     res.type('html').send(listPage({ schoolId: school.id, schoolName: school.name, tz: school.timezone, cases, filters, page, hasMore, signedIn: user.bar }));
   });
 

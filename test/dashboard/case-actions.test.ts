@@ -92,4 +92,39 @@ describe('DSL dashboard: every card action on the case page', () => {
     expect(await t.lantern.models.caseTimeline.countDocuments({ caseId: t.ids.main.caseId })).toBe(count);
     await context.close();
   });
+
+  it('lists closed cases and finds cases by pupil, member of staff or case number', { timeout: 60_000 }, async () => {
+    const context = await t.browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+    const { page } = await entraSignIn(context, t.lantern.url, 'ruth');
+    const rows = () => page.locator('table.cases tbody').innerText();
+    expect(await rows()).not.toContain(t.ids.closed.number);
+    await page.getByRole('link', { name: 'Closed cases' }).click();
+    await page.waitForURL(/view=closed/);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Closed cases');
+    expect(await rows()).toContain(t.ids.closed.number);
+    expect(await rows()).not.toContain(t.ids.main.number);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    // By pupil: part of the name of the main case's pupil, in any case; the closed case (another pupil) is not listed.
+    const pupil = await t.lantern.models.people.findOne({ schoolId: 'northgate', personId: 'pupil-031' }).lean();
+    await page.getByLabel('Find a case by pupil, member of staff or case number').fill(String(pupil?.displayName).slice(1).toUpperCase());
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=/);
+    expect(await rows()).toContain(t.ids.main.number);
+    expect(await rows()).not.toContain(t.ids.closed.number);
+    // By member of staff: Alex Wilber reported every Northgate case, open and closed; never Southfield's.
+    await page.getByLabel('Find a case by pupil, member of staff or case number').fill('alex wilber');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForLoadState('load');
+    for (const id of [t.ids.main, t.ids.closed]) expect(await rows()).toContain(id.number);
+    expect(await rows()).not.toContain(t.ids.other.number);
+    // By case number: straight to the case; another school's number finds nothing.
+    await page.getByLabel('Find a case by pupil, member of staff or case number').fill(t.ids.closed.number.toLowerCase());
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(new RegExp(`/cases/${t.ids.closed.number}$`));
+    await page.goto(`${t.lantern.url}/dashboard/northgate?q=${t.ids.other.number}`);
+    expect(await page.locator('main').innerText()).toContain('No cases match this search.');
+    expect((await t.accessLog({ caseId: t.ids.closed.caseId, kind: 'view', what: 'dashboard: closed cases list, page 1' })).length).toBe(1);
+    await context.close();
+  });
 });
