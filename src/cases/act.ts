@@ -55,9 +55,13 @@ export async function applyChange(
   return { ok: false, reason: 'Several people are changing this case at once. Please try again.', loaded: await loadCase(stores, schoolId, caseId) };
 }
 
-/** Applies a DSL team member's command (acknowledge, assign, note, …) to a case. */
+/**
+ * Applies a DSL team member's command (acknowledge, assign, note, …) to a case. A link is recorded on both
+ * cases, each on its own timeline, so either case's record names the other.
+ */
 export async function applyCommand(stores: CaseStores, schoolId: string, caseId: string, actor: Actor, command: CaseCommand, clock: () => Date): Promise<ChangeResult> {
-  return applyChange(
+  let otherCaseId: string | undefined;
+  const result = await applyChange(
     stores,
     schoolId,
     caseId,
@@ -65,11 +69,30 @@ export async function applyCommand(stores: CaseStores, schoolId: string, caseId:
     async (state, loaded) => {
       if (command.kind === 'link') {
         if (command.otherNumber === loaded.doc.number) return { ok: false, reason: 'A case cannot be linked to itself.' };
-        const other = await stores.cases.exists({ schoolId, number: command.otherNumber });
+        const other = await stores.cases.findOne({ schoolId, number: command.otherNumber }).select({ caseId: 1 }).lean<{ caseId: string }>();
         if (!other) return { ok: false, reason: `There is no case ${command.otherNumber} at your school.` };
+        otherCaseId = other.caseId;
+      }
+      if (command.kind === 'people') {
+        const unknown = await unknownPupils(stores, schoolId, command.subjects, state.subjects);
+        if (unknown) return { ok: false, reason: unknown };
       }
       return decide(state, command, actor, clock());
     },
     clock,
   );
+  if (result.ok && command.kind === 'link' && otherCaseId) {
+    const number = result.loaded.doc.number;
+    // The other side says "already linked" when someone linked it first: nothing more to record then.
+    await applyChange(stores, schoolId, otherCaseId, actor, (state) => decide(state, { kind: 'link', otherNumber: number }, actor, clock()), clock);
+  }
+  return result;
+}
+
+/** Why some of the pupils named are not acceptable, or undefined: each must be a pupil of the school (or on the case already). */
+async function unknownPupils(stores: CaseStores, schoolId: string, subjects: readonly string[], current: readonly string[]): Promise<string | undefined> {
+  const added = [...new Set(subjects.filter((id) => !current.includes(id)))];
+  if (added.length === 0) return undefined;
+  const found = await stores.people.countDocuments({ schoolId, role: 'pupil', personId: { $in: added } });
+  return found === added.length ? undefined : 'One of the pupils you named is not in the school directory.';
 }

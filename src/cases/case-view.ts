@@ -9,7 +9,7 @@ import type { TimelineEntry } from './timeline-model.js';
 
 
 /** The fields whose changes the timeline spells out (others are summarised by the action's words). */
-const SHOWN_CHANGES: Partial<Record<keyof CaseState, string>> = { status: 'Status', severity: 'Severity', category: 'Category', assignee: 'Assigned to', legalHold: 'Legal hold', outcome: 'Outcome' };
+const SHOWN_CHANGES: Partial<Record<keyof CaseState, string>> = { status: 'Status', severity: 'Severity', category: 'Category', assignee: 'Assigned to', legalHold: 'Legal hold', outcome: 'Outcome', subjects: 'Pupils', involved: 'Others involved', linkedCases: 'Linked cases' };
 
 /** A directory id as a name the DSL recognises, e.g. "Ava Adebayo (Kestrels)". */
 export function subjectName(id: string, byId: ReadonlyMap<string, Person>): string {
@@ -19,7 +19,10 @@ export function subjectName(id: string, byId: ReadonlyMap<string, Person>): stri
   return `${p.displayName}${where ? ` (${where})` : ''}${flagWords(p)}`;
 }
 
-function valueWords(field: string, value: unknown): string {
+function valueWords(field: string, value: unknown, byId: ReadonlyMap<string, Person>): string {
+  if (Array.isArray(value) && value.length === 0) return 'None';
+  if (field === 'subjects' && Array.isArray(value)) return value.map((id) => subjectName(String(id), byId)).join(', ');
+  if (Array.isArray(value)) return value.join(', ');
   if (value === null || value === undefined || value === '') return field === 'assignee' ? 'Nobody' : 'None';
   if (field === 'status') return STATUS_LABEL[value as CaseState['status']] ?? String(value);
   if (field === 'severity') return SEVERITY_LABEL[value as CaseState['severity']] ?? String(value);
@@ -41,7 +44,7 @@ export interface TimelineLine {
 }
 
 /** The timeline in words; the opening entry's many fields are not listed (the summary above shows them). */
-export function timelineLines(timeline: readonly TimelineEntry[], tz: string, doNotView = false): TimelineLine[] {
+export function timelineLines(timeline: readonly TimelineEntry[], tz: string, doNotView = false, byId: ReadonlyMap<string, Person> = new Map()): TimelineLine[] {
   const safe = (text: string) => withoutLinks(text, doNotView);
   return timeline.map((e) => ({
     seq: e.seq,
@@ -53,7 +56,7 @@ export function timelineLines(timeline: readonly TimelineEntry[], tz: string, do
         ? []
         : Object.entries(SHOWN_CHANGES)
             .filter(([field]) => Object.hasOwn(e.after, field))
-            .map(([field, label]) => safe(`${label}: ${valueWords(field, e.before[field])} → ${valueWords(field, e.after[field])}`)),
+            .map(([field, label]) => safe(`${label}: ${valueWords(field, e.before[field], byId)} → ${valueWords(field, e.after[field], byId)}`)),
     note: e.note === null ? null : safe(e.note),
   }));
 }
@@ -112,10 +115,22 @@ export function caseView(loaded: LoadedCase, school: School, people: readonly Pe
       ['Why that date', state.retentionBasis ?? 'Not recorded'],
       ['Legal hold', state.legalHold ? 'On — the record will not be deleted while the hold lasts' : 'Off'],
     ] as [string, string][],
-    timeline: timelineLines(loaded.timeline, tz, state.doNotView),
+    timeline: timelineLines(loaded.timeline, tz, state.doNotView, byId),
     isOpen: state.status !== 'closed',
   };
 }
 
 /** The case view model's type: what card, dashboard and exports are built from. */
 export type CaseView = ReturnType<typeof caseView>;
+
+/** Every pupil a case has ever named (its timeline shows who was added or removed): the directory ids to look up. */
+export function everSubjects(loaded: Pick<LoadedCase, 'state' | 'timeline'>): string[] {
+  const ids = new Set(loaded.state.subjects);
+  for (const e of loaded.timeline) {
+    for (const side of [e.before, e.after]) {
+      const subjects = side.subjects;
+      if (Array.isArray(subjects)) for (const id of subjects) ids.add(String(id));
+    }
+  }
+  return [...ids];
+}

@@ -63,4 +63,6 @@ export const ACTION_WORDS: Record<TimelineAction, string> = {
   'channel-posted': 'posted the card to the DSL channel',
   suppressed: 'suppressed similar alerts',
   redacted: 'removed links, file names and item ids from the record (do not view)',
+  reclassified: 'changed the severity or category',
+  'people-changed': 'changed who is involved',
 };

@@ -31,6 +31,8 @@ export const TIMELINE_ACTIONS = [
   'channel-posted',
   'suppressed',
   'redacted',
+  'reclassified',
+  'people-changed',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 

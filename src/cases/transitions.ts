@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { AGENCIES, type Agency } from './case-model.js';
+import { AGENCIES, CATEGORIES, SEVERITIES, type Agency, type Category, type Severity } from './case-model.js';
+import { doNotViewSeverity } from './do-not-view.js';
 import type { CaseState } from './state.js';
 import type { Actor, TimelineAction } from './timeline-model.js';
 
 /** The longest note, reason or outcome accepted; longer text is refused, not cut. */
 export const MAX_TEXT = 4000;
+
+/** The longest "others involved" text accepted (it is a line on the card, not a note). */
+export const MAX_INVOLVED = 1000;
 
 /** What a DSL team member asks to do to a case (from a card button or the CLI). */
 export type CaseCommand =
@@ -16,7 +20,11 @@ export type CaseCommand =
   | { kind: 'false-positive'; reason: string; suppress: boolean }
   | { kind: 'link'; otherNumber: string }
   | { kind: 'close'; outcome: string }
-  | { kind: 'reopen'; reason: string };
+  | { kind: 'reopen'; reason: string }
+  /** Triage: a new severity and / or category, with why. */
+  | { kind: 'reclassify'; severity: Severity; category: Category; reason: string }
+  /** Triage: the pupils (directory ids, already checked against the directory) and others involved, with why. */
+  | { kind: 'people'; subjects: string[]; involved: string; reason: string };
 
 /** A change to append to the timeline. */
 export interface Decision {
@@ -110,6 +118,10 @@ export function decide(state: CaseState, command: CaseCommand, actor: Actor, now
       if (typeof outcome !== 'string') return outcome;
       return { ok: true, action: 'closed', after: { status: 'closed', outcome }, note: null };
     }
+    case 'reclassify':
+      return reclassify(state, command);
+    case 'people':
+      return changePeople(state, command);
     case 'reopen': {
       if (state.status !== 'closed') return refuse('This case is open already.');
       const reason = text(command.reason, 'why you are reopening it');
@@ -117,4 +129,37 @@ export function decide(state: CaseState, command: CaseCommand, actor: Actor, now
       return { ok: true, action: 'reopened', after: { status: 'investigating', outcome: null, falsePositive: null }, note: reason };
     }
   }
+}
+
+function reclassify(state: CaseState, command: Extract<CaseCommand, { kind: 'reclassify' }>): Decision | Refusal {
+  const closed = closedRefusal(state);
+  if (closed) return closed;
+  if (!SEVERITIES.includes(command.severity)) return refuse('Choose a severity.');
+  if (!CATEGORIES.includes(command.category)) return refuse('Choose a category.');
+  // A "do not view" case is a child-protection matter: it never drops below high, so it still escalates.
+  if (doNotViewSeverity(command.severity, state.doNotView) !== command.severity) return refuse('A "do not view" case stays at high or critical severity.');
+  const after: Partial<CaseState> = {};
+  if (command.severity !== state.severity) after.severity = command.severity;
+  if (command.category !== state.category) after.category = command.category;
+  if (Object.keys(after).length === 0) return refuse('The severity and category are already as you chose.');
+  const reason = text(command.reason, 'why you are changing it');
+  if (typeof reason !== 'string') return reason;
+  return { ok: true, action: 'reclassified', after, note: reason };
+}
+
+function changePeople(state: CaseState, command: Extract<CaseCommand, { kind: 'people' }>): Decision | Refusal {
+  const closed = closedRefusal(state);
+  if (closed) return closed;
+  const subjects = [...new Set(command.subjects)];
+  const involved = command.involved.trim();
+  if (involved.length > MAX_INVOLVED) return refuse(`That list of others involved is ${involved.length} characters long; please keep it under ${MAX_INVOLVED}.`);
+  if (subjects.length === 0 && !involved) return refuse('Name at least one person involved.');
+  const after: Partial<CaseState> = {};
+  const sameSubjects = subjects.length === state.subjects.length && subjects.every((id) => state.subjects.includes(id));
+  if (!sameSubjects) after.subjects = subjects;
+  if (involved !== (state.involved ?? '')) after.involved = involved || null;
+  if (Object.keys(after).length === 0) return refuse('The people involved are already as you wrote them.');
+  const reason = text(command.reason, 'why you are changing it');
+  if (typeof reason !== 'string') return reason;
+  return { ok: true, action: 'people-changed', after, note: reason };
 }

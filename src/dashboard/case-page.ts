@@ -1,5 +1,5 @@
 import { MAX_TEXT } from '../cases/transitions.js';
-import { html } from '../web/shared/html.js';
+import { html, type Html } from '../web/shared/html.js';
 import type { CaseView } from '../cases/case-view.js';
 import { dashboardLayout, type SignedInBar } from './layout.js';
 
@@ -7,7 +7,7 @@ import { dashboardLayout, type SignedInBar } from './layout.js';
  * One case: a "do not view" warning first when it applies, then the summary, who is involved, the timeline,
  * linked detections (metadata only), referrals, retention and hold, and the "add note" form.
  */
-export function casePage(opts: { schoolId: string; schoolName: string; view: CaseView; signedIn: SignedInBar; notice?: string; error?: string; draft?: string }): string {
+export function casePage(opts: { schoolId: string; schoolName: string; view: CaseView; signedIn: SignedInBar; notice?: string; error?: string; draft?: string; actions?: Html; actionError?: string }): string {
   const v = opts.view;
   const action = `/dashboard/${opts.schoolId}/cases/${v.number}/notes`;
   const body = html`<p><a href="/dashboard/${opts.schoolId}">Back to open cases</a></p>
@@ -17,6 +17,7 @@ ${v.doNotView
     : html``}
 ${v.dpo ? html`<p class="notice" role="status"><strong>${v.dpo}</strong></p>` : html``}
 ${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : html``}
+${opts.actionError ? html`<div class="error" role="alert"><p><strong>Nothing was changed.</strong> ${opts.actionError}</p></div>` : html``}
 <h2>What happened</h2>
 <p class="note">${v.summary}</p>
 <dl class="facts">${v.facts.map(([k, val]) => html`<dt>${k}</dt><dd>${val}</dd>`)}</dl>
@@ -43,6 +44,6 @@ ${opts.error ? html`<div class="error" role="alert"><p><strong>The note was not 
 <textarea id="note-text" name="text" maxlength="${MAX_TEXT}" aria-describedby="note-hint" required>${opts.draft ?? ''}</textarea>
 <p><button type="submit" class="button">Add note</button></p>
 </form>
-<p class="muted">Other actions (acknowledge, assign, refer, close) are on the case card in the DSL channel in Teams.</p>`;
+${opts.actions ?? html``}`;
   return dashboardLayout({ title: `Case ${v.number}`, body, schoolName: opts.schoolName, signedIn: opts.signedIn });
 }

@@ -4,9 +4,14 @@ import type { Person } from '../directory/person.js';
 import { applyCommand } from '../cases/act.js';
 import { logAccess } from '../cases/access.js';
 import { listOpenCases } from '../cases/list.js';
+import { searchCases } from '../cases/search.js';
 import { loadCase, type LoadedCase } from '../cases/store.js';
 import { casePage } from './case-page.js';
-import { caseView } from '../cases/case-view.js';
+import { DASHBOARD_CASE_ACTIONS } from './case-actions.js';
+import { caseActionForms } from './case-forms.js';
+import { withoutLinks } from '../cases/do-not-view.js';
+import { pupilNamesText } from '../cases/pupil-names.js';
+import { caseView, everSubjects } from '../cases/case-view.js';
 import { dslUser, type DashboardContext, type DslUser } from './context.js';
 import { dashboardMessage } from './layout.js';
 import { listPage, parseFilters, type ListFilters } from './list-page.js';
@@ -25,11 +30,14 @@ function notFound(res: Response, school?: School, user?: DslUser): void {
 
 /** One page of open cases, newest first, filtered by the open-case list itself (one extra row says "more"). */
 async function pageOfCases(ctx: DashboardContext, schoolId: string, filters: ListFilters, page: number) {
-  const rows = await listOpenCases(ctx.models, schoolId, PAGE_SIZE + 1, filters, (page - 1) * PAGE_SIZE);
+  const offset = (page - 1) * PAGE_SIZE;
+  const rows = filters.q || filters.view === 'closed'
+    ? await searchCases(ctx.models, schoolId, { closed: filters.view === 'closed', q: filters.q, severity: filters.severity, category: filters.category }, PAGE_SIZE + 1, offset)
+    : await listOpenCases(ctx.models, schoolId, PAGE_SIZE + 1, filters, offset);
   return { cases: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
 }
 
-/** The DSL's pages: open cases, one case, and "add note" (through the same act function as the card). */
+/** The DSL's pages: open cases, one case, "add note" and every card action (through the same act function as the card). */
 export function createCaseRouter(ctx: DashboardContext): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
@@ -65,11 +73,19 @@ export function createCaseRouter(ctx: DashboardContext): Router {
     return loaded;
   }
 
-  async function showCase(res: Response, school: School, user: DslUser, loaded: LoadedCase, extra: { notice?: string; error?: string; draft?: string; status?: number }) {
-    const people = await ctx.models.people.find({ schoolId: school.id, personId: { $in: loaded.state.subjects } }).lean<Person[]>();
+  async function showCase(res: Response, school: School, user: DslUser, loaded: LoadedCase, extra: { notice?: string; error?: string; draft?: string; actionError?: string; status?: number }) {
+    const dslEmails = school.dsl.members.map((m) => m.email);
+    const people = await ctx.models.people.find({ schoolId: school.id, $or: [{ personId: { $in: everSubjects(loaded) } }, { email: { $in: dslEmails } }] }).lean<Person[]>();
     await logAccess(ctx.models, { schoolId: school.id, caseId: loaded.doc.caseId, who: user.session.email, kind: 'view', what: 'dashboard: case page', at: ctx.clock() });
     const view = caseView(loaded, school, people, ctx.clock());
-    res.status(extra.status ?? 200).type('html').send(casePage({ schoolId: school.id, schoolName: school.name, view, signedIn: user.bar, notice: extra.notice, error: extra.error, draft: extra.draft }));
+    const { state } = loaded;
+    const actions = caseActionForms({
+      schoolId: school.id, number: loaded.doc.number, csrf: user.bar.csrf, isNew: state.status === 'new', isOpen: view.isOpen,
+      severity: state.severity, category: state.category, pupilNames: pupilNamesText(state.subjects, people),
+      involved: withoutLinks(state.involved ?? '', state.doNotView),
+      dsl: school.dsl.members.map((m) => ({ email: m.email, name: people.find((p) => p.email === m.email)?.displayName ?? m.email })),
+    });
+    res.status(extra.status ?? 200).type('html').send(casePage({ schoolId: school.id, schoolName: school.name, view, signedIn: user.bar, notice: extra.notice, error: extra.error, draft: extra.draft, actions, actionError: extra.actionError }));
   }
 
   router.get('/dashboard/:schoolId', async (req, res) => {
@@ -77,11 +93,17 @@ export function createCaseRouter(ctx: DashboardContext): Router {
     if (!gated) return;
     const { school, user } = gated;
     const filters = parseFilters(req.query as Record<string, unknown>);
+    // A case number typed into the search goes straight to that case.
+    const number = filters.q.toUpperCase();
+    if (CASE_NUMBER.test(number) && (await ctx.models.cases.exists({ schoolId: school.id, number }))) {
+      res.redirect(303, `/dashboard/${school.id}/cases/${number}`);
+      return;
+    }
     const page = Math.min(Math.max(Number.parseInt(String(req.query.page ?? '1'), 10) || 1, 1), MAX_PAGE);
     const { cases, hasMore } = await pageOfCases(ctx, school.id, filters, page);
     // The list shows each case's summary, so each one shown counts as a view (C3).
     const at = ctx.clock();
-    await Promise.all(cases.map((c) => logAccess(ctx.models, { schoolId: school.id, caseId: c.caseId, who: user.session.email, kind: 'view', what: `dashboard: open cases list, page ${page}`, at })));
+    await Promise.all(cases.map((c) => logAccess(ctx.models, { schoolId: school.id, caseId: c.caseId, who: user.session.email, kind: 'view', what: `dashboard: ${filters.q ? 'case search' : `${filters.view} cases list`}, page ${page}`, at })));
     res.type('html').send(listPage({ schoolId: school.id, schoolName: school.name, tz: school.timezone, cases, filters, page, hasMore, signedIn: user.bar }));
   });
 
@@ -90,7 +112,37 @@ export function createCaseRouter(ctx: DashboardContext): Router {
     if (!gated) return;
     const loaded = await caseFor(req, res, gated.school, gated.user);
     if (!loaded) return;
-    await showCase(res, gated.school, gated.user, loaded, req.query.noted === '1' ? { notice: 'Your note was added to the timeline.' } : {});
+    const done = typeof req.query.done === 'string' && Object.hasOwn(DASHBOARD_CASE_ACTIONS, req.query.done) ? DASHBOARD_CASE_ACTIONS[req.query.done]?.done : undefined;
+    await showCase(res, gated.school, gated.user, loaded, req.query.noted === '1' ? { notice: 'Your note was added to the timeline.' } : done ? { notice: done } : {});
+  });
+
+  router.post('/dashboard/:schoolId/cases/:ref/actions/:action', form, async (req, res) => {
+    const gated = await gate(req, res);
+    if (!gated) return;
+    const { school, user } = gated;
+    const name = String(req.params.action);
+    const action = Object.hasOwn(DASHBOARD_CASE_ACTIONS, name) ? DASHBOARD_CASE_ACTIONS[name] : undefined;
+    if (!action || !csrfMatches(user.session, req.body)) {
+      res.status(action ? 403 : 404).type('html').send(dashboardMessage({ title: 'We could not accept this form', lines: ['Nothing was saved. Please reload the page and try again.'], schoolName: school.name, signedIn: user.bar }));
+      return;
+    }
+    const loaded = await caseFor(req, res, school, user);
+    if (!loaded) return;
+    const body = req.body as Record<string, unknown>;
+    const actor = { email: user.session.email, name: user.session.name };
+    await logAccess(ctx.models, { schoolId: school.id, caseId: loaded.doc.caseId, who: actor.email, kind: 'act', what: `dashboard: ${name}`, at: ctx.clock() });
+    const field = (key: string) => (typeof body[key] === 'string' ? body[key] : '');
+    const command = await action.toCommand({ field, school, actor, ctx });
+    const result = typeof command === 'string' ? undefined : await applyCommand(ctx.models, school.id, loaded.doc.caseId, actor, command, ctx.clock);
+    if (!result?.ok) {
+      const reason = typeof command === 'string' ? command : result && !result.ok ? result.reason : 'Nothing was changed.';
+      await showCase(res, school, user, result?.loaded ?? loaded, { actionError: reason, status: 400 });
+      return;
+    }
+    await ctx.caseNotifier.publish(school, loaded.doc.caseId).catch((err: unknown) =>
+      ctx.logger.warn({ err, schoolId: school.id }, 'could not update the DSL channel card after a dashboard action'),
+    );
+    res.redirect(303, `/dashboard/${school.id}/cases/${loaded.doc.number}?done=${encodeURIComponent(name)}`);
   });
 
   router.post('/dashboard/:schoolId/cases/:ref/notes', form, async (req, res) => {

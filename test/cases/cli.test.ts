@@ -72,6 +72,14 @@ describe('lantern cases …', () => {
     expect(await models.caseAccessLog.countDocuments({ kind: 'export', who: 'r.okafor@northgate.example' })).toBe(1);
   });
 
+  it('counts the --to day in: a case opened that day is in a log ending on it', async () => {
+    const res = await cli('cases', 'export', '--log', '--as', 'r.okafor@northgate.example', '--from', '2026-03-10', '--to', '2026-03-10');
+    expect(res.code).toBe(0);
+    expect(res.out).toContain(`"${number}"`);
+    const before = await cli('cases', 'export', '--log', '--as', 'r.okafor@northgate.example', '--to', '2026-03-09');
+    expect(before.out).not.toContain(`"${number}"`);
+  });
+
   it("exports one pupil's chronology", async () => {
     const res = await cli('cases', 'export', '--chronology', 'pupil-002', '--as', 'm.hughes@northgate.example');
     expect(res.code).toBe(0);

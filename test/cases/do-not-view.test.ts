@@ -150,8 +150,8 @@ describe('property: no output of a "do not view" case contains a link, file name
   it('card JSON, dashboard HTML, incident log, chronology and the stored record', { timeout: 240_000 }, async () => {
     const people = await models.people.find({ schoolId: school.id, personId: 'pupil-003' }).lean<Person[]>();
     await fc.assert(
-      fc.asyncProperty(textWith(1500), textWith(400), textWith(400), textWith(1000), textWith(150), token, async (summary, where, involved, note, reference, item) => {
-        const cores = [...summary.cores, ...where.cores, ...involved.cores, ...note.cores, ...reference.cores, item.core];
+      fc.asyncProperty(textWith(1500), textWith(400), textWith(400), textWith(1000), textWith(150), token, textWith(400), textWith(300), async (summary, where, involved, note, reference, item, triageInvolved, reason) => {
+        const cores = [...summary.cores, ...where.cores, ...involved.cores, ...note.cores, ...reference.cores, item.core, ...triageInvolved.cores, ...reason.cores];
         allCores.push(...cores);
         const opened = await openCase(models, school, makeCaseInput({
           doNotView: true, source: 'detection', reporter: null, by: ALEX, subjects: ['pupil-003'],
@@ -162,6 +162,11 @@ describe('property: no output of a "do not view" case contains a link, file name
         const clock = () => new Date();
         if (note.text.trim()) await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'note', text: note.text }, clock);
         await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'escalate', agency: 'police', reference: reference.text }, clock);
+        // Triage: who is involved and the reasons for a change are free text too.
+        const changedPeople = await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'people', subjects: ['pupil-003'], involved: `Also ${triageInvolved.text}`, reason: `Why: ${reason.text}` }, clock);
+        expect(changedPeople.ok).toBe(true);
+        const reclassified = await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'reclassify', severity: 'critical', category: 'content', reason: `Why: ${reason.text}` }, clock);
+        expect(reclassified.ok).toBe(true);
         await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'close', outcome: `Closed. ${note.text}` }, clock);
         const loaded = await loadCase(models, school.id, opened.caseId);
         if (!loaded) throw new Error('case not found');

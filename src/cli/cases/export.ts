@@ -27,7 +27,9 @@ function write(io: CliIO, out: string | undefined, text: string): string {
 export const exportCases: CommandRun<typeof exportOptions> = async ({ flags, usage }, io) => {
   if (Boolean(flags.log) === Boolean(flags.chronology)) throw usageError('Choose one of --log or --chronology PUPIL_ID', usage);
   const from = readDate(flags.from, '--from', usage);
-  const to = readDate(flags.to, '--to', usage);
+  const toDay = readDate(flags.to, '--to', usage);
+  // --to names the last day wanted, so cases opened during it are in: the range ends at the next midnight.
+  const to = toDay ? new Date(toDay.getTime() + 86_400_000) : undefined;
   return withCommandDatabase(io, {}, async (ctx) => {
     const caller = await resolveDslCaller(ctx.config, ctx.models, flags);
     if (typeof caller === 'string') {

@@ -4,7 +4,8 @@ import type { AdaptiveCardJson } from '../cards.js';
 import { applyCommand } from '../../cases/act.js';
 import { logAccess } from '../../cases/access.js';
 import { dslActor, refusedCard, whoOf } from './access.js';
-import { AGENCIES, type Agency } from '../../cases/case-model.js';
+import { AGENCIES, CATEGORIES, SEVERITIES, type Agency, type Category, type Severity } from '../../cases/case-model.js';
+import { resolvePupilNames } from '../../cases/pupil-names.js';
 import { publishCaseCard, renderChannelCard, type ChannelDeps } from './channel.js';
 import { submitConcern } from './concern.js';
 import { previewRemediation, approveRemediation } from './remediation-actions.js';
@@ -116,6 +117,18 @@ export const CASE_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   }),
   'case.close': commandVerb((d) => ({ kind: 'close', outcome: str(d, 'outcome') })),
   'case.reopen': commandVerb((d) => ({ kind: 'reopen', reason: str(d, 'reopenReason') })),
+  'case.reclassify': commandVerb((d) => {
+    const severity = str(d, 'triageSeverity');
+    const category = str(d, 'triageCategory');
+    if (!SEVERITIES.includes(severity as Severity) || !CATEGORIES.includes(category as Category)) return 'Choose a severity and a category.';
+    return { kind: 'reclassify', severity: severity as Severity, category: category as Category, reason: str(d, 'triageReason') };
+  }),
+  'case.people': commandVerb(async (d, v) => {
+    const schoolId = v.ctx.sender.school?.id;
+    if (!schoolId) return 'Lantern cannot find your school.';
+    const subjects = await resolvePupilNames(v.ctx.models.people, schoolId, str(d, 'peoplePupils'));
+    return typeof subjects === 'string' ? subjects : { kind: 'people', subjects, involved: str(d, 'peopleOthers'), reason: str(d, 'peopleReason') };
+  }),
   'case.remediate': (ctx) => guarded(ctx, 'act', (v) => previewRemediation(v)),
   'case.remediate.approve': (ctx) => guarded(ctx, 'act', (v) => approveRemediation(v)),
   'case.suppress': (ctx) => guarded(ctx, 'act', (v) => suppressFromCase(v)),

@@ -1,6 +1,8 @@
 import type { School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
-import { AGENCIES, CATEGORIES, type CaseStatus } from '../../cases/case-model.js';
+import { AGENCIES, CATEGORIES, SEVERITIES, type CaseStatus } from '../../cases/case-model.js';
+import { withoutLinks } from '../../cases/do-not-view.js';
+import { pupilNamesText } from '../../cases/pupil-names.js';
 import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../../cases/labels.js';
 import { caseView } from '../../cases/case-view.js';
 import { CARD_TEXT_MAX, userPlain, userText } from '../card-text.js';
@@ -86,5 +88,11 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     dslChoices: school.dsl.members.map((m) => ({ title: userPlain(byEmail.get(m.email)?.displayName ?? m.email), value: m.email })),
     agencyChoices: AGENCIES.map((a) => ({ title: AGENCY_LABEL[a], value: a })),
     categoryChoices: CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })),
+    // Triage: the current values prefilled, so a change names only what the DSL means to change.
+    severity: state.severity,
+    category: state.category,
+    severityChoices: SEVERITIES.map((s) => ({ title: SEVERITY_LABEL[s], value: s })),
+    pupilNames: userPlain(pupilNamesText(state.subjects, people), CARD_TEXT_MAX.long),
+    involvedText: userPlain(withoutLinks(state.involved ?? '', state.doNotView), CARD_TEXT_MAX.line),
   };
 }

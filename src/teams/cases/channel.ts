@@ -1,3 +1,4 @@
+import { everSubjects } from '../../cases/case-view.js';
 import type { Activity } from '@microsoft/agents-activity';
 import type { LanternConfig, School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
@@ -31,7 +32,7 @@ export async function dslChannel(deps: Pick<ChannelDeps, 'stores' | 'sender'>, s
 /** The people a case card names (its subjects and the DSL team), for display only. */
 export async function peopleForCard(stores: Pick<CaseStores, 'people'>, school: School, loaded: LoadedCase): Promise<Person[]> {
   const emails = school.dsl.members.map((m) => m.email);
-  return stores.people.find({ schoolId: school.id, $or: [{ personId: { $in: loaded.state.subjects } }, { email: { $in: emails } }] }).lean<Person[]>();
+  return stores.people.find({ schoolId: school.id, $or: [{ personId: { $in: everSubjects(loaded) } }, { email: { $in: emails } }] }).lean<Person[]>();
 }
 
 /** Renders the DSL channel card of a case as it stands. */

@@ -1,0 +1,76 @@
+import { AGENCIES, CATEGORIES, SEVERITIES, type Agency, type Category, type Severity } from '../cases/case-model.js';
+import { resolvePupilNames } from '../cases/pupil-names.js';
+import type { Actor } from '../cases/timeline-model.js';
+import type { CaseCommand } from '../cases/transitions.js';
+import type { School } from '../config/load.js';
+import type { DashboardContext } from './context.js';
+
+/** What a dashboard action form hands over: its fields, the school, and who pressed it. */
+export interface ActionForm {
+  field(name: string): string;
+  school: School;
+  actor: Actor;
+  ctx: DashboardContext;
+}
+
+/** One action of the case page: how its form becomes a case command (or why not), and what the page then says. */
+export interface DashboardCaseAction {
+  toCommand(form: ActionForm): CaseCommand | string | Promise<CaseCommand | string>;
+  done: string;
+}
+
+async function dslMember(form: ActionForm, email: string): Promise<Actor | string> {
+  if (!form.school.dsl.members.some((m) => m.email === email)) return 'Choose a member of the DSL team.';
+  const person = await form.ctx.models.people.findOne({ schoolId: form.school.id, email }).lean();
+  return { email, name: person?.displayName ?? email };
+}
+
+/**
+ * Every action the case card offers, for the dashboard (`POST …/cases/:ref/actions/:action`). Each goes
+ * through the same case command as the card, so it lands on the case's timeline the same way.
+ */
+export const DASHBOARD_CASE_ACTIONS: Readonly<Record<string, DashboardCaseAction>> = {
+  acknowledge: { toCommand: () => ({ kind: 'acknowledge' }), done: 'You acknowledged the case.' },
+  'assign-me': { toCommand: (f) => ({ kind: 'assign', to: f.actor }), done: 'The case is assigned to you.' },
+  assign: {
+    toCommand: async (f) => {
+      const to = await dslMember(f, f.field('assignTo').trim().toLowerCase());
+      return typeof to === 'string' ? to : { kind: 'assign', to };
+    },
+    done: 'The case was assigned.',
+  },
+  refer: {
+    toCommand: (f) => {
+      const agency = f.field('agency');
+      if (!AGENCIES.includes(agency as Agency)) return 'Choose who the case was referred to.';
+      return { kind: 'escalate', agency: agency as Agency, reference: f.field('reference') };
+    },
+    done: 'The referral was recorded.',
+  },
+  close: { toCommand: (f) => ({ kind: 'close', outcome: f.field('outcome') }), done: 'The case is closed.' },
+  reopen: { toCommand: (f) => ({ kind: 'reopen', reason: f.field('reason') }), done: 'The case is open again.' },
+  link: {
+    toCommand: (f) => {
+      const other = f.field('otherNumber').trim().toUpperCase();
+      return /^[A-Z]{2,6}-\d{4}-\d{4,}$/.test(other) ? { kind: 'link', otherNumber: other } : 'Type the other case number, e.g. NGP-2026-0041.';
+    },
+    done: 'The cases are linked, on both timelines.',
+  },
+  'false-positive': { toCommand: (f) => ({ kind: 'false-positive', reason: f.field('reason'), suppress: false }), done: 'The case is closed as a false positive.' },
+  reclassify: {
+    toCommand: (f) => {
+      const severity = f.field('severity');
+      const category = f.field('category');
+      if (!SEVERITIES.includes(severity as Severity) || !CATEGORIES.includes(category as Category)) return 'Choose a severity and a category.';
+      return { kind: 'reclassify', severity: severity as Severity, category: category as Category, reason: f.field('reason') };
+    },
+    done: 'The severity and category were changed.',
+  },
+  people: {
+    toCommand: async (f) => {
+      const subjects = await resolvePupilNames(f.ctx.models.people, f.school.id, f.field('pupils'));
+      return typeof subjects === 'string' ? subjects : { kind: 'people', subjects, involved: f.field('others'), reason: f.field('reason') };
+    },
+    done: 'Who is involved was changed.',
+  },
+};
