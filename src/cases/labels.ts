@@ -63,4 +63,7 @@ export const ACTION_WORDS: Record<TimelineAction, string> = {
   'channel-posted': 'posted the card to the DSL channel',
   suppressed: 'suppressed similar alerts',
   redacted: 'removed links, file names and item ids from the record (do not view)',
+  'breach-flagged': 'marked it a possible personal-data breach (the 72-hour clock started)',
+  'breach-decided': "recorded the data protection officer's decision on reporting to the ICO",
+  'dpo-told': 'emailed the data protection officer',
 };

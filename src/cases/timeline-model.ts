@@ -31,6 +31,9 @@ export const TIMELINE_ACTIONS = [
   'channel-posted',
   'suppressed',
   'redacted',
+  'breach-flagged',
+  'breach-decided',
+  'dpo-told',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 

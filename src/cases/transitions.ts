@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AGENCIES, type Agency } from './case-model.js';
+import { breachDecided, possibleBreach, type BreachDecisionInput } from './breach.js';
 import type { CaseState } from './state.js';
 import type { Actor, TimelineAction } from './timeline-model.js';
 
@@ -16,7 +17,9 @@ export type CaseCommand =
   | { kind: 'false-positive'; reason: string; suppress: boolean }
   | { kind: 'link'; otherNumber: string }
   | { kind: 'close'; outcome: string }
-  | { kind: 'reopen'; reason: string };
+  | { kind: 'reopen'; reason: string }
+  | { kind: 'possible-breach'; reason: string }
+  | { kind: 'breach-decision'; decision: BreachDecisionInput };
 
 /** A change to append to the timeline. */
 export interface Decision {
@@ -116,5 +119,11 @@ export function decide(state: CaseState, command: CaseCommand, actor: Actor, now
       if (typeof reason !== 'string') return reason;
       return { ok: true, action: 'reopened', after: { status: 'investigating', outcome: null, falsePositive: null }, note: reason };
     }
+    case 'possible-breach': {
+      const reason = text(command.reason, 'why this may be a personal-data breach');
+      return typeof reason === 'string' ? possibleBreach(state, reason, now) : reason;
+    }
+    case 'breach-decision':
+      return breachDecided(state, command.decision, actor, now);
   }
 }
