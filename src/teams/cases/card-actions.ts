@@ -116,6 +116,13 @@ export const CASE_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   }),
   'case.close': commandVerb((d) => ({ kind: 'close', outcome: str(d, 'outcome') })),
   'case.reopen': commandVerb((d) => ({ kind: 'reopen', reason: str(d, 'reopenReason') })),
+  'case.breach': commandVerb((d) => ({ kind: 'possible-breach', reason: str(d, 'breachReason') })),
+  'case.breach-decision': commandVerb((d) => {
+    const answer = str(d, 'breachReported');
+    if (answer === 'reported') return { kind: 'breach-decision', decision: { reported: true, icoReference: str(d, 'breachIcoRef'), reportedOn: str(d, 'breachReportedOn') } };
+    if (answer === 'not-reported') return { kind: 'breach-decision', decision: { reported: false, reason: str(d, 'breachNotReportedReason') } };
+    return 'Choose whether it was reported to the ICO.';
+  }),
   'case.remediate': (ctx) => guarded(ctx, 'act', (v) => previewRemediation(v)),
   'case.remediate.approve': (ctx) => guarded(ctx, 'act', (v) => approveRemediation(v)),
   'case.suppress': (ctx) => guarded(ctx, 'act', (v) => suppressFromCase(v)),
