@@ -136,6 +136,15 @@ describe('possible personal-data breach', () => {
     expect(mailsAbout(number)).toHaveLength(1);
   });
 
+  it('a "do not view" case stores and shows no link or file name in the decision', async () => {
+    const clock = fakeClock(new Date('2026-08-01T08:00:00Z'));
+    const { caseId } = await openCase(models, school, makeCaseInput({ doNotView: true }), clock());
+    await applyCommand(models, school.id, caseId, RUTH, { kind: 'possible-breach', reason: 'Copy of IMG_2231.jpg went to https://bit.ly/3xYz' }, clock);
+    await applyCommand(models, school.id, caseId, RUTH, { kind: 'breach-decision', decision: { reported: false, reason: 'police hold IMG_2231.jpg, see https://bit.ly/3xYz' } }, clock);
+    const stored = JSON.stringify(await models.caseTimeline.find({ caseId }).lean()) + JSON.stringify(await models.cases.findOne({ caseId }).lean());
+    expect(stored).not.toMatch(/IMG_2231|bit\.ly/);
+  });
+
   it('the notice job is composed and scheduled', () => {
     expect(Object.keys(caseJobHandlers({ config, models, logger: createLogger({ level: 'silent' }), clock: () => new Date(), caseNotifier: teamsEdgeFor(config, models).caseNotifier }))).toContain('cases.breach-notices');
     expect(caseSchedules().map((s) => s.jobName)).toContain('cases.breach-notices');
