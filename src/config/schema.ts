@@ -302,7 +302,7 @@ export const RecordsSettingsSchema = z.strictObject({
 export const DpoSchema = z.strictObject({
   name: z.string().trim().min(1, { error: "set the data protection officer's name" }).max(120),
   email: Email,
-  /** Their Entra object id, so they can record the decision from Teams too. */
+  /** Their Entra object id (optional), naming them in Teams. */
   aadObjectId: Guid.optional(),
   /** The school mailbox the emails come from (Gmail: the mailbox the service account acts as); default digest.sender. */
   sender: Email.optional(),

@@ -10,6 +10,7 @@ import { loadCase } from '../../src/cases/store.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfig, type LanternConfig, type School } from '../../src/config/load.js';
 import { demoFileConfig } from '../../src/config/demo.js';
+import { FileConfigSchema } from '../../src/config/schema.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import { readDirectorySource, syncDirectory } from '../../src/directory/sync.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -148,6 +149,19 @@ describe('possible personal-data breach', () => {
   it('the notice job is composed and scheduled', () => {
     expect(Object.keys(caseJobHandlers({ config, models, logger: createLogger({ level: 'silent' }), clock: () => new Date(), caseNotifier: teamsEdgeFor(config, models).caseNotifier }))).toContain('cases.breach-notices');
     expect(caseSchedules().map((s) => s.jobName)).toContain('cases.breach-notices');
+  });
+});
+
+describe('schools[].dpo', () => {
+  it('takes a name, email and optional Entra id, and names the key when no mailbox can send', () => {
+    const file = demoFileConfig();
+    // Without digest.sender, the DPO emails need a mailbox of their own.
+    const withDpo = (dpo: Record<string, unknown>) => FileConfigSchema.safeParse({ ...file, schools: file.schools.map(({ digest: _digest, ...s }) => ({ ...s, dpo })) });
+    expect(withDpo({ ...DPO, aadObjectId: '72f988bf-86f1-41af-91ab-2d7cd011db47' }).success).toBe(true);
+    const noSender = withDpo({ name: 'Priya Shah', email: 'dpo@trust.example' });
+    expect(noSender.success).toBe(false);
+    expect(noSender.error?.issues[0]).toMatchObject({ path: ['schools', 0, 'dpo', 'sender'], message: expect.stringContaining('set dpo.sender') });
+    expect(withDpo({ name: 'Priya Shah', email: 'not an email', sender: DPO.sender }).success).toBe(false);
   });
 });
 
