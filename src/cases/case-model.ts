@@ -58,6 +58,10 @@ export const caseSchema = new Schema(
     doNotView: { type: Boolean, default: false },
     /** UK GDPR personal-data breach: the DPO must decide on reporting to the ICO within 72 hours. */
     dpoDeadline: { type: Date, default: null },
+    /** How the breach clock started: detection | manual. */
+    breachHow: { type: String, default: null },
+    /** The DPO's decision: reported to the ICO (date, reference) or not, with the reason. */
+    breachDecision: { type: Schema.Types.Mixed, default: null },
     retentionUntil: { type: Date, default: null },
     retentionBasis: { type: String, default: null },
     legalHold: { type: Boolean, default: false },
@@ -83,6 +87,7 @@ caseSchema.index({ schoolId: 1, number: 1 }, { unique: true });
 caseSchema.index({ schoolId: 1, status: 1, openedAt: -1 });
 caseSchema.index({ schoolId: 1, objectKeys: 1, status: 1 });
 caseSchema.index({ schoolId: 1, subjects: 1 });
+caseSchema.index({ schoolId: 1, dpoDeadline: 1 });
 
 /** A case document as stored. */
 export type CaseDoc = InferSchemaType<typeof caseSchema>;

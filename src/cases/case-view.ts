@@ -6,6 +6,7 @@ import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL,
 import type { CaseState } from './state.js';
 import type { LoadedCase } from './store.js';
 import type { TimelineEntry } from './timeline-model.js';
+import { breachClockStart, breachDecisionWords } from './breach.js';
 
 
 /** The fields whose changes the timeline spells out (others are summarised by the action's words). */
@@ -107,7 +108,21 @@ export function caseView(loaded: LoadedCase, school: School, people: readonly Pe
       ['Outcome', outcome ?? 'Not closed yet'],
       ['Linked cases', state.linkedCases.join(', ') || 'None'],
     ] as [string, string][],
-    dpo: state.dpoDeadline && state.status !== 'closed' ? `Possible personal-data breach: the data protection officer must decide by ${formatWhen(state.dpoDeadline, tz)} whether to report it to the ICO${state.dpoDeadline.getTime() < now.getTime() ? ' (the 72 hours have passed)' : ''}.` : null,
+    dpo: state.dpoDeadline && state.status !== 'closed' && !state.breachDecision ? `Possible personal-data breach: the data protection officer must decide by ${formatWhen(state.dpoDeadline, tz)} whether to report it to the ICO${state.dpoDeadline.getTime() < now.getTime() ? ' (the 72 hours have passed)' : ''}.` : null,
+    /** The personal-data breach clock and the DPO's decision (free text redacted on a "do not view" case). */
+    breach: {
+      running: Boolean(state.dpoDeadline),
+      how: state.dpoDeadline ? (state.breachHow === 'manual' ? 'Marked by the DSL team' : 'Spotted by Lantern monitoring') : '',
+      clockStart: state.dpoDeadline ? formatWhen(breachClockStart(state.dpoDeadline), tz) : '',
+      deadline: state.dpoDeadline ? formatWhen(state.dpoDeadline, tz) : '',
+      decided: Boolean(state.breachDecision),
+      decision: state.breachDecision ? safe(breachDecisionWords(state.breachDecision)) : null,
+      icoReference: state.breachDecision?.reported ? safe(state.breachDecision.icoReference) : '',
+      /** The DSL team may start the clock by hand on any case whose clock is not running. */
+      canFlag: !state.dpoDeadline,
+      /** The decision may be recorded once the clock runs, whether or not the case is closed. */
+      canDecide: Boolean(state.dpoDeadline) && !state.breachDecision,
+    },
     detections: state.detections.map((d) => ({ family: d.family, ruleId: d.ruleId, when: formatWhen(d.at, tz) })),
     referrals,
     retention: [

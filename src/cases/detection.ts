@@ -13,10 +13,10 @@ import { LANTERN_ACTOR } from './timeline-model.js';
 import type { CaseNotifier } from './ports.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { openOrJoinItMatter } from './it-matters.js';
+import { DPO_CLOCK_MS } from './breach.js';
 import { loadRoutes, routeDetection } from './routing.js';
 
-/** UK GDPR: a personal-data breach must be reported to the ICO within 72 hours of becoming aware of it. */
-export const DPO_CLOCK_MS = 72 * 3_600_000;
+export { DPO_CLOCK_MS } from './breach.js';
 
 /** What the case capability needs from a detection to open or join a case (metadata only, never content). */
 export interface DetectionInput {
@@ -143,6 +143,7 @@ export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, 
           severity: doNotViewSeverity(rank(input.severity) > rank(state.severity) ? input.severity : state.severity, doNotView),
           doNotView,
           dpoDeadline: state.dpoDeadline ?? (input.personalDataBreach ? new Date(now.getTime() + DPO_CLOCK_MS) : null),
+          ...(!state.dpoDeadline && input.personalDataBreach ? { breachHow: 'detection' as const } : {}),
         },
         note: input.summary,
       };
@@ -164,6 +165,7 @@ export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, 
       by: LANTERN_ACTOR,
       doNotView: Boolean(input.mayInvolveIndecentImage),
       dpoDeadline: input.personalDataBreach ? new Date(now.getTime() + DPO_CLOCK_MS) : null,
+      breachHow: input.personalDataBreach ? 'detection' : null,
       detections: [linked],
       objectKeys: keys,
     }, now);

@@ -93,6 +93,13 @@ const FIELD_REDACTORS: Partial<Record<keyof CaseState, Redactor>> = {
   detections: list((d) => (d && typeof d === 'object' ? redactDetection(d as LinkedDetection) : d)),
   objectKeys: (v) => (Array.isArray(v) ? [...new Set(v.map(str(redactKey)))] : v),
   referrals: list((r) => (r && typeof r === 'object' ? { ...(r as object), reference: redactText(String((r as { reference?: unknown }).reference ?? '')) } : r)),
+  // The decision's free text (why not reported, the ICO reference) may name the item too.
+  breachDecision: (d) => {
+    if (!d || typeof d !== 'object') return d;
+    const out = { ...(d as Record<string, unknown>) };
+    for (const key of ['reason', 'icoReference']) if (typeof out[key] === 'string') out[key] = redactText(out[key]);
+    return out;
+  },
   falsePositive: (fp) => {
     if (!fp || typeof fp !== 'object') return fp;
     const { reason, suppression, ...rest } = fp as { reason?: unknown; suppression?: Record<string, unknown> };

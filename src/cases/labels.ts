@@ -65,4 +65,7 @@ export const ACTION_WORDS: Record<TimelineAction, string> = {
   redacted: 'removed links, file names and item ids from the record (do not view)',
   reclassified: 'changed the severity or category',
   'people-changed': 'changed who is involved',
+  'breach-flagged': 'marked it a possible personal-data breach (the 72-hour clock started)',
+  'breach-decided': "recorded the data protection officer's decision on reporting to the ICO",
+  'dpo-told': 'emailed the data protection officer',
 };

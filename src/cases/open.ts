@@ -7,7 +7,7 @@ import { allocateCaseNumber } from './numbering.js';
 import { retentionFor } from './retention.js';
 import { subjectDatesOfBirth } from './subjects.js';
 import { caseSettings } from './settings.js';
-import { foldTimeline, pickState, type CaseState, type LinkedDetection } from './state.js';
+import { foldTimeline, pickState, type BreachHow, type CaseState, type LinkedDetection } from './state.js';
 import { listingOf, postToBoard } from './board.js';
 import { appendEntry, type CaseStores } from './store.js';
 import type { Actor } from './timeline-model.js';
@@ -32,6 +32,8 @@ export interface OpenCaseInput {
   by: Actor;
   doNotView?: boolean;
   dpoDeadline?: Date | null;
+  /** How the breach clock started, when `dpoDeadline` is set. */
+  breachHow?: BreachHow | null;
   detections?: LinkedDetection[];
   objectKeys?: string[];
   /** The IT matter (its number) this case is sent over from. */
@@ -79,6 +81,7 @@ export async function openCase(stores: CaseStores, school: School, input: OpenCa
     reporter: input.reporter ?? null,
     doNotView: input.doNotView ?? false,
     dpoDeadline: input.dpoDeadline ?? null,
+    ...(input.dpoDeadline ? { breachHow: input.breachHow ?? 'detection' } : {}),
     detections: input.detections ?? [],
     objectKeys: input.objectKeys ?? [],
     ...(input.itMatter ? { itMatter: input.itMatter } : {}),

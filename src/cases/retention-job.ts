@@ -34,6 +34,7 @@ export async function runRetentionReview(deps: RetentionDeps): Promise<{ deleted
     await deps.stores.caseNumbers.updateOne({ caseId: c.caseId }, { $set: { deletedAt: now, deletedBasis: c.retentionBasis ?? 'retention period ended' } });
     await deps.stores.caseTimeline.deleteMany({ caseId: c.caseId });
     await deps.stores.caseAccessLog.deleteMany({ caseId: c.caseId });
+    await deps.stores.breachNotices.deleteMany({ caseId: c.caseId });
     await deps.stores.cases.deleteOne({ schoolId: c.schoolId, caseId: c.caseId });
     deleted += 1;
   }

@@ -57,6 +57,14 @@ export interface EscalationTold {
   at: Date | string;
 }
 
+/** How the 72-hour personal-data breach clock was started: by a detection, or by the DSL team ("possible personal-data breach"). */
+export type BreachHow = 'detection' | 'manual';
+
+/** The data protection officer's decision on a possible breach (UK GDPR Art. 33), as recorded. */
+export type BreachDecision =
+  | { reported: true; icoReference: string; reportedOn: string; by: Actor; at: Date | string }
+  | { reported: false; reason: string; by: Actor; at: Date | string };
+
 /** The case as its timeline says it is: the fields the case document caches. */
 export interface CaseState {
   status: CaseStatus;
@@ -81,6 +89,9 @@ export interface CaseState {
   remediationRequests: RemediationRequest[];
   doNotView: boolean;
   dpoDeadline: Date | null;
+  /** How the breach clock started (null: no clock, or a case from before this was recorded, which a detection started). */
+  breachHow: BreachHow | null;
+  breachDecision: BreachDecision | null;
   retentionUntil: Date | null;
   retentionBasis: string | null;
   legalHold: boolean;
@@ -97,7 +108,7 @@ export interface CaseState {
 export const STATE_FIELDS = [
   'status', 'severity', 'category', 'source', 'summary', 'where', 'involved', 'happenedAt', 'subjects', 'reporter', 'assignee',
   'acknowledgedAt', 'detections', 'referrals', 'linkedCases', 'outcome', 'falsePositive', 'remediationRequests',
-  'doNotView', 'dpoDeadline', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'escalations', 'anonymisedAt', 'itMatter',
+  'doNotView', 'dpoDeadline', 'breachHow', 'breachDecision', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'escalations', 'anonymisedAt', 'itMatter',
 ] as const satisfies readonly (keyof CaseState)[];
 
 const DATE_FIELDS = ['happenedAt', 'acknowledgedAt', 'dpoDeadline', 'retentionUntil', 'escalatedToDeputyAt', 'anonymisedAt'] as const;
@@ -105,7 +116,7 @@ const DATE_FIELDS = ['happenedAt', 'acknowledgedAt', 'dpoDeadline', 'retentionUn
 const EMPTY: CaseState = {
   status: 'new', severity: 'medium', category: 'conduct', source: 'manual', summary: '', where: '', involved: null, happenedAt: null,
   subjects: [], reporter: null, assignee: null, acknowledgedAt: null, detections: [], referrals: [], linkedCases: [],
-  outcome: null, falsePositive: null, remediationRequests: [], doNotView: false, dpoDeadline: null, retentionUntil: null,
+  outcome: null, falsePositive: null, remediationRequests: [], doNotView: false, dpoDeadline: null, breachHow: null, breachDecision: null, retentionUntil: null,
   retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, escalations: [], anonymisedAt: null, itMatter: null,
 };
 

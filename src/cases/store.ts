@@ -9,7 +9,7 @@ import { isDuplicateKey, retryBusy } from '../db/errors.js';
 import { sealFields } from '../integrity/seal.js';
 
 /** The collections the case capability uses. */
-export type CaseStores = Pick<Models, 'integrity' | 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard' | 'itMatters' | 'monitoringChanges'>;
+export type CaseStores = Pick<Models, 'integrity' | 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard' | 'itMatters' | 'monitoringChanges' | 'breachNotices'>;
 
 /** A stored case document (the cache) with its ids. */
 export type StoredCase = CaseDoc & { _id: unknown };

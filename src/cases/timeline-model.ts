@@ -33,6 +33,9 @@ export const TIMELINE_ACTIONS = [
   'redacted',
   'reclassified',
   'people-changed',
+  'breach-flagged',
+  'breach-decided',
+  'dpo-told',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AGENCIES, CATEGORIES, SEVERITIES, type Agency, type Category, type Severity } from './case-model.js';
 import { doNotViewSeverity } from './do-not-view.js';
+import { breachDecided, possibleBreach, type BreachDecisionInput } from './breach.js';
 import type { CaseState } from './state.js';
 import type { Actor, TimelineAction } from './timeline-model.js';
 
@@ -24,7 +25,9 @@ export type CaseCommand =
   /** Triage: a new severity and / or category, with why. */
   | { kind: 'reclassify'; severity: Severity; category: Category; reason: string }
   /** Triage: the pupils (directory ids, already checked against the directory) and others involved, with why. */
-  | { kind: 'people'; subjects: string[]; involved: string; reason: string };
+  | { kind: 'people'; subjects: string[]; involved: string; reason: string }
+  | { kind: 'possible-breach'; reason: string }
+  | { kind: 'breach-decision'; decision: BreachDecisionInput };
 
 /** A change to append to the timeline. */
 export interface Decision {
@@ -128,6 +131,12 @@ export function decide(state: CaseState, command: CaseCommand, actor: Actor, now
       if (typeof reason !== 'string') return reason;
       return { ok: true, action: 'reopened', after: { status: 'investigating', outcome: null, falsePositive: null }, note: reason };
     }
+    case 'possible-breach': {
+      const reason = text(command.reason, 'why this may be a personal-data breach');
+      return typeof reason === 'string' ? possibleBreach(state, reason, now) : reason;
+    }
+    case 'breach-decision':
+      return breachDecided(state, command.decision, actor, now);
   }
 }
 

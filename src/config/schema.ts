@@ -308,6 +308,17 @@ export const RecordsSettingsSchema = z.strictObject({
   filterCheckers: z.array(Email).default([]),
 });
 
+/** The school's data protection officer, told by email when a possible personal-data breach starts the 72-hour clock. */
+export const DpoSchema = z.strictObject({
+  name: z.string().trim().min(1, { error: "set the data protection officer's name" }).max(120),
+  email: Email,
+  /** Their Entra object id (optional), naming them in Teams. */
+  aadObjectId: Guid.optional(),
+  /** The school mailbox the emails come from (Gmail: the mailbox the service account acts as); default digest.sender. */
+  sender: Email.optional(),
+  transport: z.enum(['gmail', 'graph'], { error: 'must be gmail (Gmail API) or graph (Microsoft Graph sendMail)' }).default('gmail'),
+});
+
 /** Parent consent by emailed link (A5). */
 export const ParentsSchema = z.strictObject({
   /** Parent–pupil links from the MIS: a CSV with parentId,parentName,email,pupilId (relative to the config file). */
@@ -365,6 +376,7 @@ export const SchoolSchema = z.strictObject({
   cases: CasesSettingsSchema.optional(),
   remediation: RemediationSettingsSchema.optional(),
   digest: DigestSchema.optional(),
+  dpo: DpoSchema.optional(),
   classroom: ClassroomSchema.optional(),
   parents: ParentsSchema.optional(),
   agreements: AgreementsSettingsSchema.optional(),
@@ -386,6 +398,9 @@ function schoolSourceProblems(school: z.infer<typeof SchoolSchema>, publicUrl: s
   }
   if (unsignedGroup && school.directory.source === 'entra' && !uuidPattern.test(unsignedGroup)) {
     out.push({ path: ['agreements', 'unsigned', 'group'], message: "must be the Entra group's object id (a GUID) with the entra directory source" });
+  }
+  if (school.dpo && !school.dpo.sender && !school.digest?.sender) {
+    out.push({ path: ['dpo', 'sender'], message: 'set dpo.sender to the school mailbox the breach emails come from (or set digest.sender)' });
   }
   if (school.google?.push?.enabled && !publicUrl?.startsWith('https://')) {
     out.push({ path: ['google', 'push', 'enabled'], message: 'push needs server.publicUrl set to the public https address Google can post to (e.g. https://lantern.northgate.sch.uk); set it or turn push off' });
@@ -453,4 +468,5 @@ export type FileConfig = z.infer<typeof FileConfigSchema>;
 export type SchoolConfig = z.infer<typeof SchoolSchema>;
 export type DslTeam = z.infer<typeof DslTeamSchema>;
 export type DigestConfig = z.infer<typeof DigestSchema>;
+export type DpoConfig = z.infer<typeof DpoSchema>;
 export type MailSettings = z.infer<typeof MailSettingsSchema>;

@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
 import { applyCommand } from '../cases/act.js';
+import type { CaseCommand } from '../cases/transitions.js';
 import { logAccess } from '../cases/access.js';
 import { listOpenCases } from '../cases/list.js';
 import { searchCases } from '../cases/search.js';
@@ -73,7 +74,7 @@ export function createCaseRouter(ctx: DashboardContext): Router {
     return loaded;
   }
 
-  async function showCase(res: Response, school: School, user: DslUser, loaded: LoadedCase, extra: { notice?: string; error?: string; draft?: string; actionError?: string; status?: number }) {
+  async function showCase(res: Response, school: School, user: DslUser, loaded: LoadedCase, extra: { notice?: string; error?: string; draft?: string; actionError?: string; breachError?: string; status?: number }) {
     const dslEmails = school.dsl.members.map((m) => m.email);
     const people = await ctx.models.people.find({ schoolId: school.id, $or: [{ personId: { $in: everSubjects(loaded) } }, { email: { $in: dslEmails } }] }).lean<Person[]>();
     await logAccess(ctx.models, { schoolId: school.id, caseId: loaded.doc.caseId, who: user.session.email, kind: 'view', what: 'dashboard: case page', at: ctx.clock() });
@@ -85,7 +86,7 @@ export function createCaseRouter(ctx: DashboardContext): Router {
       involved: withoutLinks(state.involved ?? '', state.doNotView),
       dsl: school.dsl.members.map((m) => ({ email: m.email, name: people.find((p) => p.email === m.email)?.displayName ?? m.email })),
     });
-    res.status(extra.status ?? 200).type('html').send(casePage({ schoolId: school.id, schoolName: school.name, view, signedIn: user.bar, notice: extra.notice, error: extra.error, draft: extra.draft, actions, actionError: extra.actionError }));
+    res.status(extra.status ?? 200).type('html').send(casePage({ schoolId: school.id, schoolName: school.name, view, signedIn: user.bar, notice: extra.notice, error: extra.error, draft: extra.draft, actions, actionError: extra.actionError, breachError: extra.breachError }));
   }
 
   router.get('/dashboard/:schoolId', async (req, res) => {
@@ -113,7 +114,8 @@ export function createCaseRouter(ctx: DashboardContext): Router {
     const loaded = await caseFor(req, res, gated.school, gated.user);
     if (!loaded) return;
     const done = typeof req.query.done === 'string' && Object.hasOwn(DASHBOARD_CASE_ACTIONS, req.query.done) ? DASHBOARD_CASE_ACTIONS[req.query.done]?.done : undefined;
-    await showCase(res, gated.school, gated.user, loaded, req.query.noted === '1' ? { notice: 'Your note was added to the timeline.' } : done ? { notice: done } : {});
+    const notice = req.query.noted === '1' ? 'Your note was added to the timeline.' : req.query.breach === 'flagged' ? 'The 72-hour clock has started; the data protection officer will be emailed.' : req.query.breach === 'decided' ? 'The decision was added to the timeline.' : done;
+    await showCase(res, gated.school, gated.user, loaded, notice ? { notice } : {});
   });
 
   router.post('/dashboard/:schoolId/cases/:ref/actions/:action', form, async (req, res) => {
@@ -168,6 +170,39 @@ export function createCaseRouter(ctx: DashboardContext): Router {
       ctx.logger.warn({ err, schoolId: school.id }, 'could not update the DSL channel card after a dashboard note'),
     );
     res.redirect(303, `/dashboard/${school.id}/cases/${loaded.doc.number}?noted=1`);
+  });
+
+  /** A breach form: the command from the form, applied like a card press, then back to the case (or the reason it was refused). */
+  function breachRoute(path: string, what: string, done: string, toCommand: (body: Record<string, unknown>) => CaseCommand | string) {
+    router.post(`/dashboard/:schoolId/cases/:ref/${path}`, form, async (req, res) => {
+      const gated = await gate(req, res);
+      if (!gated) return;
+      const { school, user } = gated;
+      if (!csrfMatches(user.session, req.body)) {
+        res.status(403).type('html').send(dashboardMessage({ title: 'We could not accept this form', lines: ['Nothing was saved. Please reload the page and try again.'], schoolName: school.name, signedIn: user.bar }));
+        return;
+      }
+      const loaded = await caseFor(req, res, school, user);
+      if (!loaded) return;
+      const actor = { email: user.session.email, name: user.session.name };
+      await logAccess(ctx.models, { schoolId: school.id, caseId: loaded.doc.caseId, who: actor.email, kind: 'act', what: `dashboard: ${what}`, at: ctx.clock() });
+      const command = toCommand(req.body as Record<string, unknown>);
+      const result = typeof command === 'string' ? undefined : await applyCommand(ctx.models, school.id, loaded.doc.caseId, actor, command, ctx.clock);
+      if (!result?.ok) {
+        await showCase(res, school, user, result?.loaded ?? loaded, { breachError: typeof command === 'string' ? command : result?.reason ?? '', status: 400 });
+        return;
+      }
+      await ctx.caseNotifier.publish(school, loaded.doc.caseId).catch((err: unknown) => ctx.logger.warn({ err, schoolId: school.id }, `could not update the DSL channel card after a dashboard ${what}`));
+      res.redirect(303, `/dashboard/${school.id}/cases/${loaded.doc.number}?breach=${done}#breach`);
+    });
+  }
+  const field = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? body[key] : '');
+  breachRoute('breach', 'possible personal-data breach', 'flagged', (body) => ({ kind: 'possible-breach', reason: field(body, 'reason') }));
+  breachRoute('breach-decision', 'breach decision', 'decided', (body) => {
+    const answer = field(body, 'reported');
+    if (answer === 'reported') return { kind: 'breach-decision', decision: { reported: true, icoReference: field(body, 'icoReference'), reportedOn: field(body, 'reportedOn') } };
+    if (answer === 'not-reported') return { kind: 'breach-decision', decision: { reported: false, reason: field(body, 'reason') } };
+    return 'Choose whether it was reported to the ICO.';
   });
 
   return router;

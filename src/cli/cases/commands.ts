@@ -9,6 +9,11 @@ export const holdOptions = { on: 'bool', off: 'bool', reason: 'value', as: 'valu
 /** `cases retention` options. */
 export const retentionOptions = { apply: 'bool' } as const;
 
+/** `cases breach-decision` options. */
+export const breachDecisionOptions = { reported: 'bool', 'not-reported': 'bool', 'ico-ref': 'value', date: 'value', reason: 'value', by: 'value', school: 'value' } as const;
+/** `cases breaches` options. */
+export const breachesOptions = { school: 'value', from: 'value', to: 'value', csv: 'bool', as: 'value', out: 'value' } as const;
+
 /** The `lantern cases …` sub-commands. */
 export const casesCommands: Readonly<Record<string, CommandEntry>> = {
   'cases verify': defineCommand({
@@ -32,6 +37,21 @@ export const casesCommands: Readonly<Record<string, CommandEntry>> = {
     positionals: true,
     usageExitCode: 2,
     load: async () => (await import('./hold.js')).setCaseHold,
+  }),
+  'cases breach-decision': defineCommand({
+    summary: "Record the DPO's decision on a possible personal-data breach: reported to the ICO, or not and why (recorded on the timeline)",
+    usage: 'lantern cases breach-decision CASE_NUMBER (--reported --ico-ref REF --date YYYY-MM-DD | --not-reported --reason TEXT) --by EMAIL [--school ID]',
+    options: breachDecisionOptions,
+    positionals: true,
+    usageExitCode: 2,
+    load: async () => (await import('./breach.js')).recordBreachDecision,
+  }),
+  'cases breaches': defineCommand({
+    summary: 'The personal-data breach register: clock, deadline, when the DPO was told, the decision (DSL only)',
+    usage: 'lantern cases breaches --as DSL_EMAIL [--school ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv] [--out FILE]',
+    options: breachesOptions,
+    usageExitCode: 2,
+    load: async () => (await import('./breach.js')).listBreaches,
   }),
   'cases retention': defineCommand({
     summary: 'Delete closed cases past their retention date and not on legal hold (dry run unless --apply)',

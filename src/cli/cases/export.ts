@@ -7,13 +7,15 @@ import { withCommandDatabase } from '../kit/db.js';
 import type { exportOptions } from './commands.js';
 import { resolveDslCaller } from './dsl-caller.js';
 
-function readDate(value: string | undefined, flag: string, usage: string): Date | undefined {
+/** A YYYY-MM-DD flag as midnight UTC, or a usage error naming the flag. */
+export function readDate(value: string | undefined, flag: string, usage: string): Date | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw usageError(`${flag} must be a date such as 2026-09-01`, usage);
   return new Date(`${value}T00:00:00Z`);
 }
 
-function write(io: CliIO, out: string | undefined, text: string): string {
+/** Writes text to --out (private to the user) or standard output; says where. */
+export function write(io: CliIO, out: string | undefined, text: string): string {
   if (out === undefined) {
     io.out(text.trimEnd());
     return 'standard output';

@@ -129,6 +129,13 @@ export const CASE_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
     const subjects = await resolvePupilNames(v.ctx.models.people, schoolId, str(d, 'peoplePupils'));
     return typeof subjects === 'string' ? subjects : { kind: 'people', subjects, involved: str(d, 'peopleOthers'), reason: str(d, 'peopleReason') };
   }),
+  'case.breach': commandVerb((d) => ({ kind: 'possible-breach', reason: str(d, 'breachReason') })),
+  'case.breach-decision': commandVerb((d) => {
+    const answer = str(d, 'breachReported');
+    if (answer === 'reported') return { kind: 'breach-decision', decision: { reported: true, icoReference: str(d, 'breachIcoRef'), reportedOn: str(d, 'breachReportedOn') } };
+    if (answer === 'not-reported') return { kind: 'breach-decision', decision: { reported: false, reason: str(d, 'breachNotReportedReason') } };
+    return 'Choose whether it was reported to the ICO.';
+  }),
   'case.remediate': (ctx) => guarded(ctx, 'act', (v) => previewRemediation(v)),
   'case.remediate.approve': (ctx) => guarded(ctx, 'act', (v) => approveRemediation(v)),
   'case.suppress': (ctx) => guarded(ctx, 'act', (v) => suppressFromCase(v)),

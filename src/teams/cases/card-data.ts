@@ -62,6 +62,10 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     hasOutcome: Boolean(view.outcome),
     doNotView: state.doNotView,
     hasDpoClock: Boolean(state.dpoDeadline) && open,
+    canFlagBreach: view.breach.canFlag,
+    canDecideBreach: view.breach.canDecide,
+    hasBreachDecision: view.breach.decided,
+    breachDecisionText: userText(view.breach.decision ? `Personal-data breach: ${view.breach.decision}.` : '', CARD_TEXT_MAX.line),
     dpoText: state.dpoDeadline
       ? `Possible personal-data breach: the data protection officer must decide whether to report it to the ICO by ${formatWhen(state.dpoDeadline, tz)}${dpoHours !== null && dpoHours >= 0 ? ` (${dpoHours} hours left)` : ' (the 72 hours have passed)'}.`
       : '',
