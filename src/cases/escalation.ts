@@ -1,11 +1,11 @@
 import type { LanternConfig, School } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
-import { applyChange } from './act.js';
+import { applyChange, type ChangeResult } from './act.js';
 import { enqueueEscalationStep, type EscalateJobData } from './escalation-queue.js';
 import type { CaseNotifier, LadderRung } from './ports.js';
 import { caseSettings } from './settings.js';
 import { loadCase, type CaseStores } from './store.js';
-import { LANTERN_ACTOR } from './timeline-model.js';
+import { LANTERN_ACTOR, type Actor } from './timeline-model.js';
 
 /** What the escalation job needs. */
 export interface EscalationDeps {
@@ -28,10 +28,24 @@ export function escalationLadder(school: School): LadderRung[] {
 }
 
 /**
+ * Records that someone on the ladder but off the DSL team (the head, an out-of-hours contact) saw the
+ * escalation card: the ladder stops, but the case stays unassigned and new for the DSL team to take.
+ */
+export async function recordEscalationSeen(stores: CaseStores, school: School, caseId: string, by: Actor, clock: () => Date): Promise<ChangeResult> {
+  const rung = escalationLadder(school).find((r) => r.email === by.email);
+  return applyChange(stores, school.id, caseId, by, (state) => {
+    if (state.status !== 'new') return { ok: false, reason: `${state.assignee?.name ?? 'The DSL team'} has already acknowledged this case.` };
+    if (state.seenBy.length > 0) return { ok: false, reason: `${state.seenBy[0]?.name ?? 'Someone'} has already seen the escalation.` };
+    const seen = { email: by.email, name: by.name, at: clock() };
+    return { ok: true, action: 'escalation-seen', after: { seenBy: [...state.seenBy, seen] }, note: `Seen by ${by.name}${rung ? ` (${rung.role})` : ''} on the escalation card; the escalation stops and the case waits for the DSL team.` };
+  }, clock);
+}
+
+/**
  * One step of the escalation ladder of one case. Nothing happens once the case is acknowledged (from the
- * DSL channel or the escalation card) or when a member of the DSL team opened it themselves. A rung is
- * recorded on the timeline as told only when the message reached them, or as failed when it did not; a
- * failed rung is tried again, then the ladder moves on. A crash between telling and recording tells again:
+ * DSL channel or the escalation card), once someone off the DSL team saw it on the escalation card, or
+ * when a member of the DSL team opened it themselves. A rung is recorded on the timeline as told only when
+ * the message reached them, or as failed when it did not; a failed rung is tried again, then the ladder moves on. A crash between telling and recording tells again:
  * twice is better than nobody.
  */
 export async function runEscalation(data: EscalateJobData, deps: EscalationDeps): Promise<Record<string, unknown>> {
@@ -40,6 +54,7 @@ export async function runEscalation(data: EscalateJobData, deps: EscalationDeps)
   const loaded = await loadCase(deps.stores, school.id, data.caseId);
   if (!loaded) return { skipped: 'no such case' };
   if (loaded.state.status !== 'new') return { skipped: 'acknowledged in time' };
+  if (loaded.state.seenBy.length > 0) return { skipped: 'seen on the escalation card' };
   const openedBy = loaded.timeline[0]?.by.email;
   if (openedBy && school.dsl.members.some((m) => m.email === openedBy)) return { skipped: 'opened by the DSL team' };
   const rungIndex = data.rung ?? 0;

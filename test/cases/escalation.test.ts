@@ -74,6 +74,9 @@ describe('escalation to the deputy DSL', () => {
     expect(escalated.map((e) => e.caseId)).toEqual([slow.caseId]);
     expect(escalated[0]?.note).toBe('Told Mark Hughes (deputy DSL) by Teams chat and a mention in the DSL channel.');
     expect((await models.cases.findOne({ caseId: slow.caseId }).lean())?.escalatedToDeputyAt?.toISOString()).toBe('2026-03-10T09:31:00.000Z');
+    // The demo ladder's next rung (the head teacher) is due a step later; acknowledging stops it.
+    expect(await models.jobs.countDocuments({ name: ESCALATE_JOB, 'data.caseId': slow.caseId, 'data.rung': 1 })).toBe(1);
+    expect((await applyCommand(models, school.id, slow.caseId, RUTH, { kind: 'acknowledge' }, clock)).ok).toBe(true);
   });
 
   it('records a rung only as told or failed, retries, falls back up the ladder and stops when someone acknowledges', async () => {
