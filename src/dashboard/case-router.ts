@@ -7,7 +7,7 @@ import { listOpenCases } from '../cases/list.js';
 import { loadCase, type LoadedCase } from '../cases/store.js';
 import { casePage } from './case-page.js';
 import { caseView } from '../cases/case-view.js';
-import { dslUser, type DashboardContext, type DslUser } from './context.js';
+import { dslUser, itOnlySession, type DashboardContext, type DslUser } from './context.js';
 import { dashboardMessage } from './layout.js';
 import { listPage, parseFilters, type ListFilters } from './list-page.js';
 import { csrfMatches } from './sessions.js';
@@ -73,6 +73,9 @@ export function createCaseRouter(ctx: DashboardContext): Router {
   }
 
   router.get('/dashboard/:schoolId', async (req, res) => {
+    // The IT team's home is the IT view; it never lists cases.
+    const it = ctx.school(req.params.schoolId);
+    if (it && (await itOnlySession(ctx, req, it))) return res.redirect(303, `/dashboard/${it.id}/it`);
     const gated = await gate(req, res);
     if (!gated) return;
     const { school, user } = gated;
