@@ -4,7 +4,10 @@ import { applyChange, type ChangeResult } from './act.js';
 import { enqueueEscalationStep, type EscalateJobData } from './escalation-queue.js';
 import type { CaseNotifier, LadderRung } from './ports.js';
 import { caseSettings } from './settings.js';
-import { loadCase, type CaseStores } from './store.js';
+import { loadCase, type CaseStores, type LoadedCase } from './store.js';
+import { CATEGORY_LABEL, formatWhen, SEVERITY_LABEL } from './labels.js';
+import { sendNotice, type Notice } from './notice-mail.js';
+import type { MailTransport } from '../mail/index.js';
 import { LANTERN_ACTOR, type Actor } from './timeline-model.js';
 
 /** What the escalation job needs. */
@@ -14,6 +17,32 @@ export interface EscalationDeps {
   notifier: CaseNotifier;
   logger: Logger;
   clock: () => Date;
+  /** Sends escalation emails; default: the school's configured mail transport. */
+  mailTransport?: MailTransport;
+}
+
+/** Why a rung was not reached, in the words the timeline keeps. */
+function unreachable(rung: LadderRung): string {
+  if (rung.by === 'email') return 'the email could not be sent';
+  if (rung.by === 'both') return 'Lantern has no Teams chat with them and the email could not be sent';
+  return 'Lantern has no Teams chat with them';
+}
+
+/** The escalation email: the case number, severity, category and when it opened; never a name or what happened. */
+function escalationEmail(school: School, loaded: LoadedCase, rung: LadderRung): Notice {
+  const severity = SEVERITY_LABEL[loaded.state.severity];
+  return {
+    to: rung.email,
+    subject: `Escalation: case ${loaded.doc.number} (${severity.toLowerCase()}) has not been acknowledged`,
+    lines: [
+      `Case ${loaded.doc.number} at ${school.name} was opened at ${formatWhen(loaded.doc.openedAt, school.timezone)} and nobody on the DSL team has acknowledged it yet, so it has been escalated to you (${rung.role}).`,
+      '',
+      `Severity: ${severity}`,
+      `Category: ${CATEGORY_LABEL[loaded.state.category]}`,
+      '',
+      'Please make sure a member of the DSL team picks it up now. Press Acknowledge on the escalation card in your Teams chat with Lantern if you have it, or contact the DSL team directly.',
+    ],
+  };
 }
 
 /** Tries at one rung before the ladder moves on to the next. */
@@ -67,14 +96,24 @@ export async function runEscalation(data: EscalateJobData, deps: EscalationDeps)
     return { skipped: 'ladder exhausted' };
   }
   if (loaded.state.escalations.some((e) => e.rung === rungIndex)) return { skipped: 'already told' };
-  const told = await deps.notifier.tellOnLadder(school, data.caseId, rung).catch((err: unknown) => {
-    log.warn({ err }, 'escalation message could not be sent');
-    return { personal: false, channel: false, name: rung.email };
-  });
+  const byEmail = rung.by === 'email' || rung.by === 'both';
+  const person = await deps.stores.people.findOne({ schoolId: school.id, email: rung.email }).select({ displayName: 1 }).lean<{ displayName?: string }>();
+  const told = rung.by === 'email'
+    ? { personal: false, channel: false, name: person?.displayName ?? rung.email }
+    : await deps.notifier.tellOnLadder(school, data.caseId, rung).catch((err: unknown) => {
+      log.warn({ err }, 'escalation message could not be sent');
+      return { personal: false, channel: false, name: person?.displayName ?? rung.email };
+    });
+  const emailed = byEmail
+    ? await sendNotice(deps.config, school, escalationEmail(school, loaded, rung), deps.mailTransport).then(() => true, (err: unknown) => {
+      log.warn({ code: (err as { code?: string }).code, status: (err as { status?: number }).status }, 'escalation email could not be sent');
+      return false;
+    })
+    : false;
   const now = deps.clock();
   const next = (r: number, a: number, runAt: Date) => enqueueEscalationStep(deps.stores, { schoolId: school.id, caseId: data.caseId, rung: r, attempt: a, runAt }, deps.logger);
-  if (told.personal || told.channel) {
-    const how = [told.personal ? 'Teams chat' : '', told.channel ? 'a mention in the DSL channel' : ''].filter(Boolean).join(' and ');
+  if (told.personal || told.channel || emailed) {
+    const how = [told.personal ? 'Teams chat' : '', told.channel ? 'a mention in the DSL channel' : '', emailed ? 'email' : ''].filter(Boolean).join(' and ');
     const result = await applyChange(deps.stores, school.id, data.caseId, LANTERN_ACTOR, (state) => {
       if (state.status !== 'new') return { ok: false, reason: 'acknowledged meanwhile' };
       const entry = { rung: rungIndex, email: rung.email, name: told.name, role: rung.role, how, at: now };
@@ -86,9 +125,9 @@ export async function runEscalation(data: EscalateJobData, deps: EscalationDeps)
     log.info({ personal: told.personal, channel: told.channel }, 'escalation delivered');
     return { told: rungIndex, personal: told.personal, channel: told.channel };
   }
-  await applyChange(deps.stores, school.id, data.caseId, LANTERN_ACTOR, () => ({ ok: true, action: 'escalation-failed', after: {}, note: `Could not reach ${told.name} (${rung.role}): Lantern has no Teams chat with them (try ${attempt + 1} of ${TRIES_PER_RUNG}).` }), deps.clock);
+  await applyChange(deps.stores, school.id, data.caseId, LANTERN_ACTOR, () => ({ ok: true, action: 'escalation-failed', after: {}, note: `Could not reach ${told.name} (${rung.role}): ${unreachable(rung)} (try ${attempt + 1} of ${TRIES_PER_RUNG}).` }), deps.clock);
   if (attempt + 1 < TRIES_PER_RUNG) await next(rungIndex, attempt + 1, new Date(now.getTime() + RETRY_MINUTES * 60_000));
   else await next(rungIndex + 1, 0, now);
-  log.warn({ attempt }, 'escalation not delivered');
+  log.warn({ attempt, personal: told.personal, channel: told.channel, emailed }, 'escalation not delivered');
   return { failed: rungIndex, attempt };
 }

@@ -181,7 +181,16 @@ export const CasesSettingsSchema = z.strictObject({
    * head, then an out-of-hours contact (each in their Teams chat with Lantern). Each next rung is told
    * `escalationStepMinutes` after the one before, until someone acknowledges.
    */
-  escalationLadder: z.array(z.strictObject({ email: Email, role: z.string().trim().min(1, { error: 'say who this is, e.g. head teacher' }).max(60) })).default([]),
+  escalationLadder: z
+    .array(
+      z.strictObject({
+        email: Email,
+        role: z.string().trim().min(1, { error: 'say who this is, e.g. head teacher' }).max(60),
+        /** How this rung is told: their Teams chat (default), an email to `email`, or both. */
+        by: z.enum(['teams', 'email', 'both'], { error: 'must be teams, email or both' }).default('teams'),
+      }),
+    )
+    .default([]),
   /** Minutes between one rung of the escalation ladder and the next. */
   escalationStepMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(24 * 60).default(15),
   /** Who else to tell out of hours (shown on the escalation card). */
@@ -207,6 +216,8 @@ export const CasesSettingsSchema = z.strictObject({
 export const ItTeamSchema = z.strictObject({
   /** Who may see IT matters and send one to the DSL (the `it` role on the dashboard). */
   members: z.array(z.strictObject({ email: Email })).min(1, { error: 'list at least one member of the IT team' }),
+  /** Optional: the IT team's shared address, sent a short notice (no names) for each new IT matter. */
+  email: Email.optional(),
   /** The IT team's Teams channel, configured like the DSL channel. */
   channel: z
     .strictObject({
