@@ -379,6 +379,14 @@ function schoolSourceProblems(school: z.infer<typeof SchoolSchema>, publicUrl: s
   if (school.directory.source === 'entra' && !school.microsoft?.tenantId) {
     out.push({ path: ['microsoft', 'tenantId'], message: 'set microsoft.tenantId: the entra directory source reads groups from that tenant' });
   }
+  // IT and escalation emails come from the school's sender mailbox: without one they could never be sent.
+  const hasSender = Boolean(school.digest?.sender || school.parents?.sender);
+  if (school.it?.email && !hasSender) {
+    out.push({ path: ['it', 'email'], message: 'IT notices are sent from the school’s sender mailbox: set digest.sender (or parents.sender), or remove it.email' });
+  }
+  (school.cases?.escalationLadder ?? []).forEach((rung, r) => {
+    if (rung.by !== 'teams' && !hasSender) out.push({ path: ['cases', 'escalationLadder', r, 'by'], message: 'escalation emails are sent from the school’s sender mailbox: set digest.sender (or parents.sender), or use by: teams' });
+  });
   const unsignedGroup = school.agreements?.unsigned?.group;
   if (unsignedGroup && school.directory.source !== 'google' && school.directory.source !== 'entra') {
     out.push({ path: ['agreements', 'unsigned', 'group'], message: 'the unsigned-accounts group is kept in Google Workspace or Entra: use it with directory source google or entra, or remove it' });
