@@ -104,6 +104,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses IT and escalation emails without a sender mailbox, naming the key', () => {
+    const text = `schools:
+  - id: ngp
+    name: Northgate
+    ownDomains: [ngp.example]
+    dsl: { members: [{ email: dsl@ngp.example, role: dsl }], channel: { teamId: t, channelId: c } }
+    it: { members: [{ email: it@ngp.example }], email: it-team@ngp.example }
+    cases: { escalationLadder: [{ email: head@ngp.example, role: head teacher, by: email }] }
+`;
+    expect(problemsOf(() => loadConfig({ file: tempFile('mail.yaml', text), env: {} }))).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^schools\[0\]\.it\.email: IT notices are sent from the school’s sender mailbox/),
+      expect.stringMatching(/^schools\[0\]\.cases\.escalationLadder\[0\]\.by: escalation emails are sent from/),
+    ]));
+    const ok = text.replace('    it: {', '    digest: { sender: lantern@ngp.example }\n    it: {');
+    expect(loadConfig({ file: tempFile('mail-ok.yaml', ok), env: {} }).schools[0]?.cases?.escalationLadder[0]?.by).toBe('email');
+  });
+
   it('reads the embedded database grace period in seconds, 30 by default, and names a bad value', () => {
     expect(loadConfig({ env: {}, cwd: os.tmpdir() }).database.downGraceMs).toBe(30_000);
     expect(loadConfig({ env: { LANTERN_DB_DOWN_GRACE_SECONDS: '2.5' }, cwd: os.tmpdir() }).database.downGraceMs).toBe(2_500);

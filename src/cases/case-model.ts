@@ -74,6 +74,8 @@ export const caseSchema = new Schema(
     escalatedToDeputyAt: { type: Date, default: null },
     /** Who the escalation ladder reached and when (see state.ts EscalationTold). */
     escalations: { type: [Schema.Types.Mixed], default: [] },
+    /** Who off the DSL team saw the escalation and stopped the ladder (see state.ts EscalationSeen). */
+    seenBy: { type: [Schema.Types.Mixed], default: [] },
     /** When the deputy DSL was told of the escalation (outside the timeline: a send, not a decision). */
     deputyNotifiedAt: { type: Date, default: null },
     anonymisedAt: { type: Date, default: null },

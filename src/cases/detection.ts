@@ -12,6 +12,7 @@ import type { CaseStores } from './store.js';
 import { LANTERN_ACTOR } from './timeline-model.js';
 import type { CaseNotifier } from './ports.js';
 import { isDuplicateKey } from '../db/errors.js';
+import { enqueueItMail } from './it-mail.js';
 import { openOrJoinItMatter } from './it-matters.js';
 import { DPO_CLOCK_MS } from './breach.js';
 import { loadRoutes, routeDetection } from './routing.js';
@@ -123,6 +124,7 @@ export async function openOrJoinFromDetection(deps: IntakeDeps, school: School, 
   if (route.queue === 'it') {
     const it = await openOrJoinItMatter(stores, school, { family: input.family, severity: input.severity, category: input.category, summary: input.summary, detection: linked, keys }, now, since);
     const channel = await deps.notifier.publishItMatter(school, it.matterId).catch(() => 'failed');
+    if (it.outcome === 'it-opened') await enqueueItMail(stores, school, it.matterId, now, deps.log);
     await stores.caseIntake.updateOne({ _id: fenceId }, { $set: { itMatterId: it.matterId, outcome: it.outcome } });
     return { outcome: it.outcome, itMatterId: it.matterId, number: it.number, channel };
   }

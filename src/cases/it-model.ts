@@ -32,6 +32,11 @@ export const itMatterSchema = new Schema(
       type: new Schema({ caseId: String, number: String, by: actorRef, at: Date }, { _id: false }),
       default: null,
     },
+    /** Who closed it from the IT view, when and why (IT matters are closed by the IT team, never by Lantern). */
+    closed: {
+      type: new Schema({ by: actorRef, at: Date, reason: String }, { _id: false }),
+      default: null,
+    },
     /** The card in the IT channel, once posted. */
     channelMessage: { type: Schema.Types.Mixed, default: null },
     /** Set while the card could not be posted to the IT channel. */

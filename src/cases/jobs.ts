@@ -4,6 +4,7 @@ import type { JobRun, JobSchedule } from '../jobs/index.js';
 import type { Logger } from '../log/logger.js';
 import { runEscalation } from './escalation.js';
 import { ESCALATE_JOB, type EscalateJobData } from './escalation-queue.js';
+import { IT_MAIL_JOB, sendItMail, type ItMailJobData } from './it-mail.js';
 import type { CaseNotifier } from './ports.js';
 import { runRetentionReview } from './retention-job.js';
 import { sweepDetections } from './monitoring-adapter.js';
@@ -25,6 +26,8 @@ export function caseJobHandlers(deps: CaseJobDeps, dpoMail?: BreachMailSender) {
   return {
     /** Escalates one unacknowledged high/critical case to the deputy DSL (enqueued when the case opens). */
     [ESCALATE_JOB]: async (job: JobRun<EscalateJobData>) => runEscalation(job.data, { ...base, logger: deps.logger.child({ job: ESCALATE_JOB }) }),
+    /** Emails the IT team about a new IT matter (when schools[].it.email is set). */
+    [IT_MAIL_JOB]: async (job: JobRun<ItMailJobData>) => sendItMail(job.data, { config: deps.config, stores: deps.models }),
     /** Posts case cards that could not reach the DSL channel yet. */
     'cases.channel-flush': async () => deps.caseNotifier.flushPending(),
     /** Opens or joins cases for stored detections at or above each school's threshold. */

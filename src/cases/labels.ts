@@ -58,6 +58,7 @@ export const ACTION_WORDS: Record<TimelineAction, string> = {
   'escalated-to-deputy': 'escalated it to the deputy DSL (not acknowledged in time)',
   'escalation-told': 'told someone on the escalation ladder (not acknowledged in time)',
   'escalation-failed': 'could not reach someone on the escalation ladder',
+  'escalation-seen': 'saw the escalation (the escalation stops; the case stays with the DSL team)',
   'legal-hold': 'changed the legal hold',
   anonymised: 'anonymised the case at the end of its retention',
   'channel-posted': 'posted the card to the DSL channel',

@@ -4,6 +4,8 @@ import type { School } from '../config/load.js';
 export interface LadderRung {
   email: string;
   role: string;
+  /** How the rung is told: Teams chat (default), email, or both. */
+  by?: 'teams' | 'email' | 'both';
 }
 
 /** How showing a case's card to the DSL team ended: posted now, replaced, queued for the flush job, or no such case. */

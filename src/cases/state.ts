@@ -65,6 +65,13 @@ export type BreachDecision =
   | { reported: true; icoReference: string; reportedOn: string; by: Actor; at: Date | string }
   | { reported: false; reason: string; by: Actor; at: Date | string };
 
+/** Someone off the DSL team (the head, an out-of-hours contact) who saw the escalation: it stops, they do not take the case. */
+export interface EscalationSeen {
+  email: string;
+  name: string;
+  at: Date | string;
+}
+
 /** The case as its timeline says it is: the fields the case document caches. */
 export interface CaseState {
   status: CaseStatus;
@@ -99,6 +106,8 @@ export interface CaseState {
   escalatedToDeputyAt: Date | null;
   /** Who the escalation ladder reached, and when (a rung is recorded only once it was delivered). */
   escalations: EscalationTold[];
+  /** Who off the DSL team saw the escalation card and stopped the ladder (never the assignee). */
+  seenBy: EscalationSeen[];
   anonymisedAt: Date | null;
   /** The IT matter this case was sent over from (its number), when the IT team sent it to the DSL. */
   itMatter: string | null;
@@ -108,7 +117,7 @@ export interface CaseState {
 export const STATE_FIELDS = [
   'status', 'severity', 'category', 'source', 'summary', 'where', 'involved', 'happenedAt', 'subjects', 'reporter', 'assignee',
   'acknowledgedAt', 'detections', 'referrals', 'linkedCases', 'outcome', 'falsePositive', 'remediationRequests',
-  'doNotView', 'dpoDeadline', 'breachHow', 'breachDecision', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'escalations', 'anonymisedAt', 'itMatter',
+  'doNotView', 'dpoDeadline', 'breachHow', 'breachDecision', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'escalations', 'seenBy', 'anonymisedAt', 'itMatter',
 ] as const satisfies readonly (keyof CaseState)[];
 
 const DATE_FIELDS = ['happenedAt', 'acknowledgedAt', 'dpoDeadline', 'retentionUntil', 'escalatedToDeputyAt', 'anonymisedAt'] as const;
@@ -117,7 +126,7 @@ const EMPTY: CaseState = {
   status: 'new', severity: 'medium', category: 'conduct', source: 'manual', summary: '', where: '', involved: null, happenedAt: null,
   subjects: [], reporter: null, assignee: null, acknowledgedAt: null, detections: [], referrals: [], linkedCases: [],
   outcome: null, falsePositive: null, remediationRequests: [], doNotView: false, dpoDeadline: null, breachHow: null, breachDecision: null, retentionUntil: null,
-  retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, escalations: [], anonymisedAt: null, itMatter: null,
+  retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, escalations: [], seenBy: [], anonymisedAt: null, itMatter: null,
 };
 
 /** Folds a case's timeline, in seq order, into its state: each entry's `after` overwrites the fields it names. */

@@ -26,6 +26,7 @@ export const TIMELINE_ACTIONS = [
   'escalated-to-deputy',
   'escalation-told',
   'escalation-failed',
+  'escalation-seen',
   'legal-hold',
   'anonymised',
   'channel-posted',

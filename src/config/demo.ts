@@ -1,4 +1,4 @@
-import type { FileConfig } from './schema.js';
+import { CasesSettingsSchema, type FileConfig } from './schema.js';
 
 /** The fictional school `npm start` runs when no configuration file is given. */
 export const DEMO_SCHOOL_ID = 'northgate';
@@ -26,6 +26,8 @@ export function demoFileConfig(): FileConfig {
           members: [{ email: 's.whitfield@northgate.example' }],
           channel: { teamId: 'demo-team-it', channelId: '19:demo-it-channel@thread.tacv2' },
         },
+        // After the deputy DSL, an unacknowledged high case goes to the head teacher.
+        cases: CasesSettingsSchema.parse({ escalationLadder: [{ email: 'h.carter@northgate.example', role: 'head teacher' }] }),
         directory: { source: 'demo' },
         // Enabled so `lantern digest preview` shows something; sending needs LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE.
         digest: {

@@ -181,7 +181,16 @@ export const CasesSettingsSchema = z.strictObject({
    * head, then an out-of-hours contact (each in their Teams chat with Lantern). Each next rung is told
    * `escalationStepMinutes` after the one before, until someone acknowledges.
    */
-  escalationLadder: z.array(z.strictObject({ email: Email, role: z.string().trim().min(1, { error: 'say who this is, e.g. head teacher' }).max(60) })).default([]),
+  escalationLadder: z
+    .array(
+      z.strictObject({
+        email: Email,
+        role: z.string().trim().min(1, { error: 'say who this is, e.g. head teacher' }).max(60),
+        /** How this rung is told: their Teams chat (default), an email to `email`, or both. */
+        by: z.enum(['teams', 'email', 'both'], { error: 'must be teams, email or both' }).default('teams'),
+      }),
+    )
+    .default([]),
   /** Minutes between one rung of the escalation ladder and the next. */
   escalationStepMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(24 * 60).default(15),
   /** Who else to tell out of hours (shown on the escalation card). */
@@ -207,6 +216,8 @@ export const CasesSettingsSchema = z.strictObject({
 export const ItTeamSchema = z.strictObject({
   /** Who may see IT matters and send one to the DSL (the `it` role on the dashboard). */
   members: z.array(z.strictObject({ email: Email })).min(1, { error: 'list at least one member of the IT team' }),
+  /** Optional: the IT team's shared address, sent a short notice (no names) for each new IT matter. */
+  email: Email.optional(),
   /** The IT team's Teams channel, configured like the DSL channel. */
   channel: z
     .strictObject({
@@ -392,6 +403,14 @@ function schoolSourceProblems(school: z.infer<typeof SchoolSchema>, publicUrl: s
   if (school.directory.source === 'entra' && !school.microsoft?.tenantId) {
     out.push({ path: ['microsoft', 'tenantId'], message: 'set microsoft.tenantId: the entra directory source reads groups from that tenant' });
   }
+  // IT and escalation emails come from the school's sender mailbox: without one they could never be sent.
+  const hasSender = Boolean(school.digest?.sender || school.parents?.sender);
+  if (school.it?.email && !hasSender) {
+    out.push({ path: ['it', 'email'], message: 'IT notices are sent from the school’s sender mailbox: set digest.sender (or parents.sender), or remove it.email' });
+  }
+  (school.cases?.escalationLadder ?? []).forEach((rung, r) => {
+    if (rung.by !== 'teams' && !hasSender) out.push({ path: ['cases', 'escalationLadder', r, 'by'], message: 'escalation emails are sent from the school’s sender mailbox: set digest.sender (or parents.sender), or use by: teams' });
+  });
   const unsignedGroup = school.agreements?.unsigned?.group;
   if (unsignedGroup && school.directory.source !== 'google' && school.directory.source !== 'entra') {
     out.push({ path: ['agreements', 'unsigned', 'group'], message: 'the unsigned-accounts group is kept in Google Workspace or Entra: use it with directory source google or entra, or remove it' });

@@ -13,7 +13,7 @@ import { caseActionForms } from './case-forms.js';
 import { withoutLinks } from '../cases/do-not-view.js';
 import { pupilNamesText } from '../cases/pupil-names.js';
 import { caseView, everSubjects } from '../cases/case-view.js';
-import { dslUser, type DashboardContext, type DslUser } from './context.js';
+import { dslUser, itOnlySession, type DashboardContext, type DslUser } from './context.js';
 import { dashboardMessage } from './layout.js';
 import { listPage, parseFilters, type ListFilters } from './list-page.js';
 import { csrfMatches } from './sessions.js';
@@ -90,6 +90,9 @@ export function createCaseRouter(ctx: DashboardContext): Router {
   }
 
   router.get('/dashboard/:schoolId', async (req, res) => {
+    // The IT team's home is the IT view; it never lists cases.
+    const it = ctx.school(req.params.schoolId);
+    if (it && (await itOnlySession(ctx, req, it))) return res.redirect(303, `/dashboard/${it.id}/it`);
     const gated = await gate(req, res);
     if (!gated) return;
     const { school, user } = gated;

@@ -16,7 +16,7 @@ export function demoSignInAllowed(config: LanternConfig, req: Request): boolean 
   return remote === '::1' || isLoopback(remote);
 }
 
-/** The demo people offered: the school's DSL team, plus one teacher to show the refusal. */
+/** The demo people offered: the school's DSL team, its IT team, plus one teacher to show the refusal. */
 export async function demoPeople(models: Models, school: School): Promise<DemoPerson[]> {
   const emails = school.dsl.members.map((m) => m.email);
   const people = await models.people.find({ schoolId: school.id, role: 'staff', active: true }).lean<Person[]>();
@@ -24,6 +24,7 @@ export async function demoPeople(models: Models, school: School): Promise<DemoPe
     const p = people.find((x) => x.email === m.email);
     return { email: m.email, name: p?.displayName ?? m.email, role: m.role === 'dsl' ? 'DSL' : m.role === 'deputy' ? 'deputy DSL' : 'DSL team' };
   });
+  const it = (school.it?.members ?? []).filter((m) => !emails.includes(m.email)).map((m) => ({ email: m.email, name: people.find((x) => x.email === m.email)?.displayName ?? m.email, role: 'IT team (sees IT matters only)' }));
   const teacher = people.find((p) => p.email && !emails.includes(p.email) && p.jobTitle === 'Class teacher');
-  return teacher?.email ? [...dsl, { email: teacher.email, name: teacher.displayName, role: 'class teacher, not on the DSL team (to see the refusal)' }] : dsl;
+  return teacher?.email ? [...dsl, ...it, { email: teacher.email, name: teacher.displayName, role: 'class teacher, not on the DSL team (to see the refusal)' }] : [...dsl, ...it];
 }

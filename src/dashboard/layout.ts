@@ -6,6 +6,8 @@ export interface SignedInBar {
   schoolId: string;
   name: string;
   csrf: string;
+  /** Which part of the dashboard this person works in: the DSL team's cases (default) or the IT team's IT matters. */
+  area?: 'dsl' | 'it';
 }
 
 /**
@@ -17,10 +19,11 @@ export function dashboardLayout(opts: { title: string; body: Html; schoolName?: 
   const bar = opts.signedIn
     ? html`<p>Signed in as ${opts.signedIn.name}</p><form method="post" action="/dashboard/${opts.signedIn.schoolId}/sign-out"><input type="hidden" name="_csrf" value="${opts.signedIn.csrf}"><button type="submit">Sign out</button></form>`
     : html``;
+  const area = opts.signedIn?.area === 'it' ? 'IT dashboard' : 'DSL dashboard';
   return pageShell({
-    title: `${opts.title} – ${opts.schoolName ?? 'Lantern'} DSL dashboard`,
+    title: `${opts.title} – ${opts.schoolName ?? 'Lantern'} ${area}`,
     head: ['<link rel="stylesheet" href="/dashboard/assets/dashboard.css">', ...(opts.teamsJs ? [`<script src="${TEAMS_JS_PATH}" defer></script>`] : []), '<script src="/dashboard/assets/dashboard.js" defer></script>'],
-    header: html`<p class="school">${opts.schoolName ?? 'Lantern'} · DSL dashboard</p>${bar}`,
+    header: html`<p class="school">${opts.schoolName ?? 'Lantern'} · ${area}</p>${bar}`,
     body: opts.body,
   });
 }

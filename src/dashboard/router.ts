@@ -2,6 +2,7 @@ import { Router, type ErrorRequestHandler } from 'express';
 import { DASHBOARD_CSS, DASHBOARD_JS } from './assets.js';
 import { createCaseRouter } from './case-router.js';
 import { dashboardContext, type DashboardDeps } from './context.js';
+import { createItRouter } from './it-router.js';
 import { dashboardMessage } from './layout.js';
 import { dashboardSecurityHeaders } from './security-headers.js';
 import { createSignInRouter } from './sign-in-router.js';
@@ -24,6 +25,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   router.get(TEAMS_JS_PATH, teamsJsHandler(() => ctx.logger.error('@microsoft/teams-js is not installed: the Teams tab falls back to its pop-up sign-in')));
   router.use(createSignInRouter(ctx));
   router.use(createCaseRouter(ctx));
+  router.use(createItRouter(ctx));
   const onError: ErrorRequestHandler = (err, req, res, next) => {
     if (!req.path.startsWith('/dashboard')) {
       next(err);

@@ -15,7 +15,7 @@ export interface DemoPerson {
 export function signInPage(opts: { schoolId: string; schoolName: string; entraProblem: string | null; demo: { people: readonly DemoPerson[]; csrf: string } | null }): string {
   const base = `/dashboard/${opts.schoolId}`;
   const body = html`<h1>Sign in to the DSL dashboard</h1>
-<p>This dashboard shows ${opts.schoolName}’s safeguarding cases. Only members of the school’s DSL team can open it, and every view is recorded.</p>
+<p>This dashboard shows ${opts.schoolName}’s safeguarding cases. Only members of the school’s DSL team can open it, and every view is recorded. Members of the IT team sign in here too, and see IT matters only.</p>
 ${opts.entraProblem && opts.demo
     ? html`<p class="muted">Microsoft sign-in is not set up in the demo; use the demo sign-in below.</p>`
     : opts.entraProblem
@@ -44,6 +44,18 @@ export function refusedPage(schoolName: string): string {
     lines: [
       `Only members of ${schoolName}’s safeguarding (DSL) team can see cases. Your attempt has been recorded, as every attempt to open a case is.`,
       'If you have a concern about a child, type “report a concern” in your chat with Lantern in Teams, or speak to the DSL in person.',
+    ],
+  });
+}
+
+/** The refusal for anyone not on the school's IT team who opens the IT view. */
+export function itRefusedPage(schoolName: string): string {
+  return dashboardMessage({
+    title: 'The IT view is for the IT team only',
+    schoolName,
+    lines: [
+      `Only members of ${schoolName}’s IT team can see IT matters. Your attempt has been recorded.`,
+      'When the IT team finds that a matter involves a child, they send it to the DSL team, where it appears as a case.',
     ],
   });
 }

@@ -4,7 +4,7 @@ import { isLanternError } from '../errors.js';
 import { clearCookie, readSignedCookie, setSignedCookie } from '../web/shared/cookies.js';
 import { csrfToken, csrfValid } from '../web/shared/csrf.js';
 import { isOwnDomain, startSignIn } from '../web/shared/oidc.js';
-import { onDslTeam, refuse, type DashboardContext } from './context.js';
+import { onDslTeam, onItTeam, refuse, type DashboardContext } from './context.js';
 import { demoPeople, demoSignInAllowed } from './demo.js';
 import { seedDemoCases } from './demo-cases.js';
 import { finishEntraSignIn, identityProblem, type DashboardSignInStart } from './entra.js';
@@ -50,19 +50,20 @@ export async function renderSignIn(ctx: DashboardContext, req: Request, res: Res
   res.status(status).type('html').send(signInPage({ schoolId: school.id, schoolName: school.name, entraProblem: 'missing' in settings ? settings.missing : null, demo }));
 }
 
-/** Starts a session for a DSL team member, or refuses (and logs) anyone else. */
+/** Starts a session for a member of the DSL team or the IT team (IT matters only), or refuses (and logs) anyone else. */
 async function signInAs(ctx: DashboardContext, req: Request, res: Response, school: School, who: { email: string; name: string; via: 'entra' | 'demo' }, popup: boolean, teams = false): Promise<void> {
-  if (!onDslTeam(school, who.email)) {
+  const it = !onDslTeam(school, who.email) && onItTeam(school, who.email);
+  if (!onDslTeam(school, who.email) && !it) {
     await refuse(ctx, res, school, who.email, `dashboard sign-in (${who.via}): not on the DSL team`);
     return;
   }
   await endSession(ctx.models.dashboardSessions, req);
   const token = await createSession(ctx.models.dashboardSessions, { schoolId: school.id, ...who }, ctx.clock());
   setSessionCookie(res, token, ctx.https);
-  ctx.logger.info({ schoolId: school.id, via: who.via }, 'DSL signed in to the dashboard');
+  ctx.logger.info({ schoolId: school.id, via: who.via, area: it ? 'it' : 'dsl' }, it ? 'IT team member signed in to the dashboard' : 'DSL signed in to the dashboard');
   // The pop-up must keep its link to the Teams tab that opened it (helmet's same-origin COOP would cut it).
   if (popup) res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none').type('html').send(handoffPage({ schoolId: school.id, schoolName: school.name, token, teams }));
-  else res.redirect(303, `/dashboard/${school.id}`);
+  else res.redirect(303, `/dashboard/${school.id}${it ? '/it' : ''}`);
 }
 
 /** Sign-in and sign-out: Microsoft Entra ID (OpenID Connect, code + PKCE), the Teams pop-up hand-off, the loopback demo. */

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { startConnectorStandIn, type ConnectorStandIn } from './connector-stand-in.js';
 import { fakeClock, makeCaseInput, RUTH } from './fixtures.js';
+import { startGmailStandIn, type GmailStandIn } from '../digest/stand-ins.js';
 
 const MARK_AAD = '00000000-0000-0000-0000-00000000a002';
 const TOM_AAD = '00000000-0000-0000-0000-00000000a007';
@@ -74,6 +75,9 @@ describe('escalation to the deputy DSL', () => {
     expect(escalated.map((e) => e.caseId)).toEqual([slow.caseId]);
     expect(escalated[0]?.note).toBe('Told Mark Hughes (deputy DSL) by Teams chat and a mention in the DSL channel.');
     expect((await models.cases.findOne({ caseId: slow.caseId }).lean())?.escalatedToDeputyAt?.toISOString()).toBe('2026-03-10T09:31:00.000Z');
+    // The demo ladder's next rung (the head teacher) is due a step later; acknowledging stops it.
+    expect(await models.jobs.countDocuments({ name: ESCALATE_JOB, 'data.caseId': slow.caseId, 'data.rung': 1 })).toBe(1);
+    expect((await applyCommand(models, school.id, slow.caseId, RUTH, { kind: 'acknowledge' }, clock)).ok).toBe(true);
   });
 
   it('records a rung only as told or failed, retries, falls back up the ladder and stops when someone acknowledges', async () => {
@@ -118,5 +122,36 @@ describe('escalation to the deputy DSL', () => {
     const before = toMark().length;
     expect(await runEscalation({ schoolId: school.id, caseId: c.caseId }, deps)).toEqual({ skipped: 'opened by the DSL team' });
     expect(toMark().length).toBe(before);
+  });
+
+  it('emails a rung that asks for email: a failed send is recorded and retried, a sent one recorded as told by email', async () => {
+    const gmail: GmailStandIn = await startGmailStandIn();
+    try {
+      const clock = fakeClock(new Date('2026-03-14T09:00:00Z'));
+      const laddered = { ...school, cases: { ...school.cases, escalationLadder: [{ email: 'h.carter@northgate.example', role: 'head teacher', by: 'email' }] } as never };
+      const cfg = { ...config, schools: [laddered], mail: { ...config.mail, google: { serviceAccountKeyFile: gmail.keyFile, apiUrl: gmail.url, tokenUrl: gmail.tokenUrl } } } as typeof config;
+      const c = await openCase(models, laddered, makeCaseInput({ severity: 'critical', summary: 'A pupil was sent threatening messages.' }), clock());
+      const deps = { config: cfg, stores: models, notifier: teamsEdgeFor(cfg, models, { logger, clock }).caseNotifier, logger, clock };
+      const before = connector.calls.length;
+      gmail.failNextSend = 503;
+      expect(await runEscalation({ schoolId: school.id, caseId: c.caseId, rung: 1, attempt: 0 }, deps)).toEqual({ failed: 1, attempt: 0 });
+      const failed = await models.caseTimeline.findOne({ caseId: c.caseId, action: 'escalation-failed' }).lean();
+      expect(failed?.note).toBe('Could not reach Helen Carter (head teacher): the email could not be sent (try 1 of 3).');
+      expect(await models.jobs.countDocuments({ name: ESCALATE_JOB, key: `${school.id}:${c.caseId}:1:1` })).toBe(1);
+
+      expect(await runEscalation({ schoolId: school.id, caseId: c.caseId, rung: 1, attempt: 1 }, deps)).toEqual({ told: 1, personal: false, channel: false });
+      const told = await models.caseTimeline.findOne({ caseId: c.caseId, action: 'escalation-told' }).lean();
+      expect(told?.note).toBe('Told Helen Carter (head teacher) by email.');
+      expect(gmail.received).toHaveLength(1);
+      const mail = gmail.received[0]!;
+      expect(mail.sender).toBe('lantern@northgate.example');
+      expect(mail.parsed.to && 'text' in mail.parsed.to ? mail.parsed.to.text : '').toBe('h.carter@northgate.example');
+      expect(mail.parsed.subject).toBe(`Escalation: case ${c.number} (critical) has not been acknowledged`);
+      expect(mail.parsed.text).not.toContain('threatening');
+      // An email-only rung sends nothing through Teams.
+      expect(connector.calls.slice(before).filter((call) => call.method === 'POST' && !call.path.includes('19:demo-dsl-channel'))).toEqual([]);
+    } finally {
+      await gmail.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ export const OTHER_TENANT = '99999999-8888-4777-8666-555555555555';
 export const CLIENT_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
 /**
- * A trust of two schools: Northgate (the demo directory, DSL Ruth Okafor, deputy Mark Hughes) signing in
+ * A trust of two schools: Northgate (the demo directory, DSL Ruth Okafor, deputy Mark Hughes, IT manager Sam Whitfield) signing in
  * through the Entra stand-in's tenant, and Southfield, whose cases Northgate's DSL must never see.
  */
 export function writeTrustConfig(authorityHost: string): string {
@@ -37,6 +37,7 @@ export function writeTrustConfig(authorityHost: string): string {
           ],
           channel: { teamId: 'team-ngp', channelId: '19:ngp-dsl@thread.tacv2' },
         },
+        it: { members: [{ email: 's.whitfield@northgate.example' }] },
         directory: { source: 'demo' },
       },
       {
@@ -83,6 +84,7 @@ export const SCRIPT_NOTE = '<script>window.__pwned = 1</script><img src=x onerro
 const ACCOUNTS: Record<string, EntraAccount> = {
   ruth: { upn: 'r.okafor@northgate.example', name: 'Ruth Okafor' },
   alex: { upn: 'a.wilber@northgate.example', name: 'Alex Wilber' },
+  sam: { upn: 's.whitfield@northgate.example', name: 'Sam Whitfield' },
   // Same sign-in name as the DSL, but the token comes from another tenant: must not pass as Ruth.
   impostor: { upn: 'r.okafor@northgate.example', name: 'Ruth Okafor', tid: OTHER_TENANT },
 };

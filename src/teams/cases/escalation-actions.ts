@@ -1,6 +1,6 @@
 import { applyCommand } from '../../cases/act.js';
 import { logAccess } from '../../cases/access.js';
-import { escalationLadder } from '../../cases/escalation.js';
+import { escalationLadder, recordEscalationSeen } from '../../cases/escalation.js';
 import { formatWhen } from '../../cases/labels.js';
 import type { CardActionHandler } from '../card-actions.js';
 import { renderCard } from '../cards.js';
@@ -12,8 +12,9 @@ import { badCaseDataCard } from './problem-card.js';
 const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * "Acknowledge" on the escalation card: anyone the ladder may tell (the DSL team, the head, the out-of-hours
- * contact) acknowledges the case, which stops the ladder. The answer says so without showing the case:
+ * "Acknowledge" on the escalation card: a member of the DSL team acknowledges the case and becomes its
+ * assignee; anyone else the ladder may tell (the head, the out-of-hours contact) records that they saw it.
+ * Either stops the ladder. The answer says so without showing the case:
  * only the DSL team reads cases.
  */
 export const ESCALATION_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
@@ -32,14 +33,18 @@ export const ESCALATION_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>
     if (!caseId || !(await ctx.models.cases.exists({ schoolId: school.id, caseId }))) return badCaseDataCard();
     await logAccess(ctx.models, { schoolId: school.id, caseId, who, kind: 'act', what: ctx.verb, at: now });
     const deps = channelDeps(ctx);
-    const result = await applyCommand(ctx.models, school.id, caseId, { email, name: person.displayName }, { kind: 'acknowledge' }, deps.clock);
+    const actor = { email, name: person.displayName };
+    // Only the DSL team takes a case; the head or an out-of-hours contact stops the ladder as "seen".
+    const onTeam = school.dsl.members.some((m) => m.email === email);
+    const result = onTeam ? await applyCommand(ctx.models, school.id, caseId, actor, { kind: 'acknowledge' }, deps.clock) : await recordEscalationSeen(ctx.models, school, caseId, actor, deps.clock);
     if (result.ok) void publishCaseCard(deps, school, caseId, undefined).catch(() => undefined);
     const doc = result.loaded?.doc;
-    const acknowledged = result.ok ? `You acknowledged case ${doc?.number ?? ''} at ${formatWhen(now, school.timezone)}.` : `Case ${doc?.number ?? ''} was already acknowledged${doc?.acknowledgedAt ? ` at ${formatWhen(doc.acknowledgedAt, school.timezone)}` : ''}.`;
+    const done = onTeam ? `You acknowledged case ${doc?.number ?? ''} at ${formatWhen(now, school.timezone)}.` : `You marked case ${doc?.number ?? ''} as seen at ${formatWhen(now, school.timezone)}; it stays with the DSL team.`;
+    const already = doc?.acknowledgedAt ? `Case ${doc.number} was already acknowledged at ${formatWhen(doc.acknowledgedAt, school.timezone)}.` : `Case ${doc?.number ?? ''} was already seen${doc?.seenBy?.[0] ? ` by ${(doc.seenBy[0] as { name: string }).name}` : ''}.`;
     return renderCard('case-escalation-done', {
-      title: 'Acknowledged — the escalation stops here',
-      message: `${acknowledged} Nobody further up the escalation ladder will be told.`,
-      next: 'The DSL team sees who acknowledged it on the case card.',
+      title: onTeam ? 'Acknowledged — the escalation stops here' : 'Seen — the escalation stops here',
+      message: `${result.ok ? done : already} Nobody further up the escalation ladder will be told.`,
+      next: onTeam ? 'The DSL team sees who acknowledged it on the case card.' : 'The DSL team sees that you saw it on the case card; a member of the team still takes the case.',
     });
   },
 };

@@ -21,7 +21,9 @@ export function renderItCard(school: School, matter: StoredItMatter, notice?: st
     detectionCount: String(matter.detections.length),
     openedAt: formatWhen(matter.openedAt, school.timezone),
     // The IT team learns the case number to quote, never what the DSL does with it.
-    statusLabel: sent ? userText(`Sent to the DSL as ${sent.number} by ${sent.by?.name ?? 'someone'} on ${formatWhen(sent.at, school.timezone)}`) : 'Open in the IT queue',
+    statusLabel: sent
+      ? userText(`Sent to the DSL as ${sent.number} by ${sent.by?.name ?? 'someone'} on ${formatWhen(sent.at, school.timezone)}`)
+      : matter.closed ? userText(`Closed by ${matter.closed.by?.name ?? 'someone'} on ${formatWhen(matter.closed.at, school.timezone)}: ${matter.closed.reason ?? ''}`) : 'Open in the IT queue',
     hasNotice: Boolean(notice),
     notice: notice ?? '',
     canSend: !sent,
