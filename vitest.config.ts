@@ -1,6 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// The simulated school year (about 10 minutes on a quiet 2-core machine) runs on its own: `npm run test:year`.
+// The simulated school year (about 9 minutes on a quiet 2-core machine) runs on its own: `npm run test:year`.
 const SCHOOL_YEAR = 'test/agreements/school-year.test.ts';
 
 export default defineConfig({

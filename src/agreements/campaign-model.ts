@@ -62,6 +62,16 @@ agreementSendSchema.index({ schoolId: 1, dueAt: 1 });
 /** A queued send. */
 export type AgreementSend = InferSchemaType<typeof agreementSendSchema> & { _id: string };
 
+/**
+ * The sends still owed an outcome: a copy of each queued send, inserted before the send itself and deleted
+ * (by `_id`) once its outcome is recorded. The queue worker reads only this, so its size follows the work
+ * in hand rather than the year's history: a run with nothing to send is one read of an empty collection
+ * (FerretDB reads a whole collection on each query, indexes or not). Losing a row's deletion is harmless:
+ * the worker finds the outcome on its next attempt (a taken claim) and deletes it then.
+ */
+export const agreementOpenSendSchema = agreementSendSchema.clone().clearIndexes();
+agreementOpenSendSchema.index({ schoolId: 1, campaignId: 1 });
+
 /** How a send ended; written once, by unique insert on the send's id. */
 export const agreementSendResultSchema = new Schema(
   {

@@ -150,12 +150,36 @@ export function signByFor(campaign: Pick<AgreementCampaign, 'dueAt' | 'createdAt
 }
 
 /**
+ * Queues send items: each goes into the open sends first, then the queue, so a crash in between leaves a
+ * card the worker still sends (the next pass queues it again; its claim then finds it done). Returns the
+ * items new to the queue. An item already queued is skipped; if it was already finished, the open row this
+ * adds is settled by the worker's next attempt, never sent twice (its claim is taken).
+ */
+export async function insertSends(models: Pick<Models, 'agreementSends' | 'agreementOpenSends'>, docs: readonly AgreementSend[]): Promise<AgreementSend[]> {
+  await insertNew(models.agreementOpenSends, docs);
+  return insertNew(models.agreementSends, docs);
+}
+
+/** Unordered insert of `docs`; those whose `_id` was already there are skipped. Returns those inserted. */
+async function insertNew(model: Models['agreementSends'] | Models['agreementOpenSends'], docs: readonly AgreementSend[]): Promise<AgreementSend[]> {
+  try {
+    await model.insertMany(docs, { ordered: false });
+    return [...docs];
+  } catch (err) {
+    const e = err as { writeErrors?: { code?: number; index?: number }[] };
+    if (!e.writeErrors || !e.writeErrors.every((w) => isDuplicateKey(w))) throw err;
+    const duplicates = new Set(e.writeErrors.map((w) => w.index));
+    return docs.filter((_, index) => !duplicates.has(index));
+  }
+}
+
+/**
  * Inserts send items for these people (or class prompts) and round; returns how many were new. Unordered
  * batch inserts: one round trip per 200 items, and an item already queued is a duplicate-key write error
  * that is skipped, so running this twice still queues each card once.
  */
 export async function queueSends(
-  models: Pick<Models, 'agreementSends'>,
+  models: Pick<Models, 'agreementSends' | 'agreementOpenSends'>,
   campaign: Pick<AgreementCampaign, '_id' | 'schoolId' | 'dueAt' | 'createdAt'>,
   targets: readonly (string | SendTarget)[],
   round: number,
@@ -182,15 +206,7 @@ export async function queueSends(
         ...(target.form ? { form: target.form } : {}),
       };
     });
-    let inserted = docs;
-    try {
-      await models.agreementSends.insertMany(docs, { ordered: false });
-    } catch (err) {
-      const e = err as { writeErrors?: { code?: number; index?: number }[] };
-      if (!e.writeErrors || !e.writeErrors.every((w) => isDuplicateKey(w))) throw err;
-      const duplicates = new Set(e.writeErrors.map((w) => w.index));
-      inserted = docs.filter((_, index) => !duplicates.has(index));
-    }
+    const inserted = await insertSends(models, docs);
     queued += inserted.length;
     if (inserted.length > 0) onQueued?.(inserted);
   }

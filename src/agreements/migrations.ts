@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/errors.js';
 import type { Migration } from '../db/migrations.js';
 
 /**
@@ -16,6 +17,31 @@ export const DROP_CAMPAIGN_KEY_INDEX: Migration = {
     for (const index of await campaigns.listIndexes().toArray()) {
       const fields = Object.keys(index.key as Record<string, unknown>);
       if (fields.length === 2 && fields[0] === 'schoolId' && fields[1] === 'key') await campaigns.dropIndex(index.name as string);
+    }
+  },
+};
+
+/**
+ * Fills the open sends (`agreement_open_sends`, which the send queue now reads instead of every send) with
+ * the queued cards of an earlier release that have no outcome yet, so none is stranded by the upgrade.
+ * Idempotent: rows are inserted by `_id`, and a row already there is skipped.
+ */
+export const FILL_OPEN_SENDS: Migration = {
+  id: '2026-12-06-agreement-open-sends',
+  description: 'copy queued agreement cards without an outcome into agreement_open_sends (what the send queue reads)',
+  async up(db) {
+    const exists = await db.listCollections({ name: 'agreement_sends' }, { nameOnly: true }).hasNext();
+    if (!exists) return;
+    const finished = new Set((await db.collection('agreement_send_results').find({}, { projection: { _id: 1 } }).toArray()).map((r) => String(r._id)));
+    const open = (await db.collection<{ _id: string }>('agreement_sends').find({}).toArray()).filter((s) => !finished.has(s._id));
+    for (let i = 0; i < open.length; i += 500) {
+      await db
+        .collection<{ _id: string }>('agreement_open_sends')
+        .insertMany(open.slice(i, i + 500), { ordered: false })
+        .catch((err: unknown) => {
+          const e = err as { writeErrors?: unknown[] };
+          if (!e.writeErrors || !e.writeErrors.every((w) => isDuplicateKey(w))) throw err;
+        });
     }
   },
 };

@@ -1,16 +1,17 @@
 import type { Connection } from 'mongoose';
 import { agreementVersionSchema } from './version-model.js';
 import { agreementGroupRunSchema } from './group-run-model.js';
-import { agreementCampaignSchema, agreementSendClaimSchema, agreementSendResultSchema, agreementSendSchema } from './campaign-model.js';
+import { agreementCampaignSchema, agreementOpenSendSchema, agreementSendClaimSchema, agreementSendResultSchema, agreementSendSchema } from './campaign-model.js';
 import { signerLinkSchema, signerLinkUseSchema } from './signer-link-model.js';
 import { agreementAuditAnswerSchema, agreementChainHeadSchema, agreementQuestionSchema, agreementSignatureSchema } from './signature-model.js';
 
-/** Compiles the collections of policy versions, campaigns, sends, signatures and their chain heads, questions, self-audit answers, group-sync runs and emailed signer links on one connection. */
+/** Compiles the collections of policy versions, campaigns, sends (and those still open), signatures and their chain heads, questions, self-audit answers, group-sync runs and emailed signer links on one connection. */
 export function createAgreementModels(conn: Connection) {
   return {
     agreementVersions: conn.model('AgreementVersion', agreementVersionSchema, 'agreement_versions'),
     agreementCampaigns: conn.model('AgreementCampaign', agreementCampaignSchema, 'agreement_campaigns'),
     agreementSends: conn.model('AgreementSend', agreementSendSchema, 'agreement_sends'),
+    agreementOpenSends: conn.model('AgreementOpenSend', agreementOpenSendSchema, 'agreement_open_sends'),
     agreementSendClaims: conn.model('AgreementSendClaim', agreementSendClaimSchema, 'agreement_send_claims'),
     agreementSendResults: conn.model('AgreementSendResult', agreementSendResultSchema, 'agreement_send_results'),
     agreementSignatures: conn.model('AgreementSignature', agreementSignatureSchema, 'agreement_signatures'),

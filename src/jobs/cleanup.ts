@@ -1,4 +1,5 @@
 import type { JobFenceModel, JobModel } from './job-model.js';
+import type { JobSchedule } from './types.js';
 
 /** How long finished jobs (done or dead) are kept for troubleshooting before the clean-up removes them. */
 export const FINISHED_JOB_RETENTION_DAYS = 30;
@@ -22,4 +23,20 @@ export async function removeFinishedJobs(models: { jobs: JobModel; jobFences: Jo
     removed += result.deletedCount;
     if (batch.length < batchSize) return removed;
   }
+}
+
+/** Cron of the nightly clean-up of finished jobs (03:30 London time, after the night's directory syncs). */
+export const JOBS_CLEANUP_CRON = '30 3 * * *';
+
+/** The clean-up's job handler, spread into the server's job table. */
+export function jobCleanupHandlers(deps: { models: { jobs: JobModel; jobFences: JobFenceModel }; clock: () => Date }) {
+  return {
+    /** Removes finished jobs past their retention. */
+    'jobs.cleanup': async () => ({ removed: await removeFinishedJobs(deps.models, deps.clock()) }),
+  };
+}
+
+/** The nightly clean-up, once for all schools: without it every claim reads a year of finished jobs. */
+export function jobCleanupSchedules(): JobSchedule<ReturnType<typeof jobCleanupHandlers>>[] {
+  return [{ name: 'jobs.cleanup', cron: JOBS_CLEANUP_CRON, timezone: 'Europe/London', jobName: 'jobs.cleanup', data: {} }];
 }

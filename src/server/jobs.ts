@@ -1,7 +1,7 @@
 import type { LanternConfig } from '../config/load.js';
 import { directoryJobHandlers, directorySchedules } from '../directory/jobs.js';
 import { watchJobHandlers, watchSchedules } from '../monitoring/connectors/watch-jobs.js';
-import { removeFinishedJobs } from '../jobs/cleanup.js';
+import { jobCleanupHandlers, jobCleanupSchedules } from '../jobs/cleanup.js';
 import type { JobDeps, JobSchedule, JobScheduler } from '../jobs/index.js';
 import { agreementJobHandlers, agreementSchedules } from '../agreements/jobs.js';
 import { caseJobHandlers, caseSchedules } from '../cases/jobs.js';
@@ -35,8 +35,7 @@ export function jobHandlers(deps: JobDeps & JobPorts) {
   const auditClients = auditClientFactories(deps.config);
   return {
     ...directoryJobHandlers(deps),
-    /** Removes finished jobs past their retention. */
-    'jobs.cleanup': async () => ({ removed: await removeFinishedJobs(deps.models, deps.clock()) }),
+    ...jobCleanupHandlers(deps),
     ...agreementJobHandlers(deps),
     ...caseJobHandlers(deps),
     ...parentJobHandlers(deps),
@@ -61,7 +60,7 @@ export function lanternSchedules(config: LanternConfig): JobSchedule<LanternJobH
     ...monitorCleanupSchedules(),
     ...parentSchedules(config),
     ...classroomSchedules(config),
-    { name: 'jobs.cleanup', cron: '30 3 * * *', timezone: 'Europe/London', jobName: 'jobs.cleanup', data: {} },
+    ...jobCleanupSchedules(),
     ...caseSchedules(),
     ...digestSchedules(config),
     ...recordsSchedules(config),

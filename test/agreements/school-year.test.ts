@@ -5,6 +5,7 @@ import { publishPolicy } from '../../src/agreements/publish.js';
 import { startCampaign } from '../../src/agreements/start-campaign.js';
 import type { AgreementVersion } from '../../src/agreements/version-model.js';
 import { publishVersion } from '../../src/agreements/versions.js';
+import { FINISHED_JOB_RETENTION_DAYS } from '../../src/jobs/cleanup.js';
 import { classRows, readDelivery, type ReceivedCard } from './sim/cards.js';
 import { checkDay, checkDelivery, Ledger } from './sim/invariants.js';
 import { seededRandom } from './sim/school.js';
@@ -260,5 +261,11 @@ describe('a simulated school year', () => {
     expect(year2.map((c) => c.policyId).sort()).toEqual(library.filter((t) => t.yearly).map((t) => t.id).sort());
     // Last year's self-audit answers are kept beside this year's.
     expect(await world.models.agreementAuditAnswers.countDocuments({ period: '2026-27' })).toBeGreaterThan(0);
+    // The nightly clean-up ran: no finished job is kept past its retention, so claims read a month of jobs, not a year.
+    const cutoff = new Date(world.clock.now().getTime() - (FINISHED_JOB_RETENTION_DAYS + 1) * DAY);
+    expect(await world.models.jobs.countDocuments({ finishedAt: { $lt: cutoff } })).toBe(0);
+    expect(await world.models.jobs.countDocuments({})).toBeGreaterThan(0);
+    // Every card has its outcome: none is left open.
+    expect(await world.models.agreementOpenSends.countDocuments({})).toBe(0);
   }, 3_600_000);
 });

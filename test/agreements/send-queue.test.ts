@@ -5,6 +5,7 @@ import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createAdapter } from '../../src/teams/adapter.js';
 import { issueCampaign, planCampaign } from '../../src/agreements/campaigns.js';
+import type { AgreementSend } from '../../src/agreements/campaign-model.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
 import { RateLimiter } from '../../src/teams/send/rate-limit.js';
 import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js';
@@ -102,8 +103,9 @@ describe('campaign send queue through the Agents SDK and a fake Bot Connector', 
   it('after a crash between the POST and the record, resends with the same delivery id and the connector drops the repeat', async () => {
     const sent = await models.agreementSendResults.findOne({ status: 'sent' }).lean();
     expect(sent).not.toBeNull();
-    // Rewind it to how a worker killed after its POST leaves it: no outcome recorded, a claim held by a dead worker.
+    // Rewind it to how a worker killed after its POST leaves it: no outcome recorded (so still open), a claim held by a dead worker.
     await models.agreementSendResults.deleteOne({ _id: sent?._id });
+    await models.agreementOpenSends.create((await models.agreementSends.findById(sent?._id).lean()) as AgreementSend);
     await models.agreementSendClaims.updateOne({ _id: `${sent?._id}#${sent?.attempts}` }, { $set: { at: new Date(Date.now() - 60_000), by: 'dead' } });
     const before = fake.deliveries.length;
     const summary = await workSendQueue(deps('w3'), { campaignId: sent?.campaignId }, { waitForRetriesMs: 15_000 });

@@ -8,14 +8,13 @@ import { calendarOf } from '../../agreements/academic-year.js';
 import { sha256 } from '../../agreements/canonical.js';
 import type { PolicyPageLinks } from '../../agreements/policy-link.js';
 import type { AgreementCampaign, AgreementSend } from '../../agreements/campaign-model.js';
-import { openCampaignsFor, queueSends, sendId } from '../../agreements/campaigns.js';
+import { insertSends, openCampaignsFor, queueSends, sendId } from '../../agreements/campaigns.js';
 import { attemptSend, tenantOf } from '../send/attempt.js';
 import { cardForSend } from '../send/cards.js';
 import { sendQueueDeps, type SendShared } from '../send/deps.js';
 import { signatureFor } from '../../agreements/state.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import { classifySendError, type ProactiveSender } from '../send/proactive.js';
-import { isDuplicateKey } from '../../db/errors.js';
 
 // How long the install turn may wait for this instance's turn to send for the tenant (see send-lease.ts).
 const MAX_LEASE_WAIT_MS = 2_000;
@@ -40,9 +39,7 @@ async function owedFirstCard(models: Models, campaign: AgreementCampaign, person
   const again = installedSendId(campaign._id, personId);
   if (await models.agreementSendResults.findById(again, { _id: 1 }).lean()) return null;
   const doc: AgreementSend = { _id: again, schoolId: campaign.schoolId, campaignId: campaign._id, personId, round: 0, dueAt: now, deliveryId: sha256(again).slice(0, 32) };
-  await models.agreementSends.create(doc).catch((err: unknown) => {
-    if (!isDuplicateKey(err)) throw err;
-  });
+  await insertSends(models, [doc]);
   return doc;
 }
 

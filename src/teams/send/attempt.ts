@@ -67,6 +67,15 @@ async function claim(deps: SendQueueDeps, item: AgreementSend, state: AttemptSta
 }
 
 /**
+ * Takes a send with a recorded outcome out of the open sends. Never throws: the outcome is what counts, and
+ * a row left behind is settled by the next run (its claim is taken and its outcome found).
+ */
+async function settle<T extends Outcome>(deps: SendQueueDeps, item: AgreementSend, outcome: T): Promise<T> {
+  await withDbRetry(() => deps.models.agreementOpenSends.deleteOne({ _id: item._id })).catch((err: unknown) => deps.logger.warn({ err, sendId: item._id }, 'could not take a finished agreement card out of the open sends; the next run will'));
+  return outcome;
+}
+
+/**
  * Decides what a queued item needs (reads only). A person with no reference in the run's snapshot is
  * looked up once more, so someone who installed Lantern since the snapshot is not wrongly reported
  * as not reachable.
@@ -95,10 +104,11 @@ export async function attemptSend(
   options: { signal?: AbortSignal; transport?: Transport; mayStillSend?: (tenant: string) => boolean } = {},
 ): Promise<Outcome> {
   const n = await claim(deps, item, state);
+  if (n === 'done-elsewhere') return settle(deps, item, n);
   if (typeof n !== 'number') return n;
   state.attempts = n;
   // Only when another worker has touched this item can it have finished it since the queue was read.
-  if (state.contested && (await withDbRetry(() => deps.models.agreementSendResults.findById(item._id, { _id: 1 }).lean()))) return 'done-elsewhere';
+  if (state.contested && (await withDbRetry(() => deps.models.agreementSendResults.findById(item._id, { _id: 1 }).lean()))) return settle(deps, item, 'done-elsewhere');
   const finish = async (status: 'sent' | 'unreachable' | 'skipped' | 'failed', detail?: string): Promise<Outcome> => {
     try {
       await withDbRetry(() =>
@@ -106,9 +116,9 @@ export async function attemptSend(
       );
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      return 'done-elsewhere';
+      return settle(deps, item, 'done-elsewhere');
     }
-    return status;
+    return settle(deps, item, status);
   };
   if (built.kind !== 'send') return finish(built.kind === 'unreachable' ? 'unreachable' : 'skipped', built.reason);
   const tenant = tenantOf(built.reference, item.schoolId);

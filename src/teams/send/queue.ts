@@ -122,23 +122,28 @@ export async function workSendQueue(
     }
   };
 
-  /** Reads the queue and its outcomes (two scans, never one per card) and the installed chats. */
+  /**
+   * Reads the open sends (one read, never one per card) and, when there are any, the installed chats: a run with
+   * nothing to send costs one read of a near-empty collection, however many cards the year has sent.
+   */
   const scan = (): Promise<void> =>
     (scanning ??= (async () => {
       lastScan = now();
       workedSinceScan = false;
-      const [queued, results, refs] = await Promise.all([
-        withDbRetry(() => deps.models.agreementSends.find(filter).lean<AgreementSend[]>()),
-        withDbRetry(() => deps.models.agreementSendResults.find(filter, { _id: 1 }).lean<{ _id: string }[]>()),
-        withDbRetry(() => referencesFor(deps.models)),
-      ]);
-      references = refs;
+      // A row is deleted only once its outcome is recorded, so an item known before this read and missing from it
+      // was finished by another worker. Not one admitted meanwhile (from the feed): the read may predate it.
+      const before = [...known.keys()];
+      const open = await withDbRetry(() => deps.models.agreementOpenSends.find(filter).lean<AgreementSend[]>());
+      if (open.length > 0) references = await withDbRetry(() => referencesFor(deps.models));
       cache.signed.clear();
-      for (const r of results) {
-        finished.add(r._id);
-        later.delete(r._id);
+      const still = new Set(open.map((s) => s._id));
+      for (const id of before) {
+        if (still.has(id)) continue;
+        finished.add(id);
+        known.delete(id);
+        later.delete(id);
       }
-      await admit(queued.filter((s) => !finished.has(s._id)));
+      await admit(open.filter((s) => !finished.has(s._id)));
     })().finally(() => (scanning = undefined)));
 
 

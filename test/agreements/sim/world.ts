@@ -8,6 +8,7 @@ import { agreementJobHandlers, rolloverCron, TICK_CRON } from '../../../src/agre
 import { loadConfig, type LanternConfig, type School } from '../../../src/config/load.js';
 import { createModels, ensureIndexes, type Models } from '../../../src/stores.js';
 import { directoryJobHandlers, DIRECTORY_SYNC_CRON } from '../../../src/directory/jobs.js';
+import { jobCleanupHandlers, jobCleanupSchedules } from '../../../src/jobs/cleanup.js';
 import { JobRunner, JobScheduler } from '../../../src/jobs/index.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../../../src/bench/fake-bot-connector.js';
@@ -96,7 +97,8 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
   const logger = createLogger({ level: 'silent' });
   const deps = { config, models, logger, clock: clock.now };
   const teams = teamsEdgeFor(config, models, { logger, clock: clock.now });
-  const real = { ...directoryJobHandlers(deps), ...agreementJobHandlers({ ...deps, agreementCards: teams.agreementCards }) };
+  // The server's nightly clean-up of finished jobs too: without it the jobs collection, which every claim reads, grows all year.
+  const real = { ...directoryJobHandlers(deps), ...agreementJobHandlers({ ...deps, agreementCards: teams.agreementCards }), ...jobCleanupHandlers(deps) };
   // Each job's commands are counted under its name.
   const handlers = Object.fromEntries(
     Object.entries(real).map(([name, run]) => [name, async (...args: Parameters<typeof run>) => {
@@ -114,6 +116,7 @@ export async function createSimWorld(size: SchoolSize, start: Date): Promise<Sim
   scheduler.registerSchedule({ name: `directory.sync:${SCHOOL_ID}`, cron: DIRECTORY_SYNC_CRON, timezone: school.timezone, jobName: 'directory.sync', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
   scheduler.registerSchedule({ name: `agreements.tick:${SCHOOL_ID}`, cron: TICK_CRON, timezone: school.timezone, jobName: 'agreements.tick', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
   scheduler.registerSchedule({ name: `agreements.rollover:${SCHOOL_ID}`, cron: rolloverCron(school), timezone: school.timezone, jobName: 'agreements.rollover', schoolId: SCHOOL_ID, data: { schoolId: SCHOOL_ID } });
+  for (const schedule of jobCleanupSchedules()) scheduler.registerSchedule(schedule);
   const chats = new Map<string, string>();
 
   const world: SimWorld = {
