@@ -56,7 +56,7 @@ describe('filter checks in the Microsoft 365 Agents Playground (a real Teams cli
     await form.getByRole('button', { name: 'Log the check' }).click();
 
     const done = page.locator('.ac-adaptiveCard', { hasText: 'Filter check logged' }).last();
-    await done.waitFor({ state: 'visible', timeout: 30_000 });
+    await done.waitFor({ state: 'visible', timeout: 60_000 });
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'records-filter-check-done.png') });
     const text = await done.innerText();
     expect(text).toContain('A gambling site from a Year 5 laptop');
