@@ -37,7 +37,9 @@ afterAll(async () => {
 });
 
 describe('filter checks in the Microsoft 365 Agents Playground (a real Teams client)', () => {
-  it('the IT manager types "filter check", fills the card and sees the logged check', { timeout: 150_000 }, async () => {
+  // The Playground renders the answer to a card action in its own time; on a loaded CI machine one attempt has
+  // been seen to miss it, so a second attempt (a new "filter check" in the same chat) is allowed.
+  it('the IT manager types "filter check", fills the card and sees the logged check', { timeout: 150_000, retry: 1 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await page.route(/https:\/\/res(-1)?\.cdn\.office\.net\//, (route) => route.abort());
     await page.goto(playground.url);
