@@ -79,6 +79,7 @@ export const ENV_KEYS = {
   botOpenIdMetadataUrl: 'LANTERN_BOT_OPENID_METADATA_URL',
   host: 'LANTERN_HOST',
   port: 'PORT',
+  publicUrl: 'LANTERN_PUBLIC_URL',
   dataDir: 'LANTERN_DATA_DIR',
   dbDownGraceSeconds: 'LANTERN_DB_DOWN_GRACE_SECONDS',
   logLevel: 'LOG_LEVEL',
@@ -239,6 +240,17 @@ function readDownGraceMs(env: Env): number {
 }
 
 /**
+ * LANTERN_PUBLIC_URL replaces `server.publicUrl` before validation, so the checks that need an https address
+ * (Google push) see the one the deployment gives (a cloud template knows the address only once deployed).
+ */
+function withPublicUrl(raw: unknown, publicUrl: string | undefined): unknown {
+  if (!publicUrl || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const record = raw as Record<string, unknown>;
+  const server = typeof record.server === 'object' && record.server !== null ? record.server : {};
+  return { ...record, server: { ...server, publicUrl } };
+}
+
+/**
  * Loads the configuration: the file named by `file` (or LANTERN_CONFIG, or ./lantern.config.yaml when present),
  * or the built-in demo school when there is none; secrets and deployment settings come from `env`.
  * `requireSecrets: false` (for `lantern config check` on a machine without the secrets) leaves a
@@ -251,7 +263,8 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string; re
   const fallbackFile = path.join(cwd, DEFAULT_FILE);
   const file = explicit ? path.resolve(cwd, explicit) : existsSync(fallbackFile) ? fallbackFile : undefined;
 
-  const fileConfig = file ? validateFileConfig(readConfigFile(file), file) : demoFileConfig();
+  const publicUrl = env[ENV_KEYS.publicUrl]?.trim();
+  const fileConfig = file ? validateFileConfig(withPublicUrl(readConfigFile(file), publicUrl), file) : demoFileConfig();
   const logLevel = env[ENV_KEYS.logLevel]?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) envProblem(ENV_KEYS.logLevel, `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 
