@@ -8,7 +8,8 @@ import { runCli } from '../../src/cli/main.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
-import { openKioskLink } from '../../src/agreements/kiosk-links.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
+import { createKioskLink, newKioskFormId, openKioskLink, signAtKiosk } from '../../src/agreements/kiosk-links.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { encodeQr, qrSvg } from '../../src/web/shared/qr/encode.js';
 import { testMongoUri } from '../support/db.js';
@@ -99,5 +100,20 @@ describe('lantern agreements kiosk', () => {
     expect(noUrl.code).toBe(2);
     expect(noUrl.err).toContain('server.publicUrl is not set');
     expect(await models.agreementKioskLinks.countDocuments()).toBe(1);
+  });
+
+  it('status counts visitors who signed the current version apart from the audiences, and the CSV export carries them', async () => {
+    const { token, version } = await createKioskLink(models, { schoolId: 'northgate', policyId: 'visitor-aua', createdBy: 'Office' }, new Date());
+    for (const name of ['Pat Visitor', 'Sam Second']) {
+      const r = await signAtKiosk(models, { token, shownVersionId: version._id, formId: newKioskFormId(), name, organisation: 'Fixit Ltd', client: { ip: '127.0.0.1', userAgent: 'test' } }, calendarOf({ timezone: 'Europe/London' }), () => new Date());
+      expect(r.ok).toBe(true);
+    }
+    const status = await cli('agreements', 'status', '--config', config);
+    expect(status.code).toBe(0);
+    expect(status.out).toContain('Visitors and others without a school account (signed the current version)');
+    expect(status.out).toContain('Visitor acceptable use agreement (version 1): 2 by reception kiosk');
+    expect(status.out).not.toContain('Pat Visitor');
+    const csv = await cli('agreements', 'status', '--csv', '--config', config);
+    expect(csv.out.split('\n')).toContain('visitor-aua,Visitor acceptable use agreement,1,visitors (reception kiosk),2,,');
   });
 });
