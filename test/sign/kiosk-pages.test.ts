@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_KIOSK_TOKEN } from '../../src/agreements/demo-seed.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
 import { createKioskLink, formatKioskToken, revokeKioskLinks } from '../../src/agreements/kiosk-links.js';
 import { verifyChain } from '../../src/agreements/verify.js';
@@ -59,6 +60,13 @@ afterAll(async () => {
 });
 
 describe('the reception kiosk (visitors sign from a QR code)', () => {
+  // First: a later test revokes the policy's sheets.
+  it('the demo school has a reception kiosk for visitors at a fixed address', async () => {
+    const reply = await httpRequest(`${lantern.url}/sign/kiosk/${DEMO_KIOSK_TOKEN}`);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain('Visitor acceptable use agreement');
+  });
+
   it('a visitor reads the exact current version and signs with the keyboard alone; the signature is sealed evidence', { timeout: 60_000 }, async () => {
     const url = await kioskUrl();
     const { page, status } = await open(url);
