@@ -7,6 +7,7 @@ import type { AgreementVersion } from './version-model.js';
 import { academicYearIn, type SchoolCalendar } from './academic-year.js';
 import { completes, COUNTERSIGNED, latestBySubject } from './evidence.js';
 import { countingSignatures } from './signing.js';
+import type { VisitorCount } from './visitors.js';
 
 /** One line of the compliance view. */
 export interface ComplianceRow {
@@ -165,9 +166,18 @@ export function complianceRows(standings: readonly PolicyStanding[], now: Date):
 /** Column headings of the compliance export. */
 export const COMPLIANCE_COLUMNS = ['policy', 'title', 'version', 'group', 'signed', 'total', 'overdue'] as const;
 
-/** The compliance figures as CSV (`lantern agreements status --csv`): one row per policy and group, counts only. */
-export function complianceCsv(rows: readonly ComplianceRow[]): string {
+/** The groups visitors are counted under: no audience holds them, so they have no total and are never overdue. */
+export const VISITOR_GROUPS = { kiosk: 'visitors (reception kiosk)', link: 'visitors (emailed link)' } as const;
+
+/**
+ * The compliance figures as CSV (`lantern agreements status --csv`): one row per policy and group, counts only;
+ * visitors who signed the current version follow, with total and overdue left empty.
+ */
+export function complianceCsv(rows: readonly ComplianceRow[], visitors: readonly VisitorCount[] = []): string {
   const cell = (v: string | number) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
   const lines = rows.map((r) => [r.policyId, r.title, r.versionNumber, r.group, r.signed, r.total, r.overdue].map(cell).join(','));
-  return `${[COMPLIANCE_COLUMNS.join(','), ...lines].join('\n')}\n`;
+  const visitorLines = visitors.flatMap((v) =>
+    (['kiosk', 'link'] as const).filter((how) => v[how] > 0).map((how) => [v.policyId, v.title, v.versionNumber, VISITOR_GROUPS[how], v[how], '', ''].map(cell).join(',')),
+  );
+  return `${[COMPLIANCE_COLUMNS.join(','), ...lines, ...visitorLines].join('\n')}\n`;
 }

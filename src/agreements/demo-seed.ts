@@ -2,16 +2,20 @@ import type { LanternConfig } from '../config/load.js';
 import type { Models } from '../stores.js';
 import type { Logger } from '../log/logger.js';
 import { issueCampaign } from './campaigns.js';
+import { createKioskLink } from './kiosk-links.js';
 import { loadPolicyLibrary } from './library.js';
 import { publishVersion } from './versions.js';
 
 /** The demo's running staff AUA campaign. */
 export const DEMO_CAMPAIGN_KEY = 'demo-staff-aua';
 
+/** The demo school's reception kiosk for the visitor AUA, at a fixed address so the README can point at it. */
+export const DEMO_KIOSK_TOKEN = 'demx-desk-2345';
+
 /**
- * Seeds the demo school: publishes every template in the library as version 1 and starts a staff AUA
- * campaign (due in two weeks, reminders after 3, 7 and 14 days, escalation to the DSL). Idempotent:
- * a restart finds both already there.
+ * Seeds the demo school: publishes every template in the library as version 1, starts a staff AUA
+ * campaign (due in two weeks, reminders after 3, 7 and 14 days, escalation to the DSL) and opens a reception
+ * kiosk for the visitor AUA. Idempotent: a restart finds all three already there.
  */
 export async function seedDemoAgreements(models: Models, config: LanternConfig, logger: Logger, now: Date = new Date()): Promise<void> {
   if (config.mode !== 'demo') return;
@@ -21,6 +25,9 @@ export async function seedDemoAgreements(models: Models, config: LanternConfig, 
     for (const template of templates) {
       const { version } = await publishVersion(models, template, { schoolId: school.id, by: 'demo seed', clock: () => now });
       versions.set(template.id, version);
+    }
+    if (versions.has('visitor-aua')) {
+      await createKioskLink(models, { schoolId: school.id, policyId: 'visitor-aua', createdBy: 'demo seed', token: DEMO_KIOSK_TOKEN }, now);
     }
     const aua = versions.get('staff-aua');
     if (!aua) continue;

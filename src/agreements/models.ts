@@ -2,10 +2,11 @@ import type { Connection } from 'mongoose';
 import { agreementVersionSchema } from './version-model.js';
 import { agreementGroupRunSchema } from './group-run-model.js';
 import { agreementCampaignSchema, agreementOpenSendSchema, agreementSendClaimSchema, agreementSendResultSchema, agreementSendSchema } from './campaign-model.js';
+import { kioskLinkSchema } from './kiosk-link-model.js';
 import { signerLinkSchema, signerLinkUseSchema } from './signer-link-model.js';
 import { agreementAuditAnswerSchema, agreementChainHeadSchema, agreementQuestionSchema, agreementSignatureSchema } from './signature-model.js';
 
-/** Compiles the collections of policy versions, campaigns, sends (and those still open), signatures and their chain heads, questions, self-audit answers, group-sync runs and emailed signer links on one connection. */
+/** Compiles the collections of policy versions, campaigns, sends (and those still open), signatures and their chain heads, questions, self-audit answers, group-sync runs, emailed signer links and reception kiosk links on one connection. */
 export function createAgreementModels(conn: Connection) {
   return {
     agreementVersions: conn.model('AgreementVersion', agreementVersionSchema, 'agreement_versions'),
@@ -21,6 +22,7 @@ export function createAgreementModels(conn: Connection) {
     agreementGroupRuns: conn.model('AgreementGroupRun', agreementGroupRunSchema, 'agreement_group_runs'),
     agreementSignerLinks: conn.model('AgreementSignerLink', signerLinkSchema, 'agreement_signer_links'),
     agreementSignerLinkUses: conn.model('AgreementSignerLinkUse', signerLinkUseSchema, 'agreement_signer_link_uses'),
+    agreementKioskLinks: conn.model('AgreementKioskLink', kioskLinkSchema, 'agreement_kiosk_links'),
   };
 }
 

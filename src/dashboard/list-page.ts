@@ -68,7 +68,7 @@ export function listPage(opts: {
   const searching = Boolean(filters.q);
   const title = searching ? `Cases matching “${filters.q}”` : filters.view === 'closed' ? 'Closed cases' : 'Open cases';
   const hidden = filters.view === 'closed' ? html`<input type="hidden" name="view" value="closed">` : html``;
-  const body = html`<nav class="views" aria-label="Case lists"><a href="${base}"${filters.view === 'open' && !searching ? html` aria-current="page"` : html``}>Open cases</a> · <a href="${base}?view=closed"${filters.view === 'closed' && !searching ? html` aria-current="page"` : html``}>Closed cases</a></nav>
+  const body = html`<nav class="views" aria-label="Case lists"><a href="${base}"${filters.view === 'open' && !searching ? html` aria-current="page"` : html``}>Open cases</a> · <a href="${base}?view=closed"${filters.view === 'closed' && !searching ? html` aria-current="page"` : html``}>Closed cases</a> · <a href="${base}/inspection">Inspection pack</a></nav>
 <form class="search" method="get" action="${base}" role="search">
 <label for="f-q">Find a case by pupil, member of staff or case number</label>
 <input type="search" id="f-q" name="q" maxlength="${MAX_SEARCH}" value="${filters.q}">

@@ -2,6 +2,7 @@ import { Router, type ErrorRequestHandler } from 'express';
 import { DASHBOARD_CSS, DASHBOARD_JS } from './assets.js';
 import { createCaseRouter } from './case-router.js';
 import { dashboardContext, type DashboardDeps } from './context.js';
+import { createInspectionRouter } from './inspection-router.js';
 import { createItRouter } from './it-router.js';
 import { dashboardMessage } from './layout.js';
 import { dashboardSecurityHeaders } from './security-headers.js';
@@ -26,6 +27,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   router.use(createSignInRouter(ctx));
   router.use(createCaseRouter(ctx));
   router.use(createItRouter(ctx));
+  router.use(createInspectionRouter(ctx));
   const onError: ErrorRequestHandler = (err, req, res, next) => {
     if (!req.path.startsWith('/dashboard')) {
       next(err);

@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarOf } from '../../src/agreements/academic-year.js';
 import { recordSignature } from '../../src/agreements/evidence.js';
+import { createKioskLink, newKioskFormId, signAtKiosk } from '../../src/agreements/kiosk-links.js';
 import { loadPolicyLibrary } from '../../src/agreements/library.js';
 import { publishVersion } from '../../src/agreements/versions.js';
 import { runCli } from '../../src/cli/main.js';
@@ -47,6 +48,9 @@ beforeAll(async () => {
   const rules = await models.agreementVersions.findOne({ schoolId: SCHOOL, policyId: 'class-rules-eyfs-ks1' }).lean();
   const pupil = await models.people.findOne({ schoolId: SCHOOL, role: 'pupil', yearGroup: '1' }).lean();
   await recordSignature(models, { schoolId: SCHOOL, versionId: String(rules?._id), signerId: String(wilber?.personId), onBehalfOfId: String(pupil?.personId), channel: 'teams-proxy' }, calendarOf(school));
+  const kiosk = await createKioskLink(models, { schoolId: SCHOOL, policyId: 'visitor-aua', createdBy: 'Ruth Okafor' }, new Date());
+  const visit = { token: kiosk.token, shownVersionId: kiosk.version._id, formId: newKioskFormId(), name: 'Pat Visitor', organisation: 'Fixit Ltd', client: { ip: '127.0.0.1', userAgent: 'test' } };
+  expect((await signAtKiosk(models, visit, calendarOf(school), () => new Date())).ok).toBe(true);
   expect((await cli('training', 'add', '--person', 'a.wilber@northgate.example', '--kind', 'online-safety', '--date', today, '--provider', 'Northshire partnership', '--by', 'Ruth Okafor')).code).toBe(0);
   expect((await cli('fnm', 'check', '--tested', 'Gambling site', '--result', 'pass', '--by', 'Sam Patel')).code).toBe(0);
 }, 120_000);
@@ -63,7 +67,7 @@ describe('lantern inspection pack', () => {
     expect(r.code).toBe(0);
     const out = path.join(dir, 'pack');
     expect(readdirSync(out).sort()).toEqual(
-      ['consents.csv', 'filter-checks.csv', 'filtering-reviews.csv', 'heads.json', 'incidents.csv', 'index.html', 'register-adults.csv', 'register-classes.csv', 'rule-changes.csv', 'training.csv'],
+      ['consents.csv', 'filter-checks.csv', 'filtering-reviews.csv', 'heads.json', 'incidents.csv', 'index.html', 'register-adults.csv', 'register-classes.csv', 'register-visitors.csv', 'rule-changes.csv', 'training.csv'],
     );
     const read = (f: string) => readFileSync(path.join(out, f), 'utf8');
     const adults = read('register-adults.csv').split('\r\n');
@@ -71,6 +75,9 @@ describe('lantern inspection pack', () => {
     expect(adults.find((l) => l.includes('Alex Wilber'))).toMatch(new RegExp(`"signed","${today}","teams"$`));
     // Cards were queued but never delivered (no Teams here), so everyone else has not received it yet.
     expect(adults.filter((l) => l.includes('"never received"')).length).toBeGreaterThan(3);
+    const visitors = read('register-visitors.csv').split('\r\n');
+    expect(visitors[0]).toBe('"policy","title","version","name","organisation","signed on","how signed"');
+    expect(visitors[1]).toBe(`"visitor-aua","Visitor acceptable use agreement","1","Pat Visitor","Fixit Ltd","${today}","kiosk"`);
     const classes = read('register-classes.csv');
     expect(classes).toMatch(/"class-rules-eyfs-ks1","[^"]+","[^"]+","1","\d+","0"/);
     expect(read('training.csv')).toContain('"Alex Wilber","Online-safety refresher"');
@@ -84,7 +91,7 @@ describe('lantern inspection pack', () => {
     expect(pupils.filter((p) => everything.includes(p.displayName)).map((p) => p.displayName)).toEqual([]);
     const heads = JSON.parse(read('heads.json')) as { heads: string[] };
     expect(heads.heads.map((h) => h.split('/')[1])).toEqual(['cases', 'signatures', 'monitoring']);
-    expect(heads.heads[1]).toMatch(/^northgate\/signatures\/[^/]+\/2\//);
+    expect(heads.heads[1]).toMatch(/^northgate\/signatures\/[^/]+\/3\//);
     expect(html).toContain(heads.heads[1]);
     const verify = await cli('integrity', 'verify', '--heads', path.join('pack', 'heads.json'));
     // The records here were written by the test without the integrity key, so only the heads are compared.

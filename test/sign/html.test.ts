@@ -19,6 +19,7 @@ describe('sign page HTML helpers', () => {
   it('keeps link tokens and sign-in codes out of request logs', () => {
     expect(redactSignUrl('/parents/consent/abcDEF123_-x?y=1')).toBe('/parents/consent/[token]?y=1');
     expect(redactSignUrl('/sign/link/abcDEF123_-x?y=1')).toBe('/sign/link/[token]?y=1');
+    expect(redactSignUrl('/sign/kiosk/demx-desk-2345?y=1')).toBe('/sign/kiosk/[token]?y=1');
     expect(redactSignUrl('/sign/oidc/callback?code=secret&state=s2&iss=x')).toBe('/sign/oidc/callback?code=[redacted]&state=[redacted]&iss=x');
     expect(redactSignUrl('/api/messages')).toBe('/api/messages');
   });

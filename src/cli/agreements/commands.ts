@@ -16,6 +16,8 @@ export const unsignedGroupOptions = { 'dry-run': 'bool', approve: 'bool', by: 'v
 export const inviteOptions = {
   policy: 'value', email: 'value', name: 'value', role: 'value', by: 'value', revoke: 'bool', school: 'value', config: 'value', 'dry-run': 'bool',
 } as const;
+/** `agreements kiosk` options. */
+export const kioskOptions = { policy: 'value', out: 'value', days: 'value', by: 'value', revoke: 'bool', school: 'value', config: 'value', 'dry-run': 'bool' } as const;
 /** `evidence verify` options. */
 export const verifyOptions = { school: 'value', config: 'value' } as const;
 /** `evidence export` options. */
@@ -62,6 +64,12 @@ export const agreementsCommands: Readonly<Record<string, CommandEntry>> = {
       'lantern agreements invite --policy ID --email ADDRESS [--name NAME] [--role visitor|volunteer|governor|staff|contractor] --by NAME [--revoke] [--school ID] [--config FILE] [--dry-run]',
     options: inviteOptions,
     load: async () => (await import('./invite.js')).inviteToSign,
+  }),
+  'agreements kiosk': defineCommand({
+    summary: 'Print a sheet for reception with a QR code where visitors read and sign a policy; --revoke stops the sheets working',
+    usage: 'lantern agreements kiosk --policy ID --by NAME [--out sheet.html] [--days N] [--revoke] [--school ID] [--config FILE] [--dry-run]',
+    options: kioskOptions,
+    load: async () => (await import('./kiosk.js')).kioskCommand,
   }),
   'evidence verify': defineCommand({
     summary: 'Check the signature evidence chain: reports edited, inserted and deleted records with their position',

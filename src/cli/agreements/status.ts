@@ -1,5 +1,6 @@
 import { calendarOf } from '../../agreements/academic-year.js';
-import { complianceCsv, complianceFigures } from '../../agreements/compliance.js';
+import { complianceCsv, complianceFigures, VISITOR_GROUPS } from '../../agreements/compliance.js';
+import { visitorCounts } from '../../agreements/visitors.js';
 import { classroomStatusLines } from '../../google/classroom/status-lines.js';
 import { standingLines, trainingStanding } from '../../records/training-standing.js';
 import type { CommandRun } from '../command.js';
@@ -12,9 +13,10 @@ export const showAgreementStatus: CommandRun<typeof statusOptions> = async ({ fl
     return withCommandDatabase(io, { configFile: flags.config }, async (cli) => {
       const school = pickSchool(cli.config, flags.school);
       const rows = (await complianceFigures(cli.models, school.id, new Date(), calendarOf(school))).filter((r) => !flags.policy || r.policyId === flags.policy);
+      const visitors = (await visitorCounts(cli.models, school.id, new Date(), calendarOf(school))).filter((v) => !flags.policy || v.policyId === flags.policy);
       if (flags.csv === true) {
         // The compliance export: the same figures, one row per policy and group, for a spreadsheet.
-        io.out(complianceCsv(rows).trimEnd());
+        io.out(complianceCsv(rows, visitors).trimEnd());
         return 0;
       }
       const classroom = await classroomStatusLines(cli.models, school, flags.policy);
@@ -28,6 +30,12 @@ export const showAgreementStatus: CommandRun<typeof statusOptions> = async ({ fl
         const pct = r.total > 0 ? Math.round((100 * r.signed) / r.total) : 0;
         io.out(`  ${r.group.padEnd(24)} ${String(r.signed).padStart(4)} of ${String(r.total).padEnd(4)} signed (${pct}%)${r.overdue > 0 ? `, ${r.overdue} overdue` : ''}`);
         if (r.overdueNames.length > 0) io.out(`    overdue: ${r.overdueNames.join(', ')}`);
+      }
+      // Visitors are in no audience: counted apart, with no total (names: the inspection pack's visitor register).
+      if (visitors.length > 0) io.out('Visitors and others without a school account (signed the current version)');
+      for (const v of visitors) {
+        const parts = (['kiosk', 'link'] as const).filter((how) => v[how] > 0).map((how) => `${v[how]} ${VISITOR_GROUPS[how].replace(/^visitors /, 'by ').replace(/[()]/g, '')}`);
+        io.out(`  ${v.title} (version ${v.versionNumber}): ${parts.join(', ')}`);
       }
       // Pupils sign through Classroom: the per-course figures come from the last stored roster (no Google call).
       for (const line of classroom) io.out(line);

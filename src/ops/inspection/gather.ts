@@ -3,6 +3,7 @@ import type { Models } from '../../stores.js';
 import type { Person } from '../../directory/person.js';
 import { calendarOf } from '../../agreements/academic-year.js';
 import { policyStandings } from '../../agreements/compliance.js';
+import { visitorRegister, type VisitorRegisterRow } from '../../agreements/visitors.js';
 import type { AgreementSendResult } from '../../agreements/campaign-model.js';
 import type { AgreementSignature } from '../../agreements/signature-model.js';
 import { casesWeek } from '../../cases/weekly.js';
@@ -55,6 +56,8 @@ export interface InspectionPack {
   to: Date;
   generatedAt: Date;
   registers: RegisterRow[];
+  /** Visitors and others without a school account who signed in the period (kiosk, emailed link). */
+  visitors: VisitorRegisterRow[];
   classes: ClassRow[];
   training: { name: string; kind: string; completedOn: Date; expiresOn: Date | null; provider: string }[];
   consents: ConsentRow[];
@@ -165,6 +168,7 @@ export async function gatherInspectionPack(models: Models, school: School, from:
     to,
     generatedAt: now,
     registers: regs,
+    visitors: await visitorRegister(models, school.id, from, to),
     classes,
     training: training.map((t) => ({ name: t.personName, kind: TRAINING_KINDS[t.kind as TrainingKind]?.label ?? t.kind, completedOn: t.completedOn, expiresOn: t.expiresOn ?? null, provider: t.provider })),
     consents: await consents(models, school.id, to),

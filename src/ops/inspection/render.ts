@@ -45,6 +45,13 @@ function tables(pack: InspectionPack): Table[] {
       rows: pack.registers.map((r) => [r.policyId, r.title, r.version, r.personId, r.name, r.role, r.status, r.signedAt, r.channel]),
     },
     {
+      file: 'register-visitors.csv',
+      title: 'Agreements: visitors and others without a school account',
+      intro: 'Everyone who signed in the period at the reception kiosk, or by an emailed link without a school account, with the name and organisation they gave.',
+      header: ['policy', 'title', 'version', 'name', 'organisation', 'signed on', 'how signed'],
+      rows: pack.visitors.map((v) => [v.policyId, v.title, v.version, v.name, v.organisation, v.signedAt, v.channel]),
+    },
+    {
       file: 'register-classes.csv',
       title: 'Agreements: pupils, by class',
       intro: 'Pupils are counted, never named.',

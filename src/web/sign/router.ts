@@ -2,16 +2,18 @@ import { Router, type ErrorRequestHandler } from 'express';
 import { SIGN_CSS, SIGN_JS } from './assets.js';
 import { signContext, type SignDeps } from './context.js';
 import { messagePage } from './layout.js';
+import { createKioskRouter } from './kiosk-router.js';
 import { createLinkRouter } from './link-router.js';
 import { createParentRouter } from './parent-router.js';
 import { createPupilRouter } from './pupil-router.js';
 import { signSecurityHeaders } from './security-headers.js';
 
-/** Hides single-use link tokens (parent and signer links) from request logs (they work until used or expired). */
+/** Hides link tokens (parent, signer and kiosk links) from request logs (they work until used, expired or revoked). */
 export function redactSignUrl(url: string): string {
   return url
     .replace(/^\/parents\/consent\/[^/?#]+/, '/parents/consent/[token]')
     .replace(/^\/sign\/link\/[^/?#]+/, '/sign/link/[token]')
+    .replace(/^\/sign\/kiosk\/[^/?#]+/, '/sign/kiosk/[token]')
     .replace(/([?&](?:code|state)=)[^&]+/g, '$1[redacted]');
 }
 
@@ -28,6 +30,7 @@ export function createSignRouter(deps: SignDeps): Router {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(SIGN_JS);
   });
   router.use(createLinkRouter(ctx));
+  router.use(createKioskRouter(ctx));
   router.use(createParentRouter(ctx));
   router.use(createPupilRouter(ctx));
   const onError: ErrorRequestHandler = (err, req, res, next) => {
