@@ -32,10 +32,10 @@ let models: Models;
 const env = { MONGODB_URI: uri, LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, LANTERN_MS_CLIENT_SECRET_NORTHGATE: 'fake-secret' };
 
 /** A config for Northgate with the given Google and Microsoft blocks (YAML lines under the school). */
-function configWith(blocks: { google?: string; microsoft?: string }): string {
+function configWith(blocks: { google?: string; microsoft?: string; authorityHost?: string }): string {
   const file = path.join(dir, `lantern-${randomUUID().slice(0, 6)}.config.yaml`);
   const googleBlock = blocks.google ? `    google:\n      customerId: C03az79cb\n      adminSubject: it.admin@northgate.example\n      applications: [drive]\n${blocks.google}` : '';
-  const microsoftBlock = blocks.microsoft ? `    microsoft:\n      tenantId: ${TENANT_ID}\n      clientId: ${CLIENT_ID}\n      monitoring:\n        contentTypes: [Audit.SharePoint]\n        authorityHost: ${ms.url}\n${blocks.microsoft}` : '';
+  const microsoftBlock = blocks.microsoft ? `    microsoft:\n      tenantId: ${TENANT_ID}\n      clientId: ${CLIENT_ID}\n      monitoring:\n        contentTypes: [Audit.SharePoint]\n        authorityHost: ${blocks.authorityHost ?? ms.url}\n${blocks.microsoft}` : '';
   writeFileSync(file, `schools:\n${NORTHGATE_SCHOOL}${googleBlock}${microsoftBlock}mail:\n  google: { tokenUrl: ${google.url}/token }\n`);
   return file;
 }
@@ -92,6 +92,16 @@ describe('connector errors name their real cause, in the CLI, the status and the
     await runner.runDue();
     const logged = lines.map((l) => JSON.parse(l) as { msg?: string; cause?: string; code?: string }).find((l) => l.msg?.startsWith('audit stream poll failed'));
     expect(logged).toMatchObject({ code: 'monitor_source_unreachable', cause: run.message });
+  });
+
+  it('a sign-in host that cannot be reached is named as such, not blamed on the client secret', async () => {
+    const port = await closedPort();
+    const config = configWith({ microsoft: MICROSOFT_FAKE(), authorityHost: `http://127.0.0.1:${port}` });
+    const run = await backfill(config, 'microsoft', 'microsoft:Audit.SharePoint');
+    expect(run.code).toBe(1);
+    expect(run.line).toMatch(new RegExp(`^microsoft:Audit\\.SharePoint: FAILED \\(monitor_source_unreachable\\) Nothing accepted a connection at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) for Microsoft sign-in`));
+    expect(run.line).not.toMatch(/client secret/);
+    expect(run.statusLine).toContain(run.message);
   });
 
   it('a name that does not resolve: DNS, for every stream of the source', async () => {
