@@ -244,6 +244,8 @@ export const MicrosoftMonitoringSchema = z.strictObject({
   contentTypes: z.array(z.enum(MS_CONTENT_TYPES, { error: `must be one of ${MS_CONTENT_TYPES.join(', ')}` })).min(1).default([...MS_CONTENT_TYPES]),
   /** Also read Microsoft Graph auditLogs/signIns and auditLogs/directoryAudits (needs AuditLog.Read.All; signIns need Entra ID P1). */
   graph: z.boolean({ error: 'must be true or false' }).default(true),
+  /** Also read Microsoft Graph security/alerts_v2 (needs SecurityAlert.Read.All): the "do not view" image rule reads them. */
+  alerts: z.boolean({ error: 'must be true or false' }).default(true),
   /** Override of the Management Activity API root (https://manage.office.com), e.g. a national cloud or a stand-in in tests. */
   manageUrl: z.url().optional(),
   /** Override of the Microsoft Graph root (default mail.microsoft.graphUrl). */
@@ -381,6 +383,10 @@ export const SchoolSchema = z.strictObject({
       reportsUrl: z.url().optional(),
       /** Push notifications of new audit activity (B1); polling goes on regardless. */
       push: GooglePushSchema.optional(),
+      /** Also read the Alert Center (needs the apps.alerts delegation): the "do not view" image rule reads its alerts. */
+      alertCenter: z.boolean({ error: 'must be true or false' }).default(true),
+      /** Override of the Alert Center API root (https://alertcenter.googleapis.com/), e.g. a stand-in in tests. */
+      alertCenterUrl: z.url().optional(),
     })
     .optional(),
   directory: DirectorySchema.default({ source: 'demo' }),

@@ -1,5 +1,5 @@
 /** What a Google scope lets Lantern do, so a missing delegation can be named with its purpose. */
-export type GoogleFeature = 'monitoring' | 'directory' | 'classroom' | 'mail' | 'remediation' | 'access-group';
+export type GoogleFeature = 'monitoring' | 'monitoring-alerts' | 'directory' | 'classroom' | 'mail' | 'remediation' | 'access-group';
 
 /** One OAuth scope granted to the service account by domain-wide delegation. */
 export interface GoogleScope {
@@ -18,6 +18,7 @@ const AUTH = 'https://www.googleapis.com/auth/';
 /** Every scope Lantern's service account asks for; the clients take theirs from here and `lantern doctor` tries each. */
 export const GOOGLE_SCOPES = {
   reportsAudit: { scope: `${AUTH}admin.reports.audit.readonly`, feature: 'monitoring', why: 'read the audit logs', api: 'admin/reports_v1' },
+  alertCenter: { scope: `${AUTH}apps.alerts`, feature: 'monitoring-alerts', why: 'read Alert Center alerts (the "do not view" image rule)', api: 'alertcenter/v1beta1' },
   directoryUsers: { scope: `${AUTH}admin.directory.user.readonly`, feature: 'directory', why: 'read users', api: 'admin/directory_v1' },
   directoryGroupMembers: { scope: `${AUTH}admin.directory.group.member.readonly`, feature: 'directory', why: 'read group members', api: 'admin/directory_v1' },
   directoryGroupMembersWrite: { scope: `${AUTH}admin.directory.group.member`, feature: 'access-group', why: 'keep the group of unsigned accounts in step (sign before access)', api: 'admin/directory_v1' },

@@ -11,6 +11,8 @@ export interface RetryOptions {
   maxWaitMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
+  /** The API in words, for the message when retries run out (default "The audit API"). */
+  api?: string;
   /** Called before each wait (for logs and tests). */
   onRetry?(info: { attempt: number; status: number; waitMs: number }): void;
 }
@@ -50,8 +52,8 @@ export async function withRetry<T>(fn: () => Promise<T>, failureOf: (err: unknow
       const waitMs = asked ?? Math.min(maxWaitMs, baseMs * 2 ** (attempt - 1));
       if (attempt >= maxAttempts || waitMs > maxWaitMs) {
         throw new LanternError(
-          ErrorCode.MonitorSourceUnavailable,
-          `The audit API answered HTTP ${failure.status} ${attempt} time(s)${asked !== undefined ? ` and asked to wait ${Math.ceil(asked / 1000)} s` : ''}; Lantern will try again at the next poll.`,
+          failure.status === 429 ? ErrorCode.MonitorSourceThrottled : ErrorCode.MonitorSourceUnavailable,
+          `${options.api ?? 'The audit API'} answered HTTP ${failure.status}${failure.status === 429 ? ' (throttled)' : ''} ${attempt} time(s)${asked !== undefined ? ` and asked to wait ${Math.ceil(asked / 1000)} s` : ''}; Lantern will try again at the next poll.`,
           { cause: err },
         );
       }

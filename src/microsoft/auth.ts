@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfidentialClientApplication, type Configuration, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
-import { ErrorCode, LanternError } from '../errors.js';
+import { ErrorCode, isLanternError, LanternError } from '../errors.js';
+import { classifyFailure } from '../http/failure-cause.js';
 
 /** The public cloud's sign-in host; MSAL knows its metadata without asking the network. */
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
@@ -88,6 +89,18 @@ function clientsFor(networkClient: INetworkModule | undefined): Map<string, Conf
   return map;
 }
 
+/**
+ * MSAL reports every failure to reach the sign-in host as "network_error" and drops the cause, so the host is
+ * tried once more directly to name it (DNS, refused, TLS); a sign-in problem is never blamed on the secret.
+ */
+async function unreachableSignIn(authorityHost: string, err: unknown): Promise<LanternError> {
+  const api = `Microsoft sign-in (${new URL(authorityHost).host})`;
+  const probe = await fetch(authorityHost, { method: 'HEAD', signal: AbortSignal.timeout(10_000) }).then(() => undefined, (e: unknown) => e);
+  const diagnosed = probe === undefined ? undefined : classifyFailure(probe, { api, url: authorityHost });
+  if (isLanternError(diagnosed)) return diagnosed;
+  return new LanternError(ErrorCode.MonitorSourceUnreachable, `${api} could not be reached (network_error): check this machine's internet access and proxy; Lantern tries again at the next poll.`, { cause: err });
+}
+
 /** The token provider of a tenant (one MSAL client per tenant, app and host, its cache shared by every caller). */
 export function appTokenProvider(creds: AppCredentials, options: AppTokenOptions = {}): AppTokenProvider {
   const secret = createHash('sha256').update(creds.clientSecret).digest('base64url').slice(0, 16);
@@ -107,6 +120,7 @@ export function appTokenProvider(creds: AppCredentials, options: AppTokenOptions
         return result.accessToken;
       } catch (err) {
         const code = (err as { errorCode?: unknown }).errorCode;
+        if (code === 'network_error') throw await unreachableSignIn(creds.authorityHost ?? DEFAULT_AUTHORITY_HOST, err);
         throw new LanternError(
           ErrorCode.MonitorSourceAuth,
           `Microsoft sign-in for tenant ${creds.tenantId} failed${typeof code === 'string' ? ` (${code})` : ''}: check the app's client id and secret (LANTERN_MS_CLIENT_SECRET or the per-school variable) and that an admin granted it consent.`,

@@ -1,5 +1,5 @@
 /** What a Microsoft permission lets Lantern do, so a missing one can be named with its purpose. */
-export type MicrosoftFeature = 'monitoring' | 'monitoring-graph' | 'directory' | 'mail' | 'remediation' | 'teams-install' | 'access-group';
+export type MicrosoftFeature = 'monitoring' | 'monitoring-graph' | 'monitoring-alerts' | 'directory' | 'mail' | 'remediation' | 'teams-install' | 'access-group';
 
 /** One application permission Lantern's code calls an API with. */
 export interface MicrosoftPermission {
@@ -28,6 +28,7 @@ export interface MicrosoftPermission {
 export const MICROSOFT_PERMISSIONS: readonly MicrosoftPermission[] = [
   { permission: 'ActivityFeed.Read', api: 'manage', feature: 'monitoring', why: 'read the unified audit log', usedIn: 'src/microsoft/audit/management-stream.ts', endpoints: ['/activity/feed', '/activity/feed/subscriptions/list', '/subscriptions/list', '/subscriptions/start', '/subscriptions/content'] },
   { permission: 'AuditLog.Read.All', api: 'graph', feature: 'monitoring-graph', why: 'read sign-ins and directory audits', usedIn: 'src/microsoft/audit/graph-stream.ts', endpoints: ['/auditLogs/signIns', '/auditLogs/directoryAudits'] },
+  { permission: 'SecurityAlert.Read.All', api: 'graph', feature: 'monitoring-alerts', why: 'read security alerts (the "do not view" image rule)', usedIn: 'src/microsoft/audit/graph-stream.ts', endpoints: ['/security/alerts_v2'] },
   { permission: 'GroupMember.Read.All', api: 'graph', feature: 'directory', why: 'read the members of the mapped groups', usedIn: 'src/microsoft/directory/read-directory.ts', endpoints: ['/groups', '/groups/{}/transitiveMembers/microsoft.graph.user'] },
   { permission: 'User.Read.All', api: 'graph', feature: 'directory', why: "read staff and pupils' names and addresses", usedIn: 'src/microsoft/directory/read-directory.ts', endpoints: ['/groups/{}/transitiveMembers/microsoft.graph.user'] },
   { permission: 'GroupMember.ReadWrite.All', api: 'graph', feature: 'access-group', why: 'keep the group of unsigned accounts in step (sign before access)', usedIn: 'src/microsoft/directory/group-members.ts', endpoints: ['/groups/{}', '/directoryObjects/{}'] },
@@ -39,6 +40,11 @@ export const MICROSOFT_PERMISSIONS: readonly MicrosoftPermission[] = [
   { permission: 'AppCatalog.Read.All', api: 'graph', feature: 'teams-install', why: "find Lantern's Teams app in the tenant's catalogue", usedIn: 'src/microsoft/teams-app-install.ts', endpoints: ['/appCatalogs/teamsApps', '/appCatalogs/teamsApps/{}'] },
   { permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All', api: 'graph', feature: 'teams-install', why: 'install Lantern for staff it cannot message yet (`lantern teams install`)', usedIn: 'src/microsoft/teams-app-install.ts', endpoints: ['/users/{}/teamwork/installedApps'] },
 ];
+
+/** The permission a declared API path is called with (for naming it when Microsoft answers 403). */
+export function permissionForEndpoint(endpoint: string): string | undefined {
+  return MICROSOFT_PERMISSIONS.find((p) => p.endpoints.includes(endpoint))?.permission;
+}
 
 /** The permissions a set of features needs, per API. */
 export function permissionsFor(features: ReadonlySet<MicrosoftFeature>): MicrosoftPermission[] {

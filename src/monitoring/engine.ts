@@ -64,7 +64,7 @@ export function createEngine(options: EngineOptions): Engine {
   const now = options.now ?? Date.now;
   const stats: EngineStats = {
     records: 0,
-    byKind: { 'google.reports.activity': 0, 'o365.management.activity': 0, 'graph.signIn': 0, 'graph.directoryAudit': 0, 'graph.alert': 0 },
+    byKind: { 'google.reports.activity': 0, 'o365.management.activity': 0, 'graph.signIn': 0, 'graph.directoryAudit': 0, 'graph.alert': 0, 'google.alert': 0 },
     malformed: 0,
     unknownKind: 0,
     detections: 0,

@@ -26,6 +26,7 @@ export class RuleIndex {
   private readonly signIn: EffectiveRule[] = [];
   private readonly audit = bucket();
   private readonly alert: EffectiveRule[] = [];
+  private readonly googleAlert: EffectiveRule[] = [];
   private readonly scratch: EffectiveRule[] = [];
 
   constructor(rules: readonly EffectiveRule[]) {
@@ -52,6 +53,9 @@ export class RuleIndex {
             break;
           case 'graph.alert':
             this.alert.push(er);
+            break;
+          case 'google.alert':
+            this.googleAlert.push(er);
             break;
         }
       }
@@ -89,6 +93,8 @@ export class RuleIndex {
       }
       case 'graph.alert':
         return this.alert;
+      case 'google.alert':
+        return this.googleAlert;
     }
   }
 }

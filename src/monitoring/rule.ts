@@ -8,7 +8,8 @@ export type RuleTrigger =
   | { kind: 'o365.management.activity'; operations: readonly string[] }
   | { kind: 'graph.signIn' }
   | { kind: 'graph.directoryAudit'; activities: readonly string[] | '*' }
-  | { kind: 'graph.alert' };
+  | { kind: 'graph.alert' }
+  | { kind: 'google.alert' };
 
 /** What a rule reports about one record. Plain English, and never a file title or message subject. */
 export interface RuleHit {

@@ -20,6 +20,8 @@ export interface KeyedDetection {
 export interface StoreResult {
   /** Newly stored (inserted or folded into a stored detection). */
   stored: number;
+  /** Detections written for the first time (the rest of `stored` folded into a detection already written). */
+  created: number;
   /** Keys stored before: the same record processed again (overlap re-reads, a replay after a crash). */
   duplicates: number;
 }
@@ -53,6 +55,7 @@ export function createDetectionStore(
     async store(schoolId, batch) {
       let stored = 0;
       let duplicates = 0;
+      let created = 0;
       for (const { key, detection: d } of batch) {
         const window = windows.get(d.ruleId) || 60_000;
         const bucket = Math.floor((Number.isFinite(d.firstSeen) ? d.firstSeen : 0) / window);
@@ -72,20 +75,21 @@ export function createDetectionStore(
           if (!isDuplicateKey(err)) throw err;
           duplicates++;
         }
-        await refreshDetection(models, schoolId, detectionId, bucket, d);
+        if (await refreshDetection(models, schoolId, detectionId, bucket, d)) created++;
       }
-      return { stored, duplicates };
+      return { stored, created, duplicates };
     },
   };
 }
 
+/** Recomputes one folded detection from its events; true when this call wrote it for the first time. */
 async function refreshDetection(
   models: { detections: DetectionModel; detectionEvents: DetectionEventModel },
   schoolId: string,
   detectionId: string,
   bucket: number,
   d: Detection,
-): Promise<void> {
+): Promise<boolean> {
   // $sum only: FerretDB v1 has no $min / $max accumulators (docs/mongodb-subset.md); first and last come from sorted reads.
   const [totals] = await models.detectionEvents.aggregate<{ count: number }>([{ $match: { detectionId } }, { $group: { _id: null, count: { $sum: '$count' } } }]);
   const events = await models.detectionEvents.find({ detectionId }).sort({ at: 1, _id: 1 }).limit(100).lean();
@@ -94,7 +98,7 @@ async function refreshDetection(
   const first = events[0]?.at ?? date(d.firstSeen);
   const lastSeen = newest?.last?.getTime() ?? d.lastSeen;
   const rank = SEVERITIES.indexOf(d.severity);
-  await models.detections.updateOne(
+  const written = await models.detections.updateOne(
     { _id: detectionId },
     {
       $set: { count: totals?.count ?? d.count, eventIds, firstSeen: first, lastSeen: date(lastSeen) },
@@ -133,6 +137,7 @@ async function refreshDetection(
       { $set: { ...(d.pupilInvolved ? { pupilInvolved: true } : {}), ...(d.looksLikePupilData ? { looksLikePupilData: true } : {}) } },
     );
   }
+  return written.upsertedCount > 0;
 }
 
 /** A stored suppression as the engine reads it. */

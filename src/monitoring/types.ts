@@ -38,6 +38,7 @@ export const RECORD_KINDS = [
   'graph.signIn',
   'graph.directoryAudit',
   'graph.alert',
+  'google.alert',
 ] as const;
 /** A native record kind. */
 export type RecordKind = (typeof RECORD_KINDS)[number];

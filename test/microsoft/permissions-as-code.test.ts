@@ -64,10 +64,10 @@ describe('permissions as code', () => {
     expect(stale).toEqual([]);
   });
 
-  it('recognises a new call: a Graph alerts read without a declared permission would fail', () => {
-    expect(apiPath('{}/security/alerts_v2?$top=50')).toBe('/security/alerts_v2');
+  it('recognises a new call: a Graph incidents read without a declared permission would fail', () => {
+    expect(apiPath('{}/security/incidents?$top=50')).toBe('/security/incidents');
     expect(apiPath('{}/api/v1.0/{}/activity/feed/subscriptions/list?PublisherIdentifier={}')).toBe('/activity/feed/subscriptions/list');
-    expect(MICROSOFT_PERMISSIONS.some((p) => p.endpoints.includes('/security/alerts_v2'))).toBe(false);
+    expect(MICROSOFT_PERMISSIONS.some((p) => p.endpoints.includes('/security/incidents'))).toBe(false);
     expect(apiPath('/dashboard/northgate')).toBeNull();
   });
 

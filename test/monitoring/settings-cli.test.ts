@@ -49,6 +49,7 @@ function writeConfig(): string {
       adminSubject: it.admin@northgate.example
       applications: [drive, token]
       reportsUrl: ${google.url}
+      alertCenterUrl: ${google.url}
 mail:
   google: { tokenUrl: ${google.url}/token }
 `,

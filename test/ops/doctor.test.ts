@@ -111,6 +111,24 @@ describe('lantern doctor', () => {
     expect(text.match(/^✗ /gm)).toHaveLength(4);
   }, 60_000);
 
+  it('checks the permission and delegation the live alert streams need, and neither when they are turned off', async () => {
+    allGood();
+    cloud.graphRoles.delete('SecurityAlert.Read.All');
+    cloud.delegatedScopes.delete(GOOGLE_SCOPES.alertCenter.scope);
+    const out = io();
+    expect(await runCli(['doctor', '--config', writeConfig(cloud.url)], out)).toBe(1);
+    const text = out.stdout.join('\n');
+    expect(text).toMatch(/^✗ Microsoft permissions of app .*not granted: SecurityAlert\.Read\.All \(Microsoft Graph, to read security alerts.*fix: .*add the application permission\(s\) SecurityAlert\.Read\.All/m);
+    expect(text).toMatch(/^✗ Google delegation apps\.alerts: .*fix: .*add https:\/\/www\.googleapis\.com\/auth\/apps\.alerts to the client id/m);
+    const off = io();
+    const school = {
+      microsoft: { tenantId: TENANT, monitoring: { alerts: false, manageUrl: cloud.url, graphUrl: `${cloud.url}/v1.0`, authorityHost: cloud.url } },
+      google: { customerId: 'C03az79cb', adminSubject: 'admin@northgate.example', alertCenter: false },
+    };
+    expect(await runCli(['doctor', '--config', writeConfig(cloud.url, school)], off)).toBe(0);
+    expect(off.stdout.join('\n')).not.toMatch(/SecurityAlert\.Read\.All|apps\.alerts/);
+  }, 60_000);
+
   it('checks the delegation the unsigned-accounts group needs when one is configured', async () => {
     allGood();
     cloud.delegatedScopes.delete(GOOGLE_SCOPES.directoryGroupMembersWrite.scope);

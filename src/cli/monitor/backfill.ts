@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import { ErrorCode, LanternError } from '../../errors.js';
-import type { PollProgress } from '../../monitoring/connectors/poll.js';
+import type { PollProgress, PollResult } from '../../monitoring/connectors/poll.js';
 import { pollSource } from '../../monitoring/connectors/poll-source.js';
 import { auditClientFactories } from '../../server/audit-clients.js';
 import { configuredSources } from '../../monitoring/connectors/school-connectors.js';
@@ -25,7 +25,7 @@ function progressReporter(io: CliIO, tty: boolean) {
           bar?.stop();
           current = p.stream;
           bar = new cliProgress.SingleBar(
-            { format: `${p.stream.padEnd(34)} {bar} {percentage}% | {records} records | {detections} detections`, stream: process.stderr, hideCursor: true },
+            { format: `${p.stream.padEnd(34)} {bar} {percentage}% | {records} records | {detections} new detections`, stream: process.stderr, hideCursor: true },
             cliProgress.Presets.shades_classic,
           );
           bar.start(total, done, { records: 0, detections: 0 });
@@ -33,13 +33,19 @@ function progressReporter(io: CliIO, tty: boolean) {
         bar?.update(done, { records: p.records, detections: p.detections });
       } else if (p.doneUntil !== lastLine) {
         lastLine = p.doneUntil;
-        io.err(`${p.stream}: read up to ${new Date(p.doneUntil).toISOString()} (${Math.round((100 * done) / total)}%, ${p.records} records, ${p.detections} detections)`);
+        io.err(`${p.stream}: read up to ${new Date(p.doneUntil).toISOString()} (${Math.round((100 * done) / total)}%, ${p.records} records, ${p.detections} new detections)`);
       }
     },
     stop() {
       bar?.stop();
     },
   };
+}
+
+/** What a stream's backfill wrote: new detections, repeats folded into one, and matches stored before. */
+function storedLine(r: PollResult): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(r.records, 'record')} read; ${plural(r.created, 'new detection')} stored (${plural(r.stored - r.created, 'repeat')} folded into a detection, ${r.duplicates} already stored)`;
 }
 
 /** `lantern monitor backfill`: reads past audit logs into detections, resuming from (and moving) the same checkpoints as the scheduled polls. */
@@ -70,7 +76,7 @@ export const backfill: CommandRun<typeof backfillOptions> = async ({ flags, usag
             if (s.ok && s.result.busy) {
               failed++;
               io.out(`${s.stream}: skipped, another poll of this log is running; run the backfill again in a few minutes`);
-            } else if (s.ok) io.out(`${s.stream}: ${s.result.records} records, ${s.result.detections} detections (${s.result.stored} new), read up to ${s.result.cursor}`);
+            } else if (s.ok) io.out(`${s.stream}: ${storedLine(s.result)}, read up to ${s.result.cursor}`);
             else {
               failed++;
               io.out(`${s.stream}: FAILED (${s.code}) ${s.message}`);

@@ -71,7 +71,7 @@ export function createWondeClient(options: WondeClientOptions): WondeClient {
       const status = httpFailureOf(err)?.status;
       const refused = status === undefined ? undefined : refusal(status, options.wondeSchoolId, err);
       if (refused) throw refused;
-      if (isLanternError(err, ErrorCode.MonitorSourceUnavailable)) {
+      if (isLanternError(err, ErrorCode.MonitorSourceUnavailable) || isLanternError(err, ErrorCode.MonitorSourceThrottled)) {
         throw new LanternError(ErrorCode.DirectorySourceFailed, `Wonde kept answering with throttling or server errors: ${err.message.replace(/^The audit API /, '')} The directory was left as it was.`, { cause: err });
       }
       throw err;

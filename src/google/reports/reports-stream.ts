@@ -1,7 +1,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { GOOGLE_SCOPES } from '../scopes.js';
 import { admin_reports_v1 } from 'googleapis/build/src/apis/admin/reports_v1.js';
-import { ErrorCode, LanternError } from '../../errors.js';
+import { classifyFailure } from '../../http/failure-cause.js';
 import type { AuditStream, RecordPage, TimeWindow } from '../../monitoring/connectors/stream.js';
 import { httpFailureOf } from '../../http/failure.js';
 import { apiRoot } from '../auth.js';
@@ -39,20 +39,15 @@ export function createReportsClient(auth: OAuth2Client, rootUrl?: string): admin
   return new admin_reports_v1.Admin({ auth, ...apiRoot(rootUrl) });
 }
 
-function explain(err: unknown, application: string): unknown {
-  const failure = httpFailureOf(err);
-  if (!failure) return err;
-  if (failure.status === 401 || failure.status === 403) {
-    return new LanternError(
-      ErrorCode.MonitorSourceAuth,
-      `Google refused the Reports API (${application}, HTTP ${failure.status}): check that the service account's client id has domain-wide delegation for ${'admin.reports.audit.readonly'} and that google.adminSubject is an administrator with the Reports privilege.`,
-      { cause: err },
-    );
-  }
-  if (failure.status >= 400 && failure.status < 500) {
-    return new LanternError(ErrorCode.MonitorSourceRejected, `Google rejected the Reports API request for ${application} (HTTP ${failure.status}); check google.customerId and google.applications.`, { cause: err });
-  }
-  return err;
+function explain(err: unknown, application: string, rootUrl: string | undefined): unknown {
+  const delegation = `check that the service account's client id has domain-wide delegation for ${REPORTS_AUDIT_SCOPE} and that google.adminSubject is an administrator with the Reports privilege`;
+  return classifyFailure(err, {
+    api: `Google's Reports API (${application})`,
+    url: rootUrl ?? 'https://admin.googleapis.com/',
+    fixUnauthorised: delegation,
+    fixForbidden: delegation,
+    fixRejected: 'check google.customerId and google.applications',
+  });
 }
 
 /** What a Reports API stream needs. */
@@ -65,6 +60,8 @@ export interface ReportsStreamOptions {
   retry?: RetryOptions;
   /** Override of the application's overlap (default GOOGLE_LAG_MS). */
   overlapMs?: number;
+  /** The API root the client was built with (a stand-in's), for naming the host when it cannot be reached. */
+  rootUrl?: string;
 }
 
 /** The de-duplication key of a Reports API activity: application, time and unique qualifier (the qualifier alone can repeat). */
@@ -98,6 +95,7 @@ export function reportsStream(options: ReportsStreamOptions): AuditStream {
         };
         const list = () =>
           withRetry(() => client.activities.list(params, { retry: false, ...(ctx.signal ? { signal: ctx.signal } : {}) }), httpFailureOf, {
+            api: `Google's Reports API (${application})`,
             ...options.retry,
             ...(ctx.signal ? { signal: ctx.signal } : {}),
           });
@@ -110,7 +108,7 @@ export function reportsStream(options: ReportsStreamOptions): AuditStream {
             return list();
           })
           .catch((err: unknown) => {
-            throw explain(err, application);
+            throw explain(err, application, options.rootUrl);
           });
         yield { records: res.data.items ?? [] };
         pageToken = res.data.nextPageToken ?? undefined;

@@ -1,4 +1,4 @@
-import { ErrorCode, LanternError } from '../../errors.js';
+import { classifyFailure } from '../../http/failure-cause.js';
 import { HttpError, httpFailureOf, parseRetryAfter } from '../../http/failure.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
 import type { AppTokenProvider } from '../auth.js';
@@ -21,6 +21,8 @@ export interface MicrosoftCall {
   scope: string;
   /** What the call is for, in error messages ("the Management Activity API"). */
   api: string;
+  /** The application permission the call needs (from src/microsoft/permissions.ts), named when Microsoft answers 403. */
+  permission?: string;
   retry?: RetryOptions;
   signal?: AbortSignal;
 }
@@ -58,7 +60,8 @@ async function once<T>(method: 'GET' | 'POST', url: string, call: MicrosoftCall,
 
 /**
  * Calls a Microsoft API app-only: a 401 gets one fresh token and a retry (the cached token was revoked or
- * expired early); 429 and 5xx back off honouring Retry-After; other failures become coded errors.
+ * expired early); 429 and 5xx back off honouring Retry-After; other failures, and requests that got no answer
+ * (DNS, refused, TLS), become coded errors naming the cause.
  */
 export async function microsoftRequest<T>(method: 'GET' | 'POST', url: string, call: MicrosoftCall): Promise<MicrosoftResponse<T>> {
   const attempt = () =>
@@ -67,16 +70,15 @@ export async function microsoftRequest<T>(method: 'GET' | 'POST', url: string, c
       throw err;
     });
   try {
-    return await withRetry(attempt, (err) => (err instanceof MicrosoftHttpError ? httpFailureOf(err) : undefined), { ...call.retry, ...(call.signal ? { signal: call.signal } : {}) });
+    return await withRetry(attempt, (err) => (err instanceof MicrosoftHttpError ? httpFailureOf(err) : undefined), { api: call.api, ...call.retry, ...(call.signal ? { signal: call.signal } : {}) });
   } catch (err) {
-    if (!(err instanceof MicrosoftHttpError)) throw err;
-    if (err.status === 401 || err.status === 403) {
-      throw new LanternError(
-        ErrorCode.MonitorSourceAuth,
-        `Microsoft refused ${call.api} (${err.message}): check that the app has the application permission it needs (ActivityFeed.Read for the Management API, AuditLog.Read.All for Graph) with admin consent.`,
-        { cause: err },
-      );
-    }
-    throw new LanternError(ErrorCode.MonitorSourceRejected, `Microsoft rejected a request to ${call.api} (${err.message}).`, { cause: err });
+    if (call.signal?.aborted) throw err;
+    const grant = call.permission ? `the application permission ${call.permission}` : 'the application permission this API needs (see `lantern permissions`)';
+    throw classifyFailure(err, {
+      api: call.api,
+      url,
+      fixUnauthorised: `the token was refused even after a fresh sign-in; check that ${grant} has admin consent in the school's tenant and that the app's secret is current`,
+      fixForbidden: `the app lacks ${grant}; in the Entra admin centre → App registrations → the app → API permissions, add it and press "Grant admin consent"`,
+    });
   }
 }

@@ -2,6 +2,7 @@ import { ErrorCode, isLanternError } from '../../errors.js';
 import type { RetryOptions } from '../../http/retry.js';
 import type { AuditStream, RecordPage } from '../../monitoring/connectors/stream.js';
 import { MANAGE_SCOPE, type AppTokenProvider } from '../auth.js';
+import { permissionForEndpoint } from '../permissions.js';
 import { microsoftRequest, MicrosoftHttpError, type MicrosoftCall } from './http.js';
 
 /** The public cloud's Management API root. */
@@ -38,7 +39,7 @@ function withPublisher(url: string, tenantId: string): string {
 }
 
 function call(options: ManagementOptions, signal?: AbortSignal): MicrosoftCall {
-  return { tokens: options.tokens, scope: MANAGE_SCOPE, api: 'the Office 365 Management Activity API', ...(options.retry ? { retry: options.retry } : {}), ...(signal ? { signal } : {}) };
+  return { tokens: options.tokens, scope: MANAGE_SCOPE, api: 'the Office 365 Management Activity API', permission: permissionForEndpoint('/subscriptions/content'), ...(options.retry ? { retry: options.retry } : {}), ...(signal ? { signal } : {}) };
 }
 
 /** The API's time format: UTC, to the second, no zone suffix. */

@@ -37,7 +37,7 @@ export function monitorJobHandlers(deps: JobDeps, clients: AuditClientFactories,
       return {
         streams: summary.streams.length,
         failed: summary.streams.filter((s) => !s.ok).map((s) => `${s.stream}: ${s.ok ? '' : s.code}`),
-        detections: summary.streams.reduce((n, s) => n + (s.ok ? s.result.detections : 0), 0),
+        detections: summary.streams.reduce((n, s) => n + (s.ok ? s.result.created : 0), 0),
       };
     },
   };

@@ -60,7 +60,7 @@ export async function pollSource(deps: PollSourceDeps, schoolId: string, source:
       );
       summary.streams.push({ stream: stream.id, ok: false, code, message });
     }
-    log.warn({ err, code }, 'could not prepare the audit source; the next poll tries again');
+    log.warn({ err, code, cause: message }, 'could not prepare the audit source; the next poll tries again');
     return summary;
   }
   // Read afresh on every poll: a rule, suppression or allowlist change applies from the next poll.

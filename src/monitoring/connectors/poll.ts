@@ -21,6 +21,7 @@ export interface PollProgress {
   /** Everything before this is stored and checkpointed. */
   doneUntil: number;
   records: number;
+  /** New detections stored so far (not rule matches: repeats fold and re-reads are skipped). */
   detections: number;
 }
 
@@ -62,8 +63,13 @@ export interface PollResult {
   alreadySeen: number;
   /** Records the engine could not read (skipped, counted). */
   problems: number;
+  /** Rule matches, before folding and de-duplication (what the engine found, not what was written). */
   detections: number;
+  /** Matches stored as new events of a detection (new detections plus repeats folded into one). */
   stored: number;
+  /** Detections written for the first time: what the DSL team and IT will see. */
+  created: number;
+  /** Matches already stored by an earlier poll (overlap re-reads, a replay after a crash). */
   duplicates: number;
   cursor: string;
   /** True when another poll of the stream held its lock, so this one did nothing. */
@@ -108,7 +114,7 @@ export async function pollStream(options: PollOptions): Promise<PollResult> {
   if (options.locks && !lock) {
     options.logger.info({ schoolId: options.schoolId, stream: options.stream.id }, 'another poll of this stream is running; this one stops');
     const cursor = new Date(options.clock()).toISOString();
-    return { stream: options.stream.id, windows: 0, pages: 0, records: 0, alreadySeen: 0, problems: 0, detections: 0, stored: 0, duplicates: 0, cursor, busy: true };
+    return { stream: options.stream.id, windows: 0, pages: 0, records: 0, alreadySeen: 0, problems: 0, detections: 0, stored: 0, created: 0, duplicates: 0, cursor, busy: true };
   }
   try {
     return await pollLocked(options, id, lock);
@@ -150,7 +156,7 @@ async function pollLocked(options: PollOptions, id: string, lock: StreamLock | u
     onSuppressed: () => (touched = true),
   });
 
-  const result: PollResult = { stream: stream.id, windows: 0, pages: 0, records: 0, alreadySeen: 0, problems: 0, detections: 0, stored: 0, duplicates: 0, cursor: new Date(cursor ?? from).toISOString(), busy: false };
+  const result: PollResult = { stream: stream.id, windows: 0, pages: 0, records: 0, alreadySeen: 0, problems: 0, detections: 0, stored: 0, created: 0, duplicates: 0, cursor: new Date(cursor ?? from).toISOString(), busy: false };
   const windows = splitWindows(from, now, stream.maxWindowMs);
   let doneUntil = from;
   try {
@@ -176,12 +182,13 @@ async function pollLocked(options: PollOptions, id: string, lock: StreamLock | u
           const stored = await options.sink.store(schoolId, batch);
           result.detections += batch.length;
           result.stored += stored.stored;
+          result.created += stored.created;
           result.duplicates += stored.duplicates;
         }
         await options.hooks?.afterStore?.();
         await lock?.extend();
         for (const u of page.units ?? []) units.add(u, window.end);
-        options.onProgress?.({ stream: stream.id, from, to: now, doneUntil, records: result.records, detections: result.detections });
+        options.onProgress?.({ stream: stream.id, from, to: now, doneUntil, records: result.records, detections: result.created });
       }
       // Everything up to window.end is stored: move the checkpoint, forgetting what no later poll re-reads.
       const keepFrom = window.end - stream.overlapMs;
@@ -194,17 +201,17 @@ async function pollLocked(options: PollOptions, id: string, lock: StreamLock | u
       doneUntil = window.end;
       result.windows++;
       result.cursor = new Date(window.end).toISOString();
-      options.onProgress?.({ stream: stream.id, from, to: now, doneUntil, records: result.records, detections: result.detections });
+      options.onProgress?.({ stream: stream.id, from, to: now, doneUntil, records: result.records, detections: result.created });
     }
     await checkpoints.updateOne(
       { _id: id },
-      { $set: { lastGoodRunAt: startedAt, lastError: null, lastErrorCode: null, lastErrorAt: null, lastRecords: result.records, lastDetections: result.detections } },
+      { $set: { lastGoodRunAt: startedAt, lastError: null, lastErrorCode: null, lastErrorAt: null, lastRecords: result.records, lastDetections: result.created } },
     );
-    log.info({ records: result.records, detections: result.detections, alreadySeen: result.alreadySeen, problems: result.problems, windows: result.windows }, 'audit stream polled');
+    log.info({ records: result.records, matches: result.detections, created: result.created, folded: result.stored - result.created, duplicates: result.duplicates, alreadySeen: result.alreadySeen, problems: result.problems, windows: result.windows }, 'audit stream polled');
     return result;
   } catch (err) {
     const { code, message } = errorSummary(err);
-    log.warn({ err, code, doneUntil: new Date(doneUntil).toISOString() }, 'audit stream poll failed; the next poll resumes from the checkpoint');
+    log.warn({ err, code, cause: message, doneUntil: new Date(doneUntil).toISOString() }, 'audit stream poll failed; the next poll resumes from the checkpoint');
     await checkpoints.updateOne({ _id: id }, { $set: { lastError: message, lastErrorCode: code, lastErrorAt: clock() } }).catch(() => undefined);
     throw err;
   }

@@ -2,6 +2,7 @@ import type { LanternConfig, School } from '../../config/load.js';
 import { GOOGLE_AUDIT_APPLICATIONS } from '../../config/schema.js';
 import type { OAuth2Client } from 'google-auth-library';
 import { createReportsClient, reportsStream, REPORTS_AUDIT_SCOPE } from '../../google/reports/reports-stream.js';
+import { ALERT_CENTER_SCOPE, alertCenterStream, createAlertCenterClient } from '../../google/alertcenter/alert-center-stream.js';
 import type { AppCredentials, AppTokenProvider } from '../../microsoft/auth.js';
 import { graphStream } from '../../microsoft/audit/graph-stream.js';
 import { ensureSubscriptions, managementStream } from '../../microsoft/audit/management-stream.js';
@@ -43,11 +44,13 @@ function googleConnector(clients: AuditClientFactories, config: LanternConfig, s
   const auth = clients.googleAuth(creds.serviceAccountKeyFile, creds.adminSubject, [REPORTS_AUDIT_SCOPE]);
   const client = createReportsClient(auth, g.reportsUrl);
   const applications = g.applications ?? GOOGLE_AUDIT_APPLICATIONS;
-  return {
-    source: 'google',
-    streams: applications.map((application) => reportsStream({ client, auth, customerId: g.customerId, application, ...(retry ? { retry } : {}) })),
-    prepare: async () => undefined,
-  };
+  const streams = applications.map((application) => reportsStream({ client, auth, customerId: g.customerId, application, ...(g.reportsUrl ? { rootUrl: g.reportsUrl } : {}), ...(retry ? { retry } : {}) }));
+  if (g.alertCenter) {
+    // Its own delegated client: a school that has not delegated apps.alerts yet still gets its audit logs read.
+    const alerts = createAlertCenterClient(clients.googleAuth(creds.serviceAccountKeyFile, creds.adminSubject, [ALERT_CENTER_SCOPE]), g.alertCenterUrl);
+    streams.push(alertCenterStream({ client: alerts, customerId: g.customerId, ...(g.alertCenterUrl ? { rootUrl: g.alertCenterUrl } : {}), ...(retry ? { retry } : {}) }));
+  }
+  return { source: 'google', streams, prepare: async () => undefined };
 }
 
 function microsoftConnector(clients: AuditClientFactories, config: LanternConfig, school: School, retry?: RetryOptions): SourceConnector | undefined {
@@ -59,6 +62,7 @@ function microsoftConnector(clients: AuditClientFactories, config: LanternConfig
   const graph = { tokens, graphUrl: m.graphUrl ?? config.mail.microsoft.graphUrl, ...(retry ? { retry } : {}) };
   const streams = m.contentTypes.map((ct) => managementStream(management, ct));
   if (m.graph) streams.push(graphStream(graph, 'signIns'), graphStream(graph, 'directoryAudits'));
+  if (m.alerts) streams.push(graphStream(graph, 'alerts'));
   return {
     source: 'microsoft',
     streams,

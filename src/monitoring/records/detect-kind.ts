@@ -10,6 +10,8 @@ export function detectKind(raw: unknown): RecordKind | undefined {
   if (!o) return undefined;
   if ('events' in o && asObject(o.id) !== undefined && 'applicationName' in (o.id as JsonObject)) return 'google.reports.activity';
   if (o.kind === 'admin#reports#activity') return 'google.reports.activity';
+  // An Alert Center alert: its id is alertId and it names its type and source.
+  if ('alertId' in o && 'type' in o && 'source' in o) return 'google.alert';
   if ('Operation' in o && ('CreationTime' in o || 'RecordType' in o || 'Workload' in o)) return 'o365.management.activity';
   const odata = typeof o['@odata.type'] === 'string' ? (o['@odata.type'] as string).toLowerCase() : '';
   if (odata.endsWith('signin')) return 'graph.signIn';

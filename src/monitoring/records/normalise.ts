@@ -31,6 +31,7 @@ const LABEL: Record<RecordKind, string> = {
   'graph.signIn': 'Graph signIn',
   'graph.directoryAudit': 'Graph directoryAudit',
   'graph.alert': 'Graph alert',
+  'google.alert': 'Alert Center alert',
 };
 
 /** Cheap sanity check for ISO-8601 times ("2025-01-15T09:30:45…"); full parsing is deferred to `recordTime`. */
@@ -143,6 +144,21 @@ function normaliseAlert(o: JsonObject): NormaliseResult {
   return { ok: true, record: { kind: k, source: 'microsoft', id, timeText: o.createdDateTime, actor: alertActor(o), raw: o } };
 }
 
+/** Who an Alert Center alert is about: the account of a warning, or whoever set off a DLP rule. */
+function googleAlertActor(o: JsonObject): string {
+  const data = child(o, 'data');
+  return lower(data?.email) || lower(child(data, 'ruleViolationInfo')?.triggeringUserEmail);
+}
+
+function normaliseGoogleAlert(o: JsonObject): NormaliseResult {
+  const k = 'google.alert';
+  const id = idText(o.alertId);
+  if (id === undefined) return malformed(k, LABEL[k], 'alertId', o.alertId, 'a string');
+  if (!looksLikeIsoTime(o.createTime)) return malformed(k, LABEL[k], 'createTime', o.createTime, 'an RFC 3339 time');
+  if (typeof o.type !== 'string') return malformed(k, LABEL[k], 'type', o.type, 'a string');
+  return { ok: true, record: { kind: k, source: 'google', id, timeText: o.createTime, actor: googleAlertActor(o), raw: o, type: o.type } };
+}
+
 /** Detects a raw record's kind and checks the fields every rule relies on; never throws. */
 export function normaliseRecord(raw: unknown): NormaliseResult {
   const kind = detectKind(raw);
@@ -158,6 +174,8 @@ export function normaliseRecord(raw: unknown): NormaliseResult {
       return normaliseDirectoryAudit(o);
     case 'graph.alert':
       return normaliseAlert(o);
+    case 'google.alert':
+      return normaliseGoogleAlert(o);
     default:
       return { ok: false, problem: { code: 'unknown_kind', message: unknownKindMessage(raw) } };
   }
@@ -167,7 +185,7 @@ function unknownKindMessage(raw: unknown): string {
   const o = asObject(raw);
   if (!o) return `not an audit record (${describe(raw)}, expected a JSON object)`;
   const keys = Object.keys(o).slice(0, 6).join(', ');
-  return `unknown record kind (keys: ${keys || 'none'}); expected a Reports API activity, an Office 365 Management Activity record, or a Graph signIn, directoryAudit or alert`;
+  return `unknown record kind (keys: ${keys || 'none'}); expected a Reports API activity, an Office 365 Management Activity record, a Graph signIn, directoryAudit or alert, or an Alert Center alert`;
 }
 
 /** The record's event time in ms since the epoch (NaN when unreadable). Management API times without a zone are UTC. */

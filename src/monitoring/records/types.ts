@@ -58,5 +58,13 @@ export interface GraphAlert extends RecordBase {
   readonly source: 'microsoft';
 }
 
+/** A Google Workspace Alert Center `Alert` (`alerts.list` item). */
+export interface GoogleAlert extends RecordBase {
+  readonly kind: 'google.alert';
+  readonly source: 'google';
+  /** The alert type as the API names it ("User reported phishing", "Leaked password"…). */
+  readonly type: string;
+}
+
 /** Any record the rules understand. */
-export type AuditRecord = GoogleActivity | O365Record | GraphSignIn | GraphDirectoryAudit | GraphAlert;
+export type AuditRecord = GoogleActivity | O365Record | GraphSignIn | GraphDirectoryAudit | GraphAlert | GoogleAlert;

@@ -1,17 +1,11 @@
 import { text } from '../records/read.js';
 import type { Rule } from '../rule.js';
 import { makeAlert } from './fixtures.js';
-import { who } from './helpers.js';
-
-/**
- * Words in a Microsoft alert's title, category or description that mean the item may be an indecent image of
- * a child or sexual imagery (Purview DLP / communication compliance classifiers, Defender hash matches).
- */
-const INDECENT = /\b(csam|csea|child sexual|sexual abuse material|indecent image|nudity|nude|semi-nude|sexual(ly)? explicit|sexual image|adult image|racy)\b/i;
+import { mentionsIndecentImage, who } from './helpers.js';
 
 /** True when a Graph security alert is about possible indecent or sexual imagery (so other rules leave it to this one). */
 export function isIndecentImageAlert(raw: Readonly<Record<string, unknown>>): boolean {
-  return INDECENT.test(`${text(raw, 'title')} ${text(raw, 'category')} ${text(raw, 'description')}`);
+  return mentionsIndecentImage(`${text(raw, 'title')} ${text(raw, 'category')} ${text(raw, 'description')}`);
 }
 
 /**

@@ -148,10 +148,28 @@ export function makeAlert(fields: Readonly<Record<string, unknown>> = {}): Recor
     title: 'Anonymous IP address',
     category: 'InitialAccess',
     createdDateTime: at(n),
+    lastUpdateDateTime: at(n),
     severity: 'medium',
     status: 'new',
     serviceSource: 'microsoftDefenderForIdentity',
     evidence: [{ '@odata.type': '#microsoft.graph.security.userEvidence', userAccount: { userPrincipalName: STAFF } }],
+    ...fields,
+  };
+}
+
+/** A Google Workspace Alert Center alert (`alerts.list` item); `data` fields replace the default account warning's. */
+export function makeGoogleAlert(fields: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  const n = next();
+  return {
+    customerId: '03az79cb',
+    alertId: `gac-${n}`,
+    createTime: at(n),
+    startTime: at(n),
+    updateTime: at(n),
+    type: 'Suspicious login',
+    source: 'Google identity',
+    data: { '@type': 'type.googleapis.com/google.apps.alertcenter.type.AccountWarning', email: STAFF },
+    deleted: false,
     ...fields,
   };
 }

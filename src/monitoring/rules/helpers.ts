@@ -48,6 +48,17 @@ export function outsideRank(cls: DomainClass): number {
   return cls === 'personal' ? 3 : cls === 'external' ? 2 : cls === 'trusted' ? 1 : 0;
 }
 
+/**
+ * Words in a vendor alert's type, title, category, description or rule name that mean the item may be an
+ * indecent image of a child or sexual imagery (classifiers, hash matches, DLP rules a school names so).
+ */
+const INDECENT = /\b(csam|csea|child sexual|sexual abuse material|indecent image|nudity|nude|semi-nude|sexual(ly)? explicit|sexual image|adult image|racy)\b/i;
+
+/** True when the text of a vendor alert speaks of possible indecent or sexual imagery. */
+export function mentionsIndecentImage(text: string): boolean {
+  return INDECENT.test(text);
+}
+
 /** A vendor severity word mapped to ours; informational, unknown or inherited keys ("constructor") give undefined. */
 export function vendorSeverity(word: string): Exclude<Severity, 'critical'> | undefined {
   const w = word.toLowerCase();

@@ -10,6 +10,7 @@ import { accountPrivilegeGrantGoogle } from './account-privilege-grant-google.js
 import { accountPrivilegeGrantMicrosoft } from './account-privilege-grant-microsoft.js';
 import { appRiskyOauthGrantGoogle } from './app-risky-oauth-grant-google.js';
 import { appRiskyOauthGrantMicrosoft } from './app-risky-oauth-grant-microsoft.js';
+import { contentIndecentImageGoogleAlert } from './content-indecent-image-google-alert.js';
 import { contentIndecentImageGraphAlert } from './content-indecent-image-graph-alert.js';
 import { dataMassDeleteGoogle } from './data-mass-delete-google.js';
 import { dataMassDeleteMicrosoft } from './data-mass-delete-microsoft.js';
@@ -58,4 +59,5 @@ export const ALL_RULES: readonly Rule[] = [
   dataMassDeleteGoogle,
   dataMassDeleteMicrosoft,
   contentIndecentImageGraphAlert,
+  contentIndecentImageGoogleAlert,
 ];

@@ -10,6 +10,7 @@ function googleFeatures(school: School): Map<GoogleFeature, string | undefined> 
   const admin = school.google?.adminSubject ?? (school.directory.source === 'google' ? school.directory.adminSubject : undefined);
   const features = new Map<GoogleFeature, string | undefined>();
   if (school.google?.adminSubject) features.set('monitoring', school.google.adminSubject);
+  if (school.google?.adminSubject && school.google.alertCenter) features.set('monitoring-alerts', school.google.adminSubject);
   if (school.directory.source === 'google') features.set('directory', school.directory.adminSubject ?? admin);
   if (school.classroom?.courses.length) features.set('classroom', school.classroom.courses[0]?.teacher);
   const sender = school.digest?.transport === 'gmail' && school.digest.enabled ? school.digest.sender : school.parents?.transport === 'gmail' ? school.parents.sender : undefined;

@@ -69,6 +69,7 @@ function schoolApps(config: LanternConfig, school: School): SchoolApp[] {
   const mail = m.tenantId && m.clientId && m.clientSecret ? { tenantId: m.tenantId, clientId: m.clientId, clientSecret: m.clientSecret } : undefined;
   add(monitoring, 'monitoring');
   if (monitoring && school.microsoft?.monitoring?.graph) add(monitoring, 'monitoring-graph');
+  if (monitoring && school.microsoft?.monitoring?.alerts) add(monitoring, 'monitoring-alerts');
   add(config.directory.entra[school.id], 'directory');
   if ((school.digest?.enabled && school.digest.transport === 'graph') || (school.parents?.sender && school.parents.transport === 'graph')) add(mail, 'mail');
   if (school.remediation?.enabled) add(monitoring ?? mail, 'remediation');

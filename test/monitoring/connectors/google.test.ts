@@ -103,10 +103,10 @@ describe('Google Reports API connector', () => {
   it('gives up after repeated throttling with a coded error, records it, and leaves the checkpoint', async () => {
     google.activities.push(publicShare(5, now, 'doc-a'));
     for (let i = 0; i < 5; i++) google.failures.push({ status: 429, retryAfter: '1' });
-    await expect(poll()).rejects.toMatchObject({ code: 'monitor_source_unavailable' });
+    await expect(poll()).rejects.toMatchObject({ code: 'monitor_source_throttled', message: expect.stringMatching(/Reports API \(drive\) answered HTTP 429 \(throttled\) 5 time\(s\)/) });
     const cp = await models.monitorCheckpoints.findById(checkpointId(SCHOOL, 'google:drive')).lean();
     expect(cp?.cursor ?? null).toBeNull();
-    expect(cp?.lastErrorCode).toBe('monitor_source_unavailable');
+    expect(cp?.lastErrorCode).toBe('monitor_source_throttled');
     await poll();
     expect(await models.detections.countDocuments()).toBe(1);
   });

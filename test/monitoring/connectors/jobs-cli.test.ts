@@ -43,6 +43,7 @@ ${NORTHGATE_SCHOOL}    google:
       adminSubject: it.admin@northgate.example
       applications: [drive, login]
       reportsUrl: ${google.url}
+      alertCenterUrl: ${google.url}
     microsoft:
       tenantId: ${TENANT_ID}
       clientId: ${CLIENT_ID}
@@ -110,7 +111,7 @@ describe('monitoring config, jobs and CLI', () => {
     expect(await runner.runDue()).toMatchObject({ done: 2 });
     expect(ms.subscriptions.get('Audit.SharePoint')).toBe('enabled');
     const status = await connectorStatus(models, 'northgate');
-    expect(status.map((s) => s.stream)).toEqual(['google:drive', 'google:login', 'microsoft:Audit.SharePoint', 'microsoft:graph.directoryAudits', 'microsoft:graph.signIns']);
+    expect(status.map((s) => s.stream)).toEqual(['google:alertcenter', 'google:drive', 'google:login', 'microsoft:Audit.SharePoint', 'microsoft:graph.alerts', 'microsoft:graph.directoryAudits', 'microsoft:graph.signIns']);
     expect(status.every((s) => s.lastGoodRunAt !== null && s.lastError === null && s.lagMs !== null)).toBe(true);
     expect((await models.detections.find({ schoolId: 'northgate' }).lean()).map((d) => d.family).sort()).toEqual(['account.compromise_signal', 'sharing.public_link', 'sharing.public_link']);
   });

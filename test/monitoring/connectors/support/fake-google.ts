@@ -22,8 +22,9 @@ export interface SeenRequest {
 }
 
 /**
- * A local HTTP server standing in for Google: the OAuth token endpoint (JWT bearer grant) and the Reports
- * API `activities.list`, listing newest first and paging `pageSize` activities at a time.
+ * A local HTTP server standing in for Google: the OAuth token endpoint (JWT bearer grant), the Reports
+ * API `activities.list`, listing newest first and paging `pageSize` activities at a time, and the Alert
+ * Center `alerts.list` (createTime filter, oldest first).
  */
 export class FakeGoogle extends HttpStandIn {
   readonly activities: Record<string, unknown>[] = [];
@@ -37,6 +38,14 @@ export class FakeGoogle extends HttpStandIn {
   readonly watchFailures: ScriptedFailure[] = [];
   /** Tokens the API refuses (an expired or revoked token). */
   readonly revoked = new Set<string>();
+  /** Alert Center alerts served by `alerts.list`. */
+  readonly alerts: Record<string, unknown>[] = [];
+  /** Alert Center requests as seen: customerId, filter, pageToken. */
+  readonly alertRequests: Array<{ customerId: string; filter: string; pageToken: string }> = [];
+  /** Failures returned, in order, instead of the next Alert Center answer. */
+  readonly alertFailures: ScriptedFailure[] = [];
+  /** Scopes whose domain-wide delegation is missing: a token request naming one gets unauthorized_client. */
+  readonly undelegated = new Set<string>();
   pageSize = 2;
   private issued = 0;
 
@@ -58,6 +67,9 @@ export class FakeGoogle extends HttpStandIn {
       const assertion = form.get('assertion') ?? '';
       const payload = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { sub?: string; scope?: string; iss?: string };
       if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !payload.sub) return send(400, { error: 'invalid_grant' });
+      if ((payload.scope ?? '').split(' ').some((s) => this.undelegated.has(s))) {
+        return send(401, { error: 'unauthorized_client', error_description: 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.' });
+      }
       this.tokenRequests.push({ sub: payload.sub, scope: payload.scope ?? '', iss: payload.iss ?? '' });
       this.issued++;
       return send(200, { access_token: this.lastToken, expires_in: 3600, token_type: 'Bearer' });
@@ -81,6 +93,7 @@ export class FakeGoogle extends HttpStandIn {
       res.writeHead(204).end();
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/v1beta1/alerts') return this.alertCenter(req, url, send);
     const m = /^\/admin\/reports\/v1\/activity\/users\/([^/]+)\/applications\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && m) {
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -112,6 +125,27 @@ export class FakeGoogle extends HttpStandIn {
       return send(200, { kind: 'admin#reports#activities', items, ...(next ? { nextPageToken: next } : {}) });
     }
     send(404, { error: { code: 404, message: `no route ${req.method} ${url.pathname}` } });
+  }
+
+  private alertCenter(req: IncomingMessage, url: URL, send: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (!token.startsWith('ya29.fake-')) return send(401, { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } });
+    const q = url.searchParams;
+    const filter = q.get('filter') ?? '';
+    this.alertRequests.push({ customerId: q.get('customerId') ?? '', filter, pageToken: q.get('pageToken') ?? '' });
+    const failure = this.alertFailures.shift();
+    if (failure) return send(failure.status, { error: { code: failure.status, message: 'scripted' } }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+    const m = /^createTime >= "([^"]+)" AND createTime < "([^"]+)"$/.exec(filter);
+    if (!m) return send(400, { error: { code: 400, message: `unsupported filter ${filter}`, status: 'INVALID_ARGUMENT' } });
+    const start = Date.parse(m[1] ?? '');
+    const end = Date.parse(m[2] ?? '');
+    const matching = this.alerts
+      .filter((a) => Date.parse(String(a.createTime)) >= start && Date.parse(String(a.createTime)) < end)
+      .sort((a, b) => Date.parse(String(a.createTime)) - Date.parse(String(b.createTime)));
+    const offset = Number(q.get('pageToken') || '0');
+    const alerts = matching.slice(offset, offset + this.pageSize);
+    const next = offset + this.pageSize < matching.length ? String(offset + this.pageSize) : undefined;
+    send(200, { alerts, ...(next ? { nextPageToken: next } : {}) });
   }
 }
 

@@ -21,13 +21,19 @@ export interface SeenMsRequest {
 
 /**
  * A local HTTP server standing in for Microsoft: the Entra token endpoint (client credentials), the Office 365
- * Management Activity API (subscriptions, content listing with NextPageUri, blobs) and Graph auditLogs
- * (signIns, directoryAudits with $filter on time and @odata.nextLink).
+ * Management Activity API (subscriptions, content listing with NextPageUri, blobs), Graph auditLogs
+ * (signIns, directoryAudits with $filter on time and @odata.nextLink) and Graph security/alerts_v2.
  */
 export class FakeMicrosoft extends HttpStandIn {
   readonly blobs: FakeBlob[] = [];
   readonly signIns: Record<string, unknown>[] = [];
   readonly directoryAudits: Record<string, unknown>[] = [];
+  /** Graph security alerts (v2), filtered on lastUpdateDateTime. */
+  readonly alerts: Record<string, unknown>[] = [];
+  /** API paths answered 403 as Graph does when the app lacks the permission. */
+  readonly forbidden = new Set<string>();
+  /** API paths answered 401 whatever the token (consent withdrawn). */
+  readonly unauthorised = new Set<string>();
   readonly subscriptions = new Map<string, string>();
   readonly requests: SeenMsRequest[] = [];
   readonly tokenRequests: Array<{ tenant: string; clientId: string; scope: string }> = [];
@@ -63,13 +69,16 @@ export class FakeMicrosoft extends HttpStandIn {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     this.requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, token });
     if (!token.startsWith('eyJ.fake-') || this.revoked.has(token)) return send(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } });
+    if (this.unauthorised.has(url.pathname)) return send(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' } });
+    if (this.forbidden.has(url.pathname)) return send(403, { error: { code: 'Forbidden', message: 'Missing application roles.' } });
     const failure = this.failures.shift();
-    if (failure) return send(failure.status, { error: { code: 'TooManyRequests', message: 'scripted' } }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+    if (failure) return send(failure.status, { error: { code: failure.status === 429 ? 'TooManyRequests' : 'Scripted', message: 'scripted' } }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
 
     const feed = /^\/api\/v1\.0\/([^/]+)\/activity\/feed\/(.+)$/.exec(url.pathname);
     if (feed) return this.management(req.method ?? '', feed[2] ?? '', url, send);
     if (url.pathname === '/v1.0/auditLogs/signIns') return this.graph(this.signIns, 'createdDateTime', url, send);
     if (url.pathname === '/v1.0/auditLogs/directoryAudits') return this.graph(this.directoryAudits, 'activityDateTime', url, send);
+    if (url.pathname === '/v1.0/security/alerts_v2') return this.graph(this.alerts, 'lastUpdateDateTime', url, send);
     send(404, { error: { code: 'NotFound', message: url.pathname } });
   }
 
