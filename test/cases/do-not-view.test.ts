@@ -167,7 +167,7 @@ describe('property: no output of a "do not view" case contains a link, file name
         expect(changedPeople.ok).toBe(true);
         const reclassified = await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'reclassify', severity: 'critical', category: 'content', reason: `Why: ${reason.text}` }, clock);
         expect(reclassified.ok).toBe(true);
-        await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'close', outcome: `Closed. ${note.text}` }, clock);
+        await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'close', outcomeCategory: 'no-further-action', outcome: `Closed. ${note.text}` }, clock);
         const loaded = await loadCase(models, school.id, opened.caseId);
         if (!loaded) throw new Error('case not found');
         const now = new Date();
