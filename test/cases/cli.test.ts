@@ -67,7 +67,7 @@ describe('lantern cases …', () => {
     expect(csv.split('\r\n')[0]).toBe('"Case","Date","Where","What happened","Action taken","Recorded by","Category","Severity","Status"');
     expect(csv).toContain(`"${number}"`);
     expect(csv).toContain('"\'=HYPERLINK(""http://x"") said something unkind"');
-    expect(csv).toContain("Referred to Children's social care (ref MASH-991)");
+    expect(csv).toContain("Referred to Children's social care, reference MASH-991 (made ");
     expect(csv).toContain('"Alex Wilber"');
     expect(await models.caseAccessLog.countDocuments({ kind: 'export', who: 'r.okafor@northgate.example' })).toBe(1);
   });
