@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCommand } from '../../src/cases/act.js';
 import { openCase } from '../../src/cases/open.js';
+import { verifyCases } from '../../src/cases/verify.js';
 import { readWhen } from '../../src/cases/when-known.js';
 import { runCli } from '../../src/cli/main.js';
 import { connectDatabase } from '../../src/db/connect.js';
@@ -93,5 +94,16 @@ describe('lantern cases export --case N --html (the printable chronology)', () =
     expect(await cli('cases', 'export', '--case', 'NGP-2099-0001', '--html', '--as', RUTH.email)).toMatchObject({ code: 2, err: expect.stringContaining('No case NGP-2099-0001') });
     expect(await cli('cases', 'export', '--case', number, '--as', RUTH.email)).toMatchObject({ code: 2, err: expect.stringContaining('--html') });
     expect(await models.caseAccessLog.countDocuments({ caseId, kind: 'export', what: 'printable chronology (cli)' })).toBe(1);
+  });
+});
+
+describe('cases stored by an earlier release', () => {
+  it('verify clean and show as before, though their documents lack the new fields', async () => {
+    const old = await openCase(models, school, makeCaseInput({ summary: 'An older concern.', happenedAt: new Date('2026-01-05T12:00:00Z') }), new Date('2026-01-05T13:00:00Z'));
+    await models.cases.collection.updateOne({ caseId: old.caseId }, { $unset: { happenedTimeUnknown: '', childWords: '', outcomeCategory: '', actionsTaken: '' } });
+    expect((await verifyCases(models, school.id)).issues).toEqual([]);
+    const res = await cli('cases', 'export', '--case', old.number, '--html', '--as', RUTH.email);
+    // An old record's time stays as it was recorded.
+    expect(res.out).toContain('<td class="when">Mon, 5 Jan 2026</td><td class="when">12:00</td>');
   });
 });
