@@ -17,7 +17,7 @@ export const CASE_SOURCES = ['concern', 'detection', 'manual'] as const;
 export type CaseSource = (typeof CASE_SOURCES)[number];
 
 /** Agencies a case can be referred to. */
-export const AGENCIES = ['police', 'lado', 'ceop', 'social-care', 'other'] as const;
+export const AGENCIES = ['social-care', 'police', 'lado', 'early-help', 'camhs', 'ceop', 'other'] as const;
 export type Agency = (typeof AGENCIES)[number];
 
 const personRef = new Schema({ email: { type: String, required: true }, name: { type: String, required: true } }, { _id: false });
@@ -44,6 +44,10 @@ export const caseSchema = new Schema(
     where: { type: String, default: '' },
     involved: { type: String, default: null },
     happenedAt: { type: Date, default: null },
+    /** The reporter gave the day only: shown as "time not known". */
+    happenedTimeUnknown: { type: Boolean, default: false },
+    /** What the child said, in their own words. */
+    childWords: { type: String, default: null },
     subjects: { type: [String], default: [] },
     reporter: { type: personRef, default: null },
     assignee: { type: personRef, default: null },
@@ -52,6 +56,9 @@ export const caseSchema = new Schema(
     referrals: { type: [Schema.Types.Mixed], default: [] },
     linkedCases: { type: [String], default: [] },
     outcome: { type: String, default: null },
+    outcomeCategory: { type: String, default: null },
+    /** Actions taken and who was informed (see state.ts ActionTaken). */
+    actionsTaken: { type: [Schema.Types.Mixed], default: [] },
     falsePositive: { type: Schema.Types.Mixed, default: null },
     remediationRequests: { type: [Schema.Types.Mixed], default: [] },
     /** The item may involve an indecent image of a child: never link to it, show a "do not view" banner. */

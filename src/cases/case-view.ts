@@ -3,14 +3,17 @@ import type { School } from '../config/load.js';
 import type { Person } from '../directory/person.js';
 import { withoutLinks } from './do-not-view.js';
 import { ACTION_WORDS, AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from './labels.js';
-import type { CaseState } from './state.js';
+import type { ActionTaken, CaseState, Referral } from './state.js';
 import type { LoadedCase } from './store.js';
 import type { TimelineEntry } from './timeline-model.js';
 import { breachClockStart, breachDecisionWords } from './breach.js';
+import { actionWords, caseChronology, referralWords } from './chronology.js';
+import { OUTCOME_LABEL, outcomeWords, type OutcomeCategory } from './outcomes.js';
+import { formatDay, formatRecorded } from './when-known.js';
 
 
 /** The fields whose changes the timeline spells out (others are summarised by the action's words). */
-const SHOWN_CHANGES: Partial<Record<keyof CaseState, string>> = { status: 'Status', severity: 'Severity', category: 'Category', assignee: 'Assigned to', legalHold: 'Legal hold', outcome: 'Outcome', subjects: 'Pupils', involved: 'Others involved', linkedCases: 'Linked cases' };
+const SHOWN_CHANGES: Partial<Record<keyof CaseState, string>> = { status: 'Status', severity: 'Severity', category: 'Category', assignee: 'Assigned to', legalHold: 'Legal hold', outcomeCategory: 'Outcome category', outcome: 'Outcome', subjects: 'Pupils', involved: 'Others involved', linkedCases: 'Linked cases' };
 
 /** A directory id as a name the DSL recognises, e.g. "Ava Adebayo (Kestrels)". */
 export function subjectName(id: string, byId: ReadonlyMap<string, Person>): string {
@@ -29,8 +32,22 @@ function valueWords(field: string, value: unknown, byId: ReadonlyMap<string, Per
   if (field === 'severity') return SEVERITY_LABEL[value as CaseState['severity']] ?? String(value);
   if (field === 'category') return CATEGORY_LABEL[value as CaseState['category']] ?? String(value);
   if (field === 'legalHold') return value ? 'On' : 'Off';
+  if (field === 'outcomeCategory') return OUTCOME_LABEL[value as OutcomeCategory] ?? String(value);
   if (typeof value === 'object' && value && 'name' in value) return String((value as { name: unknown }).name);
   return String(value);
+}
+
+/** What a referral or an action-taken entry recorded, in words (the list it appended to is not spelled out). */
+function recordWords(e: TimelineEntry, tz: string, safe: (text: string) => string): string[] {
+  if (e.action === 'escalated') {
+    const r = (e.after.referrals as Referral[] | undefined)?.at(-1);
+    return r ? [`Referral: ${referralWords(r, safe, tz)}`] : [];
+  }
+  if (e.action === 'action') {
+    const a = (e.after.actionsTaken as ActionTaken[] | undefined)?.at(-1);
+    return a ? [`Action taken: ${actionWords(a, safe)}`, `When: ${formatRecorded(a.at, a.timeUnknown, tz)}`] : [];
+  }
+  return [];
 }
 
 /** One line of the timeline as shown: who, when, what, and the changes it made. */
@@ -55,9 +72,12 @@ export function timelineLines(timeline: readonly TimelineEntry[], tz: string, do
     changes:
       e.action === 'opened'
         ? []
-        : Object.entries(SHOWN_CHANGES)
-            .filter(([field]) => Object.hasOwn(e.after, field))
-            .map(([field, label]) => safe(`${label}: ${valueWords(field, e.before[field], byId)} → ${valueWords(field, e.after[field], byId)}`)),
+        : [
+            ...Object.entries(SHOWN_CHANGES)
+              .filter(([field]) => Object.hasOwn(e.after, field))
+              .map(([field, label]) => safe(`${label}: ${valueWords(field, e.before[field], byId)} → ${valueWords(field, e.after[field], byId)}`)),
+            ...recordWords(e, tz, safe),
+          ],
     note: e.note === null ? null : safe(e.note),
   }));
 }
@@ -81,29 +101,40 @@ export function caseView(loaded: LoadedCase, school: School, people: readonly Pe
   const safe = (text: string) => withoutLinks(text, state.doNotView);
   const who = whoIsInvolved(state, byId);
   const where = safe(state.where) || 'Not recorded';
-  const outcome = state.outcome === null ? null : safe(state.outcome);
-  const referrals = state.referrals.map((r) => ({ agency: AGENCY_LABEL[r.agency], reference: safe(r.reference) || 'No reference given', when: formatWhen(r.at, tz), by: r.by.name, given: Boolean(r.reference) }));
+  const outcome = outcomeWords(state.outcomeCategory, state.outcome === null ? null : safe(state.outcome));
+  const referrals = state.referrals.map((r) => ({ agency: AGENCY_LABEL[r.agency], reference: safe(r.reference) || 'No reference given', when: formatWhen(r.at, tz), made: r.madeOn ? formatDay(r.madeOn, 'UTC') : formatDay(r.at, tz), by: r.by.name, given: Boolean(r.reference), words: referralWords(r, safe, tz) }));
+  const happened = state.happenedAt ? formatRecorded(state.happenedAt, state.happenedTimeUnknown, tz) : formatWhen(doc.openedAt, tz);
+  const childWords = state.childWords === null ? null : safe(state.childWords);
+  const reportedBy = state.reporter?.name ?? 'Lantern monitoring';
+  const timeline = timelineLines(loaded.timeline, tz, state.doNotView, byId);
+  const shown = loaded.timeline.map((entry, i) => ({ entry, what: timeline[i]?.what ?? '', changes: timeline[i]?.changes ?? [], note: timeline[i]?.note ?? null }));
   return {
     caseId: doc.caseId,
     number: doc.number,
     doNotView: state.doNotView,
     summary: safe(state.summary),
     who,
+    /** The pupils the case is about, as the school's directory names them. */
+    pupils: state.subjects.map((id) => subjectName(id, byId)),
     where,
-    when: formatWhen(state.happenedAt ?? doc.openedAt, tz),
+    when: happened,
     openedAt: formatWhen(doc.openedAt, tz),
-    reportedBy: state.reporter?.name ?? 'Lantern monitoring',
+    reportedBy,
+    /** What the child said, verbatim (redacted like everything else on a "do not view" case). */
+    childWords,
     outcome,
+    /** The outcome's category alone, in words (null while open, and on older records). */
+    outcomeCategory: state.outcomeCategory ? OUTCOME_LABEL[state.outcomeCategory] : null,
     facts: [
       ['Status', STATUS_LABEL[state.status]],
       ['Severity', SEVERITY_LABEL[state.severity]],
       ['Category', CATEGORY_LABEL[state.category]],
       ['Source', SOURCE_LABEL[state.source]],
       ['Who is involved', who],
-      ['When it happened', formatWhen(state.happenedAt ?? doc.openedAt, tz)],
+      ['When it happened', happened],
       ['Where', where],
       ['Opened', formatWhen(doc.openedAt, tz)],
-      ['Reported by', state.reporter?.name ?? 'Lantern monitoring'],
+      ['Reported by', reportedBy],
       ['Assigned to', state.assignee?.name ?? 'Nobody yet'],
       ['Outcome', outcome ?? 'Not closed yet'],
       ['Linked cases', state.linkedCases.join(', ') || 'None'],
@@ -125,12 +156,16 @@ export function caseView(loaded: LoadedCase, school: School, people: readonly Pe
     },
     detections: state.detections.map((d) => ({ family: d.family, ruleId: d.ruleId, when: formatWhen(d.at, tz) })),
     referrals,
+    /** Actions taken and who was informed, oldest first. */
+    actionsTaken: state.actionsTaken.map((a) => ({ what: safe(a.what), informed: safe(a.informed) || 'Nobody', when: formatRecorded(a.at, a.timeUnknown, tz), by: a.by.name, words: actionWords(a, safe) })),
+    /** The case's chronology for a referral or a transfer to the pupil's next school. */
+    chronology: caseChronology({ summary: safe(state.summary), childWords, where, reportedBy, happenedAt: state.happenedAt, happenedTimeUnknown: state.happenedTimeUnknown }, shown, tz, safe),
     retention: [
       ['Keep until', state.retentionUntil ? formatWhen(state.retentionUntil, tz) : 'Not set'],
       ['Why that date', state.retentionBasis ?? 'Not recorded'],
       ['Legal hold', state.legalHold ? 'On — the record will not be deleted while the hold lasts' : 'Off'],
     ] as [string, string][],
-    timeline: timelineLines(loaded.timeline, tz, state.doNotView, byId),
+    timeline,
     isOpen: state.status !== 'closed',
   };
 }

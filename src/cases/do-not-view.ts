@@ -90,6 +90,8 @@ const FIELD_REDACTORS: Partial<Record<keyof CaseState, Redactor>> = {
   where: str(redactText),
   involved: str(redactText),
   outcome: str(redactText),
+  childWords: str(redactText),
+  actionsTaken: list((a) => (a && typeof a === 'object' ? { ...(a as object), what: redactText(String((a as { what?: unknown }).what ?? '')), informed: redactText(String((a as { informed?: unknown }).informed ?? '')) } : a)),
   detections: list((d) => (d && typeof d === 'object' ? redactDetection(d as LinkedDetection) : d)),
   objectKeys: (v) => (Array.isArray(v) ? [...new Set(v.map(str(redactKey)))] : v),
   referrals: list((r) => (r && typeof r === 'object' ? { ...(r as object), reference: redactText(String((r as { reference?: unknown }).reference ?? '')) } : r)),

@@ -21,7 +21,8 @@ function actionTaken(view: CaseView, timeline: readonly TimelineEntry[], tz: str
   const parts: string[] = [];
   const ack = timeline.find((e) => e.action === 'acknowledged');
   if (ack) parts.push(`Acknowledged by ${ack.by.name} ${formatWhen(ack.at, tz)}`);
-  for (const r of view.referrals) parts.push(`Referred to ${r.agency}${r.given ? ` (ref ${r.reference})` : ''}`);
+  for (const a of view.actionsTaken) parts.push(`Action: ${a.words} (${a.when})`);
+  for (const r of view.referrals) parts.push(`Referred to ${r.words}`);
   const notes = timeline.filter((e) => e.action === 'note').length;
   if (notes) parts.push(`${notes} note(s) on the record`);
   if (view.outcome) parts.push(`Outcome: ${view.outcome}`);
@@ -79,7 +80,7 @@ export async function exportChronology(stores: CaseStores, school: School, perso
     const view = caseView(loaded, school, [], now);
     loaded.timeline.forEach((e, i) => {
       const line = view.timeline[i];
-      const detail = e.action === 'opened' ? view.summary : line?.note ?? line?.changes.filter((c) => /^(Status|Outcome):/.test(c)).join('; ') ?? '';
+      const detail = e.action === 'opened' ? view.summary : line?.note ?? line?.changes.filter((c) => /^(Status|Outcome|Outcome category|Referral|Action taken|When):/.test(c)).join('; ') ?? '';
       events.push({ at: new Date(e.at), row: [line?.when ?? formatWhen(e.at, school.timezone), c.number, e.action, e.by.name, detail] });
     });
     await logAccess(stores, { schoolId: school.id, caseId: c.caseId, who: by.email, kind: 'export', what: `chronology of ${personId}`, at: now });

@@ -27,10 +27,12 @@ export const SOURCE_LABEL: Record<CaseSource, string> = {
 };
 
 export const AGENCY_LABEL: Record<Agency, string> = {
+  'social-care': "Children's social care",
   police: 'Police',
   lado: 'LADO',
+  'early-help': 'Early help',
+  camhs: 'CAMHS',
   ceop: 'CEOP',
-  'social-care': "Children's social care",
   other: 'Other agency',
 };
 
@@ -69,4 +71,5 @@ export const ACTION_WORDS: Record<TimelineAction, string> = {
   'breach-flagged': 'marked it a possible personal-data breach (the 72-hour clock started)',
   'breach-decided': "recorded the data protection officer's decision on reporting to the ICO",
   'dpo-told': 'emailed the data protection officer',
+  action: 'recorded an action taken',
 };

@@ -25,6 +25,10 @@ export interface OpenCaseInput {
   /** Other people involved, named by the reporter (free text). */
   involved?: string;
   happenedAt?: Date | null;
+  /** The day is known but not the time: `happenedAt` is that day at midnight UTC. */
+  happenedTimeUnknown?: boolean;
+  /** What the child said, in their own words (kept apart from the reporter's account). */
+  childWords?: string;
   /** Directory personIds of the pupils (or staff) the case is about. */
   subjects?: string[];
   reporter?: Actor | null;
@@ -55,6 +59,7 @@ function checkInput(input: OpenCaseInput): void {
   if (input.summary.length > MAX_TEXT) problems.push(`keep what happened under ${MAX_TEXT} characters`);
   if ((input.where ?? '').length > 500) problems.push('keep "where" under 500 characters');
   if ((input.involved ?? '').length > 500) problems.push('keep "other people involved" under 500 characters');
+  if ((input.childWords ?? '').length > MAX_TEXT) problems.push(`keep the child's words under ${MAX_TEXT} characters`);
   if (problems.length > 0) throw new LanternError(ErrorCode.CaseInputInvalid, `The case could not be opened: ${problems.join('; ')}.`, { details: problems });
 }
 
@@ -77,6 +82,8 @@ export async function openCase(stores: CaseStores, school: School, input: OpenCa
     where: (input.where ?? '').trim(),
     involved: input.involved?.trim() || null,
     happenedAt: input.happenedAt ?? null,
+    ...(input.happenedAt && input.happenedTimeUnknown ? { happenedTimeUnknown: true } : {}),
+    ...(input.childWords?.trim() ? { childWords: input.childWords.trim() } : {}),
     subjects: [...new Set(input.subjects ?? [])],
     reporter: input.reporter ?? null,
     doNotView: input.doNotView ?? false,

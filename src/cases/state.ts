@@ -1,12 +1,28 @@
 import type { Agency, Category, CaseSource, CaseStatus, Severity } from './case-model.js';
+import type { OutcomeCategory } from './outcomes.js';
 import type { Actor, TimelineEntry } from './timeline-model.js';
 
 /** A referral to an outside agency, with the reference it gave. */
 export interface Referral {
   agency: Agency;
   reference: string;
+  /** When it was recorded. */
   at: Date;
   by: Actor;
+  /** The day the referral was made ("YYYY-MM-DD"), when the DSL gave it (older referrals: the day recorded). */
+  madeOn?: string;
+}
+
+/** Something the school did about the case, and who it told (e.g. "parent — mother", "class teacher"). */
+export interface ActionTaken {
+  what: string;
+  /** Who was informed, as the DSL wrote it; '' when nobody was. */
+  informed: string;
+  /** When it was done (midnight UTC of the day when the time was not given). */
+  at: Date | string;
+  timeUnknown: boolean;
+  by: Actor;
+  recordedAt: Date | string;
 }
 
 /** A detection linked to a case (a summary only: never content). */
@@ -83,6 +99,10 @@ export interface CaseState {
   /** Other people involved, as the reporter named them (staff, people outside school); null when none. */
   involved: string | null;
   happenedAt: Date | null;
+  /** The reporter gave the day but not the time: `happenedAt` is that day, shown as "time not known". */
+  happenedTimeUnknown: boolean;
+  /** What the child said, in their own words, kept apart from the reporter's account and shown verbatim. */
+  childWords: string | null;
   subjects: string[];
   reporter: Actor | null;
   assignee: Actor | null;
@@ -91,6 +111,10 @@ export interface CaseState {
   referrals: Referral[];
   linkedCases: string[];
   outcome: string | null;
+  /** The outcome's category on closing (null on older records and false positives). */
+  outcomeCategory: OutcomeCategory | null;
+  /** Actions taken and who was informed, in the order recorded. */
+  actionsTaken: ActionTaken[];
   /** Set by "mark false positive"; `suppression` once similar alerts were suppressed from the case. */
   falsePositive: { reason: string; suppressionRequested: boolean; suppression?: CaseSuppression } | null;
   remediationRequests: RemediationRequest[];
@@ -115,17 +139,17 @@ export interface CaseState {
 
 /** The cached fields, for copying a state onto a case document. */
 export const STATE_FIELDS = [
-  'status', 'severity', 'category', 'source', 'summary', 'where', 'involved', 'happenedAt', 'subjects', 'reporter', 'assignee',
-  'acknowledgedAt', 'detections', 'referrals', 'linkedCases', 'outcome', 'falsePositive', 'remediationRequests',
+  'status', 'severity', 'category', 'source', 'summary', 'where', 'involved', 'happenedAt', 'happenedTimeUnknown', 'childWords', 'subjects', 'reporter', 'assignee',
+  'acknowledgedAt', 'detections', 'referrals', 'linkedCases', 'outcome', 'outcomeCategory', 'actionsTaken', 'falsePositive', 'remediationRequests',
   'doNotView', 'dpoDeadline', 'breachHow', 'breachDecision', 'retentionUntil', 'retentionBasis', 'legalHold', 'objectKeys', 'escalatedToDeputyAt', 'escalations', 'seenBy', 'anonymisedAt', 'itMatter',
 ] as const satisfies readonly (keyof CaseState)[];
 
 const DATE_FIELDS = ['happenedAt', 'acknowledgedAt', 'dpoDeadline', 'retentionUntil', 'escalatedToDeputyAt', 'anonymisedAt'] as const;
 
 const EMPTY: CaseState = {
-  status: 'new', severity: 'medium', category: 'conduct', source: 'manual', summary: '', where: '', involved: null, happenedAt: null,
+  status: 'new', severity: 'medium', category: 'conduct', source: 'manual', summary: '', where: '', involved: null, happenedAt: null, happenedTimeUnknown: false, childWords: null,
   subjects: [], reporter: null, assignee: null, acknowledgedAt: null, detections: [], referrals: [], linkedCases: [],
-  outcome: null, falsePositive: null, remediationRequests: [], doNotView: false, dpoDeadline: null, breachHow: null, breachDecision: null, retentionUntil: null,
+  outcome: null, outcomeCategory: null, actionsTaken: [], falsePositive: null, remediationRequests: [], doNotView: false, dpoDeadline: null, breachHow: null, breachDecision: null, retentionUntil: null,
   retentionBasis: null, legalHold: false, objectKeys: [], escalatedToDeputyAt: null, escalations: [], seenBy: [], anonymisedAt: null, itMatter: null,
 };
 
@@ -148,6 +172,7 @@ export function foldTimeline(entries: readonly Pick<TimelineEntry, 'after'>[]): 
 /** Picks the cached fields of a case document (or state) for comparison. */
 export function pickState(doc: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of STATE_FIELDS) out[field] = doc[field] ?? null;
+  // A document written before a field existed lacks it: it holds the field's starting value, as the fold does.
+  for (const field of STATE_FIELDS) out[field] = doc[field] ?? EMPTY[field] ?? null;
   return out;
 }

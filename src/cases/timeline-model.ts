@@ -37,6 +37,7 @@ export const TIMELINE_ACTIONS = [
   'breach-flagged',
   'breach-decided',
   'dpo-told',
+  'action',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { AGENCIES, CATEGORIES, SEVERITIES, type Agency, type Category, type Severity } from './case-model.js';
 import { doNotViewSeverity } from './do-not-view.js';
 import { breachDecided, possibleBreach, type BreachDecisionInput } from './breach.js';
-import type { CaseState } from './state.js';
+import { isOutcomeCategory, type OutcomeCategory } from './outcomes.js';
+import type { ActionTaken, CaseState, Referral } from './state.js';
 import type { Actor, TimelineAction } from './timeline-model.js';
+import type { RecordedWhen } from './when-known.js';
 
 /** The longest note, reason or outcome accepted; longer text is refused, not cut. */
 export const MAX_TEXT = 4000;
@@ -11,16 +13,22 @@ export const MAX_TEXT = 4000;
 /** The longest "others involved" text accepted (it is a line on the card, not a note). */
 export const MAX_INVOLVED = 1000;
 
+/** The longest "who was informed" text accepted. */
+export const MAX_INFORMED = 500;
+
 /** What a DSL team member asks to do to a case (from a card button or the CLI). */
 export type CaseCommand =
   | { kind: 'acknowledge' }
   | { kind: 'assign'; to: Actor }
   | { kind: 'note'; text: string }
-  | { kind: 'escalate'; agency: Agency; reference: string }
+  /** A referral to an agency; `madeOn` ("YYYY-MM-DD") is the day it was made when not today. */
+  | { kind: 'escalate'; agency: Agency; reference: string; madeOn?: string }
+  /** An action taken and who was informed; `when` null means now. */
+  | { kind: 'action'; what: string; informed: string; when: RecordedWhen | null }
   | { kind: 'request-remediation'; remediation: string }
   | { kind: 'false-positive'; reason: string; suppress: boolean }
   | { kind: 'link'; otherNumber: string }
-  | { kind: 'close'; outcome: string }
+  | { kind: 'close'; outcomeCategory: OutcomeCategory; outcome: string }
   | { kind: 'reopen'; reason: string }
   /** Triage: a new severity and / or category, with why. */
   | { kind: 'reclassify'; severity: Severity; category: Category; reason: string }
@@ -89,9 +97,14 @@ export function decide(state: CaseState, command: CaseCommand, actor: Actor, now
       if (!AGENCIES.includes(command.agency)) return refuse('Choose who the case was referred to.');
       const reference = command.reference.trim();
       if (reference.length > 200) return refuse('That reference is too long; please keep it under 200 characters.');
-      const referral = { agency: command.agency, reference, at: now, by: actor };
+      const madeOn = command.madeOn?.trim() ?? '';
+      if (madeOn && (!/^\d{4}-\d{2}-\d{2}$/.test(madeOn) || Number.isNaN(Date.parse(madeOn)))) return refuse('Give the date of the referral as a date, e.g. 2026-03-10.');
+      if (madeOn && Date.parse(madeOn) > now.getTime()) return refuse('The date of the referral is in the future.');
+      const referral: Referral = { agency: command.agency, reference, at: now, by: actor, ...(madeOn ? { madeOn } : {}) };
       return { ok: true, action: 'escalated', after: { status: 'escalated', referrals: [...state.referrals, referral], acknowledgedAt: state.acknowledgedAt ?? now }, note: null };
     }
+    case 'action':
+      return actionTaken(state, command, actor, now);
     case 'request-remediation': {
       const closed = closedRefusal(state);
       if (closed) return closed;
@@ -117,9 +130,10 @@ export function decide(state: CaseState, command: CaseCommand, actor: Actor, now
     case 'close': {
       const closed = closedRefusal(state);
       if (closed) return refuse('This case is already closed.');
-      const outcome = text(command.outcome, 'the outcome');
+      if (!isOutcomeCategory(command.outcomeCategory)) return refuse('Choose the outcome.');
+      const outcome = text(command.outcome, command.outcomeCategory === 'other' ? 'what the outcome was' : 'the outcome');
       if (typeof outcome !== 'string') return outcome;
-      return { ok: true, action: 'closed', after: { status: 'closed', outcome }, note: null };
+      return { ok: true, action: 'closed', after: { status: 'closed', outcomeCategory: command.outcomeCategory, outcome }, note: null };
     }
     case 'reclassify':
       return reclassify(state, command);
@@ -129,7 +143,7 @@ export function decide(state: CaseState, command: CaseCommand, actor: Actor, now
       if (state.status !== 'closed') return refuse('This case is open already.');
       const reason = text(command.reason, 'why you are reopening it');
       if (typeof reason !== 'string') return reason;
-      return { ok: true, action: 'reopened', after: { status: 'investigating', outcome: null, falsePositive: null }, note: reason };
+      return { ok: true, action: 'reopened', after: { status: 'investigating', outcome: null, outcomeCategory: null, falsePositive: null }, note: reason };
     }
     case 'possible-breach': {
       const reason = text(command.reason, 'why this may be a personal-data breach');
@@ -171,4 +185,15 @@ function changePeople(state: CaseState, command: Extract<CaseCommand, { kind: 'p
   const reason = text(command.reason, 'why you are changing it');
   if (typeof reason !== 'string') return reason;
   return { ok: true, action: 'people-changed', after, note: reason };
+}
+
+function actionTaken(state: CaseState, command: Extract<CaseCommand, { kind: 'action' }>, actor: Actor, now: Date): Decision | Refusal {
+  const what = text(command.what, 'what was done');
+  if (typeof what !== 'string') return what;
+  const informed = command.informed.trim();
+  if (informed.length > MAX_INFORMED) return refuse(`That list of who was informed is ${informed.length} characters long; please keep it under ${MAX_INFORMED}.`);
+  const when = command.when ?? { at: now, timeUnknown: false };
+  if (when.at.getTime() > now.getTime() + 5 * 60_000) return refuse('The date of the action is in the future.');
+  const action: ActionTaken = { what, informed, at: when.at, timeUnknown: when.timeUnknown, by: actor, recordedAt: now };
+  return { ok: true, action: 'action', after: { actionsTaken: [...state.actionsTaken, action] }, note: null };
 }

@@ -24,7 +24,7 @@ a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #
 .button.secondary{background:#1d3557}
 .filters{display:flex;flex-wrap:wrap;gap:.75rem 1.25rem;align-items:flex-end;margin:0 0 1rem;padding:.75rem;background:#f8f8f8;border-radius:6px}
 .filters label{display:block;font-weight:bold;margin-bottom:.25rem}
-select,input[type=text],input[type=date],textarea{font-size:1rem;padding:.45rem .6rem;min-height:44px;border:2px solid #0b0c0c;border-radius:4px;max-width:100%}
+select,input[type=text],input[type=date],input[type=time],textarea{font-size:1rem;padding:.45rem .6rem;min-height:44px;border:2px solid #0b0c0c;border-radius:4px;max-width:100%}
 textarea{width:100%;min-height:8rem;font-family:inherit}
 table{width:100%;border-collapse:collapse}
 th,td{text-align:left;vertical-align:top;padding:.5rem;border-bottom:1px solid #b1b4b6}

@@ -1,5 +1,7 @@
 import { AGENCIES, CATEGORIES, SEVERITIES, type Agency, type Category, type Severity } from '../cases/case-model.js';
+import { isOutcomeCategory } from '../cases/outcomes.js';
 import { resolvePupilNames } from '../cases/pupil-names.js';
+import { readWhen } from '../cases/when-known.js';
 import type { Actor } from '../cases/timeline-model.js';
 import type { CaseCommand } from '../cases/transitions.js';
 import type { School } from '../config/load.js';
@@ -43,11 +45,26 @@ export const DASHBOARD_CASE_ACTIONS: Readonly<Record<string, DashboardCaseAction
     toCommand: (f) => {
       const agency = f.field('agency');
       if (!AGENCIES.includes(agency as Agency)) return 'Choose who the case was referred to.';
-      return { kind: 'escalate', agency: agency as Agency, reference: f.field('reference') };
+      return { kind: 'escalate', agency: agency as Agency, reference: f.field('reference'), madeOn: f.field('madeOn') };
     },
     done: 'The referral was recorded.',
   },
-  close: { toCommand: (f) => ({ kind: 'close', outcome: f.field('outcome') }), done: 'The case is closed.' },
+  action: {
+    toCommand: (f) => {
+      const date = f.field('date');
+      const when = date ? readWhen(date, f.field('time'), f.school.timezone) : null;
+      if (when === undefined) return 'Give the date of the action as a date.';
+      return { kind: 'action', what: f.field('what'), informed: f.field('informed'), when };
+    },
+    done: 'The action was recorded.',
+  },
+  close: {
+    toCommand: (f) => {
+      const outcomeCategory = f.field('outcomeCategory');
+      return isOutcomeCategory(outcomeCategory) ? { kind: 'close', outcomeCategory, outcome: f.field('outcome') } : 'Choose the outcome.';
+    },
+    done: 'The case is closed.',
+  },
   reopen: { toCommand: (f) => ({ kind: 'reopen', reason: f.field('reason') }), done: 'The case is open again.' },
   link: {
     toCommand: (f) => {

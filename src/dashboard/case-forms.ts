@@ -1,6 +1,7 @@
 import { AGENCIES, CATEGORIES, SEVERITIES, type Category, type Severity } from '../cases/case-model.js';
 import { AGENCY_LABEL, CATEGORY_LABEL, SEVERITY_LABEL } from '../cases/labels.js';
-import { MAX_INVOLVED, MAX_TEXT } from '../cases/transitions.js';
+import { OUTCOME_CATEGORIES, OUTCOME_LABEL } from '../cases/outcomes.js';
+import { MAX_INFORMED, MAX_INVOLVED, MAX_TEXT } from '../cases/transitions.js';
 import { html, type Html } from '../web/shared/html.js';
 
 /** What the action forms need to know of a case beyond its view: where it stands and its current triage values. */
@@ -42,13 +43,22 @@ function textField(action: string, name: string, label: string, opts: { value?: 
   return html`<label for="${id}" class="field"><strong>${label}</strong></label>${hint}${control}`;
 }
 
+function dateField(action: string, name: string, label: string): Html {
+  return html`<label for="${action}-${name}" class="field"><strong>${label}</strong></label><input type="date" id="${action}-${name}" name="${name}">`;
+}
+
+function timeField(action: string, name: string, label: string): Html {
+  return html`<label for="${action}-${name}" class="field"><strong>${label}</strong></label><input type="time" id="${action}-${name}" name="${name}">`;
+}
+
 function selectField(action: string, name: string, label: string, choices: Html[]): Html {
   return html`<label for="${action}-${name}" class="field"><strong>${label}</strong></label><select id="${action}-${name}" name="${name}" required>${choices}</select>`;
 }
 
 /**
  * The case card's actions as forms (everything but "add note", which has its own form): acknowledge, assign,
- * refer, close, change severity / category and who is involved, link, false positive; reopen once closed.
+ * record an action taken, refer, close with an outcome, change severity / category and who is involved, link,
+ * false positive; reopen once closed.
  */
 export function caseActionForms(s: CaseFormState): Html {
   if (!s.isOpen) return actionForm(s, 'reopen', 'Reopen the case', textField('reopen', 'reason', 'Why reopen', { multiline: true, required: true }), 'Reopen case');
@@ -60,8 +70,9 @@ ${actionForm(s, 'assign-me', 'Assign to me', html``, 'Assign to me')}
 ${actionForm(s, 'assign', 'Assign to someone on the DSL team', selectField('assign', 'assignTo', 'Assign to', options(s.dsl.map((m) => [m.email, m.name] as const))), 'Assign')}
 ${actionForm(s, 'reclassify', 'Change severity or category', html`${selectField('reclassify', 'severity', 'Severity', options(SEVERITIES.map((v) => [v, SEVERITY_LABEL[v]] as const), s.severity))}${selectField('reclassify', 'category', 'Category', options(CATEGORIES.map((v) => [v, CATEGORY_LABEL[v]] as const), s.category))}${reason('reclassify')}`, 'Change severity or category')}
 ${actionForm(s, 'people', 'Change who is involved', html`${textField('people', 'pupils', 'Pupils', { value: s.pupilNames, max: 3000, hint: 'As in the school directory, separated by ; — add the form when two pupils share a name, e.g. "Ava Adebayo (Kestrels)".' })}${textField('people', 'others', 'Others involved (staff, other adults)', { value: s.involved, max: MAX_INVOLVED })}${reason('people')}`, 'Change who is involved')}
-${actionForm(s, 'refer', 'Record a referral', html`${selectField('refer', 'agency', 'Referred to', options(AGENCIES.map((a) => [a, AGENCY_LABEL[a]] as const)))}${textField('refer', 'reference', 'Their reference (if given)')}`, 'Record referral')}
+${actionForm(s, 'action', 'Record an action taken', html`${textField('action', 'what', 'What was done', { multiline: true, required: true })}${textField('action', 'informed', 'Who was informed', { max: MAX_INFORMED, hint: 'Their role or name, e.g. "parent — mother", "class teacher". Leave empty if nobody was.' })}${dateField('action', 'date', 'Date (if not today)')}${timeField('action', 'time', 'Time (if known)')}`, 'Record action')}
+${actionForm(s, 'refer', 'Record a referral', html`${selectField('refer', 'agency', 'Referred to', options(AGENCIES.map((a) => [a, AGENCY_LABEL[a]] as const)))}${textField('refer', 'reference', 'Their reference (if given)')}${dateField('refer', 'madeOn', 'Date of the referral (if not today)')}`, 'Record referral')}
 ${actionForm(s, 'link', 'Link to another case', textField('link', 'otherNumber', 'Other case number', { max: 40, required: true, hint: 'For example NGP-2026-0041. The link is recorded on both cases.' }), 'Link')}
-${actionForm(s, 'close', 'Close the case', textField('close', 'outcome', 'Outcome', { multiline: true, required: true }), 'Close case')}
+${actionForm(s, 'close', 'Close the case', html`${selectField('close', 'outcomeCategory', 'Outcome', [html`<option value="">Choose the outcome</option>`, ...options(OUTCOME_CATEGORIES.map((c) => [c, OUTCOME_LABEL[c]] as const))])}${textField('close', 'outcome', 'What was decided and why', { multiline: true, required: true, hint: 'For "Other", say what the outcome was.' })}`, 'Close case')}
 ${actionForm(s, 'false-positive', 'Mark as a false positive', textField('false-positive', 'reason', 'Why this is a false positive', { multiline: true, required: true }), 'Mark false positive')}`;
 }

@@ -52,8 +52,10 @@ ${v.doNotView
 ${v.dpo ? html`<p class="notice" role="status"><strong>${v.dpo}</strong></p>` : html``}
 ${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : html``}
 ${opts.actionError ? html`<div class="error" role="alert"><p><strong>Nothing was changed.</strong> ${opts.actionError}</p></div>` : html``}
+<p><a href="/dashboard/${opts.schoolId}/cases/${v.number}/chronology" class="button secondary">Print chronology</a></p>
 <h2>What happened</h2>
 <p class="note">${v.summary}</p>
+${v.childWords !== null ? html`<h3 id="child-words">In the child's words</h3><blockquote class="note" aria-labelledby="child-words">${v.childWords}</blockquote>` : html``}
 <dl class="facts">${v.facts.map(([k, val]) => html`<dt>${k}</dt><dd>${val}</dd>`)}</dl>
 <h2>Timeline</h2>
 <ol class="timeline">${v.timeline.map(
@@ -63,9 +65,13 @@ ${opts.actionError ? html`<div class="error" role="alert"><p><strong>Nothing was
 ${v.detections.length
     ? html`<table><thead><tr><th scope="col">Kind of alert</th><th scope="col">Rule</th><th scope="col">When</th></tr></thead><tbody>${v.detections.map((d) => html`<tr><td>${d.family}</td><td>${d.ruleId}</td><td>${d.when}</td></tr>`)}</tbody></table>`
     : html`<p>None: this case did not come from monitoring.</p>`}
+<h2>Actions taken and who was informed</h2>
+${v.actionsTaken.length
+    ? html`<table class="actions-taken"><thead><tr><th scope="col">When</th><th scope="col">What was done</th><th scope="col">Who was informed</th><th scope="col">Recorded by</th></tr></thead><tbody>${v.actionsTaken.map((a) => html`<tr><td>${a.when}</td><td class="note">${a.what}</td><td>${a.informed}</td><td>${a.by}</td></tr>`)}</tbody></table>`
+    : html`<p>None recorded.</p>`}
 <h2>Referrals</h2>
 ${v.referrals.length
-    ? html`<ul>${v.referrals.map((r) => html`<li>${r.agency}, ${r.reference} — ${r.when}, recorded by ${r.by}</li>`)}</ul>`
+    ? html`<ul>${v.referrals.map((r) => html`<li>${r.agency}, ${r.reference} — made ${r.made}, recorded by ${r.by} ${r.when}</li>`)}</ul>`
     : html`<p>None recorded.</p>`}
 <h2>Retention and legal hold</h2>
 <dl class="facts">${v.retention.map(([k, val]) => html`<dt>${k}</dt><dd>${val}</dd>`)}</dl>

@@ -4,6 +4,7 @@ import type { Person } from '../directory/person.js';
 import { applyCommand } from '../cases/act.js';
 import type { CaseCommand } from '../cases/transitions.js';
 import { logAccess } from '../cases/access.js';
+import { printCaseChronology } from '../cases/chronology-export.js';
 import { listOpenCases } from '../cases/list.js';
 import { searchCases } from '../cases/search.js';
 import { loadCase, type LoadedCase } from '../cases/store.js';
@@ -18,6 +19,9 @@ import { dashboardMessage } from './layout.js';
 import { listPage, parseFilters, type ListFilters } from './list-page.js';
 import { csrfMatches } from './sessions.js';
 import { renderSignIn } from './sign-in-router.js';
+
+/** The printable chronology's stylesheet (the dashboard's CSP allows no inline style). */
+export const CHRONOLOGY_CSS_PATH = '/dashboard/assets/chronology.css';
 
 const PAGE_SIZE = 25;
 /** The deepest page a URL may ask for. */
@@ -119,6 +123,18 @@ export function createCaseRouter(ctx: DashboardContext): Router {
     const done = typeof req.query.done === 'string' && Object.hasOwn(DASHBOARD_CASE_ACTIONS, req.query.done) ? DASHBOARD_CASE_ACTIONS[req.query.done]?.done : undefined;
     const notice = req.query.noted === '1' ? 'Your note was added to the timeline.' : req.query.breach === 'flagged' ? 'The 72-hour clock has started; the data protection officer will be emailed.' : req.query.breach === 'decided' ? 'The decision was added to the timeline.' : done;
     await showCase(res, gated.school, gated.user, loaded, notice ? { notice } : {});
+  });
+
+  router.get('/dashboard/:schoolId/cases/:ref/chronology', async (req, res) => {
+    const gated = await gate(req, res);
+    if (!gated) return;
+    const { school, user } = gated;
+    const loaded = await caseFor(req, res, school, user);
+    if (!loaded) return;
+    const by = { email: user.session.email, name: user.session.name };
+    const printed = await printCaseChronology(ctx.models, school, loaded.doc.number, by, { now: ctx.clock(), channel: 'dashboard', stylesheet: CHRONOLOGY_CSS_PATH, loaded });
+    if (!printed) return notFound(res, school, user);
+    res.type('html').send(printed.html);
   });
 
   router.post('/dashboard/:schoolId/cases/:ref/actions/:action', form, async (req, res) => {

@@ -1,6 +1,7 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import { DASHBOARD_CSS, DASHBOARD_JS } from './assets.js';
-import { createCaseRouter } from './case-router.js';
+import { CHRONOLOGY_CSS } from '../cases/chronology-html.js';
+import { CHRONOLOGY_CSS_PATH, createCaseRouter } from './case-router.js';
 import { dashboardContext, type DashboardDeps } from './context.js';
 import { createInspectionRouter } from './inspection-router.js';
 import { createItRouter } from './it-router.js';
@@ -19,6 +20,9 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   router.use('/dashboard', dashboardSecurityHeaders(ctx.https));
   router.get('/dashboard/assets/dashboard.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(DASHBOARD_CSS);
+  });
+  router.get(CHRONOLOGY_CSS_PATH, (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(CHRONOLOGY_CSS);
   });
   router.get('/dashboard/assets/dashboard.js', (_req, res) => {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(DASHBOARD_JS);

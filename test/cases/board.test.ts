@@ -36,8 +36,8 @@ describe('the open-case board', () => {
       clock.advance(60_000);
     }
     await applyCommand(models, school.id, opened[1]!.caseId, RUTH, { kind: 'acknowledge' }, clock);
-    await applyCommand(models, school.id, opened[2]!.caseId, RUTH, { kind: 'close', outcome: 'Advice given to the pupil.' }, clock);
-    await applyCommand(models, school.id, opened[3]!.caseId, RUTH, { kind: 'close', outcome: 'Parents informed.' }, clock);
+    await applyCommand(models, school.id, opened[2]!.caseId, RUTH, { kind: 'close', outcomeCategory: 'no-further-action', outcome: 'Advice given to the pupil.' }, clock);
+    await applyCommand(models, school.id, opened[3]!.caseId, RUTH, { kind: 'close', outcomeCategory: 'no-further-action', outcome: 'Parents informed.' }, clock);
     await applyCommand(models, school.id, opened[3]!.caseId, MARK, { kind: 'reopen', reason: 'Another message was found.' }, clock);
 
     const listed = await listOpenCases(models, school.id);
@@ -82,7 +82,7 @@ describe('the open-case board', () => {
     const a = await openCase(models, school, makeCaseInput(), clock());
     const b = await openCase(models, school, makeCaseInput(), clock());
     const c = await openCase(models, school, makeCaseInput(), clock());
-    await applyCommand(models, school.id, c.caseId, RUTH, { kind: 'close', outcome: 'No further action.' }, clock);
+    await applyCommand(models, school.id, c.caseId, RUTH, { kind: 'close', outcomeCategory: 'no-further-action', outcome: 'No further action.' }, clock);
     // A crash between the case document and its board row; a stray row left for a case closed since.
     await models.caseBoard.deleteMany({ caseId: a.caseId });
     await models.caseBoard.create({ _id: `${c.caseId}:000001`, ...(await models.caseBoard.findOne({ caseId: b.caseId }, { _id: 0 }).lean()), caseId: c.caseId, number: c.number });

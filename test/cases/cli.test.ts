@@ -67,7 +67,7 @@ describe('lantern cases …', () => {
     expect(csv.split('\r\n')[0]).toBe('"Case","Date","Where","What happened","Action taken","Recorded by","Category","Severity","Status"');
     expect(csv).toContain(`"${number}"`);
     expect(csv).toContain('"\'=HYPERLINK(""http://x"") said something unkind"');
-    expect(csv).toContain("Referred to Children's social care (ref MASH-991)");
+    expect(csv).toContain("Referred to Children's social care, reference MASH-991 (made ");
     expect(csv).toContain('"Alex Wilber"');
     expect(await models.caseAccessLog.countDocuments({ kind: 'export', who: 'r.okafor@northgate.example' })).toBe(1);
   });
@@ -94,7 +94,7 @@ describe('lantern cases …', () => {
     const clock = fakeClock(new Date('1995-01-01T09:00:00Z'));
     const kept = await openCase(models, school, makeCaseInput(), clock());
     const gone = await openCase(models, school, makeCaseInput(), clock());
-    for (const c of [kept, gone]) await applyCommand(models, school.id, c.caseId, RUTH, { kind: 'close', outcome: 'Resolved.' }, clock);
+    for (const c of [kept, gone]) await applyCommand(models, school.id, c.caseId, RUTH, { kind: 'close', outcomeCategory: 'no-further-action', outcome: 'Resolved.' }, clock);
     expect(await cli('cases', 'hold', kept.number, '--on', '--reason', 'Civil claim expected', '--as', 'r.okafor@northgate.example')).toMatchObject({ code: 0 });
     expect((await cli('cases', 'hold', kept.number, '--on', '--reason', 'again', '--as', 'r.okafor@northgate.example')).code).toBe(1);
     const dry = await cli('cases', 'retention');

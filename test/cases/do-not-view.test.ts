@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -10,6 +10,7 @@ import { caseView } from '../../src/cases/case-view.js';
 import { openOrJoinFromDetection } from '../../src/cases/detection.js';
 import { FILE_REMOVED, ID_REMOVED, LINK_REMOVED, redactText } from '../../src/cases/do-not-view.js';
 import { exportChronology, exportIncidentLog } from '../../src/cases/export.js';
+import { printCaseChronology } from '../../src/cases/chronology-export.js';
 import { openCase } from '../../src/cases/open.js';
 import { loadCase } from '../../src/cases/store.js';
 import { runCli } from '../../src/cli/main.js';
@@ -147,27 +148,30 @@ function plain(output: string): string {
 const allCores: string[] = [];
 
 describe('property: no output of a "do not view" case contains a link, file name or item id', () => {
-  it('card JSON, dashboard HTML, incident log, chronology and the stored record', { timeout: 240_000 }, async () => {
+  it('card JSON, dashboard HTML, incident log, chronology (CSV and printable HTML) and the stored record', { timeout: 300_000 }, async () => {
     const people = await models.people.find({ schoolId: school.id, personId: 'pupil-003' }).lean<Person[]>();
     await fc.assert(
-      fc.asyncProperty(textWith(1500), textWith(400), textWith(400), textWith(1000), textWith(150), token, textWith(400), textWith(300), async (summary, where, involved, note, reference, item, triageInvolved, reason) => {
-        const cores = [...summary.cores, ...where.cores, ...involved.cores, ...note.cores, ...reference.cores, item.core, ...triageInvolved.cores, ...reason.cores];
+      fc.asyncProperty(textWith(1500), textWith(400), textWith(400), textWith(1000), textWith(150), token, textWith(400), textWith(300), textWith(600), async (summary, where, involved, note, reference, item, triageInvolved, reason, words) => {
+        const cores = [...summary.cores, ...where.cores, ...involved.cores, ...note.cores, ...reference.cores, item.core, ...triageInvolved.cores, ...reason.cores, ...words.cores];
         allCores.push(...cores);
         const opened = await openCase(models, school, makeCaseInput({
           doNotView: true, source: 'detection', reporter: null, by: ALEX, subjects: ['pupil-003'],
-          summary: `Seen. ${summary.text}`, where: where.text, involved: involved.text,
+          summary: `Seen. ${summary.text}`, where: where.text, involved: involved.text, childWords: words.text,
           detections: [{ detectionId: randomUUID(), ruleId: 'sharing.public_link.google', family: 'sharing.public_link', at: new Date(), objectId: item.text, target: item.text, location: { siteUrl: item.text, listId: item.text } }],
           objectKeys: [`object:${item.text}`],
         }), new Date());
         const clock = () => new Date();
         if (note.text.trim()) await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'note', text: note.text }, clock);
         await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'escalate', agency: 'police', reference: reference.text }, clock);
+        // Actions taken and who was informed are free text too.
+        const action = await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'action', what: `Did: ${words.text}`, informed: triageInvolved.text.slice(0, 400), when: null }, clock);
+        expect(action.ok).toBe(true);
         // Triage: who is involved and the reasons for a change are free text too.
         const changedPeople = await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'people', subjects: ['pupil-003'], involved: `Also ${triageInvolved.text}`, reason: `Why: ${reason.text}` }, clock);
         expect(changedPeople.ok).toBe(true);
         const reclassified = await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'reclassify', severity: 'critical', category: 'content', reason: `Why: ${reason.text}` }, clock);
         expect(reclassified.ok).toBe(true);
-        await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'close', outcome: `Closed. ${note.text}` }, clock);
+        await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'close', outcomeCategory: 'other', outcome: `Closed. ${note.text}` }, clock);
         const loaded = await loadCase(models, school.id, opened.caseId);
         if (!loaded) throw new Error('case not found');
         const now = new Date();
@@ -176,8 +180,10 @@ describe('property: no output of a "do not view" case contains a link, file name
           dashboard: casePage({ schoolId: school.id, schoolName: school.name, view: caseView(loaded, school, people, now), signedIn: { schoolId: school.id, name: 'Ruth Okafor', csrf: 'x' } }),
           log: (await exportIncidentLog(models, school, RUTH, {}, now)).csv,
           chronology: (await exportChronology(models, school, 'pupil-003', RUTH, now)).csv,
+          chronologyHtml: (await printCaseChronology(models, school, opened.number, RUTH, { now, channel: 'cli' }))?.html ?? '',
           stored: JSON.stringify([await models.cases.findOne({ caseId: opened.caseId }).lean(), await models.caseTimeline.find({ caseId: opened.caseId }).lean(), await models.caseBoard.find({ caseId: opened.caseId }).lean()]),
         };
+        expect(outputs.chronologyHtml).toContain('In the child');
         for (const [name, output] of Object.entries(outputs)) {
           const seen = plain(output);
           for (const c of cores) expect(seen.includes(c), `${name} shows ${c}`).toBe(false);
@@ -195,6 +201,10 @@ describe('property: no output of a "do not view" case contains a link, file name
     const run = (argv: string[]) => runCli(argv, { out: (l) => out.push(l), err: (l) => out.push(l), env: { MONGODB_URI: uri, LOG_LEVEL: 'silent' }, cwd: dir });
     expect(await run(['cases', 'export', '--log', '--as', RUTH.email])).toBe(0);
     expect(await run(['cases', 'export', '--chronology', 'pupil-003', '--as', RUTH.email])).toBe(0);
+    const printed = path.join(dir, 'chronology.html');
+    const last = await models.cases.findOne({ schoolId: school.id, doNotView: true }).sort({ openedAt: -1 }).lean();
+    expect(await run(['cases', 'export', '--case', String(last?.number), '--html', '--as', RUTH.email, '--out', printed])).toBe(0);
+    out.push(readFileSync(printed, 'utf8'));
     const now = new Date();
     const digest = renderDigest(await readDigestData(models, school, isoWeekAt(now, school.timezone), now), school.timezone);
     for (const [name, output] of Object.entries({ cli: out.join('\n'), digestHtml: digest.html, digestText: digest.text })) {

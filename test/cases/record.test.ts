@@ -54,8 +54,8 @@ describe('case record', () => {
     const esc = await applyCommand(models, school.id, caseId, MARK, { kind: 'escalate', agency: 'lado', reference: 'LADO/2026/17' }, clock);
     expect(esc.ok && esc.loaded.state.status).toBe('escalated');
     expect(esc.ok && esc.loaded.state.referrals[0]).toMatchObject({ agency: 'lado', reference: 'LADO/2026/17' });
-    expect((await applyCommand(models, school.id, caseId, MARK, { kind: 'close', outcome: '  ' }, clock)).ok).toBe(false);
-    const closed = await applyCommand(models, school.id, caseId, MARK, { kind: 'close', outcome: 'Parents informed; e-safety session held.' }, clock);
+    expect((await applyCommand(models, school.id, caseId, MARK, { kind: 'close', outcomeCategory: 'no-further-action', outcome: '  ' }, clock)).ok).toBe(false);
+    const closed = await applyCommand(models, school.id, caseId, MARK, { kind: 'close', outcomeCategory: 'no-further-action', outcome: 'Parents informed; e-safety session held.' }, clock);
     expect(closed.ok && closed.loaded.state).toMatchObject({ status: 'closed', outcome: 'Parents informed; e-safety session held.' });
     expect(await applyCommand(models, school.id, caseId, MARK, { kind: 'acknowledge' }, clock)).toMatchObject({ ok: false });
     expect(await applyCommand(models, school.id, caseId, MARK, { kind: 'assign', to: RUTH }, clock)).toMatchObject({ ok: false, reason: 'This case is closed. Reopen it first.' });

@@ -141,7 +141,8 @@ describe('staff concerns and the DSL channel card', () => {
     expect(text(await act('case.note', { caseId, noteText: 'x'.repeat(5000) }))).toContain('please keep it under 4000');
     expect(text(await act('case.escalate', { caseId, agency: 'ceop', reference: 'CEOP-123' }))).toContain('CEOP, reference CEOP-123');
     expect(text(await act('case.link', { caseId, otherNumber: 'NGP-2099-0001' }))).toContain('There is no case NGP-2099-0001');
-    expect(text(await act('case.close', { caseId, outcome: 'Referred to CEOP; parents informed.' }))).toContain('Outcome: Referred to CEOP; parents informed.');
+    expect(text(await act('case.close', { caseId, outcome: 'Referred to CEOP; parents informed.' }))).toContain('Choose the outcome.');
+    expect(text(await act('case.close', { caseId, outcomeCategory: 'police', outcome: 'Referred to CEOP; parents informed.' }))).toContain('Outcome: Referral to police — Referred to CEOP; parents informed.');
     expect(text(await act('case.reopen', { caseId, reopenReason: 'Second report.' }))).toContain('Being looked into');
     expect(text(await act('case.false-positive', { caseId, reason: 'It was a game trailer.', suppress: 'true' }))).toContain('False positive');
     const view = await act('case.view', { caseId });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCase } from '../../src/cases/open.js';
 import { verifyCases } from '../../src/cases/verify.js';
-import { RUTH } from '../cases/fixtures.js';
+import { makeCaseInput, RUTH } from '../cases/fixtures.js';
 import { seriousA11yViolations } from '../sign/page-helpers.js';
 import { DESKTOP, entraSignIn, startDashboardTest, type DashboardTest } from './setup.js';
 
@@ -61,6 +62,7 @@ describe('DSL dashboard: every card action on the case page', () => {
     await page.waitForURL(/done=link/);
     expect((await t.lantern.models.cases.findOne({ caseId: t.ids.closed.caseId }).lean())?.linkedCases).toEqual([main.number]);
 
+    await page.locator('#close-outcomeCategory').selectOption('police');
     await page.locator('#close-outcome').fill('Police took it on; parents informed.');
     await page.getByRole('button', { name: 'Close case' }).click();
     await page.waitForURL(/done=close/);
@@ -74,6 +76,68 @@ describe('DSL dashboard: every card action on the case page', () => {
     expect(entries.slice(seq).every((e) => e.by.email === RUTH.email)).toBe(true);
     expect((await verifyCases(t.lantern.models, 'northgate')).issues).toEqual([]);
     expect((await t.accessLog({ caseId: main.caseId, kind: 'act', what: 'dashboard: reclassify' })).length).toBe(2);
+    await context.close();
+  });
+
+  it("records actions taken, a dated referral and the outcome category, shows the child's words, and prints the chronology", { timeout: 90_000 }, async () => {
+    const opened = await openCase(t.lantern.models, t.northgate, makeCaseInput({
+      summary: 'A pupil said someone from a game keeps asking where she lives.', subjects: ['pupil-031'],
+      childWords: 'She said "he knows my road <b>already</b>".', happenedAt: new Date('2026-03-05T00:00:00Z'), happenedTimeUnknown: true,
+    }), new Date());
+    const context = await t.browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+    const { page } = await entraSignIn(context, t.lantern.url, 'ruth');
+    await page.goto(`${t.lantern.url}/dashboard/northgate/cases/${opened.number}`);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await page.getByRole('heading', { name: "In the child's words" }).count()).toBe(1);
+    expect(await page.locator('blockquote').innerText()).toBe('She said "he knows my road <b>already</b>".');
+    const fact = (name: string) => page.locator('dt', { hasText: name }).locator('xpath=following-sibling::dd[1]').innerText();
+    expect(await fact('When it happened')).toBe('Thu, 5 Mar 2026, time not known');
+
+    await page.locator('#action-what').fill('Spoke to her with her mother present.');
+    await page.locator('#action-informed').fill('parent — mother; class teacher');
+    await page.locator('#action-date').fill('2026-03-05');
+    await page.locator('#action-time').fill('15:20');
+    await page.getByRole('button', { name: 'Record action' }).click();
+    await page.waitForURL(/done=action/);
+    expect(await page.locator('table.actions-taken').innerText()).toMatch(/Thu, 5 Mar 2026, 15:20\s+Spoke to her with her mother present.\s+parent — mother; class teacher\s+Ruth Okafor/);
+
+    await page.locator('#refer-agency').selectOption('camhs');
+    await page.locator('#refer-reference').fill('CAMHS-12');
+    await page.locator('#refer-madeOn').fill('2026-03-06');
+    await page.getByRole('button', { name: 'Record referral' }).click();
+    await page.waitForURL(/done=refer/);
+    expect(await page.locator('body').innerText()).toContain('CAMHS, CAMHS-12 — made Fri, 6 Mar 2026');
+
+    // The outcome's category is required in the browser and by the server.
+    await page.locator('#close-outcome').fill('Watching closely; CAMHS involved.');
+    await page.evaluate(`document.querySelector('#close-outcomeCategory').removeAttribute('required')`);
+    const [refused] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Close case' }).click()]);
+    expect(refused?.status()).toBe(400);
+    expect(await page.locator('.error').innerText()).toContain('Choose the outcome.');
+    await page.locator('#close-outcomeCategory').selectOption('monitored');
+    await page.locator('#close-outcome').fill('Watching closely; CAMHS involved.');
+    await page.getByRole('button', { name: 'Close case' }).click();
+    await page.waitForURL(/done=close/);
+    expect(await fact('Outcome')).toBe('Monitored in school — Watching closely; CAMHS involved.');
+
+    await page.getByRole('link', { name: 'Print chronology' }).click();
+    await page.waitForURL(new RegExp(`/cases/${opened.number}/chronology$`));
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    const printed = await page.locator('main').innerText();
+    expect(printed).toContain('Confidential — child protection');
+    expect(printed).toContain(`Chronology of case ${opened.number}`);
+    expect(printed).toContain('Northgate Primary');
+    const rows = await page.locator('tbody tr').allInnerTexts();
+    expect(rows[0]).toMatch(/^Thu, 5 Mar 2026\s+time not known\s+Concern: A pupil said someone from a game/);
+    expect(rows[0]).toContain('In the child\'s words: "She said "he knows my road <b>already</b>"."');
+    expect(rows.some((r) => /15:20\s+Action taken\s+Ruth Okafor\s+Spoke to her with her mother present. — informed: parent — mother; class teacher/.test(r))).toBe(true);
+    expect(rows.some((r) => r.includes('CAMHS, reference CAMHS-12 (made Fri, 6 Mar 2026)'))).toBe(true);
+    // Its own print stylesheet: the table header repeats on every printed page.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('thead')).display`)).toBe('table-header-group');
+    expect((await t.accessLog({ caseId: opened.caseId, kind: 'export', what: 'printable chronology (dashboard)' })).length).toBe(1);
+    const entries = await t.lantern.models.caseTimeline.find({ caseId: opened.caseId }).sort({ seq: 1 }).lean();
+    expect(entries.map((e) => e.action)).toEqual(['opened', 'action', 'escalated', 'closed']);
     await context.close();
   });
 

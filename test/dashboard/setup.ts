@@ -116,7 +116,7 @@ export async function startDashboardTest(opts: { olderCases: number }): Promise<
   const next = () => new Date((t += 3_600_000));
   for (let i = 0; i < opts.olderCases; i++) await openCase(m, northgate, makeCaseInput({ summary: `Older concern number ${i + 1}.`, subjects: ['pupil-002'] }), next());
   const closed = await openCase(m, northgate, makeCaseInput({ summary: 'A closed case that must not be listed.' }), next());
-  await applyCommand(m, northgate.id, closed.caseId, RUTH, { kind: 'close', outcome: 'Spoke to parents.' }, next);
+  await applyCommand(m, northgate.id, closed.caseId, RUTH, { kind: 'close', outcomeCategory: 'no-further-action', outcome: 'Spoke to parents.' }, next);
   const dnv = await openCase(m, northgate, {
     ...makeCaseInput({ source: 'detection', severity: 'critical', category: 'content', summary: 'A file shared publicly from a pupil account may be an indecent image.', reporter: null, where: 'Snapchat, snapchat.com/add/kid99, IMG_2231.jpg' }),
     doNotView: true,

@@ -129,6 +129,8 @@ describe('the DSL channel card in the Microsoft 365 Agents Playground (a real Te
     const form = card(page, 'Report a concern');
     await form.waitFor({ state: 'visible', timeout: 30_000 });
     await form.locator('textarea').first().fill('A pupil in Robins said an older child online keeps asking her to video call at night.');
+    // The child's own words go in their own box (the second multi-line field of the form).
+    await form.locator('textarea').nth(1).fill('She said: "he says I\'m his *best* friend and not to tell".');
     await form.getByRole('button', { name: 'Send to the DSL team' }).click();
     const ack = card(page, 'received your report');
     await ack.waitFor({ state: 'visible', timeout: 30_000 });
@@ -147,6 +149,10 @@ describe('the DSL channel card in the Microsoft 365 Agents Playground (a real Te
     expect(posted).toContain('New — not yet acknowledged');
     expect(posted).toContain('Reported by a member of staff');
     expect(posted).toContain('video call at night');
+    // Shown verbatim under its own label: the asterisks stay asterisks, not bold.
+    expect(posted).toContain("In the child's words");
+    expect(posted).toContain('She said: "he says I\'m his *best* friend and not to tell".');
+    expect(stored?.childWords).toBe('She said: "he says I\'m his *best* friend and not to tell".');
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'dsl-channel-card.png') });
 
     // The Playground cannot switch users: its one user now stands for Ruth Okafor, the DSL (see the note above).

@@ -3,7 +3,7 @@ import { defineCommand, type CommandEntry } from '../command.js';
 /** `cases verify` options. */
 export const verifyOptions = { school: 'value' } as const;
 /** `cases export` options. */
-export const exportOptions = { log: 'bool', chronology: 'value', as: 'value', school: 'value', from: 'value', to: 'value', out: 'value' } as const;
+export const exportOptions = { log: 'bool', chronology: 'value', case: 'value', html: 'bool', as: 'value', school: 'value', from: 'value', to: 'value', out: 'value' } as const;
 /** `cases hold` options. */
 export const holdOptions = { on: 'bool', off: 'bool', reason: 'value', as: 'value', school: 'value' } as const;
 /** `cases retention` options. */
@@ -24,8 +24,8 @@ export const casesCommands: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./verify.js')).verifyCaseTimelines,
   }),
   'cases export': defineCommand({
-    summary: "Export the online-safety incident log or a pupil's chronology as CSV (DSL only)",
-    usage: 'lantern cases export (--log | --chronology PUPIL_ID) --as DSL_EMAIL [--school ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]',
+    summary: "Export the online-safety incident log or a pupil's chronology as CSV, or one case's printable chronology as HTML (DSL only)",
+    usage: 'lantern cases export (--log | --chronology PUPIL_ID | --case CASE_NUMBER --html) --as DSL_EMAIL [--school ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]',
     options: exportOptions,
     usageExitCode: 2,
     load: async () => (await import('./export.js')).exportCases,

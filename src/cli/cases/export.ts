@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { printCaseChronology } from '../../cases/chronology-export.js';
 import { exportChronology, exportIncidentLog } from '../../cases/export.js';
 import type { CliIO, CommandRun } from '../command.js';
 import { usageError } from '../kit/args.js';
@@ -25,9 +26,10 @@ export function write(io: CliIO, out: string | undefined, text: string): string 
   return file;
 }
 
-/** `lantern cases export`: the incident log or one pupil's chronology as CSV; DSL only, and logged. */
+/** `lantern cases export`: the incident log or one pupil's chronology as CSV, or a case's printable chronology; DSL only, and logged. */
 export const exportCases: CommandRun<typeof exportOptions> = async ({ flags, usage }, io) => {
-  if (Boolean(flags.log) === Boolean(flags.chronology)) throw usageError('Choose one of --log or --chronology PUPIL_ID', usage);
+  if ([flags.log, flags.chronology, flags.case].filter(Boolean).length !== 1) throw usageError('Choose one of --log, --chronology PUPIL_ID or --case CASE_NUMBER --html', usage);
+  if (Boolean(flags.case) !== Boolean(flags.html)) throw usageError('A case\'s chronology is printable HTML: use --case CASE_NUMBER with --html', usage);
   const from = readDate(flags.from, '--from', usage);
   const toDay = readDate(flags.to, '--to', usage);
   // --to names the last day wanted, so cases opened during it are in: the range ends at the next midnight.
@@ -39,6 +41,17 @@ export const exportCases: CommandRun<typeof exportOptions> = async ({ flags, usa
       return 2;
     }
     const now = new Date();
+    if (flags.case) {
+      const number = flags.case.trim().toUpperCase();
+      const printed = await printCaseChronology(ctx.models, caller.school, number, caller.actor, { now, channel: 'cli' });
+      if (!printed) {
+        io.err(`No case ${number} at ${caller.school.name}: check the number, e.g. NGP-2026-0041.`);
+        return 2;
+      }
+      const where = write(io, flags.out, printed.html);
+      io.err(`Chronology of ${number} written to ${where} (open it in a browser and print). This export is recorded in the access log.`);
+      return 0;
+    }
     if (flags.log) {
       const result = await exportIncidentLog(ctx.models, caller.school, caller.actor, { ...(from ? { from } : {}), ...(to ? { to } : {}) }, now);
       const where = write(io, flags.out, result.csv);

@@ -10,6 +10,8 @@ import { publishCaseCard, renderChannelCard, type ChannelDeps } from './channel.
 import { submitConcern } from './concern.js';
 import { previewRemediation, approveRemediation } from './remediation-actions.js';
 import { loadCase } from '../../cases/store.js';
+import { isOutcomeCategory } from '../../cases/outcomes.js';
+import { readWhen } from '../../cases/when-known.js';
 import { suppressFromCase } from './suppress.js';
 import type { Actor } from '../../cases/timeline-model.js';
 import type { CaseCommand } from '../../cases/transitions.js';
@@ -108,14 +110,23 @@ export const CASE_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   'case.escalate': commandVerb((d) => {
     const agency = str(d, 'agency');
     if (!AGENCIES.includes(agency as Agency)) return 'Choose who the case was referred to.';
-    return { kind: 'escalate', agency: agency as Agency, reference: str(d, 'reference') };
+    return { kind: 'escalate', agency: agency as Agency, reference: str(d, 'reference'), madeOn: str(d, 'referralDate') };
+  }),
+  'case.action': commandVerb((d, v) => {
+    const date = str(d, 'actionDate');
+    const when = date ? readWhen(date, str(d, 'actionTime'), v.ctx.sender.school?.timezone ?? 'Europe/London') : null;
+    if (when === undefined) return 'Give the date of the action as a date.';
+    return { kind: 'action', what: str(d, 'actionWhat'), informed: str(d, 'actionInformed'), when };
   }),
   'case.false-positive': commandVerb((d) => ({ kind: 'false-positive', reason: str(d, 'reason'), suppress: str(d, 'suppress') === 'true' })),
   'case.link': commandVerb((d) => {
     const other = str(d, 'otherNumber').trim().toUpperCase();
     return /^[A-Z]{2,6}-\d{4}-\d{4,}$/.test(other) ? { kind: 'link', otherNumber: other } : 'Type the other case number, e.g. NGP-2026-0041.';
   }),
-  'case.close': commandVerb((d) => ({ kind: 'close', outcome: str(d, 'outcome') })),
+  'case.close': commandVerb((d) => {
+    const outcomeCategory = str(d, 'outcomeCategory');
+    return isOutcomeCategory(outcomeCategory) ? { kind: 'close', outcomeCategory, outcome: str(d, 'outcome') } : 'Choose the outcome.';
+  }),
   'case.reopen': commandVerb((d) => ({ kind: 'reopen', reason: str(d, 'reopenReason') })),
   'case.reclassify': commandVerb((d) => {
     const severity = str(d, 'triageSeverity');

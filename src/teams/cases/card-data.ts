@@ -5,6 +5,7 @@ import { withoutLinks } from '../../cases/do-not-view.js';
 import { pupilNamesText } from '../../cases/pupil-names.js';
 import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../../cases/labels.js';
 import { caseView } from '../../cases/case-view.js';
+import { OUTCOME_CATEGORIES, OUTCOME_LABEL } from '../../cases/outcomes.js';
 import { CARD_TEXT_MAX, userPlain, userText } from '../card-text.js';
 import { remediationEnabled } from '../../cases/settings.js';
 import { caseSuppression, SUPPRESS_DAYS, suppressionOffer } from '../../cases/suppress.js';
@@ -69,7 +70,11 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     dpoText: state.dpoDeadline
       ? `Possible personal-data breach: the data protection officer must decide whether to report it to the ICO by ${formatWhen(state.dpoDeadline, tz)}${dpoHours !== null && dpoHours >= 0 ? ` (${dpoHours} hours left)` : ' (the 72 hours have passed)'}.`
       : '',
-    referrals: userText(view.referrals.map((r) => `${r.agency}${r.given ? `, reference ${r.reference}` : ''} (${r.when})`).join('; ') || 'None', CARD_TEXT_MAX.line),
+    referrals: userText(view.referrals.map((r) => r.words).join('; ') || 'None', CARD_TEXT_MAX.line),
+    actionsTaken: userText(view.actionsTaken.map((a) => `${a.words} (${a.when}, ${a.by})`).join('; ') || 'None', CARD_TEXT_MAX.line),
+    childWords: userText(view.childWords ?? '', CARD_TEXT_MAX.long),
+    hasChildWords: Boolean(view.childWords),
+    outcomeChoices: OUTCOME_CATEGORIES.map((c) => ({ title: OUTCOME_LABEL[c], value: c })),
     linked: state.linkedCases.join(', ') || 'None',
     recent: view.timeline.slice(-5).map((l) => ({
       line: userText(`${l.when} — ${l.who} ${l.what}${l.note ? `: ${l.note.length > 200 ? `${l.note.slice(0, 200)}…` : l.note}` : ''}`, CARD_TEXT_MAX.short),

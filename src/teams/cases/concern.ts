@@ -12,6 +12,7 @@ import { scheduleEscalation } from '../../cases/escalation-queue.js';
 import { CATEGORY_LABEL, formatWhen } from '../../cases/labels.js';
 import { openCase } from '../../cases/open.js';
 import { caseSettings } from '../../cases/settings.js';
+import { readWhen } from '../../cases/when-known.js';
 
 /**
  * The form's extra choice for nude or semi-nude images (UKCIS "sharing nudes"). KCSIE puts sharing nudes under
@@ -46,12 +47,6 @@ function str(data: Readonly<Record<string, unknown>>, key: string): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** Reads the form's date and time inputs (in the school's zone, approximately: Teams sends local values). */
-function happenedAt(date: string, time: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-  const at = new Date(`${date}T${/^\d{2}:\d{2}$/.test(time) ? time : '12:00'}:00Z`);
-  return Number.isNaN(at.getTime()) ? null : at;
-}
 
 function formAgain(ctx: CardActionContext, message: string): AdaptiveCardJson {
   return renderCard('card-error', { title: 'Your concern was not sent yet', message, next: 'Type **report a concern** to fill in the form again.' });
@@ -81,6 +76,11 @@ export async function submitConcern(ctx: CardActionContext): Promise<AdaptiveCar
   const chosen = str(ctx.data, 'pupils').split(',').map((s) => s.trim()).filter(Boolean).slice(0, 50);
   const pupils = chosen.length ? await ctx.models.people.find({ schoolId: school.id, role: 'pupil', personId: { $in: chosen } }).lean<Person[]>() : [];
   if (pupils.length !== new Set(chosen).size) return formAgain(ctx, 'One of the pupils you chose is not in the school directory.');
+  const childWords = str(ctx.data, 'childWords');
+  if (childWords.length > 4000) return formAgain(ctx, `The child's words are ${childWords.length} characters long; please keep them under 4,000.`);
+  // Teams sends the date and time as the reporter typed them: the school's clock. A date alone stays a date.
+  const when = readWhen(str(ctx.data, 'whenDate'), str(ctx.data, 'whenTime'), school.timezone);
+  if (when && when.at.getTime() > now.getTime() + 60 * 60_000) return formAgain(ctx, 'The date you gave is in the future; please check when it happened.');
   const actor = { email: person.email, name: person.displayName };
   const opened = await openCase(
     ctx.models,
@@ -92,7 +92,9 @@ export async function submitConcern(ctx: CardActionContext): Promise<AdaptiveCar
       summary: what,
       where: str(ctx.data, 'where').slice(0, 500),
       involved: str(ctx.data, 'involved').slice(0, 500),
-      happenedAt: happenedAt(str(ctx.data, 'whenDate'), str(ctx.data, 'whenTime')),
+      happenedAt: when?.at ?? null,
+      happenedTimeUnknown: when?.timeUnknown ?? false,
+      childWords,
       subjects: pupils.map((p) => p.personId),
       reporter: actor,
       by: actor,
