@@ -2,6 +2,7 @@ import type { CaseState } from './state.js';
 import { appendEntry, beforeOf, loadCase, TimelineConflict, writeCache, type CaseStores, type LoadedCase } from './store.js';
 import { foldTimeline } from './state.js';
 import type { Actor, TimelineEntry } from './timeline-model.js';
+import { finishRedaction } from './redact-later.js';
 import { decide, type CaseCommand, type Decision, type Refusal } from './transitions.js';
 
 // Past this many lost races in a row something is hammering one case; tell the person to try again.
@@ -47,7 +48,9 @@ export async function applyChange(
       const timeline = [...loaded.timeline, entry];
       const state = foldTimeline(timeline);
       await writeCache(stores, loaded.doc, state, entry.seq);
-      return { ok: true, entry, loaded: { doc: { ...loaded.doc, ...state, version: entry.seq }, state, timeline, head: entry }, raced };
+      const written = { doc: { ...loaded.doc, ...state, version: entry.seq }, state, timeline, head: entry };
+      // A case that is (or just became) "do not view" keeps no earlier link, file name or item id either.
+      return { ok: true, entry, loaded: state.doNotView ? await finishRedaction(stores, written, clock) : written, raced };
     } catch (err) {
       if (!(err instanceof TimelineConflict)) throw err;
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SEVERITIES, type Severity } from './case-model.js';
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from './case-model.js';
 import type { CaseState, LinkedDetection } from './state.js';
 
 /**
@@ -128,4 +128,18 @@ export function redactEntry<T extends { before: Record<string, unknown>; after: 
 /** A "do not view" case is a child-protection matter: it opens (or is raised to) high at least, so it escalates. */
 export function doNotViewSeverity(severity: Severity, doNotView: boolean): Severity {
   return doNotView && SEVERITIES.indexOf(severity) < SEVERITIES.indexOf('high') ? 'high' : severity;
+}
+
+/**
+ * The category choice for nude or semi-nude images (UKCIS "sharing nudes"), on the concern form and in triage.
+ * KCSIE puts sharing nudes under conduct; the case becomes "do not view".
+ */
+export const NUDE_IMAGES = 'nude-images';
+/** How the nude-images choice reads on a form. */
+export const NUDE_IMAGES_LABEL = 'Nude or semi-nude images (do not open, copy or forward them)';
+
+/** A category choice as a category and whether the case is "do not view"; undefined when it is no category. */
+export function readCategoryChoice(value: string): { category: Category; doNotView: boolean } | undefined {
+  if (value === NUDE_IMAGES) return { category: 'conduct', doNotView: true };
+  return CATEGORIES.includes(value as Category) ? { category: value as Category, doNotView: false } : undefined;
 }

@@ -4,7 +4,7 @@ import type { CaseDoc } from './case-model.js';
 import { hashEntry } from './chain.js';
 import { redactEntry } from './do-not-view.js';
 import { foldTimeline, pickState, STATE_FIELDS, type CaseState } from './state.js';
-import type { Actor, TimelineAction, TimelineEntry } from './timeline-model.js';
+import type { Actor, RedactedEntry, TimelineAction, TimelineEntry } from './timeline-model.js';
 import { isDuplicateKey, retryBusy } from '../db/errors.js';
 import { sealFields } from '../integrity/seal.js';
 
@@ -41,6 +41,8 @@ export interface AppendInput {
   note: string | null;
   /** The case is "do not view" (or becomes so by this entry): links, file names and item ids are removed first. */
   doNotView: boolean;
+  /** A `redacted` entry's list of the earlier entries it made safe. */
+  redacts?: RedactedEntry[];
 }
 
 /**
@@ -55,7 +57,7 @@ export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline' | 'int
   // A JSON round trip turns class instances into plain data, so what is hashed is what is stored.
   const before = JSON.parse(JSON.stringify(input.before)) as Record<string, unknown>;
   const after = JSON.parse(JSON.stringify(input.after)) as Record<string, unknown>;
-  const fields = { caseId: input.caseId, schoolId: input.schoolId, seq, at: input.at, by: { email: input.by.email, name: input.by.name }, action: input.action, before, after, note: input.note, prevHash: input.head?.hash ?? '' };
+  const fields = { caseId: input.caseId, schoolId: input.schoolId, seq, at: input.at, by: { email: input.by.email, name: input.by.name }, action: input.action, before, after, note: input.note, ...(input.redacts ? { redacts: input.redacts } : {}), prevHash: input.head?.hash ?? '' };
   const hash = hashEntry(fields);
   const entry: TimelineEntry = { ...fields, hash, ...sealFields(stores.integrity, 'cases', hash) };
   try {

@@ -41,6 +41,16 @@ export const TIMELINE_ACTIONS = [
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 
+/**
+ * An earlier entry a `redacted` entry made safe when the case became "do not view": its position, the hash it was
+ * written (and sealed) with, and the hash of its content as redacted. The chain keeps linking by `hash`.
+ */
+export interface RedactedEntry {
+  seq: number;
+  hash: string;
+  redactedHash: string;
+}
+
 /** One entry of a case's append-only timeline, as stored. */
 export interface TimelineEntry {
   caseId: string;
@@ -56,6 +66,8 @@ export interface TimelineEntry {
   after: Record<string, unknown>;
   /** Free text (a note, a reason); plain text, never rendered as markup. */
   note: string | null;
+  /** On a `redacted` entry only: the earlier entries whose links, file names and item ids it removed (hashed with it). */
+  redacts?: RedactedEntry[];
   /** Hash of the previous entry ('' for the first), so an edit, insert or deletion breaks the chain. */
   prevHash: string;
   hash: string;
@@ -76,6 +88,8 @@ export const timelineSchema = new Schema<TimelineEntry>(
     before: { type: Schema.Types.Mixed, default: {} },
     after: { type: Schema.Types.Mixed, default: {} },
     note: { type: String, default: null },
+    // No default: entries without it hash as they always did.
+    redacts: { type: Schema.Types.Mixed },
     prevHash: { type: String, default: '' },
     hash: { type: String, required: true },
     mac: { type: String },

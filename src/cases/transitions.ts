@@ -30,8 +30,8 @@ export type CaseCommand =
   | { kind: 'link'; otherNumber: string }
   | { kind: 'close'; outcomeCategory: OutcomeCategory; outcome: string }
   | { kind: 'reopen'; reason: string }
-  /** Triage: a new severity and / or category, with why. */
-  | { kind: 'reclassify'; severity: Severity; category: Category; reason: string }
+  /** Triage: a new severity and / or category, with why; `doNotView` makes it a "do not view" case (never undone). */
+  | { kind: 'reclassify'; severity: Severity; category: Category; reason: string; doNotView?: boolean }
   /** Triage: the pupils (directory ids, already checked against the directory) and others involved, with why. */
   | { kind: 'people'; subjects: string[]; involved: string; reason: string }
   | { kind: 'possible-breach'; reason: string }
@@ -162,8 +162,12 @@ function reclassify(state: CaseState, command: Extract<CaseCommand, { kind: 'rec
   // A "do not view" case is a child-protection matter: it never drops below high, so it still escalates.
   if (doNotViewSeverity(command.severity, state.doNotView) !== command.severity) return refuse('A "do not view" case stays at high or critical severity.');
   const after: Partial<CaseState> = {};
-  if (command.severity !== state.severity) after.severity = command.severity;
+  const becomesDoNotView = command.doNotView === true && !state.doNotView;
+  // Nude or semi-nude images: the case is "do not view" from now on and, like one opened so, at least high.
+  const severity = doNotViewSeverity(command.severity, becomesDoNotView);
+  if (severity !== state.severity) after.severity = severity;
   if (command.category !== state.category) after.category = command.category;
+  if (becomesDoNotView) after.doNotView = true;
   if (Object.keys(after).length === 0) return refuse('The severity and category are already as you chose.');
   const reason = text(command.reason, 'why you are changing it');
   if (typeof reason !== 'string') return reason;

@@ -1,7 +1,8 @@
 import { canonicalJson, hashEntry } from './chain.js';
+import { redactionsOf } from './redact-later.js';
 import { foldTimeline, pickState } from './state.js';
 import type { CaseStores, StoredCase } from './store.js';
-import type { TimelineEntry } from './timeline-model.js';
+import type { RedactedEntry, TimelineEntry } from './timeline-model.js';
 import type { HeadLink } from '../integrity/heads.js';
 import type { IntegrityKey } from '../integrity/key.js';
 import { checkSeal, emptyTally, tallySeal, type SealTally } from '../integrity/seal.js';
@@ -36,8 +37,9 @@ export function verifyCaseRecord(
   }
   let expected = 1;
   let prev: TimelineEntry | undefined;
+  const redactions = redactionsOf(timeline);
   for (const entry of timeline) {
-    if (hashEntry(entry) !== entry.hash) at(entry.seq, 'edited', `Entry ${entry.seq} (${entry.action}) was changed after it was written: its content no longer matches its hash.`);
+    if (contentCheck(entry, redactions) === 'edited') at(entry.seq, 'edited', `Entry ${entry.seq} (${entry.action}) was changed after it was written: its content no longer matches its hash.`);
     if (key) {
       const check = checkSeal(key, 'cases', entry.hash, entry);
       tallySeal(seals, check, entry);
@@ -69,11 +71,24 @@ export function verifyCaseRecord(
   return issues;
 }
 
+/**
+ * Whether an entry's content is as written, or as a "do not view" redaction left it (a `redacted` entry names
+ * its original hash and its redacted content's hash, and is itself hashed and sealed), or changed since.
+ */
+export function contentCheck(entry: TimelineEntry, redactions: ReadonlyMap<number, RedactedEntry>): 'as-written' | 'redacted' | 'edited' {
+  const content = hashEntry(entry);
+  if (content === entry.hash) return 'as-written';
+  const redaction = redactions.get(entry.seq);
+  return redaction?.hash === entry.hash && redaction.redactedHash === content ? 'redacted' : 'edited';
+}
+
 /** What verifying a school's cases found: cases and entries checked, the seals (null without a key) and the problems. */
 export interface CasesReport {
   checked: number;
   entries: number;
   seals: SealTally | null;
+  /** Entries of "do not view" cases whose links, file names and item ids were removed after they were written (not problems). */
+  redacted: number;
   issues: VerifyIssue[];
 }
 
@@ -83,14 +98,17 @@ export async function verifyCases(stores: Pick<CaseStores, 'cases' | 'caseTimeli
   const seals = emptyTally();
   let checked = 0;
   let entries = 0;
+  let redacted = 0;
   const cursor = stores.cases.find(schoolId ? { schoolId } : {}).sort({ schoolId: 1, number: 1 }).lean<StoredCase>().cursor();
   for await (const doc of cursor) {
     const timeline = await stores.caseTimeline.find({ caseId: doc.caseId }).sort({ seq: 1 }).lean<TimelineEntry[]>();
     issues.push(...verifyCaseRecord(doc as StoredCase & Record<string, unknown>, timeline, stores.integrity, seals));
     checked += 1;
     entries += timeline.length;
+    const redactions = redactionsOf(timeline);
+    redacted += timeline.filter((e) => contentCheck(e, redactions) === 'redacted').length;
   }
-  return { checked, entries, seals: stores.integrity ? seals : null, issues };
+  return { checked, entries, seals: stores.integrity ? seals : null, redacted, issues };
 }
 
 /** A school's timeline entries written up to `upTo`, as a published head covers them. */

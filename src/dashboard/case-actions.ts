@@ -1,4 +1,5 @@
-import { AGENCIES, CATEGORIES, SEVERITIES, type Agency, type Category, type Severity } from '../cases/case-model.js';
+import { AGENCIES, SEVERITIES, type Agency, type Severity } from '../cases/case-model.js';
+import { readCategoryChoice } from '../cases/do-not-view.js';
 import { isOutcomeCategory } from '../cases/outcomes.js';
 import { resolvePupilNames } from '../cases/pupil-names.js';
 import { readWhen } from '../cases/when-known.js';
@@ -77,9 +78,9 @@ export const DASHBOARD_CASE_ACTIONS: Readonly<Record<string, DashboardCaseAction
   reclassify: {
     toCommand: (f) => {
       const severity = f.field('severity');
-      const category = f.field('category');
-      if (!SEVERITIES.includes(severity as Severity) || !CATEGORIES.includes(category as Category)) return 'Choose a severity and a category.';
-      return { kind: 'reclassify', severity: severity as Severity, category: category as Category, reason: f.field('reason') };
+      const choice = readCategoryChoice(f.field('category'));
+      if (!SEVERITIES.includes(severity as Severity) || !choice) return 'Choose a severity and a category.';
+      return { kind: 'reclassify', severity: severity as Severity, category: choice.category, reason: f.field('reason'), doNotView: choice.doNotView };
     },
     done: 'The severity and category were changed.',
   },

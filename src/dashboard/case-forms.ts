@@ -1,4 +1,5 @@
 import { AGENCIES, CATEGORIES, SEVERITIES, type Category, type Severity } from '../cases/case-model.js';
+import { NUDE_IMAGES, NUDE_IMAGES_LABEL } from '../cases/do-not-view.js';
 import { AGENCY_LABEL, CATEGORY_LABEL, SEVERITY_LABEL } from '../cases/labels.js';
 import { OUTCOME_CATEGORIES, OUTCOME_LABEL } from '../cases/outcomes.js';
 import { MAX_INFORMED, MAX_INVOLVED, MAX_TEXT } from '../cases/transitions.js';
@@ -13,6 +14,8 @@ export interface CaseFormState {
   isOpen: boolean;
   severity: Severity;
   category: Category;
+  /** A "do not view" case no longer offers the nude-images choice: it is one already. */
+  doNotView: boolean;
   pupilNames: string;
   involved: string;
   dsl: readonly { email: string; name: string }[];
@@ -68,7 +71,7 @@ export function caseActionForms(s: CaseFormState): Html {
 ${s.isNew ? actionForm(s, 'acknowledge', 'Acknowledge', html``, 'Acknowledge') : html``}
 ${actionForm(s, 'assign-me', 'Assign to me', html``, 'Assign to me')}
 ${actionForm(s, 'assign', 'Assign to someone on the DSL team', selectField('assign', 'assignTo', 'Assign to', options(s.dsl.map((m) => [m.email, m.name] as const))), 'Assign')}
-${actionForm(s, 'reclassify', 'Change severity or category', html`${selectField('reclassify', 'severity', 'Severity', options(SEVERITIES.map((v) => [v, SEVERITY_LABEL[v]] as const), s.severity))}${selectField('reclassify', 'category', 'Category', options(CATEGORIES.map((v) => [v, CATEGORY_LABEL[v]] as const), s.category))}${reason('reclassify')}`, 'Change severity or category')}
+${actionForm(s, 'reclassify', 'Change severity or category', html`${selectField('reclassify', 'severity', 'Severity', options(SEVERITIES.map((v) => [v, SEVERITY_LABEL[v]] as const), s.severity))}${selectField('reclassify', 'category', 'Category', options([...CATEGORIES.map((v) => [v, CATEGORY_LABEL[v]] as const), ...(s.doNotView ? [] : [[NUDE_IMAGES, NUDE_IMAGES_LABEL] as const])], s.category))}${reason('reclassify')}`, 'Change severity or category')}
 ${actionForm(s, 'people', 'Change who is involved', html`${textField('people', 'pupils', 'Pupils', { value: s.pupilNames, max: 3000, hint: 'As in the school directory, separated by ; — add the form when two pupils share a name, e.g. "Ava Adebayo (Kestrels)".' })}${textField('people', 'others', 'Others involved (staff, other adults)', { value: s.involved, max: MAX_INVOLVED })}${reason('people')}`, 'Change who is involved')}
 ${actionForm(s, 'action', 'Record an action taken', html`${textField('action', 'what', 'What was done', { multiline: true, required: true })}${textField('action', 'informed', 'Who was informed', { max: MAX_INFORMED, hint: 'Their role or name, e.g. "parent — mother", "class teacher". Leave empty if nobody was.' })}${dateField('action', 'date', 'Date (if not today)')}${timeField('action', 'time', 'Time (if known)')}`, 'Record action')}
 ${actionForm(s, 'refer', 'Record a referral', html`${selectField('refer', 'agency', 'Referred to', options(AGENCIES.map((a) => [a, AGENCY_LABEL[a]] as const)))}${textField('refer', 'reference', 'Their reference (if given)')}${dateField('refer', 'madeOn', 'Date of the referral (if not today)')}`, 'Record referral')}

@@ -86,7 +86,7 @@ export function createCaseRouter(ctx: DashboardContext): Router {
     const { state } = loaded;
     const actions = caseActionForms({
       schoolId: school.id, number: loaded.doc.number, csrf: user.bar.csrf, isNew: state.status === 'new', isOpen: view.isOpen,
-      severity: state.severity, category: state.category, pupilNames: pupilNamesText(state.subjects, people),
+      severity: state.severity, category: state.category, doNotView: state.doNotView, pupilNames: pupilNamesText(state.subjects, people),
       involved: withoutLinks(state.involved ?? '', state.doNotView),
       dsl: school.dsl.members.map((m) => ({ email: m.email, name: people.find((p) => p.email === m.email)?.displayName ?? m.email })),
     });

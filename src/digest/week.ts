@@ -71,6 +71,12 @@ function zonedMidnight(day: number, timezone: string): Date {
   return new Date(at);
 }
 
+/** The instant a calendar day ("2026-06-11") starts in a time zone: local midnight, so a school's day keeps its first hour. */
+export function dayStartIn(date: string, timezone: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return zonedMidnight(civilDay(year, month, day), timezone);
+}
+
 /** A week's bounds in a time zone: [start, end) from Monday 00:00 to the next Monday 00:00 local time. */
 export interface WeekRange {
   id: string;

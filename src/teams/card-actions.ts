@@ -3,6 +3,7 @@ import { AGREEMENT_CARD_ACTIONS } from './agreements/actions.js';
 import type { AdaptiveCardJson } from './cards.js';
 import type { CommandContext } from './commands.js';
 import { CASE_CARD_ACTIONS } from './cases/card-actions.js';
+import { DPO_CARD_ACTIONS } from './cases/dpo.js';
 import { RECORDS_CARD_ACTIONS } from './records/filter-check.js';
 import { IT_CARD_ACTIONS } from './cases/it-actions.js';
 import { ESCALATION_CARD_ACTIONS } from './cases/escalation-actions.js';
@@ -25,6 +26,7 @@ export type CardActionHandler = (ctx: CardActionContext) => Promise<AdaptiveCard
  */
 export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...CASE_CARD_ACTIONS,
+  ...DPO_CARD_ACTIONS,
   ...IT_CARD_ACTIONS,
   ...ESCALATION_CARD_ACTIONS,
   ...AGREEMENT_CARD_ACTIONS,

@@ -1,8 +1,10 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyChange, applyCommand } from '../../src/cases/act.js';
+import { applyCommand } from '../../src/cases/act.js';
 import { REDACT_DO_NOT_VIEW_CASES } from '../../src/cases/migrations.js';
 import { openCase } from '../../src/cases/open.js';
+import { foldTimeline } from '../../src/cases/state.js';
+import { appendEntry, loadCase, writeCache } from '../../src/cases/store.js';
 import { verifyCases } from '../../src/cases/verify.js';
 import { runMigrations } from '../../src/db/migrations.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -29,7 +31,11 @@ afterAll(async () => {
 async function legacyCase(summary: string) {
   const opened = await openCase(models, school, makeCaseInput({ summary, where: 'Snapchat, snapchat.com/add/kid99', detections: [{ detectionId: `d-${summary.length}`, ruleId: 'sharing.public_link.google', family: 'sharing.public_link', at: new Date(), objectId: 'DRIVE1aB2cD3eF4gH5iJ6kL7' }], objectKeys: ['object:DRIVE1aB2cD3eF4gH5iJ6kL7'] }), new Date());
   await applyCommand(models, school.id, opened.caseId, RUTH, { kind: 'note', text: 'The file is IMG_2231.jpg at https://drive.google.com/file/d/DRIVE1aB2cD3eF4gH5iJ6kL7' }, () => new Date());
-  await applyChange(models, school.id, opened.caseId, RUTH, () => ({ ok: true, action: 'detection-joined', after: { doNotView: true }, note: null }), () => new Date());
+  // Marked "do not view" as earlier releases did: without redacting the entries before it.
+  const loaded = await loadCase(models, school.id, opened.caseId);
+  if (!loaded) throw new Error('case not found');
+  const entry = await appendEntry(models, { caseId: opened.caseId, schoolId: school.id, head: loaded.head, at: new Date(), by: RUTH, action: 'detection-joined', before: { doNotView: false }, after: { doNotView: true }, note: null, doNotView: true });
+  await writeCache(models, loaded.doc, foldTimeline([...loaded.timeline, entry]), entry.seq);
   return opened;
 }
 

@@ -3,13 +3,12 @@ import { breachRegister, breachRegisterCsv, breachRegisterText } from '../../cas
 import type { BreachDecisionInput } from '../../cases/breach.js';
 import type { CommandRun } from '../command.js';
 import { usageError } from '../kit/args.js';
+import { readDay, schoolDayRange } from '../kit/days.js';
 import { withCommandDatabase } from '../kit/db.js';
 import { pickSchool } from '../kit/school.js';
 import type { breachDecisionOptions, breachesOptions } from './commands.js';
 import { resolveDslCaller } from './dsl-caller.js';
-import { readDate, write } from './export.js';
-
-const DAY_MS = 86_400_000;
+import { write } from './export.js';
 
 /** `lantern cases breach-decision`: the DPO (or the DSL team) records whether a possible breach was reported to the ICO. */
 export const recordBreachDecision: CommandRun<typeof breachDecisionOptions> = async ({ flags, positionals, usage }, io) => {
@@ -47,16 +46,14 @@ export const recordBreachDecision: CommandRun<typeof breachDecisionOptions> = as
 
 /** `lantern cases breaches`: the breach register, as lines or CSV; DSL only, and logged. `--to` is inclusive. */
 export const listBreaches: CommandRun<typeof breachesOptions> = async ({ flags, usage }, io) => {
-  const from = readDate(flags.from, '--from', usage);
-  const toDay = readDate(flags.to, '--to', usage);
-  const to = toDay ? new Date(toDay.getTime() + DAY_MS) : undefined;
+  const days = { from: readDay(flags.from, '--from', usage), to: readDay(flags.to, '--to', usage) };
   return withCommandDatabase(io, {}, async (ctx) => {
     const caller = await resolveDslCaller(ctx.config, ctx.models, flags);
     if (typeof caller === 'string') {
       io.err(caller);
       return 2;
     }
-    const rows = await breachRegister(ctx.models, caller.school, caller.actor, { ...(from ? { from } : {}), ...(to ? { to } : {}) }, new Date());
+    const rows = await breachRegister(ctx.models, caller.school, caller.actor, schoolDayRange(days, caller.school.timezone), new Date());
     if (flags.csv || flags.out) {
       const where = write(io, flags.out, breachRegisterCsv(rows));
       io.err(`Breach register: ${rows.length} case(s) written to ${where}. This export is recorded in the access log.`);

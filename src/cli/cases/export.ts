@@ -4,16 +4,10 @@ import { printCaseChronology } from '../../cases/chronology-export.js';
 import { exportChronology, exportIncidentLog } from '../../cases/export.js';
 import type { CliIO, CommandRun } from '../command.js';
 import { usageError } from '../kit/args.js';
+import { readDay, schoolDayRange } from '../kit/days.js';
 import { withCommandDatabase } from '../kit/db.js';
 import type { exportOptions } from './commands.js';
 import { resolveDslCaller } from './dsl-caller.js';
-
-/** A YYYY-MM-DD flag as midnight UTC, or a usage error naming the flag. */
-export function readDate(value: string | undefined, flag: string, usage: string): Date | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw usageError(`${flag} must be a date such as 2026-09-01`, usage);
-  return new Date(`${value}T00:00:00Z`);
-}
 
 /** Writes text to --out (private to the user) or standard output; says where. */
 export function write(io: CliIO, out: string | undefined, text: string): string {
@@ -30,10 +24,7 @@ export function write(io: CliIO, out: string | undefined, text: string): string 
 export const exportCases: CommandRun<typeof exportOptions> = async ({ flags, usage }, io) => {
   if ([flags.log, flags.chronology, flags.case].filter(Boolean).length !== 1) throw usageError('Choose one of --log, --chronology PUPIL_ID or --case CASE_NUMBER --html', usage);
   if (Boolean(flags.case) !== Boolean(flags.html)) throw usageError('A case\'s chronology is printable HTML: use --case CASE_NUMBER with --html', usage);
-  const from = readDate(flags.from, '--from', usage);
-  const toDay = readDate(flags.to, '--to', usage);
-  // --to names the last day wanted, so cases opened during it are in: the range ends at the next midnight.
-  const to = toDay ? new Date(toDay.getTime() + 86_400_000) : undefined;
+  const days = { from: readDay(flags.from, '--from', usage), to: readDay(flags.to, '--to', usage) };
   return withCommandDatabase(io, {}, async (ctx) => {
     const caller = await resolveDslCaller(ctx.config, ctx.models, flags);
     if (typeof caller === 'string') {
@@ -53,7 +44,7 @@ export const exportCases: CommandRun<typeof exportOptions> = async ({ flags, usa
       return 0;
     }
     if (flags.log) {
-      const result = await exportIncidentLog(ctx.models, caller.school, caller.actor, { ...(from ? { from } : {}), ...(to ? { to } : {}) }, now);
+      const result = await exportIncidentLog(ctx.models, caller.school, caller.actor, schoolDayRange(days, caller.school.timezone), now);
       const where = write(io, flags.out, result.csv);
       io.err(`Incident log: ${result.cases} case(s) written to ${where}. This export is recorded in the access log.`);
       return 0;

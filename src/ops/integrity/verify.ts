@@ -17,6 +17,8 @@ export interface ChainCheck {
   entries: number;
   /** Cases checked, for the case timelines. */
   cases?: number;
+  /** Case timeline entries redacted when their case became "do not view", checked against their redaction. */
+  redacted?: number;
   seals: SealTally | null;
   problems: string[];
 }
@@ -49,6 +51,7 @@ export async function verifyIntegrity(models: Models, schoolIds: readonly string
       chain: 'cases',
       entries: cases.entries,
       cases: cases.checked,
+      redacted: cases.redacted,
       seals: cases.seals,
       problems: cases.issues.filter((i) => i.kind !== 'cache-stale').map((i) => `${i.caseNumber}${i.seq === null ? '' : ` entry ${i.seq}`}: ${i.message}`),
     });
@@ -81,7 +84,8 @@ export function describeIntegrity(report: IntegrityReport): string[] {
     ? `Key: ${report.key.id} (from ${report.key.source}); every entry's seal was checked with it.`
     : 'Key: none configured, so seals were not checked: only the hash chains were, and someone with write access to the database could rewrite a chain end to end undetected. Set integrity.keyFile or LANTERN_INTEGRITY_KEY.');
   for (const c of report.chains) {
-    const what = c.chain === 'cases' ? `${c.cases ?? 0} case(s), ${c.entries} entries` : `${c.entries} entries`;
+    const redacted = c.redacted ? ` (${c.redacted} redacted when their case became "do not view", checked against the hash sealed when written)` : '';
+    const what = c.chain === 'cases' ? `${c.cases ?? 0} case(s), ${c.entries} entries${redacted}` : `${c.entries} entries`;
     out.push(`${c.problems.length === 0 ? '✓' : '✗'} ${c.schoolId} ${CHAIN_LABELS[c.chain]}: ${what}, ${sealLine(c.seals)}${c.problems.length === 0 ? '; intact' : `; ${c.problems.length} problem(s):`}`);
     for (const p of c.problems) out.push(`    ${p}`);
   }

@@ -4,7 +4,8 @@ import type { AdaptiveCardJson } from '../cards.js';
 import { applyCommand } from '../../cases/act.js';
 import { logAccess } from '../../cases/access.js';
 import { dslActor, refusedCard, whoOf } from './access.js';
-import { AGENCIES, CATEGORIES, SEVERITIES, type Agency, type Category, type Severity } from '../../cases/case-model.js';
+import { AGENCIES, SEVERITIES, type Agency, type Severity } from '../../cases/case-model.js';
+import { readCategoryChoice } from '../../cases/do-not-view.js';
 import { resolvePupilNames } from '../../cases/pupil-names.js';
 import { publishCaseCard, renderChannelCard, type ChannelDeps } from './channel.js';
 import { submitConcern } from './concern.js';
@@ -21,6 +22,14 @@ const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function str(data: Readonly<Record<string, unknown>>, key: string): string {
   const value = data[key];
   return typeof value === 'string' ? value : '';
+}
+
+/** The breach decision form's answer (on the case card and the DPO's breach card) as a command, or what is missing. */
+export function breachDecisionCommand(d: Readonly<Record<string, unknown>>): CaseCommand | string {
+  const answer = str(d, 'breachReported');
+  if (answer === 'reported') return { kind: 'breach-decision', decision: { reported: true, icoReference: str(d, 'breachIcoRef'), reportedOn: str(d, 'breachReportedOn') } };
+  if (answer === 'not-reported') return { kind: 'breach-decision', decision: { reported: false, reason: str(d, 'breachNotReportedReason') } };
+  return 'Choose whether it was reported to the ICO.';
 }
 
 /** Everything a case verb needs, once the sender has been checked. */
@@ -130,9 +139,9 @@ export const CASE_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   'case.reopen': commandVerb((d) => ({ kind: 'reopen', reason: str(d, 'reopenReason') })),
   'case.reclassify': commandVerb((d) => {
     const severity = str(d, 'triageSeverity');
-    const category = str(d, 'triageCategory');
-    if (!SEVERITIES.includes(severity as Severity) || !CATEGORIES.includes(category as Category)) return 'Choose a severity and a category.';
-    return { kind: 'reclassify', severity: severity as Severity, category: category as Category, reason: str(d, 'triageReason') };
+    const choice = readCategoryChoice(str(d, 'triageCategory'));
+    if (!SEVERITIES.includes(severity as Severity) || !choice) return 'Choose a severity and a category.';
+    return { kind: 'reclassify', severity: severity as Severity, category: choice.category, reason: str(d, 'triageReason'), doNotView: choice.doNotView };
   }),
   'case.people': commandVerb(async (d, v) => {
     const schoolId = v.ctx.sender.school?.id;
@@ -141,12 +150,7 @@ export const CASE_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
     return typeof subjects === 'string' ? subjects : { kind: 'people', subjects, involved: str(d, 'peopleOthers'), reason: str(d, 'peopleReason') };
   }),
   'case.breach': commandVerb((d) => ({ kind: 'possible-breach', reason: str(d, 'breachReason') })),
-  'case.breach-decision': commandVerb((d) => {
-    const answer = str(d, 'breachReported');
-    if (answer === 'reported') return { kind: 'breach-decision', decision: { reported: true, icoReference: str(d, 'breachIcoRef'), reportedOn: str(d, 'breachReportedOn') } };
-    if (answer === 'not-reported') return { kind: 'breach-decision', decision: { reported: false, reason: str(d, 'breachNotReportedReason') } };
-    return 'Choose whether it was reported to the ICO.';
-  }),
+  'case.breach-decision': commandVerb((d) => breachDecisionCommand(d)),
   'case.remediate': (ctx) => guarded(ctx, 'act', (v) => previewRemediation(v)),
   'case.remediate.approve': (ctx) => guarded(ctx, 'act', (v) => approveRemediation(v)),
   'case.suppress': (ctx) => guarded(ctx, 'act', (v) => suppressFromCase(v)),

@@ -1,7 +1,7 @@
 import type { School } from '../../config/load.js';
 import type { Person } from '../../directory/person.js';
 import { AGENCIES, CATEGORIES, SEVERITIES, type CaseStatus } from '../../cases/case-model.js';
-import { withoutLinks } from '../../cases/do-not-view.js';
+import { NUDE_IMAGES, NUDE_IMAGES_LABEL, withoutLinks } from '../../cases/do-not-view.js';
 import { pupilNamesText } from '../../cases/pupil-names.js';
 import { AGENCY_LABEL, CATEGORY_LABEL, formatWhen, SEVERITY_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../../cases/labels.js';
 import { caseView } from '../../cases/case-view.js';
@@ -96,7 +96,8 @@ export function channelCardData(input: { loaded: LoadedCase; school: School; now
     suppressionText: userText(suppressed ? `Similar alerts (${suppressed.ruleId}${suppressed.actor ? `, ${suppressed.actor}` : ''}${suppressed.objectId ? ', this item' : ''}) suppressed until ${formatWhen(suppressed.expiresAt, tz)} by ${suppressed.by}.` : '', CARD_TEXT_MAX.line),
     dslChoices: school.dsl.members.map((m) => ({ title: userPlain(byEmail.get(m.email)?.displayName ?? m.email), value: m.email })),
     agencyChoices: AGENCIES.map((a) => ({ title: AGENCY_LABEL[a], value: a })),
-    categoryChoices: CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })),
+    // Nude or semi-nude images makes the case "do not view" (its earlier links and file names are removed).
+    categoryChoices: [...CATEGORIES.map((c) => ({ title: CATEGORY_LABEL[c], value: c })), ...(state.doNotView ? [] : [{ title: NUDE_IMAGES_LABEL, value: NUDE_IMAGES }])],
     // Triage: the current values prefilled, so a change names only what the DSL means to change.
     severity: state.severity,
     category: state.category,

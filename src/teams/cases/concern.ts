@@ -10,16 +10,11 @@ import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../../case
 import { CHANNEL_UNREACHABLE, publishCaseCard } from './channel.js';
 import { scheduleEscalation } from '../../cases/escalation-queue.js';
 import { CATEGORY_LABEL, formatWhen } from '../../cases/labels.js';
+import { NUDE_IMAGES, NUDE_IMAGES_LABEL } from '../../cases/do-not-view.js';
 import { openCase } from '../../cases/open.js';
 import { caseSettings } from '../../cases/settings.js';
 import { readWhen } from '../../cases/when-known.js';
 
-/**
- * The form's extra choice for nude or semi-nude images (UKCIS "sharing nudes"). KCSIE puts sharing nudes under
- * conduct; the case is "do not view": its card carries the banner and never links to an item.
- */
-export const NUDE_IMAGES = 'nude-images';
-const NUDE_IMAGES_LABEL = 'Nude or semi-nude images (do not open, copy or forward them)';
 
 /** Roles that may report a concern (staff, governors and volunteers; pupils and parents speak to a member of staff). */
 const REPORTER_ROLES = new Set(['staff', 'governor', 'volunteer']);
