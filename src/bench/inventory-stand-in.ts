@@ -28,6 +28,8 @@ export interface StandInStats {
   earlyRetries: number;
 }
 
+const IN_FLIGHT_MS = 150;
+
 class Window {
   private spent: { at: number; units: number }[] = [];
   private total = 0;
@@ -71,7 +73,7 @@ export class InventoryStandIn {
   private readonly driveProject: Window;
   private readonly drivePerUser = new Map<string, Window>();
   private readonly graphWindow: Window;
-  private readonly blockedUntil = new Map<string, number>();
+  private readonly blockedUntil = new Map<string, { from: number; until: number }>();
 
   constructor(
     readonly spec: TenantSpec,
@@ -112,7 +114,7 @@ export class InventoryStandIn {
 
   private throttle(res: ServerResponse, client: string, waitMs: number, api: 'drive' | 'graph'): void {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    this.blockedUntil.set(client, Date.now() + seconds * 1000);
+    this.blockedUntil.set(client, { from: Date.now(), until: Date.now() + seconds * 1000 });
     if (api === 'drive') this.stats.driveThrottled++;
     else this.stats.graphThrottled++;
     this.json(res, 429, { error: { code: 429, message: 'Rate limit exceeded', errors: [{ reason: 'rateLimitExceeded' }] } }, { 'retry-after': String(seconds) });
@@ -139,8 +141,9 @@ export class InventoryStandIn {
   }
 
   private early(client: string, now: number): void {
-    const until = this.blockedUntil.get(client);
-    if (until !== undefined && now < until - 50) this.stats.earlyRetries++;
+    // Requests already on their way when the 429 left (within IN_FLIGHT_MS) could not have known of it.
+    const blocked = this.blockedUntil.get(client);
+    if (blocked && now > blocked.from + IN_FLIGHT_MS && now < blocked.until - 50) this.stats.earlyRetries++;
   }
 
   // --- Google Drive ---

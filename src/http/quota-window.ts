@@ -1,5 +1,8 @@
 import { sleep } from './retry.js';
 
+// How much later than its departure a server may stamp a request (local network, busy event loops).
+const SERVER_CLOCK_MARGIN_MS = 10;
+
 /** One documented limit: at most `limit` units in any `windowMs` (Drive: queries per 60 s; Graph: resource units per minute). */
 export interface QuotaLimit {
   limit: number;
@@ -12,7 +15,7 @@ export interface QuotaLimit {
  * which a server counting "per 60 seconds" answers with 429s; this never does, and still runs at the quota.
  */
 export class QuotaWindow {
-  private readonly spent: { at: number; units: number }[] = [];
+  private readonly spent: QuotaSpend[] = [];
   private head = 0;
   private total = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -22,10 +25,16 @@ export class QuotaWindow {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Waits until `units` fit in the window, then spends them; calls are served in the order they asked. */
-  take(units = 1, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until `units` fit in the window, then spends them; calls are served in the order they asked. Settle the
+   * spend when the answer arrives: the server counted the request somewhere between, so the window frees it from then.
+   */
+  take(units = 1, signal?: AbortSignal): Promise<QuotaSpend> {
     const turn = this.queue.then(() => this.waitFor(Math.min(units, this.quota.limit), signal));
-    this.queue = turn.catch(() => undefined);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
@@ -35,7 +44,7 @@ export class QuotaWindow {
     this.queue = this.queue.then(() => sleep(Math.max(0, until - this.now())));
   }
 
-  private async waitFor(units: number, signal?: AbortSignal): Promise<void> {
+  private async waitFor(units: number, signal?: AbortSignal): Promise<QuotaSpend> {
     for (;;) {
       const now = this.now();
       while (this.head < this.spent.length && (this.spent[this.head] as { at: number }).at <= now - this.quota.windowMs) {
@@ -47,18 +56,35 @@ export class QuotaWindow {
         this.head = 0;
       }
       if (this.total + units <= this.quota.limit) {
-        this.spent.push({ at: now, units });
+        const spend = new QuotaSpend(now, units, this.now);
+        this.spent.push(spend);
         this.total += units;
-        return;
+        return spend;
       }
-      // The oldest spend leaves the window first; wait for it (and check again: it may not free enough).
-      const oldest = this.spent[this.head] as { at: number };
-      await sleep(Math.max(1, oldest.at + this.quota.windowMs - now + 1), signal);
+      // The oldest spend leaves the window first; wait for it (and check again: it may not free enough, or may not
+      // be settled yet). The margin covers the server's clock reading a little behind this one.
+      const oldest = this.spent[this.head] as QuotaSpend;
+      await sleep(Math.max(1, oldest.at + this.quota.windowMs - now + SERVER_CLOCK_MARGIN_MS), signal);
     }
   }
 }
 
+/** Units spent in a window at a time; `settle` moves the time to when the answer came. */
+export class QuotaSpend {
+  constructor(
+    public at: number,
+    readonly units: number,
+    private readonly now: () => number,
+  ) {}
+
+  settle(): void {
+    this.at = Math.max(this.at, this.now());
+  }
+}
+
 /** Several limits at once (per minute and per day; per project and per user): a call waits for each. */
-export async function takeAll(windows: readonly QuotaWindow[], units = 1, signal?: AbortSignal): Promise<void> {
-  for (const w of windows) await w.take(units, signal);
+export async function takeAll(windows: readonly QuotaWindow[], units = 1, signal?: AbortSignal): Promise<QuotaSpend[]> {
+  const spends: QuotaSpend[] = [];
+  for (const w of windows) spends.push(await w.take(units, signal));
+  return spends;
 }

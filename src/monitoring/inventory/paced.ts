@@ -31,18 +31,23 @@ function backoffMs(attempt: number): number {
 export async function paced<T>(call: () => Promise<T>, windows: readonly QuotaWindow[], units: number, stats: ThrottleStats, options: { signal?: AbortSignal | undefined; attempts?: number } = {}): Promise<T> {
   const attempts = options.attempts ?? 10;
   for (let attempt = 0; ; attempt++) {
-    await takeAll(windows, units, options.signal);
+    const spends = await takeAll(windows, units, options.signal);
+    let answer: { ok: true; value: T } | { ok: false; err: unknown };
     try {
-      return await call();
+      answer = { ok: true, value: await call() };
     } catch (err) {
-      const failure = httpFailureOf(err);
-      const status = failure?.status ?? 0;
-      const throttle = failure !== undefined && isThrottle(err, status);
-      if (attempt + 1 >= attempts || !(throttle || (status >= 500 && status <= 504))) throw err;
-      if (throttle) stats.throttled++;
-      const waitMs = failure?.retryAfterMs ?? backoffMs(attempt);
-      for (const w of windows) w.pause(waitMs);
-      await sleep(waitMs, options.signal);
+      answer = { ok: false, err };
     }
+    for (const s of spends) s.settle();
+    if (answer.ok) return answer.value;
+    const err = answer.err;
+    const failure = httpFailureOf(err);
+    const status = failure?.status ?? 0;
+    const throttle = failure !== undefined && isThrottle(err, status);
+    if (attempt + 1 >= attempts || !(throttle || (status >= 500 && status <= 504))) throw err;
+    if (throttle) stats.throttled++;
+    const waitMs = failure?.retryAfterMs ?? backoffMs(attempt);
+    for (const w of windows) w.pause(waitMs);
+    await sleep(waitMs, options.signal);
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticFile, filesOf, type TenantSpec } from '../../../src/bench/inventory-tenant.js';
 import { runInventory, type InventoryProgress } from '../../../src/monitoring/inventory/run.js';
 import { inventoryReport } from '../../../src/monitoring/inventory/report.js';
+import { approveInventoryFixes, planInventoryFixes } from '../../../src/monitoring/inventory/fix.js';
 import { dropTestDatabase } from '../../support/db.js';
 import { driveWalkerFor, graphWalkerFor, inventoryFixture, type InventoryFixture } from './setup.js';
 
@@ -112,5 +113,40 @@ describe('the exposure inventory: OneDrive and SharePoint', () => {
     const permissionReads = f.standIn.stats.graphCalls - before.graphCalls - 1 - 42;
     expect(permissionReads).toBeGreaterThanOrEqual(named);
     expect(permissionReads).toBeLessThan(named + 40);
+  }, 60_000);
+});
+
+describe('fixing what the inventory found: dry run, approval, record', () => {
+  it('previews exactly the public link of a Drive file, removes it once on approval and records who and what Google said', async () => {
+    const item = await f.models.inventoryItems.findOne({ source: 'google', kinds: 'anyone-with-link' }).lean();
+    const itemId = String(item?._id);
+    const dryRun = await planInventoryFixes(f.models, f.config, f.school, { itemIds: [itemId], kind: 'remove-public-link', requestedBy: 'it@school.example', now: new Date() });
+    expect(dryRun.fixes).toEqual([{ itemId, source: 'google', owner: item?.owner, steps: [{ id: 'anyoneWithLink', who: 'Anyone with the link', what: expect.any(String) }] }]);
+    expect(f.standIn.removed.size).toBe(0);
+
+    const approve = () => approveInventoryFixes(f.models, f.config, f.school, { requestId: dryRun.requestId, approvedBy: 'head@school.example', now: new Date() });
+    const [a, b] = await Promise.all([approve(), approve()]);
+    const done = [...(a ?? []), ...(b ?? [])];
+    expect(done.filter((x) => x.results.length === 1 && x.results[0]?.status === 204)).toHaveLength(1);
+    expect(done.filter((x) => x.skipped === 'already approved by head@school.example')).toHaveLength(1);
+    expect([...f.standIn.removed]).toEqual([`${item?.fileId}/anyoneWithLink`]);
+    const record = await f.models.inventoryFixApprovals.findById(`${dryRun.requestId}:${itemId}`).lean();
+    expect(record).toMatchObject({ approvedBy: 'head@school.example', results: [{ id: 'anyoneWithLink', status: 204 }] });
+    expect(await f.models.inventoryFixes.findById(`${dryRun.requestId}:${itemId}`).lean()).toMatchObject({ requestedBy: 'it@school.example', kind: 'remove-public-link' });
+
+    // Asked again, the dry run finds nothing left to remove and records nothing to approve.
+    const again = await planInventoryFixes(f.models, f.config, f.school, { itemIds: [itemId], kind: 'remove-public-link', requestedBy: 'it@school.example', now: new Date() });
+    expect(again.fixes[0]).toMatchObject({ steps: [], reason: 'Nothing to remove: the file has no such sharing now.' });
+    expect(await approveInventoryFixes(f.models, f.config, f.school, { requestId: again.requestId, approvedBy: 'head@school.example', now: new Date() })).toEqual([]);
+  }, 60_000);
+
+  it('removes an outside guest from a OneDrive item through Graph, after its dry run names them', async () => {
+    const item = await f.models.inventoryItems.findOne({ source: 'microsoft', kinds: 'external-user' }).lean();
+    const itemId = String(item?._id);
+    const dryRun = await planInventoryFixes(f.models, f.config, f.school, { itemIds: [itemId], kind: 'remove-external-access', requestedBy: 'it@school.example', now: new Date() });
+    expect(dryRun.fixes[0]?.steps).toEqual([{ id: `guest-${item?.fileId}`, who: 'visitor@partner-outside.example', what: expect.any(String) }]);
+    const [result] = await approveInventoryFixes(f.models, f.config, f.school, { requestId: dryRun.requestId, approvedBy: 'head@school.example', now: new Date() });
+    expect(result?.results).toEqual([{ id: `guest-${item?.fileId}`, status: 204 }]);
+    expect(f.standIn.removed.has(`${item?.fileId}/guest-${item?.fileId}`)).toBe(true);
   }, 60_000);
 });
