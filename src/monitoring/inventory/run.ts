@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKey, retryBusy } from '../../db/errors.js';
+import { isDuplicateKey } from '../../db/errors.js';
+import { InventoryFlusher } from './flusher.js';
 import type { Logger } from '../../log/logger.js';
 import { inventoryItemKey, inventoryUnitKey } from '../models/inventory-model.js';
 import type { Models } from '../../stores.js';
@@ -115,6 +116,7 @@ export async function runInventory(models: InventoryModels, schoolId: string, vi
   };
   report();
 
+  const flusher = new InventoryFlusher(models);
   const pending = await models.inventoryUnits.find({ runId, done: false }, { unitId: 1, kind: 1, user: 1, cursor: 1 }).lean();
   let next = 0;
   const worker = async () => {
@@ -126,12 +128,11 @@ export async function runInventory(models: InventoryModels, schoolId: string, vi
         for (;;) {
           const page = await walker.readPage(unit, cursor, options.signal);
           const exposed = page.files.flatMap((f) => judge(view, f) ?? []);
-          // One upsert by _id per file: a page read again after a crash overwrites, never duplicates.
-          for (const item of exposed) {
-            await retryBusy(() => models.inventoryItems.updateOne({ _id: inventoryItemKey(schoolId, walker.source, item.fileId) }, { $set: { ...item, schoolId, source: walker.source, runId } }, { upsert: true }));
-          }
           const done = page.next === undefined;
-          await retryBusy(() => models.inventoryUnits.updateOne({ _id: inventoryUnitKey(runId, unit.unitId) }, { $set: { done, ...(done ? {} : { cursor: page.next }) }, ...(done ? { $unset: { cursor: '' } } : {}), $inc: { pages: 1, files: page.seen, exposed: exposed.length } }));
+          await flusher.add(
+            exposed.map((item) => ({ _id: inventoryItemKey(schoolId, walker.source, item.fileId), ...item, schoolId, source: walker.source, runId })),
+            { _id: inventoryUnitKey(runId, unit.unitId), done, ...(page.next ? { cursor: page.next } : {}), files: page.seen, exposed: exposed.length },
+          );
           progress.files += page.seen;
           progress.readHere += page.seen;
           progress.exposed += exposed.length;
@@ -149,6 +150,7 @@ export async function runInventory(models: InventoryModels, schoolId: string, vi
         // One user's drive refusing (no licence, delegation missing for them) must not stop the school's inventory.
         const status = (err as { status?: unknown }).status ?? (err as { response?: { status?: unknown } }).response?.status;
         options.logger?.warn({ schoolId, unitKind: unit.kind, status }, 'inventory: a drive could not be read');
+        await flusher.flush();
         await models.inventoryUnits.updateOne({ _id: inventoryUnitKey(runId, unit.unitId) }, { $set: { done: true, error: typeof status === 'number' ? `HTTP ${status}` : 'no answer' } });
         progress.unitsDone++;
         progress.unitsHere++;
@@ -156,7 +158,12 @@ export async function runInventory(models: InventoryModels, schoolId: string, vi
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  } finally {
+    // Pages read before a stop are kept; a crash loses only what was not yet written, and those pages are read again.
+    await flusher.flush();
+  }
 
   const after = await totals(models, runId);
   const finished = !options.signal?.aborted && after.done === after.units;

@@ -38,7 +38,7 @@ describe('lantern monitor inventory', () => {
     expect(run.code, run.err).toBe(0);
     expect(run.err).toMatch(/google: 20\/20 drives, 1,000 files, \d+ shared outside, [\d,]+ files\/s/);
     expect(run.err).toMatch(/microsoft: 21\/21 drives, 1,040 files/);
-    const body = JSON.parse(run.out) as { runs: { source: string; status: string; files: number; exposed: number }[]; report: { exposed: number; byPriority: Record<string, number>; top: { itemId: string }[] } };
+    const body = JSON.parse(run.out) as { runs: { source: string; status: string; files: number; exposed: number }[]; report: { exposed: number; byPriority: { high: number; medium: number; low: number }; top: { itemId: string }[] } };
     expect(body.runs.map((r) => [r.source, r.status, r.files])).toEqual([['google', 'done', 1_000], ['microsoft', 'done', 1_040]]);
     expect(body.report.exposed).toBe(body.runs[0]!.exposed + body.runs[1]!.exposed);
     expect(body.report.byPriority.high + body.report.byPriority.medium + body.report.byPriority.low).toBe(body.report.exposed);
