@@ -65,11 +65,18 @@ export async function planGraphSharingRemoval(
 ): Promise<{ item: DriveItemRef; steps: PlannedStep[] }> {
   const access = graphAccess(config, school);
   if (!access) throw new Error('no Microsoft credentials');
-  const token = await access.token();
-  const item = await locate(access.graphUrl, token, input);
+  const item = await locate(access.graphUrl, await access.token(), input);
+  return { item, steps: await planGraphItemRemoval(config, school, { item, kind: input.kind }) };
+}
+
+/** The same dry run for an item whose drive and item ids are already known (the exposure inventory stores them). */
+export async function planGraphItemRemoval(config: LanternConfig, school: School, input: { item: DriveItemRef; kind: 'remove-public-link' | 'remove-external-access' }): Promise<PlannedStep[]> {
+  const access = graphAccess(config, school);
+  if (!access) throw new Error('no Microsoft credentials');
+  const { item } = input;
   const own = new Set([...school.ownDomains, ...school.trustedDomains].map((d) => d.toLowerCase()));
-  const { value } = await getJson<{ value?: GraphPermission[] }>(`${access.graphUrl}/drives/${encodeURIComponent(item.driveId)}/items/${encodeURIComponent(item.itemId)}/permissions`, token);
-  const steps = (value ?? [])
+  const { value } = await getJson<{ value?: GraphPermission[] }>(`${access.graphUrl}/drives/${encodeURIComponent(item.driveId)}/items/${encodeURIComponent(item.itemId)}/permissions`, await access.token());
+  return (value ?? [])
     .filter((p) => p.id && !p.inheritedFrom)
     .flatMap((p): PlannedStep[] => {
       const roles = (p.roles ?? []).join(', ') || 'access';
@@ -77,7 +84,6 @@ export async function planGraphSharingRemoval(
       const outside = emailsOf(p).filter((e) => !own.has(e.split('@')[1] ?? ''));
       return outside.length ? [{ id: String(p.id), who: outside.join(', '), what: roles }] : [];
     });
-  return { item, steps };
 }
 
 /** Deletes exactly the planned permissions (DELETE /drives/{drive-id}/items/{item-id}/permissions/{perm-id}). */

@@ -1,5 +1,5 @@
 /** What a Google scope lets Lantern do, so a missing delegation can be named with its purpose. */
-export type GoogleFeature = 'monitoring' | 'monitoring-alerts' | 'directory' | 'classroom' | 'mail' | 'remediation' | 'access-group';
+export type GoogleFeature = 'monitoring' | 'monitoring-alerts' | 'directory' | 'classroom' | 'mail' | 'remediation' | 'access-group' | 'inventory';
 
 /** One OAuth scope granted to the service account by domain-wide delegation. */
 export interface GoogleScope {
@@ -27,6 +27,7 @@ export const GOOGLE_SCOPES = {
   classroomEmails: { scope: `${AUTH}classroom.profile.emails`, feature: 'classroom', why: "match pupils by email", api: 'classroom/v1' },
   gmailSend: { scope: `${AUTH}gmail.send`, feature: 'mail', why: 'send the digest and parent emails', api: 'gmail/v1' },
   gmailReadonly: { scope: `${AUTH}gmail.readonly`, feature: 'mail', why: 'find a digest already sent after a crash', api: 'gmail/v1' },
+  driveMetadataReadonly: { scope: `${AUTH}drive.metadata.readonly`, feature: 'inventory', why: "list each user's files and their sharing, without contents (`lantern monitor inventory`)", api: 'drive/v3' },
   drive: { scope: `${AUTH}drive`, feature: 'remediation', why: "remove a file's sharing", api: 'drive/v3' },
   gmailSettingsSharing: { scope: `${AUTH}gmail.settings.sharing`, feature: 'remediation', why: 'turn off forwarding', api: 'gmail/v1' },
   gmailSettingsBasic: { scope: `${AUTH}gmail.settings.basic`, feature: 'remediation', why: 'remove forwarding filters', api: 'gmail/v1' },

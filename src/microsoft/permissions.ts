@@ -1,5 +1,5 @@
 /** What a Microsoft permission lets Lantern do, so a missing one can be named with its purpose. */
-export type MicrosoftFeature = 'monitoring' | 'monitoring-graph' | 'monitoring-alerts' | 'directory' | 'mail' | 'remediation' | 'teams-install' | 'access-group';
+export type MicrosoftFeature = 'monitoring' | 'monitoring-graph' | 'monitoring-alerts' | 'directory' | 'mail' | 'remediation' | 'teams-install' | 'access-group' | 'inventory';
 
 /** One application permission Lantern's code calls an API with. */
 export interface MicrosoftPermission {
@@ -37,6 +37,8 @@ export const MICROSOFT_PERMISSIONS: readonly MicrosoftPermission[] = [
   { permission: 'Mail.ReadBasic.All', api: 'graph', feature: 'mail', why: 'find a digest already sent after a crash', usedIn: 'src/mail/graph.ts', endpoints: ['/users/{}/mailFolders/SentItems/messages'] },
   { permission: 'MailboxSettings.ReadWrite', api: 'graph', feature: 'remediation', why: 'list and delete forwarding inbox rules', usedIn: 'src/cases/graph-mail-remediation.ts', endpoints: ['/users/{}/mailFolders/inbox/messageRules'] },
   { permission: 'Sites.ReadWrite.All', api: 'graph', feature: 'remediation', why: 'find a shared file and remove its sharing', usedIn: 'src/cases/graph-sharing-remediation.ts', endpoints: ['/sites/{}', '/sites/{}:{}', '/sites/{}/lists/{}/items/{}/driveItem', '/drives/{}/items/{}/permissions', '/drives/{}/items/{}/permissions/{}'] },
+  { permission: 'Files.Read.All', api: 'graph', feature: 'inventory', why: "list every OneDrive's files and their sharing, without contents (`lantern monitor inventory`)", usedIn: 'src/microsoft/drives/inventory-reads.ts', endpoints: ['/users/{}/drive/root/delta', '/drives/{}/items/{}/permissions'] },
+  { permission: 'Sites.Read.All', api: 'graph', feature: 'inventory', why: "list every SharePoint site's files and their sharing, without contents (`lantern monitor inventory`)", usedIn: 'src/microsoft/drives/inventory-reads.ts', endpoints: ['/sites/getAllSites', '/sites/{}/drive/root/delta'] },
   { permission: 'AppCatalog.Read.All', api: 'graph', feature: 'teams-install', why: "find Lantern's Teams app in the tenant's catalogue", usedIn: 'src/microsoft/teams-app-install.ts', endpoints: ['/appCatalogs/teamsApps', '/appCatalogs/teamsApps/{}'] },
   { permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All', api: 'graph', feature: 'teams-install', why: 'install Lantern for staff it cannot message yet (`lantern teams install`)', usedIn: 'src/microsoft/teams-app-install.ts', endpoints: ['/users/{}/teamwork/installedApps'] },
 ];

@@ -35,6 +35,11 @@ export const routeListOptions = { school: 'value', json: 'bool' } as const;
 /** `monitor changes` options. */
 export const changesOptions = { school: 'value', limit: 'value', json: 'bool' } as const;
 
+/** `monitor inventory` options. */
+export const inventoryOptions = { school: 'value', source: 'value', resume: 'bool', json: 'bool', concurrency: 'value', licences: 'value' } as const;
+/** `monitor inventory fix` options. */
+export const inventoryFixOptions = { school: 'value', kind: 'value', item: 'value', priority: 'value', 'dry-run': 'bool', approve: 'value', by: 'value' } as const;
+
 /** `lantern scan` and the `lantern monitor …` sub-commands. */
 export const monitorCommands: Readonly<Record<string, CommandEntry>> = {
   scan: { summary: scanSpec.summary, usage: scanSpec.usage, load: async () => (await import('./scan.js')).createScanCommand() },
@@ -121,6 +126,18 @@ export const monitorCommands: Readonly<Record<string, CommandEntry>> = {
     usage: 'lantern monitor routes [--school ID] [--json]',
     options: routeListOptions,
     load: async () => (await import('./route.js')).listRoutes,
+  }),
+  'monitor inventory': defineCommand({
+    summary: 'List every file shared outside the school (anyone with the link, outside domains and people) in Google Drive and OneDrive / SharePoint, by priority; metadata only, resumable',
+    usage: 'lantern monitor inventory [--school ID] [--source google|microsoft|all] [--resume] [--json] [--concurrency N] [--licences N]',
+    options: inventoryOptions,
+    load: async () => (await import('./inventory.js')).runInventoryCommand,
+  }),
+  'monitor inventory fix': defineCommand({
+    summary: 'Remove public links or outside access from files the inventory found: a dry run first, then an approval that is recorded',
+    usage: 'lantern monitor inventory fix --kind remove-public-link|remove-external-access (--item ID[,ID…] | --priority high) --by EMAIL --dry-run | --approve REQUEST_ID --by EMAIL [--school ID]',
+    options: inventoryFixOptions,
+    load: async () => (await import('./inventory-fix.js')).fixInventory,
   }),
   'monitor changes': defineCommand({
     summary: 'Show the log of monitoring rule, threshold, suppression and allowlist changes with who and why',
