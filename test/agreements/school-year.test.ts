@@ -25,10 +25,10 @@ const END = new Date('2027-09-02T23:00:00Z');
 // night's 02:00 directory sync is due too, and the runner takes due jobs in order of their time, so the sync
 // still runs before the morning's agreements tick.
 const STEPS = ['05:05', '08:00'];
-// A day takes well under a second on a quiet machine and a few on a busy one; far longer means something hung.
-const DAY_LIMIT_MS = 120_000;
-// The whole year, in `npm test`: several times its time on a busy 2-core machine, well inside CI's limit.
-const YEAR_LIMIT_MS = 45 * 60_000;
+// A day takes under two seconds on a quiet machine and at most about 40 (the first) on a busy one; far longer means something hung.
+const DAY_LIMIT_MS = 180_000;
+// The whole year, in `npm test`: about 10 minutes on a quiet 2-core machine and 43 on a very busy one, inside CI's 90.
+const YEAR_LIMIT_MS = 75 * 60_000;
 
 let world: SimWorld;
 const random = seededRandom(SEED);
