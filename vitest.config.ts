@@ -1,12 +1,8 @@
-import { configDefaults, defineConfig } from 'vitest/config';
-
-// The simulated school year (about 9 minutes on a quiet 2-core machine) runs on its own: `npm run test:year`.
-const SCHOOL_YEAR = 'test/agreements/school-year.test.ts';
+import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: process.env.LANTERN_TEST_YEAR ? configDefaults.exclude : [...configDefaults.exclude, SCHOOL_YEAR],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

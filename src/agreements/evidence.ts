@@ -6,6 +6,7 @@ import type { AgreementSignature, SignatureChannel } from './signature-model.js'
 import type { AgreementVersion } from './version-model.js';
 import { isDuplicateKey, pauseBeforeRetry } from '../db/errors.js';
 import { sealFields } from '../integrity/seal.js';
+import { settleOpenRequests } from './settle-requests.js';
 
 /** What a channel (Teams card, a teacher's class card, a pupil's web page, a parent link…) reports when someone signs. */
 export interface SignatureInput {
@@ -56,7 +57,7 @@ export function latestBySubject<T extends Pick<AgreementSignature, 'seq' | 'sign
 }
 
 /** The stores recordSignature needs. */
-export type EvidenceStores = Pick<Models, 'integrity' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads'>;
+export type EvidenceStores = Pick<Models, 'integrity' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads' | 'agreementOpenRequests'>;
 
 /** The hash the first record of a school's chain points back to. */
 export function genesisHash(schoolId: string): string {
@@ -160,6 +161,8 @@ export async function recordSignature(
         }
       },
     );
+    // The follow-up tick reads who is still to sign from the open requests, not from every record.
+    if (outcome !== COUNTERSIGNED) await settleOpenRequests(stores, record, version.signGroup, completes(version, record));
     return { record, created: true };
   }
   throw new LanternError(ErrorCode.AgreementBusy, 'Too many signatures are being recorded at once; nothing was recorded for this one. Please press the button again.');

@@ -11,7 +11,7 @@ import { currentVersion } from './versions.js';
 export const DEFAULT_KIOSK_LINK_DAYS = 400;
 
 /** The stores kiosk links read and write. */
-export type KioskLinkStores = Pick<Models, 'integrity' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads' | 'agreementKioskLinks'>;
+export type KioskLinkStores = Pick<Models, 'integrity' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads' | 'agreementOpenRequests' | 'agreementKioskLinks'>;
 
 /**
  * Letters and digits that cannot be mistaken for one another when typed from paper (no 0/o, 1/i/l). A token is 12 of

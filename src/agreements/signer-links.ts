@@ -15,7 +15,7 @@ export const DEFAULT_SIGNER_LINK_DAYS = 14;
 /** The stores signer links read and write. */
 export type SignerLinkStores = Pick<
   Models,
-  'integrity' | 'people' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads' | 'agreementSignerLinks' | 'agreementSignerLinkUses'
+  'integrity' | 'people' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads' | 'agreementOpenRequests' | 'agreementSignerLinks' | 'agreementSignerLinkUses'
 >;
 
 /** Tokens are 32 random bytes (256 bits) in base64url: exactly 43 characters. */

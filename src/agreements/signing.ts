@@ -11,7 +11,7 @@ import type { Person } from '../directory/person.js';
  * The sign pages' only contact with the agreements capability (A1, A6): read a published version, find the
  * version a pupil is meant to sign, and append a signature to the school's evidence chain.
  */
-export type AgreementStores = Pick<Models, 'integrity' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads'>;
+export type AgreementStores = Pick<Models, 'integrity' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads' | 'agreementOpenRequests'>;
 
 /** Year groups whose parents sign the agreement on the child's behalf (EYFS and KS1). */
 export const PARENT_SIGNED_YEARS: readonly string[] = ['N', 'R', '1', '2'];

@@ -14,7 +14,7 @@ import { checkToken, spendToken, type TokenProblem } from './tokens.js';
 /** The stores the parent consent form reads and writes. */
 export type ConsentFormStores = Pick<
   Models,
-  'integrity' | 'people' | 'parentLinks' | 'parentLinkTokens' | 'parentTokenUses' | 'parentConsents' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads'
+  'integrity' | 'people' | 'parentLinks' | 'parentLinkTokens' | 'parentTokenUses' | 'parentConsents' | 'agreementVersions' | 'agreementSignatures' | 'agreementChainHeads' | 'agreementOpenRequests'
 >;
 
 /** What the consent form use cases are given (by the parent pages, or a test). */
