@@ -17,6 +17,7 @@ import { dropTestDatabase } from '../support/db.js';
 import { commandCount, connectMeteredDatabase, type CommandMeter } from './sim/meter.js';
 import { calendarOf } from '../../src/agreements/academic-year.js';
 import { policyPageLinks } from '../../src/agreements/policy-link.js';
+import type { AgreementVersion } from '../../src/agreements/version-model.js';
 
 // The demo school's calendar: 1 September, Europe/London.
 const calendar = calendarOf({ timezone: 'Europe/London' });
@@ -73,6 +74,20 @@ describe('database reads on the agreements hot paths', () => {
     expect(await models.agreementSignatures.countDocuments({ schoolId: school })).toBe(1);
     expect(commandCount(meter.phases, 'again', 'update agreement_chain_heads')).toBe(0);
     expect((await verifyChain(models, school)).ok).toBe(true);
+  });
+
+  it('signatures arriving at once share one append: a few inserts for 60 signers, each recorded once, the chain intact', async () => {
+    const version = await models.agreementVersions.findOne({ schoolId: school, policyId: 'staff-aua' }).lean<AgreementVersion>();
+    const inputs = Array.from({ length: 60 }, (_, i) => ({ schoolId: school, versionId: version!._id, signerId: `inset-${i}`, channel: 'teams' as const }));
+    // Two presses of the same button among them: recorded once, both answered with the one record.
+    const results = await measured('inset', () => Promise.all([...inputs, inputs[7]!].map((input) => recordSignature(models, input, calendar))));
+    expect(results.filter((r) => r.created)).toHaveLength(60);
+    expect(results[60]!.record.seq).toBe(results[7]!.record.seq);
+    expect(await models.agreementSignatures.countDocuments({ schoolId: school, signerId: /^inset-/ })).toBe(60);
+    expect((await verifyChain(models, school)).ok).toBe(true);
+    // One insert for the first, one for everyone who arrived while it was written (before: one each, plus the retries of the losers).
+    expect(commandCount(meter.phases, 'inset', 'insert agreement_signatures')).toBeLessThanOrEqual(3);
+    expect(commandCount(meter.phases, 'inset', 'update agreement_chain_heads')).toBeLessThanOrEqual(3);
   });
 
   it('a send-queue run with nothing to send is one read of the open sends, however many cards went before', async () => {
