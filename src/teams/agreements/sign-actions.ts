@@ -80,6 +80,7 @@ const sign: CardActionHandler = async (ctx) => {
     { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', client: clientDetails(ctx), campaignId: r.data.campaignId || null },
     calendar,
     () => now,
+    version,
   );
   ctx.log.info({ seq: record.seq, created, versionId: version._id }, 'agreement signed');
   return signedCard(version, record, r.person, target);
