@@ -14,6 +14,7 @@ import type { PolicyPageLinks } from '../agreements/policy-link.js';
 import type { SendShared } from './send/deps.js';
 import type { ProactiveSender } from './send/proactive.js';
 import { offerPendingAgreements } from './agreements/on-install.js';
+import { SENDER_CACHED_VERBS } from './agreements/sign-actions.js';
 import { ClickCache } from './click-cache.js';
 
 /** What the bot needs from the rest of Lantern: the adapter and proactive sender are start-up's one pair. */
@@ -51,7 +52,8 @@ async function runCardAction(turn: TurnContext, deps: BotDeps, log: Logger): Pro
     log.warn({ verb: action?.verb?.slice(0, 60) }, 'unknown card verb');
     return staleCard('unknown-verb');
   }
-  const sender = await identifySender(turn.activity, deps.config, deps.models, deps.clicks);
+  // Only the signing verbs take a person found minutes ago: anything that grants access looks them up afresh.
+  const sender = await identifySender(turn.activity, deps.config, deps.models, SENDER_CACHED_VERBS.has(action.verb) ? deps.clicks : undefined);
   try {
     return await handler({ turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, policyLinks: deps.policyLinks, clicks: deps.clicks, log: log.child({ verb: action.verb }), ...action });
   } catch (err) {
@@ -68,7 +70,7 @@ async function onMessage(turn: TurnContext, deps: BotDeps, log: Logger): Promise
     return;
   }
   const text = normaliseCommandText(turn.activity.text);
-  const sender = await identifySender(turn.activity, deps.config, deps.models, deps.clicks);
+  const sender = await identifySender(turn.activity, deps.config, deps.models);
   const command = findCommand(text);
   log.info({ command: command ? text : 'unknown', schoolId: sender.school?.id, known: sender.person !== null }, 'message received');
   if (!command) {
@@ -89,7 +91,7 @@ async function onInstallOrMembers(turn: TurnContext, deps: BotDeps, log: Logger)
     log.info('app removed from a conversation');
     return;
   }
-  const sender = await identifySender(activity, deps.config, deps.models, deps.clicks);
+  const sender = await identifySender(activity, deps.config, deps.models);
   // The web edge already refused a serviceUrl the token does not name; checked again where references are stored.
   if (deps.config.bot && !serviceUrlMatches(turn.identity as { serviceurl?: unknown }, activity.serviceUrl)) {
     log.warn('conversation reference not stored: serviceUrl not vouched for by the token');

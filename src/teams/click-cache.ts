@@ -8,8 +8,9 @@ const PRUNE_AT = 20_000;
 
 /**
  * What a card click reads that does not change from one click to the next, kept by one instance: the
- * directory person behind a Teams user (for PERSON_TTL_MS; someone not found is looked up again each time) and
- * agreement versions by id (immutable once published). Built once by the bot and shared by its handlers.
+ * directory person behind a Teams user (for PERSON_TTL_MS, and only for the verbs in SENDER_CACHED_VERBS; someone
+ * not found is looked up again each time) and agreement versions by id (immutable once published). Built once by
+ * the bot and shared by its handlers.
  */
 export class ClickCache {
   private readonly people = new Map<string, { person: Person; until: number }>();

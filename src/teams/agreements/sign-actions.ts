@@ -133,6 +133,13 @@ const question: CardActionHandler = async (ctx) => {
   });
 };
 
+/**
+ * The verbs that may use the directory person the instance found for this Teams user in the last few minutes
+ * (ClickCache): viewing and signing one's own agreement grant nothing, so a directory change may take that long
+ * to reach them. Every other verb (DSL, IT, admin roles) looks the person up on each click.
+ */
+export const SENDER_CACHED_VERBS: ReadonlySet<string> = new Set(['agreement.view', 'agreement.sign']);
+
 /** The staff sign-off card's verbs. */
 export const SIGN_ACTIONS = {
   'agreement.view': view,
