@@ -6,6 +6,7 @@ import { openConnection, type OpenConnectionOptions, type OpenConnection } from 
 import type { Logger } from './log/logger.js';
 import { openIntegrityKey, type IntegrityKey } from './integrity/key.js';
 import { createAgreementModels } from './agreements/models.js';
+import { SignatureAppends } from './agreements/signature-appends.js';
 import { createCaseModels } from './cases/models.js';
 import { createDashboardModels } from './dashboard/models.js';
 import { createDigestModels } from './digest/models.js';
@@ -23,11 +24,13 @@ export { ensureIndexes };
 /**
  * Every capability's models on one connection. Each capability owns its schemas and compiles them itself
  * (`create…Models`); start-up and CLI commands compose them here, so `db/` stays infrastructure.
- * `integrity` is the key that seals chain entries as they are written (null: entries are not sealed).
+ * `integrity` is the key that seals chain entries as they are written (null: entries are not sealed);
+ * `signatureAppends` the connection's signatures waiting for their school's chain (appended together).
  */
 export function createModels(conn: Connection, integrity: IntegrityKey | null = null) {
   return {
     integrity,
+    signatureAppends: new SignatureAppends(),
     ...createAgreementModels(conn),
     ...createCaseModels(conn),
     ...createDashboardModels(conn),

@@ -41,14 +41,30 @@ export async function versionStanding(models: Pick<Models, 'agreementVersions'>,
   return { current, outdated: current._id !== version._id };
 }
 
+// A pure memo: building an Intl.DateTimeFormat costs far more than formatting with one (a campaign formats a date per card).
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(timezone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${withTime ? 'time' : 'date'}|${timezone}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(
+      'en-GB',
+      withTime ? { timeZone: timezone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' } : { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' },
+    );
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** Formats an instant for people at the school: "22 Nov 2026, 20:41". */
 export function localTime(at: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(at);
+  return formatFor(timezone, true).format(at);
 }
 
 /** Formats a date for people at the school: "25 November 2026". */
 export function localDate(at: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+  return formatFor(timezone, false).format(at);
 }
 
 /** UTC as "2026-11-22 20:41". */

@@ -8,6 +8,8 @@ import { DatabaseHealth } from './health.js';
 /** Who opens the connection: the server owns the embedded database; a command borrows it. */
 export interface OpenConnectionOptions {
   readonly role?: 'server' | 'command';
+  /** Emit the driver's command events (`commandStarted`…) on the client, for the benches to count. */
+  readonly monitorCommands?: boolean;
 }
 
 /** The connection Lantern works on, whichever way it was reached (the models are composed in src/stores.ts). */
@@ -32,7 +34,7 @@ export async function openConnection(config: LanternConfig, log: Logger, options
   let health: DatabaseHealth | null = null;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (config.database.uri) {
-    connection = await connectDatabase(config.database.uri);
+    connection = await connectDatabase(config.database.uri, { monitorCommands: options.monitorCommands ?? false });
     description = `MongoDB at MONGODB_URI (database "${connection.name}")`;
   } else {
     const role = options.role ?? 'command';
@@ -40,7 +42,7 @@ export async function openConnection(config: LanternConfig, log: Logger, options
     const embedded = await startEmbeddedDatabase(config.database.dataDir, log, { role, ...(health ? { health } : {}) });
     stopEmbedded = () => embedded.stop();
     try {
-      connection = await connectDatabase(embedded.uri, { dbName: 'lantern' });
+      connection = await connectDatabase(embedded.uri, { dbName: 'lantern', monitorCommands: options.monitorCommands ?? false });
     } catch (err) {
       await embedded.stop();
       throw err;

@@ -50,14 +50,21 @@ function listen(app: ReturnType<typeof createWebApp>, host: string, port: number
   });
 }
 
+/** How a server is started: tests and benches drive the jobs themselves, benches count database commands. */
+export interface StartOptions {
+  readonly backgroundJobs?: boolean;
+  /** The driver emits its command events on `connection.getClient()` (the benches count them). */
+  readonly monitorCommands?: boolean;
+}
+
 /**
  * Starts Lantern: database, indexes, directories, background jobs, the bot and the HTTP server. Refuses to
  * bind a non-loopback address without Microsoft credentials, before touching the database.
  * `backgroundJobs: false` leaves the runner and scheduler stopped (tests drive them with `runDue`).
  */
-export async function startLantern(config: LanternConfig, logger: Logger, options: { backgroundJobs?: boolean } = {}): Promise<RunningLantern> {
+export async function startLantern(config: LanternConfig, logger: Logger, options: StartOptions = {}): Promise<RunningLantern> {
   assertBindAllowed(config.server.host, config.bot !== null);
-  const { connection, models, description, health, close } = await openDatabase(config, logger, { role: 'server' });
+  const { connection, models, description, health, close } = await openDatabase(config, logger, { role: 'server', monitorCommands: options.monitorCommands ?? false });
   const cleanup: (() => Promise<void>)[] = [close];
   const stopAll = async () => {
     for (const step of cleanup.splice(0)) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));

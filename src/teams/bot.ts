@@ -14,6 +14,8 @@ import type { PolicyPageLinks } from '../agreements/policy-link.js';
 import type { SendShared } from './send/deps.js';
 import type { ProactiveSender } from './send/proactive.js';
 import { offerPendingAgreements } from './agreements/on-install.js';
+import { SENDER_CACHED_VERBS } from './agreements/sign-actions.js';
+import { ClickCache } from './click-cache.js';
 
 /** What the bot needs from the rest of Lantern: the adapter and proactive sender are start-up's one pair. */
 export interface BotDeps {
@@ -25,6 +27,8 @@ export interface BotDeps {
   /** The edge's shared send state: the install path sends through the same limiter and lease as the queue. */
   sending: SendShared;
   policyLinks: PolicyPageLinks;
+  /** What clicks read that does not change per click (built by createBot when not given). */
+  clicks?: ClickCache;
 }
 
 function activityLogger(turn: TurnContext, logger: Logger): Logger {
@@ -48,9 +52,10 @@ async function runCardAction(turn: TurnContext, deps: BotDeps, log: Logger): Pro
     log.warn({ verb: action?.verb?.slice(0, 60) }, 'unknown card verb');
     return staleCard('unknown-verb');
   }
-  const sender = await identifySender(turn.activity, deps.config, deps.models);
+  // Only the signing verbs take a person found minutes ago: anything that grants access looks them up afresh.
+  const sender = await identifySender(turn.activity, deps.config, deps.models, SENDER_CACHED_VERBS.has(action.verb) ? deps.clicks : undefined);
   try {
-    return await handler({ turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, policyLinks: deps.policyLinks, log: log.child({ verb: action.verb }), ...action });
+    return await handler({ turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, policyLinks: deps.policyLinks, clicks: deps.clicks, log: log.child({ verb: action.verb }), ...action });
   } catch (err) {
     log.error({ err, verb: action.verb }, 'card action failed');
     return staleCard('failed');
@@ -73,7 +78,7 @@ async function onMessage(turn: TurnContext, deps: BotDeps, log: Logger): Promise
     await turn.sendActivity(MessageFactory.text(said ? `I don't know "${said}" yet. Type **help** to see what I can do for you.` : 'Type **help** to see what I can do for you.'));
     return;
   }
-  const ctx: CommandContext = { turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, policyLinks: deps.policyLinks, log };
+  const ctx: CommandContext = { turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, policyLinks: deps.policyLinks, clicks: deps.clicks, log };
   await command.run(ctx);
 }
 
@@ -113,7 +118,8 @@ export const ACTIVITY_ROUTES = {
 } as const satisfies Record<string, ActivityRoute>;
 
 /** Builds the agent application with Lantern's routes, over the adapter start-up built (src/teams/adapter.ts). */
-export function createBot(deps: BotDeps): { adapter: CloudAdapter; agent: AgentApplication<TurnState>; channelTokens: ChannelTokenVerifier | null } {
+export function createBot(given: BotDeps): { adapter: CloudAdapter; agent: AgentApplication<TurnState>; channelTokens: ChannelTokenVerifier | null } {
+  const deps: BotDeps = { ...given, clicks: given.clicks ?? new ClickCache() };
   const bot = deps.config.bot;
   const channelTokens = bot ? createChannelTokenVerifier({ appId: bot.appId, openIdMetadataUrl: bot.openIdMetadataUrl ?? BOT_FRAMEWORK_OPENID_METADATA_URL }) : null;
   if (bot && !deps.config.schools.some((s) => s.microsoft?.tenantId)) {

@@ -7,6 +7,7 @@ import { cardMessage, renderCard } from './cards.js';
 import { CARD_TEXT_MAX, userText } from './card-text.js';
 import { helpItemsFor, roleLabel } from './help.js';
 import type { Sender } from './identify.js';
+import type { ClickCache } from './click-cache.js';
 import type { ProactiveSender } from './send/proactive.js';
 import { sendConcernForm } from './cases/concern.js';
 import { sendClassAgreement } from './agreements/class-agreement.js';
@@ -30,6 +31,8 @@ export interface CommandContext {
   log: Logger;
   /** The time; defaults to the system clock (a test drives a simulated school year with its own). */
   clock?: () => Date;
+  /** The instance's cache of what does not change per click (directory people, agreement versions). */
+  clicks?: ClickCache | undefined;
 }
 
 /** A command someone can type in chat with Lantern. */

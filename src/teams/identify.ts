@@ -2,6 +2,7 @@ import type { Activity } from '@microsoft/agents-activity';
 import type { LanternConfig, School } from '../config/load.js';
 import type { Models } from '../stores.js';
 import type { Person } from '../directory/person.js';
+import type { ClickCache } from './click-cache.js';
 
 /** Who sent an activity, as far as Lantern's configuration and directory can tell. */
 export interface Sender {
@@ -50,17 +51,17 @@ export function schoolsForTenant(config: LanternConfig, tenantId: string | undef
   return config.schools.filter((s) => s.microsoft === undefined);
 }
 
-/** Looks the sender up in the directory of the schools their tenant maps to. */
-export async function identifySender(activity: Activity, config: LanternConfig, models: Models): Promise<Sender> {
+/** Looks the sender up in the directory of the schools their tenant maps to (through the instance's click cache when given). */
+export async function identifySender(activity: Activity, config: LanternConfig, models: Models, cache?: ClickCache): Promise<Sender> {
   const tenantId = tenantOf(activity);
   const schools = schoolsForTenant(config, tenantId);
   const aadObjectId = activity.from?.aadObjectId;
   const base = { ...(tenantId ? { tenantId } : {}), schools };
   if (!aadObjectId || schools.length === 0) return { ...base, ...(schools.length === 1 ? { school: schools[0] } : {}), person: null, isDsl: false };
 
-  const person = await models.people
-    .findOne({ schoolId: { $in: schools.map((s) => s.id) }, aadObjectId, active: true })
-    .lean<Person>();
+  const schoolIds = schools.map((s) => s.id);
+  const load = () => models.people.findOne({ schoolId: { $in: schoolIds }, aadObjectId, active: true }).lean<Person>();
+  const person = cache ? await cache.person(schoolIds, aadObjectId, load) : await load();
   const school = person ? schools.find((s) => s.id === person.schoolId) : schools.length === 1 ? schools[0] : undefined;
   const isDsl = Boolean(person?.email && school?.dsl.members.some((m) => m.email === person.email));
   return { ...base, ...(school ? { school } : {}), person, isDsl };

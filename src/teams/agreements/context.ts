@@ -29,7 +29,8 @@ export function resolveSender<T>(ctx: CardActionContext, schema: z.ZodType<T>): 
 
 /** Loads the version a card names, only if it belongs to the sender's school. */
 export async function loadVersion(ctx: CardActionContext, school: School, versionId: string): Promise<AgreementVersion | null> {
-  const version = await ctx.models.agreementVersions.findById(versionId).lean<AgreementVersion>();
+  const load = () => ctx.models.agreementVersions.findById(versionId).lean<AgreementVersion>();
+  const version = ctx.clicks ? await ctx.clicks.version(versionId, load) : await load();
   return version && version.schoolId === school.id ? version : null;
 }
 

@@ -71,7 +71,7 @@ export async function offerPendingAgreements(turn: TurnContext, deps: { models: 
       if (!version || (await signatureFor(models, version, person.personId, now, calendarOf(school)))) continue;
       const item = await owedFirstCard(models, campaign, person.personId, now);
       if (!item) continue;
-      const built = await cardForSend(send, { campaigns: new Map(), versions: new Map(), signed: new Map() }, item, person, references);
+      const built = await cardForSend(send, { campaigns: new Map(), versions: new Map(), signed: new Map(), signCards: new Map() }, item, person, references);
       if (built.kind !== 'send') continue;
       const tenant = tenantOf(built.reference, school.id);
       const wait = (await send.lease?.waitMs(tenant)) ?? 0;

@@ -56,6 +56,22 @@ export function signCard(version: AgreementVersion, target: CardTarget): Adaptiv
   });
 }
 
+/**
+ * The sign card for a campaign's many recipients: expanded once per version, campaign, date and reminder (kept in
+ * `memo`, which the caller owns for one run), each person's copy differing only in whom Teams refreshes it for.
+ */
+export function signCardFrom(memo: Map<string, AdaptiveCardJson>, version: AgreementVersion, target: CardTarget): AdaptiveCardJson {
+  const due = target.dueAt ? new Date(target.dueAt).getTime() : null;
+  const key = JSON.stringify([version._id, target.school.id, target.campaignId ?? '', due, target.reminder ?? null, Boolean(target.userId)]);
+  const card = memo.get(key);
+  if (!card) {
+    const fresh = signCard(version, target);
+    memo.set(key, fresh);
+    return fresh;
+  }
+  return { ...card, refresh: { ...(card.refresh as Record<string, unknown>), userIds: target.userId ? [target.userId] : [] } };
+}
+
 /** The card showing a version as signed (version, time in UTC and school time, how). */
 export function signedCard(version: AgreementVersion, signature: AgreementSignature, person: Pick<Person, 'displayName'>, target: CardTarget): AdaptiveCardJson {
   const at = new Date(signature.signedAt);

@@ -80,6 +80,7 @@ const sign: CardActionHandler = async (ctx) => {
     { schoolId: r.school.id, versionId: version._id, signerId: r.person.personId, channel: 'teams', client: clientDetails(ctx), campaignId: r.data.campaignId || null },
     calendar,
     () => now,
+    version,
   );
   ctx.log.info({ seq: record.seq, created, versionId: version._id }, 'agreement signed');
   return signedCard(version, record, r.person, target);
@@ -131,6 +132,13 @@ const question: CardActionHandler = async (ctx) => {
     campaignId: r.data.campaignId ?? '',
   });
 };
+
+/**
+ * The verbs that may use the directory person the instance found for this Teams user in the last few minutes
+ * (ClickCache): viewing and signing one's own agreement grant nothing, so a directory change may take that long
+ * to reach them. Every other verb (DSL, IT, admin roles) looks the person up on each click.
+ */
+export const SENDER_CACHED_VERBS: ReadonlySet<string> = new Set(['agreement.view', 'agreement.sign']);
 
 /** The staff sign-off card's verbs. */
 export const SIGN_ACTIONS = {

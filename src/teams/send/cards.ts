@@ -7,7 +7,7 @@ import type { RunCache, SendQueueDeps } from './queue.js';
 import { calendarOf } from '../../agreements/academic-year.js';
 import { signedPersonIds } from '../../agreements/compliance.js';
 import { classCard, classStanding, classVersionFor, pupilsOf } from '../agreements/class-agreement.js';
-import { reminderLine, signCard } from '../agreements/render.js';
+import { reminderLine, signCardFrom } from '../agreements/render.js';
 import { selfAuditCard } from '../agreements/self-audit.js';
 import { inAudience, type Audience } from '../../agreements/audience.js';
 import { localDate } from '../../agreements/state.js';
@@ -83,6 +83,6 @@ export async function cardForSend(
     const card = await selfAuditCard(deps.models, school, version, person, now, { campaignId: campaign._id, promptLine, reminder: Boolean(reminder) });
     return { kind: 'send', reference, activity: cardMessage(card) };
   }
-  const card = signCard(version, { school, policyLinks: deps.policyLinks, userId: reference.user?.id, campaignId: campaign._id, dueAt: item.signBy ?? campaign.dueAt, reminder });
+  const card = signCardFrom(cache.signCards, version, { school, policyLinks: deps.policyLinks, userId: reference.user?.id, campaignId: campaign._id, dueAt: item.signBy ?? campaign.dueAt, reminder });
   return { kind: 'send', reference, activity: cardMessage(card) };
 }

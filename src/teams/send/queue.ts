@@ -12,6 +12,7 @@ import { attemptSend, buildSend, tenantOf, withDbRetry, type AttemptState, type 
 import type { SendFeed } from './feed.js';
 import type { TenantSendLease } from './lease.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
+import type { AdaptiveCardJson } from '../cards.js';
 
 /** Posts one activity to a stored conversation; throws SendFailure. */
 export type Transport = (reference: ConversationReference, activity: Partial<Activity>) => Promise<void>;
@@ -48,6 +49,8 @@ export interface RunCache {
   campaigns: Map<string, AgreementCampaign | null>;
   versions: Map<string, AgreementVersion | null>;
   signed: Map<string, Set<string>>;
+  /** Sign cards expanded once for the run (see signCardFrom). */
+  signCards: Map<string, AdaptiveCardJson>;
 }
 
 // A long run re-reads the queue this often (sends queued by others, outcomes recorded by others, new
@@ -67,7 +70,7 @@ export async function workSendQueue(
   options: { signal?: AbortSignal; extendLease?: () => Promise<void>; waitForRetriesMs?: number; feed?: SendFeed } = {},
 ): Promise<SendSummary> {
   const summary: SendSummary = { sent: 0, unreachable: 0, skipped: 0, retried: 0, failed: 0 };
-  const cache: RunCache = { campaigns: new Map(), versions: new Map(), signed: new Map() };
+  const cache: RunCache = { campaigns: new Map(), versions: new Map(), signed: new Map(), signCards: new Map() };
   const filter = { ...(scope.schoolId ? { schoolId: scope.schoolId } : {}), ...(scope.campaignId ? { campaignId: scope.campaignId } : {}) };
   const now = () => deps.clock().getTime();
   const known = new Map<string, AgreementSend>();
