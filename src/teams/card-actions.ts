@@ -6,6 +6,7 @@ import { CASE_CARD_ACTIONS } from './cases/card-actions.js';
 import { RECORDS_CARD_ACTIONS } from './records/filter-check.js';
 import { IT_CARD_ACTIONS } from './cases/it-actions.js';
 import { ESCALATION_CARD_ACTIONS } from './cases/escalation-actions.js';
+import { CONSENT_CARD_ACTIONS } from './parents/class-list-command.js';
 
 /** What a card button's handler receives: the command context plus the button's verb and data. */
 export interface CardActionContext extends CommandContext {
@@ -29,6 +30,7 @@ export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...ESCALATION_CARD_ACTIONS,
   ...AGREEMENT_CARD_ACTIONS,
   ...RECORDS_CARD_ACTIONS,
+  ...CONSENT_CARD_ACTIONS,
 };
 
 /** Reads verb, data and trigger from an `adaptiveCard/action` invoke or an Action.Submit message. */

@@ -15,6 +15,7 @@ import { sendAgreementStatus } from './agreements/status-command.js';
 import { sendCampaignForm } from './agreements/campaign-card.js';
 import { sendFilterCheckForm } from './records/filter-check.js';
 import { sendUnsignedAccounts } from './agreements/unsigned-command.js';
+import { sendClassList } from './parents/class-list-command.js';
 
 /** What a command handler receives: the turn, who sent it, and Lantern's services. */
 export interface CommandContext {
@@ -65,6 +66,7 @@ export const COMMANDS = {
   'issue agreement': { usage: '"issue agreement" (start a campaign, for the DSL and policy owners)', run: sendCampaignForm },
   'report a concern': { usage: '"report a concern" (tell the DSL team)', run: sendConcernForm },
   'filter check': { usage: '"filter check" (log a web filter check, for IT and the DSL)', run: sendFilterCheckForm },
+  'who may not appear': { usage: '"who may not appear" (pupils in your class without a parent\'s yes for photos and other uses)', run: sendClassList },
 } as const satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;
