@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type School } from '../../src/config/load.js';
 import { ParentsSchema } from '../../src/config/schema.js';
@@ -6,6 +9,10 @@ import type { Person } from '../../src/directory/person.js';
 import { ErrorCode, isLanternError } from '../../src/errors.js';
 import { whoMayNotAppear } from '../../src/parents/class-list.js';
 import { appendConsent } from '../../src/parents/consents.js';
+import { runCli } from '../../src/cli/main.js';
+import { launchBrowser } from '../support/browser.js';
+import { testMongoUri } from '../support/db.js';
+import { screenshot, seriousA11yViolations } from '../sign/page-helpers.js';
 import { makeActivity, makeMessage, postActivity, repliedCards } from '../support/activities.js';
 import { startTestLantern, type TestLantern } from '../support/lantern.js';
 
@@ -107,5 +114,49 @@ describe('"who may not appear" in Teams', () => {
     );
     const json = JSON.stringify((res.body as { value: unknown }).value);
     for (const form of ['Badgers', 'Falcons', 'Hedgehogs', 'Kestrels', 'Otters', 'Robins', 'Wrens']) expect(json).toContain(`${form}: `);
+  });
+});
+
+describe('lantern consents class', () => {
+  function cli() {
+    const io = { stdout: [] as string[], stderr: [] as string[], env: { MONGODB_URI: `${testMongoUri()}${lantern.connection.name}`, LOG_LEVEL: 'silent' }, cwd: mkdtempSync(path.join(os.tmpdir(), 'lantern-class-')) };
+    return { ...io, out: (l: string) => io.stdout.push(l), err: (l: string) => io.stderr.push(l) };
+  }
+
+  it('prints the list, writes a printable page that passes axe at phone width, and logs the export', { timeout: 90_000 }, async () => {
+    const io = cli();
+    expect(await runCli(['consents', 'class', '--class', 'Robins', '--type', 'photos', '--out', 'robins.html', '--by', 'Jo Pearce'], io)).toBe(0);
+    expect(io.stdout[0]).toBe('Who may not appear: Robins, Northgate Primary (5 of 10 pupils)');
+    expect(io.stdout).toContain(`  ${names.get('pupil-014')} — not: Photos on the school website (refused)`);
+    const html = readFileSync(path.join(io.cwd, 'robins.html'), 'utf8');
+    expect(html).toContain('Keep this private');
+    expect(html).toContain('Destroy old copies');
+    expect(html).toMatch(/Printed \d{1,2} [A-Z][a-z]+ \d{4}\./);
+    expect(html).toContain('@media print');
+    expect(await lantern.models.caseAccessLog.findOne({ who: 'Jo Pearce' }).lean()).toMatchObject({ kind: 'export', what: 'consents: who may not appear (Robins), printable page' });
+
+    const browser = await launchBrowser();
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+      await page.goto(pathToFileURL(path.join(io.cwd, 'robins.html')).href);
+      expect(await page.locator('h1').innerText()).toBe('Who may not appear: Robins');
+      expect(await page.locator('tbody tr').count()).toBe(5);
+      expect((await page.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(390);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await screenshot(page, 'consents-class-list-phone');
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.locator('footer').isVisible()).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('names a class or type that does not exist, and how to fix it', async () => {
+    const io = cli();
+    expect(await runCli(['consents', 'class', '--class', 'Robbins'], io)).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(/consent_class_unknown.*no class called "Robbins".*Classes: Badgers, Falcons/);
+    const noClass = cli();
+    expect(await runCli(['consents', 'class'], noClass)).not.toBe(0);
+    expect(noClass.stderr.join('\n')).toContain('--class NAME is required');
   });
 });
