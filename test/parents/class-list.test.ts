@@ -7,7 +7,7 @@ import { loadConfig, type School } from '../../src/config/load.js';
 import { ParentsSchema } from '../../src/config/schema.js';
 import type { Person } from '../../src/directory/person.js';
 import { ErrorCode, isLanternError } from '../../src/errors.js';
-import { whoMayNotAppear } from '../../src/parents/class-list.js';
+import { classesFor, whoMayNotAppear } from '../../src/parents/class-list.js';
 import { appendConsent } from '../../src/parents/consents.js';
 import { runCli } from '../../src/cli/main.js';
 import { launchBrowser } from '../support/browser.js';
@@ -158,5 +158,23 @@ describe('lantern consents class', () => {
     const noClass = cli();
     expect(await runCli(['consents', 'class'], noClass)).not.toBe(0);
     expect(noClass.stderr.join('\n')).toContain('--class NAME is required');
+  });
+});
+
+describe('who may get a class list', () => {
+  const FORMS = ['Kestrels', 'Robins'];
+  const withOffice = { parents: ParentsSchema.parse({ officeEmail: 'office@northgate.example', officeStaff: ['j.pearce@northgate.example'] }) };
+  const staff = (email: string, formsTaught?: string[]) => ({ role: 'staff' as const, email, formsTaught, active: true });
+
+  it('a class teacher their own classes; the DSL team and the office every class; anyone else none', () => {
+    expect(classesFor(withOffice, { person: staff('a.wilber@northgate.example', ['Robins']), isDsl: false }, FORMS)).toEqual(['Robins']);
+    expect(classesFor(withOffice, { person: staff('r.okafor@northgate.example'), isDsl: true }, FORMS)).toEqual(FORMS);
+    expect(classesFor(withOffice, { person: staff('J.Pearce@northgate.example'), isDsl: false }, FORMS)).toEqual(FORMS);
+    expect(classesFor(withOffice, { person: staff('office@northgate.example'), isDsl: false }, FORMS)).toEqual(FORMS);
+    expect(classesFor(withOffice, { person: staff('l.marsh@northgate.example'), isDsl: false }, FORMS)).toEqual([]);
+    expect(classesFor({ parents: undefined }, { person: staff('j.pearce@northgate.example'), isDsl: false }, FORMS)).toEqual([]);
+    // A parent or a pupil never gets one, whatever the directory says they teach.
+    expect(classesFor(withOffice, { person: { role: 'parent' as const, email: 'j.pearce@northgate.example', formsTaught: ['Robins'], active: true }, isDsl: false }, FORMS)).toEqual([]);
+    expect(classesFor(withOffice, { person: { ...staff('a.wilber@northgate.example', ['Robins']), active: false }, isDsl: false }, FORMS)).toEqual([]);
   });
 });
