@@ -33,6 +33,8 @@ export const ErrorCode = {
   AgreementBusy: 'agreement_busy',
   AgreementInvalid: 'agreement_invalid',
   ConsentBusy: 'consent_busy',
+  ConsentClassUnknown: 'consent_class_unknown',
+  ConsentTypeUnknown: 'consent_type_unknown',
   ParentLinksInvalid: 'parent_links_invalid',
   SignInFailed: 'sign_in_failed',
   ClassroomFailed: 'classroom_failed',

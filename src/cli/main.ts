@@ -6,6 +6,7 @@ import { integrityCommands } from './integrity/commands.js';
 import { classroomCommands } from './classroom/commands.js';
 import { defineCommand, type CliCommand, type CliIO, type CommandEntry } from './command.js';
 import { configCommands } from './config/commands.js';
+import { consentsCommands } from './consents/commands.js';
 import { digestCommands } from './digest/commands.js';
 import { directoryCommands } from './directory/commands.js';
 import { monitorCommands } from './monitor/commands.js';
@@ -37,6 +38,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandEntry>> = {
   ...casesCommands,
   ...classroomCommands,
   ...parentsCommands,
+  ...consentsCommands,
   ...agreementsCommands,
   ...recordsCommands,
   ...opsCommands,

@@ -10,17 +10,22 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(top level)' : out;
 }
 
-/** One line per problem: the key, what is wrong, and how to fix it. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+/** One line per problem: the key, what is wrong, and how to fix it; with its line in the file when `lineOf` finds it. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], lineOf?: (path: readonly PropertyKey[]) => number | undefined): string[] {
   return issues.map((issue) => {
-    const where = formatPath(issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-      return `${where}: unknown key ${keys} — check the spelling, or remove it (secrets go in environment variables)`;
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
-      return `${where}: missing — add it (${issue.message.replace(/^Invalid input: /, '')})`;
-    }
-    return `${where}: ${issue.message}`;
+    const line = lineOf?.(issue.path);
+    return line === undefined ? describeIssue(issue) : `${describeIssue(issue)} (line ${line})`;
   });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return `${where}: unknown key ${keys} — check the spelling, or remove it (secrets go in environment variables)`;
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return `${where}: missing — add it (${issue.message.replace(/^Invalid input: /, '')})`;
+  }
+  return `${where}: ${issue.message}`;
 }

@@ -4,6 +4,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ErrorCode, LanternError } from '../errors.js';
 import { demoFileConfig } from './demo.js';
 import { formatIssues } from './format-issues.js';
+import { yamlLineFinder, type LineFinder } from './yaml-lines.js';
 import { readDirectoryCredentials, type DirectoryCredentials } from './directory-credentials.js';
 import { FileConfigSchema, isHttpsOrLoopback, type DigestConfig, type FileConfig, type SchoolConfig } from './schema.js';
 
@@ -99,8 +100,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads and parses a YAML or JSON config file, without validating it. */
-export function readConfigFile(file: string): unknown {
+/** Reads and parses a config file, with a finder of each key's line (YAML only) for the error messages. */
+export function readConfigSource(file: string): { raw: unknown; lineOf?: LineFinder } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -108,7 +109,8 @@ export function readConfigFile(file: string): unknown {
     throw new LanternError(ErrorCode.ConfigUnreadable, `Cannot read the config file ${file}: check the path and permissions.`, { cause: err });
   }
   try {
-    return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    if (file.endsWith('.json')) return { raw: JSON.parse(text) };
+    return { raw: parseYaml(text, { prettyErrors: true }), lineOf: yamlLineFinder(text) };
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -119,11 +121,11 @@ export function readConfigFile(file: string): unknown {
   }
 }
 
-/** Validates parsed file content; throws a LanternError whose details name each bad key. */
-export function validateFileConfig(raw: unknown, label: string): FileConfig {
+/** Validates parsed file content; throws a LanternError whose details name each bad key (and its line, when `lineOf` is given). */
+export function validateFileConfig(raw: unknown, label: string, lineOf?: LineFinder): FileConfig {
   const parsed = FileConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const details = formatIssues(parsed.error.issues);
+    const details = formatIssues(parsed.error.issues, lineOf);
     throw new LanternError(ErrorCode.ConfigInvalid, `${label} has ${details.length} problem(s):\n  ${details.join('\n  ')}`, { details });
   }
   return parsed.data;
@@ -264,7 +266,8 @@ export function loadConfig(options: { file?: string; env?: Env; cwd?: string; re
   const file = explicit ? path.resolve(cwd, explicit) : existsSync(fallbackFile) ? fallbackFile : undefined;
 
   const publicUrl = env[ENV_KEYS.publicUrl]?.trim();
-  const fileConfig = file ? validateFileConfig(withPublicUrl(readConfigFile(file), publicUrl), file) : demoFileConfig();
+  const source = file ? readConfigSource(file) : undefined;
+  const fileConfig = file && source ? validateFileConfig(withPublicUrl(source.raw, publicUrl), file, source.lineOf) : demoFileConfig();
   const logLevel = env[ENV_KEYS.logLevel]?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) envProblem(ENV_KEYS.logLevel, `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 

@@ -332,8 +332,68 @@ export const DpoSchema = z.strictObject({
   transport: z.enum(['gmail', 'graph'], { error: 'must be gmail (Gmail API) or graph (Microsoft Graph sendMail)' }).default('gmail'),
 });
 
+/** Key stages, for a consent type asked only of some pupils (EYFS: nursery and reception). */
+export const KEY_STAGES = ['EYFS', 'KS1', 'KS2', 'KS3', 'KS4', 'KS5'] as const;
+
+// Ids the consent page already uses for its own fields; a consent type with one of them would clash.
+const RESERVED_CONSENT_IDS = ['agreement', 'countersign', 'typed-name', 'read-aloud'];
+
+/** One thing a school asks parents' consent for (A10): a stable id, a plain-words label and what parents are told. */
+export const ConsentTypeSchema = z.strictObject({
+  /** Kept with every stored answer: never reuse an id for a different question. */
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,39}$/, { error: 'must be 2–40 lower-case letters, digits or hyphens, starting with a letter, e.g. website-photos' })
+    .refine((id) => !RESERVED_CONSENT_IDS.includes(id), { error: `is used by the consent page itself: choose another id (not ${RESERVED_CONSENT_IDS.join(', ')})` }),
+  /** The question's name, shown to parents, on the class lists and in the inspection pack. */
+  label: z.string().trim().min(3, { error: 'set a short label parents understand, e.g. Photos on the school website' }).max(80, { error: 'must be 80 characters or fewer' }),
+  /** What the school does and what it asks, in plain words, shown to parents under the label. */
+  description: z.string().trim().min(10, { error: 'tell parents in a sentence or two what the school does and what it asks' }).max(600, { error: 'must be 600 characters or fewer' }),
+  /** Ask only the parents of pupils in these year groups or key stages (default: every pupil). */
+  appliesTo: z
+    .strictObject({
+      yearGroups: z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.enum(YEAR_GROUPS, { error: `must be one of ${YEAR_GROUPS.join(', ')}` }))).min(1).optional(),
+      keyStages: z.array(z.enum(KEY_STAGES, { error: `must be one of ${KEY_STAGES.join(', ')}` })).min(1).optional(),
+    })
+    .refine((a) => a.yearGroups || a.keyStages, { error: 'set yearGroups or keyStages, or remove appliesTo to ask every parent' })
+    .optional(),
+});
+
+/** A configured consent type. */
+export type ConsentType = z.infer<typeof ConsentTypeSchema>;
+
+/** What every school asked before consent types were configurable; a school that sets none keeps asking exactly this. */
+export const DEFAULT_CONSENT_TYPES: readonly ConsentType[] = Object.freeze([
+  {
+    id: 'internet',
+    label: 'Using the internet at school',
+    description: 'Your child uses the internet in lessons, with filtering and an adult watching. Do you agree to this?',
+  },
+  {
+    id: 'photos',
+    label: 'Photos on the school website',
+    description: 'Sometimes we put photos of class activities on our website. We never add a child’s full name. May we include your child?',
+  },
+]);
+
+const ConsentTypesSchema = z
+  .array(ConsentTypeSchema)
+  .min(1, { error: 'list at least one consent type, or remove consentTypes to use the standard two (internet, photos)' })
+  .superRefine((types, ctx) => {
+    const seen = new Set<string>();
+    types.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `"${t.id}" is listed twice: each consent type needs its own id` });
+      seen.add(t.id);
+    });
+  })
+  .default(() => DEFAULT_CONSENT_TYPES.map((t) => ({ ...t })));
+
 /** Parent consent by emailed link (A5). */
 export const ParentsSchema = z.strictObject({
+  /** What parents are asked to consent to (A10); default: using the internet at school, and photos on the website. */
+  consentTypes: ConsentTypesSchema,
+  /** Office staff who may see every class's "who may not appear" list in Teams, besides class teachers and the DSL team. */
+  officeStaff: z.array(Email).default([]),
   /** Parent–pupil links from the MIS: a CSV with parentId,parentName,email,pupilId (relative to the config file). */
   linksCsv: z.string().min(1).optional(),
   /** Parent–pupil links written in the config file itself. */

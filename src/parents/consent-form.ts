@@ -5,7 +5,8 @@ import type { Logger } from '../log/logger.js';
 import { calendarOf } from '../agreements/academic-year.js';
 import { countersign, countersignedAgreement, findCountersignature, hasSigned, parentConsentVersion, parentSignedAgreement, sign } from '../agreements/signing.js';
 import type { AgreementVersion } from '../agreements/version-model.js';
-import type { ConsentDecision, ConsentKind } from './consent-model.js';
+import { AGREEMENT_KIND, type ConsentDecision, type ConsentKind } from './consent-model.js';
+import { consentTypesFor, type ConsentType } from './consent-types.js';
 import { appendConsent, currentConsents, type ConsentState } from './consents.js';
 import { linkIsCurrent } from './link-status.js';
 import type { LinkToken } from './token-model.js';
@@ -43,6 +44,8 @@ export interface OpenConsentForm {
   countersignedAt: Date | null;
   /** Whether the child has signed the agreement the parent countersigns (shown to the parent). */
   pupilSigned: boolean;
+  /** The consent types this pupil's parents are asked, in the school's order. */
+  types: ConsentType[];
   state: ConsentState;
 }
 
@@ -83,23 +86,27 @@ export async function openConsentForm(deps: ConsentFormDeps, rawToken: string): 
       countersign: countersigned ? null : pupilAgreement,
       countersignedAt: countersigned ? countersigned.signedAt : null,
       pupilSigned,
+      types: consentTypesFor(school, pupil),
       state,
     },
   };
 }
 
+/** A yes or no as posted; undefined when the question was left unanswered (or the value was not yes or no). */
+export type YesNo = 'yes' | 'no' | undefined;
+
 /** A parent's yes/no answers and typed name, as posted. */
 export interface ConsentAnswers {
-  agreement: 'yes' | 'no' | undefined;
+  agreement: YesNo;
   /** True when the parent ticked the box to countersign their child's own agreement (optional). */
   countersign?: boolean;
-  internet: 'yes' | 'no' | undefined;
-  photos: 'yes' | 'no' | undefined;
+  /** The answer to each consent type, by its id: every id posted, including any the form did not ask. */
+  consents: Readonly<Record<string, YesNo>>;
   typedName: string;
 }
 
-/** An answer the form still needs. */
-export type ConsentField = Exclude<keyof ConsentAnswers, 'countersign'>;
+/** An answer the form still needs: `agreement`, `typedName`, or a consent type's id. */
+export type ConsentField = string;
 
 /** What now stands for one question; `unchanged` when a review link left it as it was. */
 export interface ConsentOutcome {
@@ -111,6 +118,8 @@ export interface ConsentOutcome {
 /** The result of a submission, for the parent pages to render. */
 export type ConsentSubmission =
   | { kind: 'problem'; problem: TokenProblem; schoolName?: string }
+  /** Answers to consent types the form did not ask (removed from the config, not for this child, or made up): nothing recorded. */
+  | { kind: 'unknown-types'; form: OpenConsentForm; unknown: string[] }
   | { kind: 'incomplete'; form: OpenConsentForm; missing: ConsentField[] }
   | { kind: 'recorded'; form: OpenConsentForm; outcomes: ConsentOutcome[]; countersigned: boolean };
 
@@ -122,8 +131,7 @@ function decisionFor(yes: boolean, previous: ConsentDecision | undefined): Conse
 function missingAnswers(form: OpenConsentForm, answers: ConsentAnswers): ConsentField[] {
   const missing: ConsentField[] = [];
   if (form.agreement && !answers.agreement) missing.push('agreement');
-  if (!answers.internet) missing.push('internet');
-  if (!answers.photos) missing.push('photos');
+  for (const type of form.types) if (!answers.consents[type.id]) missing.push(type.id);
   if (!answers.typedName || answers.typedName.length < 2) missing.push('typedName');
   return missing;
 }
@@ -137,6 +145,9 @@ export async function submitConsent(deps: ConsentFormDeps, input: { token: strin
   if (!opened.ok) return { kind: 'problem', problem: opened.problem, ...(opened.schoolName ? { schoolName: opened.schoolName } : {}) };
   const { form } = opened;
   const { answers, client } = input;
+  const asked = new Set(form.types.map((t) => t.id));
+  const unknown = Object.keys(answers.consents).filter((id) => !asked.has(id));
+  if (unknown.length) return { kind: 'unknown-types', form, unknown };
   const missing = missingAnswers(form, answers);
   if (missing.length) return { kind: 'incomplete', form, missing };
   // Spend first: the unique insert decides which of two submissions (a double click) is recorded.
@@ -148,16 +159,16 @@ export async function submitConsent(deps: ConsentFormDeps, input: { token: strin
     if (decision === 'given') {
       await sign(deps.stores, { schoolId: base.schoolId, versionId: form.agreement._id, signerId: base.parentId, onBehalfOfId: base.pupilId, channel: 'parent-link', client: { ...client, typedName: base.typedName } }, calendarOf(form.school), deps.clock);
     }
-    await appendConsent(deps.stores, { ...base, kind: 'agreement', decision, versionHash: form.agreement.hash }, form.now);
-    outcomes.push({ kind: 'agreement', decision, unchanged: false });
+    await appendConsent(deps.stores, { ...base, kind: AGREEMENT_KIND, decision, versionHash: form.agreement.hash }, form.now);
+    outcomes.push({ kind: AGREEMENT_KIND, decision, unchanged: false });
   }
   const countersigned = Boolean(form.countersign && answers.countersign);
   if (form.countersign && countersigned) {
     await countersign(deps.stores, { schoolId: base.schoolId, versionId: form.countersign._id, parentId: base.parentId, pupilId: base.pupilId, client: { ...client, typedName: base.typedName } }, calendarOf(form.school), deps.clock);
   }
-  for (const kind of ['internet', 'photos'] as const) {
-    const previous = form.state[kind]?.decision;
-    const decision = decisionFor(answers[kind] === 'yes', previous);
+  for (const { id: kind } of form.types) {
+    const previous = form.state[kind]?.decision as ConsentDecision | undefined;
+    const decision = decisionFor(answers.consents[kind] === 'yes', previous);
     if (form.token.purpose === 'review' && previous !== undefined && (decision === previous || (decision === 'refused' && previous === 'withdrawn'))) {
       outcomes.push({ kind, decision: previous, unchanged: true });
       continue;

@@ -1,11 +1,14 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
 /**
- * The separate choices a parent makes: the acceptable use agreement on behalf of their child, internet access
- * at school, and photos of their child on the school website.
+ * What an answer is about: `agreement` (the acceptable use agreement a parent signs for a young child), or the
+ * id of one of the school's configured consent types (`parents.consentTypes`: internet, photos, video…). Stored as
+ * the id, so an answer outlives its type being removed from the config.
  */
-export const CONSENT_KINDS = ['agreement', 'internet', 'photos'] as const;
-export type ConsentKind = (typeof CONSENT_KINDS)[number];
+export type ConsentKind = string;
+
+/** The kind of the answer recorded when a parent signs the class agreement for their child. */
+export const AGREEMENT_KIND = 'agreement';
 
 /** A parent's answer. A withdrawal is a new record, never an edit of the old one. */
 export const CONSENT_DECISIONS = ['given', 'refused', 'withdrawn'] as const;
@@ -19,7 +22,7 @@ export const consentRecordSchema = new Schema(
   {
     schoolId: { type: String, required: true },
     pupilId: { type: String, required: true },
-    kind: { type: String, enum: CONSENT_KINDS, required: true },
+    kind: { type: String, required: true },
     seq: { type: Number, required: true },
     decision: { type: String, enum: CONSENT_DECISIONS, required: true },
     parentId: { type: String, required: true },

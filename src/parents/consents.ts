@@ -1,6 +1,6 @@
 import type { Models } from '../stores.js';
 import { ErrorCode, LanternError } from '../errors.js';
-import { CONSENT_KINDS, type ConsentDecision, type ConsentKind, type ConsentRecord } from './consent-model.js';
+import type { ConsentDecision, ConsentKind, ConsentRecord } from './consent-model.js';
 import { isDuplicateKey } from '../db/errors.js';
 
 /** The store consent functions use. */
@@ -45,14 +45,19 @@ export async function appendConsent(stores: ConsentStores, input: ConsentInput, 
 /** The current state of each consent for one pupil: the latest record of each kind, or undefined when never answered. */
 export type ConsentState = Partial<Record<ConsentKind, ConsentRecord>>;
 
-/** Reads the latest record of each kind for a pupil. */
-export async function currentConsents(stores: ConsentStores, schoolId: string, pupilId: string): Promise<ConsentState> {
+/** The latest record of each kind among these (by seq). */
+export function latestByKind(records: readonly ConsentRecord[]): ConsentState {
   const state: ConsentState = {};
-  for (const kind of CONSENT_KINDS) {
-    const last = await stores.parentConsents.findOne({ schoolId, pupilId, kind }).sort({ seq: -1 }).lean<ConsentRecord>();
-    if (last) state[kind] = last;
+  for (const r of records) {
+    const seen = state[r.kind];
+    if (!seen || seen.seq < r.seq) state[r.kind] = r;
   }
   return state;
+}
+
+/** Reads the latest record of each kind for a pupil, including kinds the school no longer asks about. */
+export async function currentConsents(stores: ConsentStores, schoolId: string, pupilId: string): Promise<ConsentState> {
+  return latestByKind(await stores.parentConsents.find({ schoolId, pupilId }).lean<ConsentRecord[]>());
 }
 
 /** Every answer for a pupil, oldest first: the history a DSL or office can show a parent. */

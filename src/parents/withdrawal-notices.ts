@@ -4,19 +4,13 @@ import { isDuplicateKey } from '../db/errors.js';
 import type { Person } from '../directory/person.js';
 import type { Logger } from '../log/logger.js';
 import type { Models } from '../stores.js';
-import type { ConsentKind, ConsentRecord } from './consent-model.js';
+import type { ConsentRecord } from './consent-model.js';
+import { consentLabel } from './consent-types.js';
 import type { ParentMailSender } from './mailer.js';
 import type { WithdrawalNoticeSender } from './ports.js';
 
 /** How far back a run looks for withdrawals: a day, so a run missed (a restart) still tells people the same day. */
 const LOOK_BACK_MS = 86_400_000;
-
-/** What each consent is called in a notice. */
-export const CONSENT_WORDS: Record<ConsentKind, string> = {
-  agreement: 'The class agreement',
-  internet: 'Using the internet at school',
-  photos: 'Photos on the school website',
-};
 
 /** The stores a withdrawal notice run reads and writes. */
 export type WithdrawalNoticeStores = Pick<Models, 'parentConsents' | 'parentWithdrawalNotices' | 'people'>;
@@ -76,7 +70,7 @@ export async function sendWithdrawalNotices(
   for (const record of withdrawals) {
     const pupil = await stores.people.findOne({ schoolId: school.id, personId: record.pupilId }).lean<Person>();
     if (!pupil) continue;
-    const what = CONSENT_WORDS[record.kind as ConsentKind] ?? record.kind;
+    const what = consentLabel(school, record.kind);
     const teachers = pupil.form ? await stores.people.find({ schoolId: school.id, role: 'staff', active: true, formsTaught: pupil.form }).lean<Person[]>() : [];
     const deliveries: { recipient: string; send: () => Promise<'sent' | 'not-installed'> }[] = teachers.map((t) => ({
       recipient: `teacher:${t.personId}`,

@@ -13,6 +13,7 @@ import { revokeStaleTokens } from '../parents/link-status.js';
 import { seedDemoAgreements } from '../agreements/demo-seed.js';
 import { policyPageLinks } from '../agreements/policy-link.js';
 import { seedDemoRecords } from '../records/demo-seed.js';
+import { seedDemoConsents } from '../parents/demo-seed.js';
 import type { Logger } from '../log/logger.js';
 import { JobRunner, JobScheduler } from '../jobs/index.js';
 import { createAdapter } from '../teams/adapter.js';
@@ -93,6 +94,7 @@ export async function startLantern(config: LanternConfig, logger: Logger, option
     }
     await seedDemoAgreements(models, config, logger);
     await seedDemoRecords(models, config, logger);
+    await seedDemoConsents(models, config, logger);
 
     const clock = () => new Date();
     // Cards link to the policy pages at the public address; the demo uses the one it listens on (loopback), known below.

@@ -7,6 +7,7 @@ import { DPO_CARD_ACTIONS } from './cases/dpo.js';
 import { RECORDS_CARD_ACTIONS } from './records/filter-check.js';
 import { IT_CARD_ACTIONS } from './cases/it-actions.js';
 import { ESCALATION_CARD_ACTIONS } from './cases/escalation-actions.js';
+import { CONSENT_CARD_ACTIONS } from './parents/class-list-command.js';
 
 /** What a card button's handler receives: the command context plus the button's verb and data. */
 export interface CardActionContext extends CommandContext {
@@ -31,6 +32,7 @@ export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...ESCALATION_CARD_ACTIONS,
   ...AGREEMENT_CARD_ACTIONS,
   ...RECORDS_CARD_ACTIONS,
+  ...CONSENT_CARD_ACTIONS,
 };
 
 /** Reads verb, data and trigger from an `adaptiveCard/action` invoke or an Action.Submit message. */

@@ -17,6 +17,7 @@ import { sendCampaignForm } from './agreements/campaign-card.js';
 import { sendFilterCheckForm } from './records/filter-check.js';
 import { sendUnsignedAccounts } from './agreements/unsigned-command.js';
 import { sendBreachCards } from './cases/dpo.js';
+import { sendClassList } from './parents/class-list-command.js';
 
 /** What a command handler receives: the turn, who sent it, and Lantern's services. */
 export interface CommandContext {
@@ -70,6 +71,7 @@ export const COMMANDS = {
   'report a concern': { usage: '"report a concern" (tell the DSL team)', run: sendConcernForm },
   'filter check': { usage: '"filter check" (log a web filter check, for IT and the DSL)', run: sendFilterCheckForm },
   breaches: { usage: '"breaches" (possible personal-data breaches to decide, for the data protection officer)', run: sendBreachCards },
+  'who may not appear': { usage: '"who may not appear" (pupils in your class without a parent\'s yes for photos and other uses)', run: sendClassList },
 } as const satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -29,7 +29,7 @@ const DSL_ITEMS: readonly HelpItem[] = [
 
 const FORM_TEACHER_ITEM: HelpItem = {
   title: 'Your class',
-  detail: 'for young pupils you can record the class agreement on their behalf, after going through the rules together.',
+  detail: 'for young pupils you can record the class agreement on their behalf, after going through the rules together. Type "who may not appear" to see which pupils may not be in photos or other uses.',
 };
 
 /** The label used in "I know you as …". */

@@ -47,4 +47,26 @@ describe('Lantern in the Microsoft 365 Agents Playground (a real Teams client)',
     expect(text).not.toContain('${');
     await page.close();
   });
+
+  it('gives the class teacher the "who may not appear" list of their class (the demo answers in Robins)', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.route(/https:\/\/res(-1)?\.cdn\.office\.net\//, (route) => route.abort());
+    await page.goto(playground.url);
+    const editor = page.locator('[data-lexical-editor=true]');
+    await editor.waitFor({ state: 'visible', timeout: 60_000 });
+    await editor.click();
+    await page.keyboard.type('who may not appear');
+    await page.keyboard.press('Enter');
+
+    const card = page.locator('.ac-adaptiveCard', { hasText: 'Who may not appear — Northgate Primary' });
+    await card.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'playground-who-may-not-appear.png') });
+    const text = await card.first().innerText();
+    expect(text).toContain('Robins: 6 of 10 pupils');
+    expect(text).toContain('Photos on the school website (withdrawn)');
+    expect(text).toContain('(no answer)');
+    expect(text).not.toContain('Kestrels');
+    expect(text).not.toContain('${');
+    await page.close();
+  });
 });

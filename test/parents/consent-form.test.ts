@@ -10,7 +10,11 @@ import type { AgreementCampaign } from '../../src/agreements/campaign-model.js';
 import type { AgreementSignature } from '../../src/agreements/signature-model.js';
 import type { Person } from '../../src/directory/person.js';
 import { publishVersion } from '../../src/agreements/versions.js';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig, type School } from '../../src/config/load.js';
+import { ParentsSchema } from '../../src/config/schema.js';
+import { currentConsents } from '../../src/parents/consents.js';
+import { consentLabel } from '../../src/parents/consent-types.js';
+import { tallyConsents } from '../../src/parents/consent-summary.js';
 import { createLogger } from '../../src/log/logger.js';
 import { openConsentForm, submitConsent, type ConsentAnswers, type ConsentFormDeps } from '../../src/parents/consent-form.js';
 import { linksFromDirectory, syncLinks } from '../../src/parents/links.js';
@@ -29,7 +33,7 @@ const SCHOOL = 'northgate';
 const KS1 = { parentId: 'parent-012', pupilId: 'pupil-012' };
 const KS2 = { parentId: 'parent-042', pupilId: 'pupil-042' };
 const CLIENT = { ip: '192.0.2.1', userAgent: 'test' };
-const YES: ConsentAnswers = { agreement: 'yes', internet: 'yes', photos: 'yes', typedName: 'Pat Parent' };
+const YES: ConsentAnswers = { agreement: 'yes', consents: { internet: 'yes', photos: 'yes' }, typedName: 'Pat Parent' };
 
 async function token(who: { parentId: string; pupilId: string }, purpose: 'consent' | 'review' = 'consent'): Promise<string> {
   return (await issueToken(lantern.models, { schoolId: SCHOOL, ...who, purpose, round: 'use-case' }, new Date())).token;
@@ -53,7 +57,7 @@ afterAll(async () => {
 describe('parent consent use case (without the web page)', () => {
   it('names each missing answer and leaves the link unspent', async () => {
     const t = await token(KS1);
-    const result = await submitConsent(deps, { token: t, answers: { agreement: undefined, internet: 'yes', photos: undefined, typedName: 'P' }, client: CLIENT });
+    const result = await submitConsent(deps, { token: t, answers: { agreement: undefined, consents: { internet: 'yes' }, typedName: 'P' }, client: CLIENT });
     expect(result.kind).toBe('incomplete');
     expect(result.kind === 'incomplete' && result.missing).toEqual(['agreement', 'photos', 'typedName']);
     expect(await lantern.models.parentTokenUses.exists({ _id: hashToken(t) })).toBeNull();
@@ -73,7 +77,7 @@ describe('parent consent use case (without the web page)', () => {
 
   it('a review link records only what changed', async () => {
     await submitConsent(deps, { token: await token(KS2), answers: { ...YES, agreement: undefined }, client: CLIENT });
-    const result = await submitConsent(deps, { token: await token(KS2, 'review'), answers: { ...YES, agreement: undefined, photos: 'no' }, client: CLIENT });
+    const result = await submitConsent(deps, { token: await token(KS2, 'review'), answers: { ...YES, agreement: undefined, consents: { internet: 'yes', photos: 'no' } }, client: CLIENT });
     expect(result.kind === 'recorded' && result.outcomes).toEqual([
       { kind: 'internet', decision: 'given', unchanged: true },
       { kind: 'photos', decision: 'withdrawn', unchanged: false },
@@ -131,5 +135,72 @@ describe('parent consent use case (without the web page)', () => {
     );
     expect(completionRows(standings)).toEqual([{ audience: 'Pupils — Year 4', aboutChildren: true, required: 2, done: 1 }]);
     expect(countersignRows(standings)).toEqual([{ audience: 'Parents of Year 4', aboutChildren: true, required: 2, done: 2 }]);
+  });
+});
+
+describe('configured consent types (parents.consentTypes)', () => {
+  // Demo directory: pupil-003 is in Hedgehogs (Reception), pupil-046 in Falcons (Year 6).
+  const RECEPTION = { parentId: 'parent-003', pupilId: 'pupil-003' };
+  const YEAR6 = { parentId: 'parent-046', pupilId: 'pupil-046' };
+  const TYPES = [
+    { id: 'website-photos', label: 'Photos on the school website', description: 'We may put photos of class activities on our website, never with full names.' },
+    { id: 'video', label: 'Video of school events', description: 'We may film performances and share the film with families of the class.', appliesTo: { keyStages: ['KS2'] } },
+    { id: 'learning-journal', label: 'The learning-journal app', description: 'Staff add photos of your child’s play and learning to the app you can see at home.', appliesTo: { yearGroups: ['N', 'R'] } },
+  ];
+  let custom: ConsentFormDeps;
+
+  beforeAll(() => {
+    const demo = deps.school(SCHOOL) as School;
+    const school: School = { ...demo, parents: ParentsSchema.parse({ consentTypes: TYPES }) };
+    custom = { ...deps, school: (id) => (id === SCHOOL ? school : undefined) };
+  });
+
+  it('asks each child’s parents only the types configured for their year group or key stage, in the configured order', async () => {
+    const reception = await openConsentForm(custom, await token(RECEPTION));
+    expect(reception.ok && reception.form.types.map((t) => t.id)).toEqual(['website-photos', 'learning-journal']);
+    const year6 = await openConsentForm(custom, await token(YEAR6));
+    expect(year6.ok && year6.form.types.map((t) => t.id)).toEqual(['website-photos', 'video']);
+  });
+
+  it('records an answer per configured type, under its id', async () => {
+    const result = await submitConsent(custom, { token: await token(YEAR6), answers: { agreement: undefined, consents: { 'website-photos': 'yes', video: 'no' }, typedName: 'Pat Parent' }, client: CLIENT });
+    expect(result.kind === 'recorded' && result.outcomes).toEqual([
+      { kind: 'website-photos', decision: 'given', unchanged: false },
+      { kind: 'video', decision: 'refused', unchanged: false },
+    ]);
+    const state = await currentConsents(lantern.models, SCHOOL, YEAR6.pupilId);
+    expect(Object.keys(state).sort()).toEqual(['video', 'website-photos']);
+  });
+
+  it('names a missing configured answer', async () => {
+    const result = await submitConsent(custom, { token: await token(RECEPTION), answers: { agreement: undefined, consents: { 'website-photos': 'yes' }, typedName: 'Pat Parent' }, client: CLIENT });
+    expect(result.kind === 'incomplete' && result.missing).toEqual(['agreement', 'learning-journal']);
+  });
+
+  it('refuses an answer to a type the form does not ask, records nothing and leaves the link usable', async () => {
+    const t = await token(RECEPTION);
+    // "video" is for Key Stage 2 only; "photos" is no longer configured.
+    const result = await submitConsent(custom, { token: t, answers: { agreement: undefined, consents: { 'website-photos': 'yes', 'learning-journal': 'yes', video: 'yes', photos: 'no' }, typedName: 'Pat Parent' }, client: CLIENT });
+    expect(result.kind === 'unknown-types' && result.unknown).toEqual(['video', 'photos']);
+    expect(await lantern.models.parentTokenUses.exists({ _id: hashToken(t) })).toBeNull();
+    expect(await lantern.models.parentConsents.countDocuments({ schoolId: SCHOOL, pupilId: RECEPTION.pupilId })).toBe(0);
+  });
+
+  it('keeps answers to a type removed from the config, marked "no longer asked" in the counts', async () => {
+    // KS2 (pupil-042) answered internet and photos under the standard types earlier in this file.
+    const school = custom.school(SCHOOL) as School;
+    expect(consentLabel(school, 'internet')).toBe('internet (no longer asked)');
+    const pupils = await lantern.models.people.find({ schoolId: SCHOOL, personId: { $in: [KS2.pupilId, YEAR6.pupilId] } }).lean<Person[]>();
+    const states = new Map(await Promise.all(pupils.map(async (p) => [p.personId, await currentConsents(lantern.models, SCHOOL, p.personId)] as const)));
+    const tallies = tallyConsents(school, pupils, (id) => states.get(id) ?? {});
+    expect(tallies.map((t) => [t.kind, t.asked, t.given, t.refused, t.withdrawn, t.noAnswer])).toEqual([
+      ['agreement', true, 0, 0, 0, 2],
+      ['website-photos', true, 1, 0, 0, 1],
+      ['video', true, 0, 1, 0, 1],
+      ['learning-journal', true, 0, 0, 0, 0],
+      ['internet', false, 1, 0, 0, 0],
+      ['photos', false, 0, 0, 1, 0],
+    ]);
+    expect(tallies.find((t) => t.kind === 'photos')?.label).toBe('photos (no longer asked)');
   });
 });

@@ -8,6 +8,7 @@ import { simpleParser } from 'mailparser';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type School } from '../../src/config/load.js';
+import { ParentsSchema } from '../../src/config/schema.js';
 import { createModels, ensureIndexes, type Models } from '../../src/stores.js';
 import { demoDirectory } from '../../src/directory/demo-directory.js';
 import { syncDirectory } from '../../src/directory/sync.js';
@@ -54,7 +55,7 @@ beforeAll(async () => {
   writeFileSync(keyFile, JSON.stringify({ client_email: 'lantern@p.iam.gserviceaccount.com', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) }));
   transport = createMailTransport('gmail', { google: { serviceAccountKeyFile: keyFile, apiUrl: `${base}/`, tokenUrl: `${base}/token` }, microsoft: { tenantId: null, clientId: null, clientSecret: null, authorityHost: '', graphUrl: '' } });
   const config = loadConfig({ env: {}, cwd: os.tmpdir() });
-  school = { ...(config.schools[0] as School), parents: { links: [], linkDays: 14, reminderDays: [7], sender: 'office@northgate.example', transport: 'gmail' } };
+  school = { ...(config.schools[0] as School), parents: ParentsSchema.parse({ sender: 'office@northgate.example' }) };
 }, 60_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
 import { loadConfig, type School } from '../../src/config/load.js';
+import { ParentsSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createGmailTransport } from '../../src/mail/gmail.js';
 import { appendConsent } from '../../src/parents/consents.js';
@@ -38,7 +39,7 @@ beforeAll(async () => {
   lantern = await startTestLantern();
   const config = loadConfig({ env: { LOG_LEVEL: 'silent' } });
   const demo = config.schools.find((s) => s.id === SCHOOL) as School;
-  school = { ...demo, parents: { links: [], linkDays: 14, reminderDays: [7], transport: 'gmail', ...demo.parents, sender: 'office@northgate.example', officeEmail: 'office@northgate.example' } };
+  school = { ...demo, parents: ParentsSchema.parse({ sender: 'office@northgate.example', officeEmail: 'office@northgate.example' }) };
   channels = { teams: teamsEdgeFor(config, lantern.models).withdrawalNotices, mail: createGmailTransport({ keyFile: gmail.keyFile, apiUrl: gmail.url, tokenUrl: gmail.tokenUrl }) };
   await lantern.models.people.updateOne({ schoolId: SCHOOL, personId: TEACHER.personId }, { $set: { aadObjectId: TEACHER.aad } });
   const from = { id: `29:${TEACHER.personId}`, name: TEACHER.name, aadObjectId: TEACHER.aad };

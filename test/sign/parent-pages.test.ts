@@ -148,13 +148,32 @@ describe('parent consent pages', () => {
     expect(nav?.status()).toBe(400);
     const summary = await page.locator('[role=alert]').innerText();
     expect(summary).toContain('Choose yes or no for the class agreement.');
-    expect(summary).toContain('Choose yes or no for photos on the website.');
+    expect(summary).toContain('Choose yes or no for “Photos on the school website”.');
     expect(summary).toContain('Type your full name to sign.');
     expect(await page.locator('#internet-yes').isChecked()).toBe(true);
     await screenshot(page, 'parent-consent-errors');
     expect(await lantern.models.parentTokenUses.exists({ _id: hashToken(url.split('/').at(-1) ?? '') })).toBeNull();
     expect(await lantern.models.parentConsents.countDocuments({ pupilId: 'pupil-012' })).toBe(0);
     expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses an answer to a question the form does not ask, saying so, and keeps the link usable', { timeout: 60_000 }, async () => {
+    const url = await link({ parentId: 'parent-047', pupilId: 'pupil-047' });
+    const { page } = await open(url);
+    expect(await page.locator('#questions fieldset legend').allInnerTexts()).toEqual(['Using the internet at school', 'Photos on the school website']);
+    await page.locator('#internet-yes').check();
+    await page.locator('#photos-yes').check();
+    await page.locator('#typed-name').fill('Pat Example');
+    // A page left open while the school changed its questions (or a made-up field) posts an answer the form does not ask.
+    await page.evaluate(`document.querySelector('form').append(Object.assign(document.createElement('input'), { type: 'hidden', name: 'video', value: 'yes' }))`);
+    const [nav] = await Promise.all([page.waitForNavigation(), page.locator('button[type=submit]').click()]);
+    expect(nav?.status()).toBe(400);
+    expect(await page.locator('[role=alert]').innerText()).toContain('This form does not ask about “video”, so nothing was saved.');
+    expect(await page.locator('#internet-yes').isChecked()).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await lantern.models.parentConsents.countDocuments({ pupilId: 'pupil-047' })).toBe(0);
+    expect(await lantern.models.parentTokenUses.exists({ _id: hashToken(url.split('/').at(-1) ?? '') })).toBeNull();
     await page.close();
   });
 

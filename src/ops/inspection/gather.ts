@@ -8,7 +8,9 @@ import type { AgreementSendResult } from '../../agreements/campaign-model.js';
 import type { AgreementSignature } from '../../agreements/signature-model.js';
 import { casesWeek } from '../../cases/weekly.js';
 import type { ChainHead } from '../../integrity/heads.js';
-import { CONSENT_KINDS, type ConsentKind } from '../../parents/consent-model.js';
+import type { ConsentKind, ConsentRecord } from '../../parents/consent-model.js';
+import { tallyConsents } from '../../parents/consent-summary.js';
+import { latestByKind } from '../../parents/consents.js';
 import type { FilterCheck } from '../../records/fnm-model.js';
 import { TRAINING_KINDS, type TrainingKind } from '../../records/training-kinds.js';
 import { schoolHeads } from '../integrity/heads.js';
@@ -43,6 +45,8 @@ export interface ClassRow {
 export interface ConsentRow {
   form: string;
   kind: ConsentKind;
+  /** The configured label, or "<id> (no longer asked)". */
+  label: string;
   given: number;
   refused: number;
   withdrawn: number;
@@ -117,29 +121,23 @@ async function registers(models: Models, school: School, to: Date): Promise<{ re
   return { registers: rows, classes };
 }
 
-async function consents(models: Models, schoolId: string, to: Date): Promise<ConsentRow[]> {
-  const pupils = await models.people.find({ schoolId, role: 'pupil', active: true }, { personId: 1, form: 1, yearGroup: 1 }).lean<Pick<Person, 'personId' | 'form' | 'yearGroup'>[]>();
-  const records = await models.parentConsents.find({ schoolId, at: { $lt: to } }, { pupilId: 1, kind: 1, seq: 1, decision: 1 }).lean<{ pupilId: string; kind: ConsentKind; seq: number; decision: string }[]>();
-  const latest = new Map<string, { seq: number; decision: string }>();
-  for (const r of records) {
-    const key = `${r.pupilId}|${r.kind}`;
-    const seen = latest.get(key);
-    if (!seen || seen.seq < r.seq) latest.set(key, r);
-  }
-  const rows = new Map<string, ConsentRow>();
+async function consents(models: Models, school: School, to: Date): Promise<ConsentRow[]> {
+  const pupils = await models.people.find({ schoolId: school.id, role: 'pupil', active: true }, { personId: 1, form: 1, yearGroup: 1 }).lean<Pick<Person, 'personId' | 'form' | 'yearGroup'>[]>();
+  const records = await models.parentConsents.find({ schoolId: school.id, at: { $lt: to } }, { pupilId: 1, kind: 1, seq: 1, decision: 1 }).lean<ConsentRecord[]>();
+  const byPupil = new Map<string, ConsentRecord[]>();
+  for (const r of records) byPupil.set(r.pupilId, [...(byPupil.get(r.pupilId) ?? []), r]);
+  const byForm = new Map<string, Pick<Person, 'personId' | 'yearGroup'>[]>();
   for (const p of pupils) {
     const form = p.form ?? `Year ${p.yearGroup ?? '?'}`;
-    for (const kind of CONSENT_KINDS) {
-      const row = rows.get(`${form}|${kind}`) ?? { form, kind, given: 0, refused: 0, withdrawn: 0, noAnswer: 0 };
-      const decision = latest.get(`${p.personId}|${kind}`)?.decision;
-      if (decision === 'given') row.given++;
-      else if (decision === 'refused') row.refused++;
-      else if (decision === 'withdrawn') row.withdrawn++;
-      else row.noAnswer++;
-      rows.set(`${form}|${kind}`, row);
+    byForm.set(form, [...(byForm.get(form) ?? []), p]);
+  }
+  const rows: ConsentRow[] = [];
+  for (const form of [...byForm.keys()].sort((a, b) => a.localeCompare(b))) {
+    for (const t of tallyConsents(school, byForm.get(form) ?? [], (id) => latestByKind(byPupil.get(id) ?? []))) {
+      rows.push({ form, kind: t.kind, label: t.label, given: t.given, refused: t.refused, withdrawn: t.withdrawn, noAnswer: t.noAnswer });
     }
   }
-  return [...rows.values()].sort((a, b) => a.form.localeCompare(b.form) || a.kind.localeCompare(b.kind));
+  return rows;
 }
 
 /**
@@ -171,7 +169,7 @@ export async function gatherInspectionPack(models: Models, school: School, from:
     visitors: await visitorRegister(models, school.id, from, to),
     classes,
     training: training.map((t) => ({ name: t.personName, kind: TRAINING_KINDS[t.kind as TrainingKind]?.label ?? t.kind, completedOn: t.completedOn, expiresOn: t.expiresOn ?? null, provider: t.provider })),
-    consents: await consents(models, school.id, to),
+    consents: await consents(models, school, to),
     fnmReviews: reviews.map((r) => ({
       reviewedOn: r.reviewedOn,
       participants: r.participants.join('; '),

@@ -68,9 +68,9 @@ function tables(pack: InspectionPack): Table[] {
     {
       file: 'consents.csv',
       title: 'Parent consent, by class',
-      intro: 'The answers that stood at the end of the period, counted per class.',
-      header: ['class', 'consent', 'given', 'refused', 'withdrawn', 'no answer'],
-      rows: pack.consents.map((c) => [c.form, c.kind, c.given, c.refused, c.withdrawn, c.noAnswer]),
+      intro: 'The answers that stood at the end of the period, counted per class. A question the school no longer asks keeps its answers, marked "no longer asked".',
+      header: ['class', 'consent', 'question', 'given', 'refused', 'withdrawn', 'no answer'],
+      rows: pack.consents.map((c) => [c.form, c.kind, c.label, c.given, c.refused, c.withdrawn, c.noAnswer]),
     },
     {
       file: 'filtering-reviews.csv',

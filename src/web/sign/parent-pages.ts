@@ -1,14 +1,14 @@
 import type { AgreementVersion } from '../../agreements/version-model.js';
-import type { ConsentKind } from '../../parents/consent-model.js';
 import type { ConsentState } from '../../parents/consents.js';
+import type { ConsentType } from '../../parents/consent-types.js';
 import { Html, html, markdownToHtml } from '../shared/html.js';
 import { layout } from './layout.js';
 
 /** The answers a parent can post: yes or no for each choice shown, and their typed name. */
 export interface ParentAnswers {
   agreement?: 'yes' | 'no';
-  internet?: 'yes' | 'no';
-  photos?: 'yes' | 'no';
+  /** By consent type id. */
+  consents?: Readonly<Record<string, 'yes' | 'no' | undefined>>;
   countersign?: boolean;
   typedName?: string;
 }
@@ -31,21 +31,22 @@ export interface ParentFormView {
   countersignedAt: Date | null;
   /** Whether the child has signed that agreement themselves. */
   pupilSigned: boolean;
+  /** The consent types asked of this child's parents, in the school's order. */
+  types: readonly ConsentType[];
   state: ConsentState;
   answers: ParentAnswers;
-  errors: Partial<Record<ConsentKind | 'typedName', string>>;
+  /** By field: `agreement`, `typedName`, a consent type's id, or UNKNOWN_TYPES for answers to questions not asked. */
+  errors: Readonly<Record<string, string>>;
 }
 
-const WHAT: Record<'internet' | 'photos', { legend: string; hint: string }> = {
-  internet: {
-    legend: 'Using the internet at school',
-    hint: 'Your child uses the internet in lessons, with filtering and an adult watching. Do you agree to this?',
-  },
-  photos: {
-    legend: 'Photos on the school website',
-    hint: 'Sometimes we put photos of class activities on our website. We never add a child’s full name. May we include your child?',
-  },
-};
+/** The error key for answers posted to questions the form does not ask. */
+export const UNKNOWN_TYPES = '_unknown';
+
+function anchorOf(field: string): string {
+  if (field === 'typedName') return 'typed-name';
+  if (field === UNKNOWN_TYPES) return 'questions';
+  return field;
+}
 
 function choice(name: string, value: 'yes' | 'no', label: string, checked: boolean, describedBy: string): Html {
   const id = `${name}-${value}`;
@@ -59,17 +60,18 @@ function errorLine(id: string, message: string | undefined): Html | string {
   return message ? html`<p class="error" id="${id}-error"><strong>Answer needed:</strong> ${message}</p>` : '';
 }
 
-function consentFieldset(kind: 'internet' | 'photos', view: ParentFormView): Html {
+function consentFieldset(type: ConsentType, view: ParentFormView): Html {
+  const kind = type.id;
   const current = view.state[kind]?.decision;
   const given = current === 'given';
-  const answer = view.answers[kind] ?? (view.purpose === 'review' && current ? (given ? 'yes' : 'no') : undefined);
+  const answer = view.answers.consents?.[kind] ?? (view.purpose === 'review' && current ? (given ? 'yes' : 'no') : undefined);
   const hintId = `${kind}-hint`;
   const described = view.errors[kind] ? `${hintId} ${kind}-error` : hintId;
   const status =
     view.purpose === 'review' && current ? html`<p class="status">Your answer now: ${given ? 'Yes, you agreed' : 'No'}</p>` : '';
   return html`<fieldset id="${kind}">
-<legend>${WHAT[kind].legend}</legend>
-<p class="hint" id="${hintId}">${WHAT[kind].hint}</p>
+<legend>${type.label}</legend>
+<p class="hint" id="${hintId}">${type.description}</p>
 ${status}${errorLine(kind, view.errors[kind])}
 ${choice(kind, 'yes', 'Yes, I agree', answer === 'yes', described)}
 ${choice(kind, 'no', given && view.purpose === 'review' ? 'No, I withdraw my consent' : 'No, I do not agree', answer === 'no', described)}
@@ -109,12 +111,25 @@ function countersignSection(view: ParentFormView): Html | string {
 </fieldset>`;
 }
 
+const SAID_BEFORE: Readonly<Record<string, string>> = { given: 'yes', refused: 'no', withdrawn: 'no (withdrawn)' };
+
+/** Answers the school keeps for questions it no longer asks: shown on a review link so the parent knows they are still held. */
+function noLongerAsked(view: ParentFormView): Html | string {
+  if (view.purpose !== 'review') return '';
+  const asked = new Set(view.types.map((t) => t.id));
+  const kept = Object.values(view.state).filter((r) => r && r.kind !== 'agreement' && !asked.has(r.kind));
+  if (kept.length === 0) return '';
+  return html`<section aria-labelledby="no-longer-asked"><h2 id="no-longer-asked">Questions we no longer ask</h2>
+<p>The school keeps your earlier answers to these, but no longer asks them. There is nothing you need to do.</p>
+<ul>${kept.map((r) => html`<li>${r?.kind ?? ''}: ${SAID_BEFORE[r?.decision ?? ''] ?? ''}</li>`)}</ul></section>`;
+}
+
 /** The parent consent page: each consent a separate choice, and the typed name as signature. */
 export function parentFormPage(view: ParentFormView): string {
   const errorCount = Object.keys(view.errors).length;
   const summary = errorCount
     ? html`<div class="error" role="alert"><h2>Please check ${errorCount === 1 ? 'one answer' : `${errorCount} answers`}</h2><ul>${Object.entries(view.errors).map(
-        ([field, message]) => html`<li><a href="#${field === 'typedName' ? 'typed-name' : field}">${message}</a></li>`,
+        ([field, message]) => html`<li><a href="#${anchorOf(field)}">${message}</a></li>`,
       )}</ul></div>`
     : '';
   const title = view.purpose === 'review' ? `Check or change your consent for ${view.childName}` : `Consent for ${view.childName}`;
@@ -131,8 +146,10 @@ ${summary}
 ${agreementSection(view)}
 ${countersignSection(view)}
 ${view.consentForm ? html`<details class="full-text"><summary>Read the full consent form: ${view.consentForm.title}</summary><div class="agreement">${markdownToHtml(view.consentForm.body)}</div></details>` : ''}
-${consentFieldset('internet', view)}
-${consentFieldset('photos', view)}
+<div id="questions">${view.errors[UNKNOWN_TYPES] ? html`<p class="error" id="questions-error"><strong>Please check:</strong> ${view.errors[UNKNOWN_TYPES]}</p>` : ''}
+${view.types.map((t) => consentFieldset(t, view))}
+</div>
+${noLongerAsked(view)}
 <label class="field" for="typed-name">Type your full name to sign</label>
 <p class="hint" id="typed-name-hint">Typing your name counts as your signature.</p>
 ${nameHint}

@@ -1,11 +1,12 @@
 import express, { Router, type Response } from 'express';
-import type { ConsentDecision, ConsentKind } from '../../parents/consent-model.js';
-import { openConsentForm, submitConsent, type ConsentAnswers, type ConsentField, type ConsentFormDeps, type ConsentOutcome, type OpenConsentForm } from '../../parents/consent-form.js';
+import type { ConsentDecision } from '../../parents/consent-model.js';
+import { openConsentForm, submitConsent, type ConsentAnswers, type ConsentField, type ConsentFormDeps, type ConsentOutcome, type OpenConsentForm, type YesNo } from '../../parents/consent-form.js';
+import { consentLabel } from '../../parents/consent-types.js';
 import type { TokenProblem } from '../../parents/tokens.js';
 import { csrfToken, csrfValid } from '../shared/csrf.js';
 import { clientDetails, type SignContext } from './context.js';
 import { csrfRefused, messagePage } from './layout.js';
-import { parentDonePage, parentFormPage, type ParentFormView } from './parent-pages.js';
+import { parentDonePage, parentFormPage, UNKNOWN_TYPES, type ParentFormView } from './parent-pages.js';
 
 const PROBLEM_PAGES: Record<TokenProblem, { status: number; title: string; lines: string[] }> = {
   invalid: {
@@ -35,23 +36,24 @@ function problem(res: Response, kind: TokenProblem, schoolName?: string): void {
   res.status(page.status).type('html').send(messagePage({ title: page.title, lines: page.lines, schoolName }));
 }
 
-function answer(body: Record<string, unknown>, key: string): 'yes' | 'no' | undefined {
+function answer(body: Record<string, unknown>, key: string): YesNo {
   const v = body[key];
   return v === 'yes' || v === 'no' ? v : undefined;
 }
 
-const LABELS: Record<ConsentKind, string> = { agreement: 'The class agreement', internet: 'Using the internet at school', photos: 'Photos on the school website' };
+/** Posted fields that are not consent answers; every other field is read as the answer to a consent type of that id. */
+const FORM_FIELDS = new Set(['_csrf', 'agreement', 'countersign', 'typedName']);
+
 const SAID: Record<ConsentDecision, string> = { given: 'yes', refused: 'no', withdrawn: 'no – consent withdrawn' };
 
-const ERRORS: Record<ConsentField, string> = {
-  agreement: 'Choose yes or no for the class agreement.',
-  internet: 'Choose yes or no for using the internet at school.',
-  photos: 'Choose yes or no for photos on the website.',
-  typedName: 'Type your full name to sign.',
-};
+function errorFor(form: OpenConsentForm, field: ConsentField): string {
+  if (field === 'agreement') return 'Choose yes or no for the class agreement.';
+  if (field === 'typedName') return 'Type your full name to sign.';
+  return `Choose yes or no for “${form.types.find((t) => t.id === field)?.label ?? field}”.`;
+}
 
-function outcomeLine(o: ConsentOutcome): string {
-  return `${LABELS[o.kind]}: ${SAID[o.decision]}${o.unchanged ? ' (unchanged)' : ''}`;
+function outcomeLine(form: OpenConsentForm, o: ConsentOutcome): string {
+  return `${consentLabel(form.school, o.kind)}: ${SAID[o.decision]}${o.unchanged ? ' (unchanged)' : ''}`;
 }
 
 function formView(form: OpenConsentForm, csrf: string, answers: ParentFormView['answers'], errors: ParentFormView['errors']): ParentFormView {
@@ -66,6 +68,7 @@ function formView(form: OpenConsentForm, csrf: string, answers: ParentFormView['
     countersign: form.countersign,
     countersignedAt: form.countersignedAt,
     pupilSigned: form.pupilSigned,
+    types: form.types,
     state: form.state,
     answers,
     errors,
@@ -90,8 +93,7 @@ export function createParentRouter(ctx: SignContext): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const answers: ConsentAnswers = {
       agreement: answer(body, 'agreement'),
-      internet: answer(body, 'internet'),
-      photos: answer(body, 'photos'),
+      consents: Object.fromEntries(Object.keys(body).filter((k) => !FORM_FIELDS.has(k)).map((k) => [k, answer(body, k)])),
       countersign: body.countersign === 'yes',
       typedName: typeof body.typedName === 'string' ? body.typedName.trim().replace(/\s+/g, ' ') : '',
     };
@@ -99,10 +101,20 @@ export function createParentRouter(ctx: SignContext): Router {
     if (result.kind === 'problem') return problem(res, result.problem, result.schoolName);
     if (result.kind === 'incomplete') {
       const csrf = csrfToken(req, res, await ctx.secret(), result.form.now, ctx.cookies);
-      const errors = Object.fromEntries(result.missing.map((field) => [field, ERRORS[field]]));
+      const errors = Object.fromEntries(result.missing.map((field) => [field, errorFor(result.form, field)]));
       return void res.status(400).type('html').send(parentFormPage(formView(result.form, csrf, answers, errors)));
     }
-    res.type('html').send(parentDonePage({ schoolName: result.form.school.name, childName: result.form.pupil.displayName, lines: [...(result.countersigned ? [`${result.form.countersign?.title ?? 'Your child’s agreement'}: countersigned`] : []), ...result.outcomes.map(outcomeLine)] }));
+    if (result.kind === 'unknown-types') {
+      // Usually a page left open while the school changed its questions: nothing is saved and the link still works.
+      const csrf = csrfToken(req, res, await ctx.secret(), result.form.now, ctx.cookies);
+      const names = result.unknown.map((id) => `“${id.slice(0, 40)}”`).join(', ');
+      const errors = { [UNKNOWN_TYPES]: `This form does not ask about ${names}, so nothing was saved. The school may have changed its questions since the page was opened: please answer the questions below and send your answers again.` };
+      const known = new Set(result.form.types.map((t) => t.id));
+      const kept = { ...answers, consents: Object.fromEntries(Object.entries(answers.consents).filter(([id]) => known.has(id))) };
+      return void res.status(400).type('html').send(parentFormPage(formView(result.form, csrf, kept, errors)));
+    }
+    const { form: done } = result;
+    res.type('html').send(parentDonePage({ schoolName: done.school.name, childName: done.pupil.displayName, lines: [...(result.countersigned ? [`${done.countersign?.title ?? 'Your child’s agreement'}: countersigned`] : []), ...result.outcomes.map((o) => outcomeLine(done, o))] }));
   });
 
   return router;
