@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, YEAR_GROUPS } from '../directory/person.js';
+import { ROLES, YEAR_GROUPS } from '../directory/roles.js';
 
 /** True when `tz` is an IANA time zone name this Node.js knows (e.g. Europe/London). */
 export function isTimeZone(tz: string): boolean {

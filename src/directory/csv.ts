@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { ErrorCode, LanternError } from '../errors.js';
-import { ROLES, YEAR_GROUPS, type PersonInput } from './person.js';
+import type { PersonInput } from './person.js';
+import { ROLES, YEAR_GROUPS } from './roles.js';
 
 const list = z
   .string()

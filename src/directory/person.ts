@@ -1,12 +1,8 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
-/** The roles a person can hold in a school's directory. */
-export const ROLES = ['pupil', 'staff', 'governor', 'volunteer', 'visitor', 'parent'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, YEAR_GROUPS, type Role, type YearGroup } from './roles.js';
 
-/** Year groups from Reception (R) to Year 13. */
-export const YEAR_GROUPS = ['N', 'R', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13'] as const;
-export type YearGroup = (typeof YEAR_GROUPS)[number];
+export { ROLES, YEAR_GROUPS, type Role, type YearGroup } from './roles.js';
 
 /** Vulnerable-group flags a MIS gives for a pupil (booleans only, never the detail behind them); DSL eyes only. */
 export interface VulnerabilityFlags {

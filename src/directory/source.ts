@@ -6,10 +6,9 @@ import { appTokenProvider } from '../microsoft/auth.js';
 import { readEntraDirectory } from '../microsoft/directory/read-directory.js';
 import type { RetryOptions } from '../http/retry.js';
 import { wondeTokenEnvKey } from '../config/directory-credentials.js';
-import { readDirectoryCsv } from './csv.js';
 import { createWondeClient } from './wonde/client.js';
 import { readWondeDirectory } from './wonde/read.js';
-import { demoDirectory } from './demo-directory.js';
+import { readLocalDirectory } from './local-source.js';
 import type { PersonInput } from './person.js';
 
 /** What a directory source returned: the people it maps, and how many of its users no rule matched. */
@@ -54,13 +53,8 @@ export function readsIncrementally(school: School): boolean {
   return school.directory.source === 'wonde';
 }
 
-/** The demo or CSV directory, read synchronously (no network); undefined for remote sources. */
-export function readLocalDirectory(school: School): PersonInput[] | undefined {
-  const d = school.directory;
-  if (d.source === 'demo') return demoDirectory();
-  if (d.source === 'csv') return readDirectoryCsv(d.file);
-  return undefined;
-}
+// Local directories are read without loading the remote clients (the offline scan needs only these).
+export { readLocalDirectory };
 
 function remoteFailure(err: unknown, source: string): LanternError {
   if (isLanternError(err, ErrorCode.DirectorySourceFailed)) return err;

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../directory/person.js';
+import { ROLES, type Role } from '../directory/roles.js';
 import { DomainClassifier, type DomainClass } from './domains.js';
 
 /** One person as the rules need them: who they are to the school, nothing more. */
