@@ -23,11 +23,12 @@ describe('docs/admin-guide.md', () => {
     expect(() => validateFileConfig(raw, 'the example')).not.toThrow();
   });
 
-  it('names only lantern commands that exist', () => {
-    const used = [...guide.matchAll(/lantern ((?:[a-z]+)(?: [a-z-]+)?)/g)].map((m) => m[1]!);
+  it.each(['admin-guide.md', 'policy-requirements.md'])('%s names only lantern commands that exist', (doc) => {
+    const text = readFileSync(path.join(repo, 'docs', doc), 'utf8');
+    const used = [...text.matchAll(/lantern ((?:[a-z]+)(?: [a-z-]+)?)/g)].map((m) => m[1]!);
     const names = Object.keys(CLI_COMMANDS);
     const unknown = used.filter((u) => !names.some((n) => u === n || u.startsWith(`${n} `) || n.startsWith(`${u} `) || n === u.split(' ')[0]));
-    expect(used.length).toBeGreaterThan(15);
+    expect(used.length).toBeGreaterThan(10);
     expect(unknown).toEqual([]);
   });
 
