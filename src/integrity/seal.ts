@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IntegrityKey } from './key.js';
 
-/** The chains Lantern seals: a school's case timelines, its signature evidence and its monitoring change log. */
-export const CHAINS = ['cases', 'signatures', 'monitoring'] as const;
+/** The chains Lantern seals: a school's case timelines, signature evidence, monitoring change log and parents' consents. */
+export const CHAINS = ['cases', 'signatures', 'monitoring', 'consents'] as const;
 /** One of the sealed chains. */
 export type ChainName = (typeof CHAINS)[number];
 

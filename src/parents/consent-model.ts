@@ -34,11 +34,28 @@ export const consentRecordSchema = new Schema(
     versionHash: { type: String },
     at: { type: Date, required: true },
     client: { ip: String, userAgent: String },
+    /** Position in the school's consent chain (consent-chain.ts): 1, 2, 3 … across every pupil and kind. */
+    chainSeq: { type: Number },
+    /**
+     * `schoolId:chainSeq`, unique: two answers at once (different pupils) cannot both take position n. One sparse
+     * field because answers from before chaining have none, and a compound sparse index would still index them.
+     */
+    chainKey: { type: String },
+    /** The hash of the school's previous answer in the chain ('' for the first). */
+    prevHash: { type: String },
+    /** SHA-256 of this answer's content and prevHash. */
+    hash: { type: String },
+    /** HMAC of the hash under the integrity key, held outside the database. */
+    mac: { type: String },
+    /** Set when the answer was sealed by a one-off migration rather than when written. */
+    anchoredAt: { type: Date },
   },
   { strict: 'throw' },
 );
 consentRecordSchema.index({ schoolId: 1, pupilId: 1, kind: 1, seq: 1 }, { unique: true });
 consentRecordSchema.index({ schoolId: 1, parentId: 1 });
+consentRecordSchema.index({ chainKey: 1 }, { unique: true, sparse: true });
+consentRecordSchema.index({ schoolId: 1, chainSeq: -1 });
 
 /** A consent record as stored. */
 export type ConsentRecord = InferSchemaType<typeof consentRecordSchema>;

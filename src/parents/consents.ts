@@ -2,9 +2,12 @@ import type { Models } from '../stores.js';
 import { ErrorCode, LanternError } from '../errors.js';
 import type { ConsentDecision, ConsentKind, ConsentRecord } from './consent-model.js';
 import { isDuplicateKey } from '../db/errors.js';
+import { chainFields } from './consent-chain.js';
 
 /** The store consent functions use. */
 export type ConsentStores = Pick<Models, 'parentConsents'>;
+/** The stores appending an answer uses: the consents and the integrity key that seals them. */
+export type ConsentAppendStores = Pick<Models, 'parentConsents' | 'integrity'>;
 
 /** One answer to append. */
 export interface ConsentInput {
@@ -22,16 +25,22 @@ export interface ConsentInput {
 const MAX_TRIES = 20;
 
 /**
- * Appends a consent answer as record n+1 for the pupil and kind. Never updates an earlier record: the
- * history (given, then withdrawn) stays readable. A lost race for n+1 re-reads and tries again.
+ * Appends a consent answer as record n+1 for the pupil and kind, and as the next link of the school's consent
+ * chain, hashed and sealed. Never updates an earlier record: the history (given, then withdrawn) stays
+ * readable. A lost race for either position re-reads and tries again.
  */
-export async function appendConsent(stores: ConsentStores, input: ConsentInput, now: Date): Promise<ConsentRecord> {
+export async function appendConsent(stores: ConsentAppendStores, input: ConsentInput, now: Date): Promise<ConsentRecord> {
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
     const last = await stores.parentConsents
       .findOne({ schoolId: input.schoolId, pupilId: input.pupilId, kind: input.kind })
       .sort({ seq: -1 })
       .lean<ConsentRecord>();
-    const record = { ...input, seq: (last?.seq ?? 0) + 1, at: now };
+    const head = await stores.parentConsents
+      .findOne({ schoolId: input.schoolId, chainSeq: { $exists: true } })
+      .sort({ chainSeq: -1 })
+      .lean<ConsentRecord>();
+    const answer = { ...input, seq: (last?.seq ?? 0) + 1, at: now, chainSeq: (head?.chainSeq ?? 0) + 1, prevHash: head?.hash ?? '' };
+    const record = { ...answer, chainKey: `${answer.schoolId}:${answer.chainSeq}`, ...chainFields(stores.integrity, answer) };
     try {
       await stores.parentConsents.create(record);
       return record as ConsentRecord;

@@ -103,7 +103,7 @@ describe('sections with data', () => {
   it("record fingerprints: each chain's head at the week's end, and the line that checks them", () => {
     expect(withData.integrity.state).toBe('ok');
     if (withData.integrity.state !== 'ok') return;
-    expect(withData.integrity.data.heads.map((h) => h.label)).toEqual(['case timelines', 'signature evidence', 'monitoring change log']);
+    expect(withData.integrity.data.heads.map((h) => h.label)).toEqual(['case timelines', 'signature evidence', 'monitoring change log', "parents' consents"]);
     expect(withData.integrity.data.heads[0]!.fingerprint).toMatch(/^[0-9a-f]{4}( [0-9a-f]{4}){4}$/);
     const { text } = renderDigest(withData, 'Europe/London');
     expect(text).toContain('RECORD FINGERPRINTS');

@@ -146,7 +146,7 @@ describe('integrity anchored outside the database', () => {
     const fromDigest = published.map((h) => parseHead(formatHead(h).replace(h.fingerprint, shortFingerprint(h).split(' ').slice(0, 3).join(' '))));
     const report = await verifyIntegrity(models, [school.id], fromDigest);
     expect(report.ok).toBe(false);
-    expect(report.heads.map((h) => [h.published.chain, h.matches])).toEqual([['cases', false], ['signatures', false], ['monitoring', true]]);
+    expect(report.heads.map((h) => [h.published.chain, h.matches])).toEqual([['cases', false], ['signatures', false], ['monitoring', true], ['consents', true]]);
     const text = describeIntegrity(report).join('\n');
     expect(text).toContain(`Key: ${key.id}`);
     expect(text).toMatch(/✗ head northgate case timelines up to 2026-10-31T00:00:00.000Z: published \d+ entries/);

@@ -50,7 +50,7 @@ describe('lantern integrity …', () => {
     const caseHead = heads.out.split('\n').map((l) => l.trim()).find((l) => l.startsWith('northgate/cases/'))!;
 
     const good = await cli(withKey, 'integrity', 'verify', '--heads', 'heads.json');
-    expect(good.out).toContain('signed with this key; 3 head(s)');
+    expect(good.out).toContain('signed with this key; 4 head(s)');
     expect(good.out).toContain(`Key: ${key.id}`);
     expect(good.out).toMatch(/✓ northgate case timelines: 1 case\(s\), 2 entries, 2 sealed; intact/);
     expect(good.out).toContain('Result: intact.');

@@ -7,7 +7,7 @@ import type { Models } from '../../stores.js';
 import type { WeekRange } from '../week.js';
 
 /** The stores of the capabilities the digest reports on; each is read only through that capability's weekly read. */
-export type DigestSourceStores = AgreementsWeekStores & CasesWeekStores & MonitoringWeekStores & RecordsWeekStores & Pick<Models, 'caseTimeline' | 'agreementSignatures' | 'monitoringChanges'>;
+export type DigestSourceStores = AgreementsWeekStores & CasesWeekStores & MonitoringWeekStores & RecordsWeekStores & Pick<Models, 'caseTimeline' | 'agreementSignatures' | 'monitoringChanges' | 'parentConsents'>;
 
 /** What a section reader gets: the capabilities' stores, the school, the week and the 12 weeks before it, and now. */
 export interface SourceContext {

@@ -143,7 +143,7 @@ async function consents(models: Models, school: School, to: Date): Promise<Conse
 /**
  * Reads one school's records for an inspection: registers as they stood at the end of the range (adults named,
  * pupils as counts per class), training, consents, filtering reviews and checks, rule changes and incident
- * figures in the range, and the integrity heads of the three chains at its end. `to` is exclusive.
+ * figures in the range, and the integrity heads of its chains at its end. `to` is exclusive.
  */
 export async function gatherInspectionPack(models: Models, school: School, from: Date, to: Date, now: Date): Promise<InspectionPack> {
   const span = inRange(from, to);

@@ -4,11 +4,12 @@ import { formatHead, headMatches, shortFingerprint, type ChainHead } from '../..
 import type { IntegrityKey } from '../../integrity/key.js';
 import type { ChainName, SealTally } from '../../integrity/seal.js';
 import { verifyChangeLog } from '../../monitoring/change-chain.js';
+import { verifyConsentChain } from '../../parents/consent-chain.js';
 import type { Models } from '../../stores.js';
 import { chainHead } from './heads.js';
 
 /** What the school calls each chain. */
-export const CHAIN_LABELS: Readonly<Record<ChainName, string>> = { cases: 'case timelines', signatures: 'signature evidence', monitoring: 'monitoring change log' };
+export const CHAIN_LABELS: Readonly<Record<ChainName, string>> = { cases: 'case timelines', signatures: 'signature evidence', monitoring: 'monitoring change log', consents: 'parents\' consents' };
 
 /** One chain of one school, checked. */
 export interface ChainCheck {
@@ -19,6 +20,8 @@ export interface ChainCheck {
   cases?: number;
   /** Case timeline entries redacted when their case became "do not view", checked against their redaction. */
   redacted?: number;
+  /** Parents' answers stored before consents were chained: counted, not checked. */
+  beforeChaining?: number;
   seals: SealTally | null;
   problems: string[];
 }
@@ -39,7 +42,7 @@ export interface IntegrityReport {
 }
 
 /**
- * Checks each school's three chains (hashes, links, numbering and, with the key, every seal) and compares
+ * Checks each school's chains (hashes, links, numbering and, with the key, every seal) and compares
  * each published head with what the chain holds today up to the head's moment.
  */
 export async function verifyIntegrity(models: Models, schoolIds: readonly string[], published: readonly ChainHead[]): Promise<IntegrityReport> {
@@ -59,6 +62,8 @@ export async function verifyIntegrity(models: Models, schoolIds: readonly string
     chains.push({ schoolId, chain: 'signatures', entries: signatures.records, seals: signatures.seals, problems: signatures.issues.map((i) => `[${i.kind}] ${i.detail}`) });
     const changes = await verifyChangeLog(models, schoolId, models.integrity);
     chains.push({ schoolId, chain: 'monitoring', entries: changes.entries, seals: changes.seals, problems: changes.issues.map((i) => `[${i.kind}] ${i.detail}`) });
+    const consents = await verifyConsentChain(models, schoolId, models.integrity);
+    chains.push({ schoolId, chain: 'consents', entries: consents.entries, beforeChaining: consents.beforeChaining, seals: consents.seals, problems: consents.issues.map((i) => `[${i.kind}] ${i.detail}`) });
   }
   const heads: HeadCheck[] = [];
   for (const head of published) {
@@ -85,7 +90,8 @@ export function describeIntegrity(report: IntegrityReport): string[] {
     : 'Key: none configured, so seals were not checked: only the hash chains were, and someone with write access to the database could rewrite a chain end to end undetected. Set integrity.keyFile or LANTERN_INTEGRITY_KEY.');
   for (const c of report.chains) {
     const redacted = c.redacted ? ` (${c.redacted} redacted when their case became "do not view", checked against the hash sealed when written)` : '';
-    const what = c.chain === 'cases' ? `${c.cases ?? 0} case(s), ${c.entries} entries${redacted}` : `${c.entries} entries`;
+    const older = c.beforeChaining ? ` (and ${c.beforeChaining} written before chaining, not checked)` : '';
+    const what = c.chain === 'cases' ? `${c.cases ?? 0} case(s), ${c.entries} entries${redacted}` : `${c.entries} entries${older}`;
     out.push(`${c.problems.length === 0 ? '✓' : '✗'} ${c.schoolId} ${CHAIN_LABELS[c.chain]}: ${what}, ${sealLine(c.seals)}${c.problems.length === 0 ? '; intact' : `; ${c.problems.length} problem(s):`}`);
     for (const p of c.problems) out.push(`    ${p}`);
   }
