@@ -2,6 +2,7 @@ import { policyReviews } from '../agreements/weekly.js';
 import { casesWeek } from '../cases/weekly.js';
 import type { School } from '../config/load.js';
 import { monitoringWeek } from '../monitoring/weekly.js';
+import { consentCounts } from '../parents/weekly.js';
 import { recordsSettings } from '../records/settings.js';
 import { fnmWeek, latestPolicyReviews, trainingWeek } from '../records/weekly.js';
 import { renderChart } from './charts.js';
@@ -17,7 +18,7 @@ import { monitoringSection } from './sources/monitoring.js';
 import { policiesSection } from './sources/policies.js';
 import { ruleChangesSection } from './sources/rule-changes.js';
 import { trainingRecordsSection } from './sources/training-records.js';
-import type { DigestData } from './types.js';
+import { noData, ok, type ConsentsData, type DigestData } from './types.js';
 import type { DigestView } from './view.js';
 import { addWeeks, formatLocalDate, localParts, weekRange, type IsoWeek } from './week.js';
 
@@ -36,7 +37,7 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     trendWeeks: Array.from({ length: TREND_WEEKS }, (_, i) => weekRange(addWeeks(week, i - (TREND_WEEKS - 1)), school.timezone)),
     now,
   };
-  const [cases, agreements, training, reviews, monitored, trained, fnm, recordedReviews, integrity] = await Promise.all([
+  const [cases, agreements, training, reviews, monitored, trained, fnm, recordedReviews, integrity, consents] = await Promise.all([
     casesWeek(models, school.id, incidentWindow(ctx)),
     readAgreements(ctx),
     readTraining(ctx),
@@ -46,6 +47,10 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     fnmWeek(models, school.id, range, now),
     latestPolicyReviews(models, school.id),
     readIntegrityHeads(ctx),
+    consentCounts(models, school).then(
+      (tallies) => ok<ConsentsData>({ types: tallies.filter((t) => t.asked).map((t) => ({ label: t.label, given: t.given, notGiven: t.refused, withdrawn: t.withdrawn, notAnswered: t.noAnswer })) }),
+      () => noData<ConsentsData>('parents\' consents could not be read this week'),
+    ),
   ]);
   const incidents = incidentsSection(ctx, cases);
   const policies = policiesSection(now, reviews, recordedReviews);
@@ -65,6 +70,7 @@ export async function readDigestData(models: DigestSourceStores, school: School,
     annualReview: annualReviewSection(ctx, fnm),
     filterChecks: filterChecksSection(now, recordsSettings(school).filterCheckEveryDays, fnm),
     integrity,
+    consents,
   };
 }
 

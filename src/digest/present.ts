@@ -255,6 +255,25 @@ function integrity(data: DigestData): ViewSection {
   };
 }
 
+function consents(data: DigestData): ViewSection | null {
+  const heading = 'Parents\' consents';
+  const s = data.consents;
+  if (!s) return null;
+  if (s.state === 'no-data') return empty('consents', heading, s) as ViewSection;
+  const withdrawn = s.data.types.reduce((n, t) => n + t.withdrawn, 0);
+  return {
+    id: 'consents',
+    heading,
+    summary: withdrawn > 0 ? 'Some parents have withdrawn a consent; the class teacher and the office were told.' : 'Where pupils stand on each consent today (counts only).',
+    tone: 'ok',
+    tables: [{
+      columns: ['Consent', 'Given', 'Not given', 'Withdrawn', 'Not answered'],
+      rows: s.data.types.map((t) => ({ cells: [t.label, cell(t.given), cell(t.notGiven), cell(t.withdrawn), cell(t.notAnswered)] })),
+    }],
+    notes: [],
+  };
+}
+
 /** Turns the digest data into the privacy-safe view every renderer uses. */
 export function presentDigest(data: DigestData, formatInstant: (iso: string) => string): DigestView {
   const sections = [
@@ -267,8 +286,9 @@ export function presentDigest(data: DigestData, formatInstant: (iso: string) => 
     completionSection('training', 'Training self-audit', data.training),
     policies(data),
     ruleChanges(data),
+    consents(data),
     integrity(data),
-  ];
+  ].filter((s): s is ViewSection => s !== null);
   const headlines = sections.filter((s) => s.summary && s.tone && s.tone !== 'ok').map((s) => ({ text: `${s.heading}: ${s.summary}`, tone: s.tone as Tone }));
   const silent = sections.filter((s) => s.noData).map((s) => s.heading.toLowerCase());
   if (silent.length > 0) headlines.push({ text: `No data yet for: ${silent.join('; ')}.`, tone: 'amber' });

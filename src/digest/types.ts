@@ -130,6 +130,11 @@ export interface IntegrityHeadsData {
   heads: { label: string; entries: number; fingerprint: string; line: string }[];
 }
 
+/** Parents' consents now, per consent type: counts of pupils only (small counts are hidden when shown). */
+export interface ConsentsData {
+  types: { label: string; given: number; notGiven: number; withdrawn: number; notAnswered: number }[];
+}
+
 /** Everything one school's digest for one week says. */
 export interface DigestData {
   school: { id: string; name: string };
@@ -145,6 +150,8 @@ export interface DigestData {
   annualReview: Section<AnnualReviewData>;
   filterChecks: Section<FilterChecksData>;
   integrity: Section<IntegrityHeadsData>;
+  /** Absent in digests stored before the section existed. */
+  consents?: Section<ConsentsData>;
 }
 
 /** Helper for readers: a section with data. */

@@ -2,12 +2,13 @@ import type { AgreementsWeekStores } from '../../agreements/weekly.js';
 import type { CasesWeekStores } from '../../cases/weekly.js';
 import type { School } from '../../config/load.js';
 import type { MonitoringWeekStores } from '../../monitoring/weekly.js';
+import type { ParentsWeekStores } from '../../parents/weekly.js';
 import type { RecordsWeekStores } from '../../records/weekly.js';
 import type { Models } from '../../stores.js';
 import type { WeekRange } from '../week.js';
 
 /** The stores of the capabilities the digest reports on; each is read only through that capability's weekly read. */
-export type DigestSourceStores = AgreementsWeekStores & CasesWeekStores & MonitoringWeekStores & RecordsWeekStores & Pick<Models, 'caseTimeline' | 'agreementSignatures' | 'monitoringChanges' | 'parentConsents'>;
+export type DigestSourceStores = AgreementsWeekStores & CasesWeekStores & MonitoringWeekStores & RecordsWeekStores & ParentsWeekStores & Pick<Models, 'caseTimeline' | 'agreementSignatures' | 'monitoringChanges' | 'parentConsents'>;
 
 /** What a section reader gets: the capabilities' stores, the school, the week and the 12 weeks before it, and now. */
 export interface SourceContext {

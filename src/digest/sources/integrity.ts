@@ -5,7 +5,7 @@ import { noData, ok, type IntegrityHeadsData, type Section } from '../types.js';
 import type { SourceContext } from './context.js';
 
 /**
- * The heads of the school's case timelines, signature evidence and monitoring change log at the end of the
+ * The heads of the school's sealed chains (cases, signatures, monitoring changes, parents' consents) at the end of the
  * week (or now, for a preview mid-week): kept in the governors' mailbox, they let a later verify show that
  * nothing written by then was deleted or rewritten.
  */
