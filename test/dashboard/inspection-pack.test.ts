@@ -51,7 +51,7 @@ describe('inspection pack on the dashboard', () => {
     expect(index).toContain('Online-safety records: Northgate Primary');
     expect(index).toContain(`For ${weekAgo} to ${today}.`);
     const heads = JSON.parse(readFileSync(path.join(dir, folder, 'heads.json'), 'utf8')) as { heads: string[] };
-    expect(heads.heads.map((h) => h.split('/')[1])).toEqual(['cases', 'signatures', 'monitoring']);
+    expect(heads.heads.map((h) => h.split('/')[1])).toEqual(['cases', 'signatures', 'monitoring', 'consents']);
     expect((await t.accessLog({ who: RUTH, kind: 'view' })).map((e) => e.what)).toEqual(
       expect.arrayContaining(['dashboard: inspection pack page', `dashboard: inspection pack ${weekAgo} to ${today}`]),
     );

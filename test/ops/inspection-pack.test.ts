@@ -90,13 +90,13 @@ describe('lantern inspection pack', () => {
     const everything = readdirSync(out).map(read).join('\n');
     expect(pupils.filter((p) => everything.includes(p.displayName)).map((p) => p.displayName)).toEqual([]);
     const heads = JSON.parse(read('heads.json')) as { heads: string[] };
-    expect(heads.heads.map((h) => h.split('/')[1])).toEqual(['cases', 'signatures', 'monitoring']);
+    expect(heads.heads.map((h) => h.split('/')[1])).toEqual(['cases', 'signatures', 'monitoring', 'consents']);
     expect(heads.heads[1]).toMatch(/^northgate\/signatures\/[^/]+\/3\//);
     expect(html).toContain(heads.heads[1]);
     const verify = await cli('integrity', 'verify', '--heads', path.join('pack', 'heads.json'));
     // The records here were written by the test without the integrity key, so only the heads are compared.
-    expect(verify.out).toContain('Heads file pack/heads.json: signed with this key; 3 head(s).');
-    expect(verify.out.split('\n').filter((l) => /^✓ head northgate .* matches$/.test(l))).toHaveLength(3);
+    expect(verify.out).toContain('Heads file pack/heads.json: signed with this key; 4 head(s).');
+    expect(verify.out.split('\n').filter((l) => /^✓ head northgate .* matches$/.test(l))).toHaveLength(4);
   });
 
   it('refuses a range that ends before it starts, with the usage', async () => {

@@ -127,7 +127,7 @@ export function renderInspectionPack(pack: InspectionPack, key: IntegrityKey | n
 <h1>Online-safety records: ${esc(pack.school.name)}</h1>
 <p>For ${esc(period)}. Made by Lantern on ${esc(pack.generatedAt.toISOString().slice(0, 16).replace('T', ' '))} UTC.</p>
 ${all.map(htmlTable).join('\n')}
-<section><h2>Integrity heads</h2><p>Fingerprints of the signature, case and rule-change records at the end of the period. Compare them with the ones the school published (the governors’ digest, <code>lantern integrity heads</code>), or check them with <code>lantern integrity verify --heads heads.json</code>.</p>
+<section><h2>Integrity heads</h2><p>Fingerprints of the signature, case, rule-change and parents’ consent records at the end of the period. Compare them with the ones the school published (the governors’ digest, <code>lantern integrity heads</code>), or check them with <code>lantern integrity verify --heads heads.json</code>.</p>
 <ul>${heads.map((h) => `<li><code>${esc(h)}</code></li>`).join('')}</ul></section>
 </main></body></html>
 `;
