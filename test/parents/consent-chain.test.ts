@@ -89,4 +89,14 @@ describe('parents\' consents in the evidence chain', () => {
     ({ consents } = await consentCheck());
     expect(consents.problems.join('\n')).toMatch(/\[unchained\] the video answer/);
   });
+
+  it('gives answers for different pupils arriving at once their own positions, linked in order', async () => {
+    const other = 'consent-chain-busy';
+    const at = new Date('2026-09-20T09:00:00Z');
+    await Promise.all(['a', 'b', 'c', 'd'].map((p) => appendConsent(models, { ...answer(`pupil-${p}`, 'photos', 'given'), schoolId: other }, at)));
+    const docs = await models.parentConsents.find({ schoolId: other }).sort({ chainSeq: 1 }).lean();
+    expect(docs.map((d) => d.chainSeq)).toEqual([1, 2, 3, 4]);
+    const report = await verifyIntegrity(models, [other], []);
+    expect(report.chains.find((c) => c.chain === 'consents')).toMatchObject({ entries: 4, problems: [] });
+  });
 });
