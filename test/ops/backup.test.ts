@@ -18,6 +18,7 @@ import { addTrustedDomain } from '../../src/monitoring/changes.js';
 import { recordChange } from '../../src/monitoring/settings-store.js';
 import { createBackup, userCollections } from '../../src/ops/backup/create.js';
 import { restoreBackup } from '../../src/ops/backup/restore.js';
+import { appendConsent, type ConsentInput } from '../../src/parents/consents.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { calendarOf } from '../../src/agreements/academic-year.js';
 
@@ -64,8 +65,14 @@ beforeAll(async () => {
   for (const signer of ['staff-001', 'staff-002', 'staff-003']) await recordSignature(models, { schoolId: school.id, versionId: `${school.id}:staff-aua:v1`, signerId: signer, channel: 'teams' }, calendar, () => now);
   await seedDemoCases(models, school, now, logger);
   await recordChange(models, school.id, (s) => addTrustedDomain(s, 'county.gov.uk', { who: 'Ruth Okafor', why: 'Local authority', at: now }));
+  for (const pupilId of ['pupil-001', 'pupil-002']) await appendConsent(models, consentBy(pupilId), now);
   await source.db!.collection('migrations').insertOne({ _id: 'test-migration' as never, state: 'done' });
 }, 120_000);
+
+/** A parent's "yes" to photos for one pupil: an answer in the school's consent chain. */
+function consentBy(pupilId: string): ConsentInput {
+  return { schoolId: school.id, pupilId, kind: 'photos', decision: 'given', parentId: 'parent-001', typedName: 'A Parent', tokenHash: 'h' };
+}
 
 afterAll(async () => {
   await dropTestDatabase(source);
@@ -81,6 +88,7 @@ describe('lantern backup and restore', () => {
     expect(Object.keys(summary.manifest.heads.cases)).toHaveLength(3);
     expect(summary.manifest.heads.signatures[school.id]?.seq).toBe(3);
     expect(summary.manifest.heads.monitoringChanges[school.id]?.seq).toBe(1);
+    expect(summary.manifest.heads.consents?.[school.id]?.seq).toBe(2);
 
     // Wipe: the database as `openDatabase` finds it after it was lost, collections and indexes but no documents.
     await source.dropDatabase();
@@ -103,6 +111,7 @@ describe('lantern backup and restore', () => {
         return (...args: Parameters<typeof db.listCollections>) => ({
           toArray: async () => {
             await recordSignature(models, { schoolId: school.id, versionId: `${school.id}:staff-aua:v1`, signerId: 'staff-004', channel: 'teams' }, calendar);
+            await appendConsent(models, consentBy('pupil-003'), new Date());
             await applyCommand(models, school.id, someCase!.caseId, { email: 'r.okafor@northgate.example', name: 'Ruth Okafor' }, { kind: 'note', text: 'Added during the backup.' }, () => new Date());
             return target.listCollections(...args).toArray();
           },
@@ -112,11 +121,14 @@ describe('lantern backup and restore', () => {
     const summary = await createBackup(busy, file, new Date());
     expect(summary.counts.agreement_signatures).toBe(3);
     expect(await models.agreementSignatures.countDocuments({})).toBe(4);
+    expect(summary.counts.parent_consents).toBe(2);
+    expect(await models.parentConsents.countDocuments({})).toBe(3);
 
     const target = await freshDatabase();
     const report = await restoreBackup({ db: target.conn.db!, models: target.models }, file, { force: false });
     expect(report.problems).toEqual([]);
     expect(await target.models.agreementSignatures.countDocuments({})).toBe(3);
+    expect(await target.models.parentConsents.countDocuments({})).toBe(2);
   }, 120_000);
 
   it('refuses to restore into a database that holds data without --force, and changes nothing', async () => {

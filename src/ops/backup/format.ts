@@ -15,6 +15,8 @@ export interface IntegrityHeads {
   signatures: Record<string, { seq: number; hash: string }>;
   /** School id → the monitoring change log's last seq. */
   monitoringChanges: Record<string, { seq: number }>;
+  /** School id → the parents' consent chain's last position and hash (absent in archives made before it existed). */
+  consents?: Record<string, { seq: number; hash: string }>;
 }
 
 /** An index as listIndexes reports it. */

@@ -6,14 +6,14 @@ type Doc = Record<string, unknown>;
 
 /**
  * What a backup reads before anything else: each case document as it stands (its `version` is its timeline's
- * length), each school's signature chain tail and monitoring change-log tail. The chained collections are then
+ * length), each school's signature chain tail, monitoring change-log tail and parents' consent chain tail. The chained collections are then
  * copied only up to these heads, so a backup taken while Lantern runs still verifies: records appended after
  * this moment are left for the next backup. Chain head caches are read before the tails they may lag behind.
  */
 export async function readIntegrityHeads(db: Db): Promise<{ heads: IntegrityHeads; cases: Doc[]; chainHeads: Doc[] }> {
   const chainHeads = await db.collection('agreement_chain_heads').find({}).toArray();
   const cases = await db.collection('cases').find({}).toArray();
-  const heads: IntegrityHeads = { cases: {}, signatures: {}, monitoringChanges: {} };
+  const heads: IntegrityHeads = { cases: {}, signatures: {}, monitoringChanges: {}, consents: {} };
   for (const c of cases) {
     const caseId = String(c.caseId);
     const entry = await db.collection('case_timeline').findOne({ caseId, seq: c.version }, { projection: { hash: 1 } });
@@ -25,6 +25,11 @@ export async function readIntegrityHeads(db: Db): Promise<{ heads: IntegrityHead
   for await (const m of db.collection('monitoring_changes').find({}, { projection: { schoolId: 1, seq: 1 } }).sort({ schoolId: 1, seq: 1 })) {
     heads.monitoringChanges[String(m.schoolId)] = { seq: Number(m.seq) };
   }
+  const consents: Record<string, { seq: number; hash: string }> = {};
+  for await (const a of db.collection('parent_consents').find({ chainSeq: { $gte: 1 } }, { projection: { schoolId: 1, chainSeq: 1, hash: 1 } }).sort({ schoolId: 1, chainSeq: 1 })) {
+    consents[String(a.schoolId)] = { seq: Number(a.chainSeq), hash: String(a.hash) };
+  }
+  heads.consents = consents;
   return { heads, cases, chainHeads };
 }
 
@@ -34,6 +39,8 @@ export function withinHeads(heads: IntegrityHeads, collection: string, doc: Doc)
   if (collection === 'case_timeline') return seq <= (heads.cases[String(doc.caseId)]?.seq ?? 0);
   if (collection === 'agreement_signatures') return seq <= (heads.signatures[String(doc.schoolId)]?.seq ?? 0);
   if (collection === 'monitoring_changes') return seq <= (heads.monitoringChanges[String(doc.schoolId)]?.seq ?? 0);
+  // Answers stored before the consent chain existed have no position and are always copied.
+  if (collection === 'parent_consents' && heads.consents && doc.chainSeq !== undefined && doc.chainSeq !== null) return Number(doc.chainSeq) <= (heads.consents[String(doc.schoolId)]?.seq ?? 0);
   return true;
 }
 
@@ -53,9 +60,10 @@ export async function checkChangeLogs(db: Db, heads: IntegrityHeads): Promise<st
 export async function compareHeads(db: Db, recorded: IntegrityHeads): Promise<string[]> {
   const { heads: now } = await readIntegrityHeads(db);
   const problems: string[] = [];
-  for (const [kind, label] of [['cases', 'case timeline'], ['signatures', 'signature chain'], ['monitoringChanges', 'monitoring change log']] as const) {
+  for (const [kind, label] of [['cases', 'case timeline'], ['signatures', 'signature chain'], ['monitoringChanges', 'monitoring change log'], ['consents', "parents' consent chain"]] as const) {
+    if (!recorded[kind]) continue; // an archive made before that chain existed
     const before = recorded[kind] as Record<string, { seq: number; hash?: string }>;
-    const after = now[kind] as Record<string, { seq: number; hash?: string }>;
+    const after = (now[kind] ?? {}) as Record<string, { seq: number; hash?: string }>;
     for (const id of new Set([...Object.keys(before), ...Object.keys(after)])) {
       const b = before[id];
       const a = after[id];
