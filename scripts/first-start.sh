@@ -56,7 +56,8 @@ echo "  npm ci                              $(secs "$t0" "$(now)") s   (load $(l
 first="$(timed_start "$work/first.log")"
 echo "  first npm start → /healthz           $first s   (load $(load))"
 echo "  its progress lines:"
-grep -v '^{' "$work/first.log" | sed 's/^/    | /' | head -n 20
+# Log lines are JSON: show their message, as a person reading the terminal would see it.
+node -e 'for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) { let t = l; try { t = JSON.parse(l).msg ?? l; } catch {} console.log("    | " + t); }' "$work/first.log" | head -n 24
 
 second="$(timed_start "$work/second.log")"
 echo "  second npm start → /healthz          $second s   (load $(load))"
