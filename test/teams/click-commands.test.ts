@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('database commands per card click', () => {
-  it('"I agree" on a card just opened: the person and the version are not read again, the signature is ≤ 4 commands', async () => {
+  it('"I agree" on a card just opened: the person and the version are not read again, the signature is ≤ 5 commands', async () => {
     // Teams refreshes the card when it is opened (agreement.view); the person reads it, then presses "I agree".
     expect(await invoke(SIGNER.aad, 'agreement.view', { versionId: version._id, campaignId }, 'automatic')).toContain('I agree');
     await meter.idle(50);
@@ -51,7 +51,10 @@ describe('database commands per card click', () => {
     await meter.idle(50);
     expect(meter.by.get('find people') ?? 0, meter.breakdown(1)).toBe(0);
     expect(meter.by.get('find agreement_versions'), meter.breakdown(1)).toBe(1); // the current version: a newer one may have been published
-    expect(meter.total, meter.breakdown(1)).toBeLessThanOrEqual(4);
+    // The current version, the chain's tail, the record, the chain head cache, and the open request the daily
+    // tick reads instead of every signature (agreement_open_requests).
+    expect(meter.total, meter.breakdown(1)).toBeLessThanOrEqual(5);
+    expect(meter.by.get('update agreement_open_requests'), meter.breakdown(1)).toBe(1);
     expect(await lantern.models.agreementSignatures.countDocuments({ schoolId: 'northgate', signerId: SIGNER.personId })).toBe(1);
   });
 });
