@@ -10,7 +10,7 @@ import { buildTeamsManifest, DEMO_BOT_APP_ID, TEAMS_MANIFEST_DIR, type TeamsMani
 import { ACCENT_COLOR, readPngSize, renderColorIcon, renderOutlineIcon } from '../src/teams/manifest/icons.js';
 import { packageTeamsApp } from '../src/teams/manifest/package.js';
 import { TEAMS_MANIFEST_VERSION, validateTeamsManifest } from '../src/teams/manifest/validate.js';
-import { createZip } from '../src/teams/manifest/zip.js';
+import { createZip } from '../src/ops/zip.js';
 
 const BOT_APP_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 

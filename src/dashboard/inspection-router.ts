@@ -5,7 +5,7 @@ import { logAccess } from '../cases/access.js';
 import { gatherInspectionPack } from '../ops/inspection/gather.js';
 import { parsePackRange } from '../ops/inspection/range.js';
 import { renderInspectionPack } from '../ops/inspection/render.js';
-import { storedZip } from '../ops/inspection/zip.js';
+import { createZip } from '../ops/zip.js';
 import { dslUser, type DashboardContext, type DslUser } from './context.js';
 import { inspectionPage } from './inspection-page.js';
 import { dashboardMessage } from './layout.js';
@@ -64,7 +64,7 @@ export function createInspectionRouter(ctx: DashboardContext): Router {
     await logAccess(ctx.models, { schoolId: school.id, caseId: null, who: user.session.email, kind: 'view', what: `dashboard: inspection pack ${fromText} to ${toText}`, at: now });
     const pack = await gatherInspectionPack(ctx.models, school, from, to, now);
     const folder = `inspection-pack-${school.id}-${fromText}-to-${toText}`;
-    const zip = storedZip(renderInspectionPack(pack, ctx.models.integrity).map((f) => ({ name: `${folder}/${f.name}`, data: Buffer.from(f.text, 'utf8') })), now);
+    const zip = createZip(renderInspectionPack(pack, ctx.models.integrity).map((f) => ({ name: `${folder}/${f.name}`, data: Buffer.from(f.text, 'utf8') })), now);
     res.set({ 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${folder}.zip"`, 'Cache-Control': 'no-store' }).send(zip);
   });
 

@@ -4,7 +4,7 @@ import { ErrorCode, LanternError } from '../../errors.js';
 import { buildTeamsManifest, TEAMS_MANIFEST_DIR, type TeamsAppManifest, type TeamsManifestInput } from './build.js';
 import { ICON_SIZES, readPngSize } from './icons.js';
 import { validateTeamsManifest } from './validate.js';
-import { createZip, type ZipEntry } from './zip.js';
+import { createZip, type ZipEntry } from '../../ops/zip.js';
 
 /** Options for packageTeamsApp: the manifest inputs plus where to write the zip. */
 export interface PackageTeamsAppOptions extends TeamsManifestInput {

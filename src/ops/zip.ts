@@ -2,24 +2,34 @@ import { crc32, deflateRawSync } from 'node:zlib';
 
 /** One file to put in a zip archive. */
 export interface ZipEntry {
-  /** Path inside the archive, with forward slashes (Teams wants manifest.json at the root). */
+  /** The path inside the archive, with forward slashes. */
   name: string;
   data: Buffer;
 }
 
-// 1980-01-01 00:00:00, the earliest MS-DOS time: a fixed stamp keeps the archive byte-for-byte reproducible.
-const DOS_TIME = 0;
-const DOS_DATE = (1 << 5) | 1; // year 1980 + 0, month 1, day 1
 const STORE = 0;
 const DEFLATE = 8;
 const UTF8_NAMES = 0x0800;
+// 1980-01-01 00:00, the earliest MS-DOS time: the default stamp keeps an archive byte-for-byte reproducible.
+const DOS_EPOCH = new Date(Date.UTC(1980, 0, 1));
+
+/** MS-DOS date and time fields (local time in the format; written as UTC). */
+function dosTime(at: Date): { time: number; date: number } {
+  const when = at.getTime() < DOS_EPOCH.getTime() ? DOS_EPOCH : at;
+  return {
+    time: (when.getUTCHours() << 11) | (when.getUTCMinutes() << 5) | Math.floor(when.getUTCSeconds() / 2),
+    date: ((when.getUTCFullYear() - 1980) << 9) | ((when.getUTCMonth() + 1) << 5) | when.getUTCDate(),
+  };
+}
 
 /**
- * Builds a zip archive (PKWARE APPNOTE, no zip64) holding `entries`, each deflated unless storing is smaller.
- * Enough for a Teams app package; not meant for archives over 4 GiB or 65,535 entries.
+ * Builds a zip archive (PKWARE APPNOTE, no zip64) holding `entries`, each deflated unless storing is smaller,
+ * with UTF-8 names. Every file carries the `modified` stamp (default 1980-01-01, so the same files give the
+ * same bytes). For the Teams app package and the inspection pack; not for archives over 4 GiB or 65,535 files.
  */
-export function createZip(entries: readonly ZipEntry[]): Buffer {
+export function createZip(entries: readonly ZipEntry[], modified: Date = DOS_EPOCH): Buffer {
   if (entries.length > 0xffff) throw new RangeError('createZip: more than 65,535 entries needs zip64, which this writer does not do');
+  const { time, date } = dosTime(modified);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -37,8 +47,8 @@ export function createZip(entries: readonly ZipEntry[]): Buffer {
     local.writeUInt16LE(version, 4);
     local.writeUInt16LE(UTF8_NAMES, 6);
     local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt16LE(time, 10);
+    local.writeUInt16LE(date, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(entry.data.length, 22);
@@ -52,8 +62,8 @@ export function createZip(entries: readonly ZipEntry[]): Buffer {
     central.writeUInt16LE(version, 6); // version needed to extract
     central.writeUInt16LE(UTF8_NAMES, 8);
     central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt16LE(time, 12);
+    central.writeUInt16LE(date, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(entry.data.length, 24);
