@@ -42,34 +42,27 @@ export function createZip(entries: readonly ZipEntry[], modified: Date = DOS_EPO
     const crc = crc32(entry.data);
     const version = method === DEFLATE ? 20 : 10;
 
+    // The local header and the central directory record share this run of fields, at different offsets.
+    const fields = (header: Buffer, at: number): Buffer => {
+      header.writeUInt16LE(version, at); // version needed to extract
+      header.writeUInt16LE(UTF8_NAMES, at + 2);
+      header.writeUInt16LE(method, at + 4);
+      header.writeUInt16LE(time, at + 6);
+      header.writeUInt16LE(date, at + 8);
+      header.writeUInt32LE(crc, at + 10);
+      header.writeUInt32LE(body.length, at + 14);
+      header.writeUInt32LE(entry.data.length, at + 18);
+      header.writeUInt16LE(name.length, at + 22);
+      return header; // extra field length (and, centrally, comment, disk, attributes) stay 0
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(version, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28); // extra field length
-    locals.push(local, name, body);
+    locals.push(fields(local, 4), name, body);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(version, 4); // version made by (MS-DOS attributes)
-    central.writeUInt16LE(version, 6); // version needed to extract
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    // extra length, comment length, disk number, internal and external attributes stay 0
-    central.writeUInt32LE(offset, 42);
+    fields(central, 6).writeUInt32LE(offset, 42);
     centrals.push(central, name);
 
     offset += local.length + name.length + body.length;
