@@ -68,3 +68,14 @@ export async function visitorRegister(models: Pick<Models, 'agreementVersions' |
     return { policyId: s.policyId, title: version?.title ?? s.policyId, version: version?.number ?? 0, name: text(client.typedName), organisation: text(client.organisation), signedAt: new Date(s.signedAt), channel: s.channel };
   });
 }
+
+const HOW = { kiosk: 'by reception kiosk', link: 'by emailed link' } as const;
+
+/** A policy's visitor figure in words, as `agreements status` and the Teams status card say it: "Visitor AUA (version 2): 3 by reception kiosk, 1 by emailed link". */
+export function visitorLine(v: VisitorCount): string {
+  const parts = (['kiosk', 'link'] as const).filter((how) => v[how] > 0).map((how) => `${v[how]} ${HOW[how]}`);
+  return `${v.title} (version ${v.versionNumber}): ${parts.join(', ')}`;
+}
+
+/** The heading over the visitor figures: visitors are in no audience, so they are counted apart, with no total. */
+export const VISITORS_HEADING = 'Visitors and others without a school account (signed the current version)';

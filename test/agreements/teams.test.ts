@@ -5,6 +5,8 @@ import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fa
 import { publishVersion } from '../../src/agreements/versions.js';
 import { findTemplate, loadPolicyLibrary } from '../../src/agreements/library.js';
 import { verifyChain } from '../../src/agreements/verify.js';
+import { createKioskLink, newKioskFormId, signAtKiosk } from '../../src/agreements/kiosk-links.js';
+import { calendarOf } from '../../src/agreements/academic-year.js';
 
 let lantern: TestLantern;
 let connector: FakeBotConnector;
@@ -146,5 +148,20 @@ describe('self-audit and the compliance card', () => {
       (await postActivity(lantern.url, makeMessage('agreements status', { from: { id: '29:helen', name: 'Helen Carter', aadObjectId: HELEN_AAD } }))).body,
     )[0];
     expect(text(helen)).toMatch(/Staff acceptable use agreement\*\* \(v1\) — staff: 1 of 15 signed/);
+  });
+
+  it('counts visitors who signed at the kiosk on the compliance card, without naming them', async () => {
+    const helenAsks = async () => text(repliedCards((await postActivity(lantern.url, makeMessage('agreements status', { from: { id: '29:helen', name: 'Helen Carter', aadObjectId: HELEN_AAD } }))).body)[0]);
+    expect(await helenAsks()).not.toContain('Visitors and others');
+    const { token, version } = await createKioskLink(lantern.models, { schoolId: 'northgate', policyId: 'visitor-aua', createdBy: 'Office' }, new Date());
+    for (const name of ['Pat *Visitor*', 'Sam Second']) {
+      const r = await signAtKiosk(lantern.models, { token, shownVersionId: version._id, formId: newKioskFormId(), name, organisation: 'Fixit Ltd', client: { ip: '127.0.0.1', userAgent: 'test' } }, calendarOf({ timezone: 'Europe/London' }), () => new Date());
+      expect(r.ok).toBe(true);
+    }
+    const card = await helenAsks();
+    expect(card).toContain('Visitors and others without a school account (signed the current version)');
+    expect(card).toContain('Visitor acceptable use agreement (version 1): 2 by reception kiosk');
+    expect(card).not.toContain('Visitor*');
+    expect(card).not.toContain('Sam Second');
   });
 });

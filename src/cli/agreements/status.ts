@@ -1,6 +1,6 @@
 import { calendarOf } from '../../agreements/academic-year.js';
-import { complianceCsv, complianceFigures, VISITOR_GROUPS } from '../../agreements/compliance.js';
-import { visitorCounts } from '../../agreements/visitors.js';
+import { complianceCsv, complianceFigures } from '../../agreements/compliance.js';
+import { visitorCounts, visitorLine, VISITORS_HEADING } from '../../agreements/visitors.js';
 import { classroomStatusLines } from '../../google/classroom/status-lines.js';
 import { standingLines, trainingStanding } from '../../records/training-standing.js';
 import type { CommandRun } from '../command.js';
@@ -32,11 +32,8 @@ export const showAgreementStatus: CommandRun<typeof statusOptions> = async ({ fl
         if (r.overdueNames.length > 0) io.out(`    overdue: ${r.overdueNames.join(', ')}`);
       }
       // Visitors are in no audience: counted apart, with no total (names: the inspection pack's visitor register).
-      if (visitors.length > 0) io.out('Visitors and others without a school account (signed the current version)');
-      for (const v of visitors) {
-        const parts = (['kiosk', 'link'] as const).filter((how) => v[how] > 0).map((how) => `${v[how]} ${VISITOR_GROUPS[how].replace(/^visitors /, 'by ').replace(/[()]/g, '')}`);
-        io.out(`  ${v.title} (version ${v.versionNumber}): ${parts.join(', ')}`);
-      }
+      if (visitors.length > 0) io.out(VISITORS_HEADING);
+      for (const v of visitors) io.out(`  ${visitorLine(v)}`);
       // Pupils sign through Classroom: the per-course figures come from the last stored roster (no Google call).
       for (const line of classroom) io.out(line);
       // Training completion sits beside signing: both are what the school must evidence (names: `lantern training due`).

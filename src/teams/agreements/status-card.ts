@@ -9,6 +9,7 @@ import { calendarOf, type SchoolCalendar } from '../../agreements/academic-year.
 import { SELF_SIGNING_ROLES } from '../../agreements/audience.js';
 import { complianceFigures, policyStandings } from '../../agreements/compliance.js';
 import { localTime } from '../../agreements/state.js';
+import { visitorCounts, visitorLine, VISITORS_HEADING } from '../../agreements/visitors.js';
 
 /** The compliance card for the DSL or a policy owner (also the escalation card after the last reminder). */
 export async function statusCard(
@@ -20,6 +21,8 @@ export async function statusCard(
   const calendar = calendarOf(school);
   const rows = options.classroomOnly ? [] : await complianceFigures(models, school.id, now, calendar, options);
   const escalation = options.escalation && options.campaignIds ? await escalationLists(models, school.id, now, calendar, options.campaignIds) : null;
+  // Visitors sign at the kiosk or by link and belong to no audience: a line per policy, counts only (names: the inspection pack).
+  const visitors = options.classroomOnly || escalation ? [] : await visitorCounts(models, school.id, now, calendar);
   const classroomRows = options.teacherEmail ? await teacherClassroomRows(models, school, options.teacherEmail) : [];
   const overdueNames = [...new Set(rows.flatMap((r) => r.overdueNames))];
   return renderCard('agreement-status', {
@@ -41,6 +44,9 @@ export async function statusCard(
     notReachedCount: escalation?.notReached.length ?? 0,
     notReachedNames: userText(escalation?.notReached.join(', ') || 'nobody', CARD_TEXT_MAX.long),
     notReachedColour: escalation?.notReached.length ? 'Attention' : 'Default',
+    showVisitors: visitors.length > 0,
+    visitorsHeading: VISITORS_HEADING,
+    visitorRows: visitors.map((v) => ({ line: userText(visitorLine(v), CARD_TEXT_MAX.long) })),
     showClassroom: classroomRows.length > 0,
     classroomRows,
   });
