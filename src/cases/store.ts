@@ -1,5 +1,5 @@
 import type { Models } from '../stores.js';
-import { listingOf, postToBoard } from './board.js';
+import { listingOf, postToBoard, sameListing } from './board.js';
 import type { CaseDoc } from './case-model.js';
 import { hashEntry } from './chain.js';
 import { redactEntry } from './do-not-view.js';
@@ -8,8 +8,9 @@ import type { Actor, RedactedEntry, TimelineAction, TimelineEntry } from './time
 import { isDuplicateKey, retryBusy } from '../db/errors.js';
 import { sealFields } from '../integrity/seal.js';
 
-/** The collections the case capability uses. */
-export type CaseStores = Pick<Models, 'integrity' | 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard' | 'itMatters' | 'monitoringChanges' | 'breachNotices'>;
+/** The collections the case capability uses, and the connection's grouped writes when given. */
+export type CaseStores = Pick<Models, 'integrity' | 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard' | 'itMatters' | 'monitoringChanges' | 'breachNotices'> &
+  Partial<Pick<Models, 'caseWrites'>>;
 
 /** A stored case document (the cache) with its ids. */
 export type StoredCase = CaseDoc & { _id: unknown };
@@ -79,13 +80,23 @@ export function beforeOf(state: CaseState, after: Partial<CaseState>): Record<st
 /**
  * Writes the folded state onto the case document. Updates are not atomic on FerretDB, so an older writer
  * may land after a newer one; readers therefore compare `version` with the timeline head (see loadCase).
+ * Given the state before the change, a change the open-case board does not show writes no board row.
  */
-export async function writeCache(stores: Pick<CaseStores, 'cases' | 'caseBoard'>, doc: Pick<StoredCase, 'schoolId' | 'caseId' | 'number' | 'openedAt'>, state: CaseState, version: number): Promise<void> {
-  const set: Record<string, unknown> = { version };
+export async function writeCache(
+  stores: Pick<CaseStores, 'cases' | 'caseBoard' | 'caseWrites'>,
+  doc: Pick<StoredCase, 'schoolId' | 'caseId' | 'number' | 'openedAt'>,
+  state: CaseState,
+  version: number,
+  before?: CaseState,
+): Promise<void> {
+  const set: Record<string, unknown> = {};
   for (const field of STATE_FIELDS) set[field] = state[field];
   const { schoolId, caseId } = doc;
-  await retryBusy(() => stores.cases.updateOne({ schoolId, caseId, version: { $lt: version } }, { $set: set }));
-  await postToBoard(stores, listingOf(doc, state, version));
+  if (stores.caseWrites) await stores.caseWrites.updateCache(stores, { schoolId, caseId, version, set });
+  else await retryBusy(() => stores.cases.updateOne({ schoolId, caseId, version: { $lt: version } }, { $set: { ...set, version } }));
+  const listing = listingOf(doc, state, version);
+  if (before && sameListing(listing, listingOf(doc, before, version - 1))) return;
+  await postToBoard(stores, listing);
 }
 
 /** A case with its timeline-true state. */
@@ -98,10 +109,11 @@ export interface LoadedCase {
 
 /**
  * Loads a case of a school (undefined when there is none: a case id from another school is "not found")
- * and its timeline; if the cached fields lag the timeline they are rewritten from it.
+ * and its timeline; if the cached fields lag the timeline they are rewritten from it. `known` is the case
+ * document the caller has just read (it is not read again).
  */
-export async function loadCase(stores: Pick<CaseStores, 'cases' | 'caseTimeline' | 'caseBoard'>, schoolId: string, caseId: string): Promise<LoadedCase | undefined> {
-  const doc = await stores.cases.findOne({ schoolId, caseId }).lean<StoredCase>();
+export async function loadCase(stores: Pick<CaseStores, 'cases' | 'caseTimeline' | 'caseBoard' | 'caseWrites'>, schoolId: string, caseId: string, known?: StoredCase): Promise<LoadedCase | undefined> {
+  const doc = known ?? (await stores.cases.findOne({ schoolId, caseId }).lean<StoredCase>());
   if (!doc) return undefined;
   const timeline = await loadTimeline(stores, caseId);
   const state = foldTimeline(timeline);
