@@ -1,5 +1,6 @@
+import { Types } from 'mongoose';
 import type { Models } from '../stores.js';
-import { retryBusy } from '../db/errors.js';
+import { isOnlyDuplicateKeys, retryBusy } from '../db/errors.js';
 import { GroupCommit } from '../db/group-commit.js';
 import { writeBoardRows, type CaseListing } from './board.js';
 
@@ -38,7 +39,13 @@ const storesOf = <S, T>(items: Item<S, T>[]): S => (items[0] as Item<S, T>).stor
  */
 export class CaseWrites {
   private readonly lines = new GroupCommit<Item<Pick<Models, 'caseAccessLog'>, AccessLine>>(async (items) => {
-    await retryBusy(() => storesOf(items).caseAccessLog.insertMany(items.map((i) => i.value), { ordered: true }));
+    // Ids chosen once, so a retried insert skips the lines an earlier try stored instead of writing them twice.
+    const lines = items.map((i) => ({ _id: new Types.ObjectId(), ...i.value }));
+    try {
+      await retryBusy(() => storesOf(items).caseAccessLog.insertMany(lines, { ordered: false }));
+    } catch (err) {
+      if (!isOnlyDuplicateKeys(err)) throw err;
+    }
   });
 
   private readonly caches = new GroupCommit<Item<Pick<Models, 'cases'>, CacheUpdate>>(async (items) => {
