@@ -63,7 +63,7 @@ export interface CaseListing {
 }
 
 /** The collection the board lives in (registered in db/models.ts), and the connection's grouped writes when given. */
-export type BoardStores = Pick<Models, 'caseBoard'> & Partial<Pick<Models, 'caseWrites'>>;
+export type BoardStores = Pick<Models, 'caseBoard'> & Partial<Pick<Models, 'caseBatches'>>;
 
 const rowId = (caseId: string, version: number): string => `${caseId}:${String(version).padStart(6, '0')}`;
 
@@ -98,7 +98,7 @@ export function sameListing(a: CaseListing, b: CaseListing): boolean {
  * connection's grouped writes, rows of clicks arriving together go in one insert and one delete.
  */
 export async function postToBoard(stores: BoardStores, listing: CaseListing): Promise<void> {
-  await (stores.caseWrites ? stores.caseWrites.postToBoard(stores, listing) : writeBoardRows(stores, [listing]));
+  await (stores.caseBatches ? stores.caseBatches.postToBoard(stores, listing) : writeBoardRows(stores, [listing]));
 }
 
 /** Writes several cases' board rows: one insert of the open ones, one delete of every older row of each case. */

@@ -10,7 +10,7 @@ import { sealFields } from '../integrity/seal.js';
 
 /** The collections the case capability uses, and the connection's grouped writes when given. */
 export type CaseStores = Pick<Models, 'integrity' | 'cases' | 'caseNumbers' | 'caseTimeline' | 'caseAccessLog' | 'people' | 'jobs' | 'jobFences' | 'conversationRefs' | 'caseIntake' | 'caseBoard' | 'itMatters' | 'monitoringChanges' | 'breachNotices'> &
-  Partial<Pick<Models, 'caseWrites'>>;
+  Partial<Pick<Models, 'caseBatches'>>;
 
 /** A stored case document (the cache) with its ids. */
 export type StoredCase = CaseDoc & { _id: unknown };
@@ -23,9 +23,16 @@ export class TimelineConflict extends Error {
   }
 }
 
-/** A case's timeline in order. */
-export async function loadTimeline(stores: Pick<CaseStores, 'caseTimeline'>, caseId: string): Promise<TimelineEntry[]> {
+/** A case's timeline in order (read with other clicks' when the connection's batches are given). */
+export async function loadTimeline(stores: Pick<CaseStores, 'caseTimeline' | 'caseBatches'>, caseId: string): Promise<TimelineEntry[]> {
+  if (stores.caseBatches) return stores.caseBatches.loadTimeline(stores, caseId);
   return stores.caseTimeline.find({ caseId }).sort({ seq: 1 }).lean<TimelineEntry[]>();
+}
+
+/** A school's case document, or null (read with other clicks' when the connection's batches are given). */
+export async function findCase(stores: Pick<CaseStores, 'cases' | 'caseBatches'>, schoolId: string, caseId: string): Promise<StoredCase | null> {
+  if (stores.caseBatches) return stores.caseBatches.findCase(stores, schoolId, caseId);
+  return stores.cases.findOne({ schoolId, caseId }).lean<StoredCase>();
 }
 
 /** What to append: the head it builds on and the change. */
@@ -83,7 +90,7 @@ export function beforeOf(state: CaseState, after: Partial<CaseState>): Record<st
  * Given the state before the change, a change the open-case board does not show writes no board row.
  */
 export async function writeCache(
-  stores: Pick<CaseStores, 'cases' | 'caseBoard' | 'caseWrites'>,
+  stores: Pick<CaseStores, 'cases' | 'caseBoard' | 'caseBatches'>,
   doc: Pick<StoredCase, 'schoolId' | 'caseId' | 'number' | 'openedAt'>,
   state: CaseState,
   version: number,
@@ -92,7 +99,7 @@ export async function writeCache(
   const set: Record<string, unknown> = {};
   for (const field of STATE_FIELDS) set[field] = state[field];
   const { schoolId, caseId } = doc;
-  if (stores.caseWrites) await stores.caseWrites.updateCache(stores, { schoolId, caseId, version, set });
+  if (stores.caseBatches) await stores.caseBatches.updateCache(stores, { schoolId, caseId, version, set });
   else await retryBusy(() => stores.cases.updateOne({ schoolId, caseId, version: { $lt: version } }, { $set: { ...set, version } }));
   const listing = listingOf(doc, state, version);
   if (before && sameListing(listing, listingOf(doc, before, version - 1))) return;
@@ -112,8 +119,8 @@ export interface LoadedCase {
  * and its timeline; if the cached fields lag the timeline they are rewritten from it. `known` is the case
  * document the caller has just read (it is not read again).
  */
-export async function loadCase(stores: Pick<CaseStores, 'cases' | 'caseTimeline' | 'caseBoard' | 'caseWrites'>, schoolId: string, caseId: string, known?: StoredCase): Promise<LoadedCase | undefined> {
-  const doc = known ?? (await stores.cases.findOne({ schoolId, caseId }).lean<StoredCase>());
+export async function loadCase(stores: Pick<CaseStores, 'cases' | 'caseTimeline' | 'caseBoard' | 'caseBatches'>, schoolId: string, caseId: string, known?: StoredCase): Promise<LoadedCase | undefined> {
+  const doc = known ?? (await findCase(stores, schoolId, caseId));
   if (!doc) return undefined;
   const timeline = await loadTimeline(stores, caseId);
   const state = foldTimeline(timeline);

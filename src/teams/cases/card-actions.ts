@@ -10,7 +10,7 @@ import { resolvePupilNames } from '../../cases/pupil-names.js';
 import { publishCaseCard, renderChannelCard, type ChannelDeps } from './channel.js';
 import { submitConcern } from './concern.js';
 import { previewRemediation, approveRemediation } from './remediation-actions.js';
-import { loadCase, type StoredCase } from '../../cases/store.js';
+import { findCase, loadCase, type StoredCase } from '../../cases/store.js';
 import { isOutcomeCategory } from '../../cases/outcomes.js';
 import { readWhen } from '../../cases/when-known.js';
 import { suppressFromCase } from './suppress.js';
@@ -65,7 +65,7 @@ async function guarded(ctx: CardActionContext, kind: 'view' | 'act', body: (v: C
   }
   if (!caseId) return badCaseDataCard();
   // The one read of the case document: the verb builds on it rather than reading it again.
-  const doc = await ctx.models.cases.findOne({ schoolId: actor.school.id, caseId }).lean<StoredCase>();
+  const doc = await findCase(ctx.models, actor.school.id, caseId);
   if (!doc) {
     await logAccess(ctx.models, { schoolId, caseId, who, kind: 'refused', what: `${ctx.verb}: no such case at this school`, at: now });
     return badCaseDataCard();
