@@ -1,6 +1,6 @@
 import { mongo, Types } from 'mongoose';
 import type { Models } from '../stores.js';
-import { isOnlyDuplicateKeys, retryBusy } from '../db/errors.js';
+import { isDuplicateKey, isOnlyDuplicateKeys, retryBusy } from '../db/errors.js';
 import { GroupCommit } from '../db/group-commit.js';
 import { GroupRead } from '../db/group-read.js';
 import { writeBoardRows, type CaseListing } from './board.js';
@@ -95,6 +95,16 @@ export class CaseBatches {
     return handOut(items.map(({ value }) => value), (caseId) => byCase.get(caseId) ?? []);
   });
 
+  private readonly entries = new GroupRead<Item<Pick<Models, 'caseTimeline'>, TimelineEntry>, 'stored' | 'taken'>((items) => insertEntries(storesOf(items), items.map((i) => i.value)));
+
+  /**
+   * Appends a timeline entry with the others of clicks arriving together (one insert): `taken` when another
+   * writer's entry holds its {caseId, seq} (the caller reloads and decides again), `stored` when it is in.
+   */
+  appendEntry(stores: Pick<Models, 'caseTimeline'>, entry: TimelineEntry): Promise<'stored' | 'taken'> {
+    return this.entries.get({ stores, value: entry });
+  }
+
   /** A school's case document (null when the school has no such case), read with the others asked for meanwhile. */
   findCase(stores: Pick<Models, 'cases'>, schoolId: string, caseId: string): Promise<StoredCase | null> {
     return this.docs.get({ stores, value: { schoolId, caseId } });
@@ -119,4 +129,35 @@ export class CaseBatches {
   postToBoard(stores: Pick<Models, 'caseBoard'>, listing: CaseListing): Promise<void> {
     return this.rows.add({ stores, value: listing });
   }
+}
+
+/**
+ * Inserts entries in order; an insert stops at the first {caseId, seq} already taken. Each stop is looked at
+ * once: the entry there is this one (a try before a busy answer stored it) or another writer's, and the insert
+ * goes on with the entries after it. So each entry is stored once or reported taken, as a lone insert would be.
+ */
+async function insertEntries(stores: Pick<Models, 'caseTimeline'>, entries: readonly TimelineEntry[]): Promise<('stored' | 'taken')[]> {
+  const out: ('stored' | 'taken')[] = [];
+  let from = 0;
+  while (from < entries.length) {
+    const rest = entries.slice(from);
+    let inserted = rest.length;
+    try {
+      await retryBusy(() => stores.caseTimeline.insertMany(rest, { ordered: true }));
+    } catch (err) {
+      // The driver reports an ordered insert's first failure with the position it stopped at.
+      const errors = (err as { writeErrors?: unknown }).writeErrors;
+      const first = (Array.isArray(errors) ? errors[0] : errors) as { index?: number; code?: number } | undefined;
+      if (!isDuplicateKey(first) && !isDuplicateKey(err)) throw err;
+      inserted = first?.index ?? 0;
+    }
+    for (let i = 0; i < inserted; i++) out.push('stored');
+    from += inserted;
+    if (from >= entries.length) break;
+    const stopped = entries[from] as TimelineEntry;
+    const there = await stores.caseTimeline.findOne({ caseId: stopped.caseId, seq: stopped.seq }, { hash: 1 }).lean<{ hash: string }>();
+    out.push(there?.hash === stopped.hash ? 'stored' : 'taken');
+    from += 1;
+  }
+  return out;
 }

@@ -58,7 +58,7 @@ export interface AppendInput {
  * concurrency control: of two writers building on the same head, exactly one insert succeeds and the other
  * gets a TimelineConflict.
  */
-export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline' | 'integrity'>, change: AppendInput): Promise<TimelineEntry> {
+export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline' | 'integrity' | 'caseBatches'>, change: AppendInput): Promise<TimelineEntry> {
   // The one place case text is written: a "do not view" case never stores a way to reach the item (UKCIS).
   const input = change.doNotView || change.after.doNotView === true ? redactEntry(change) : change;
   const seq = (input.head?.seq ?? 0) + 1;
@@ -68,6 +68,11 @@ export async function appendEntry(stores: Pick<CaseStores, 'caseTimeline' | 'int
   const fields = { caseId: input.caseId, schoolId: input.schoolId, seq, at: input.at, by: { email: input.by.email, name: input.by.name }, action: input.action, before, after, note: input.note, ...(input.redacts ? { redacts: input.redacts } : {}), prevHash: input.head?.hash ?? '' };
   const hash = hashEntry(fields);
   const entry: TimelineEntry = { ...fields, hash, ...sealFields(stores.integrity, 'cases', hash) };
+  // With the connection's batches, entries of clicks arriving together share one insert; the unique index still decides each.
+  if (stores.caseBatches) {
+    if ((await stores.caseBatches.appendEntry(stores, entry)) === 'taken') throw new TimelineConflict(input.caseId, seq);
+    return entry;
+  }
   try {
     await retryBusy(() => stores.caseTimeline.create(entry));
   } catch (err) {
