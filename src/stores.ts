@@ -27,8 +27,7 @@ export { ensureIndexes };
  * (`create…Models`); start-up and CLI commands compose them here, so `db/` stays infrastructure.
  * `integrity` is the key that seals chain entries as they are written (null: entries are not sealed);
  * `signatureAppends` the connection's signatures waiting for their school's chain (appended together);
- * `caseBatches` its case reads and the case writes that decide nothing (access log, case cache, board),
- * grouped across clicks.
+ * `caseBatches` its case reads and writes (documents, timelines, access log, board), grouped across clicks.
  */
 export function createModels(conn: Connection, integrity: IntegrityKey | null = null) {
   return {

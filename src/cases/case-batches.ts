@@ -51,11 +51,11 @@ function handOut<K, V>(keys: readonly K[], valueOf: (key: K) => V): V[] {
 }
 
 /**
- * This connection's case reads and the writes that decide nothing, grouped across the clicks that arrive
- * together: case documents and timelines (one find each for every click waiting; a read still starts after its
- * click asked, so it sees every write before), access-log lines (one insert), case-cache updates (one update
- * command of many statements) and board rows (GroupCommit). The timeline insert, which decides between writers,
- * is never grouped. One per connection (built with the models).
+ * This connection's case reads and writes, grouped across the clicks that arrive together: case documents and
+ * timelines (one find each for every click waiting; a read still starts after its click asked, so it sees every
+ * write before), timeline entries (one ordered insert; the unique {caseId, seq} still decides each entry, so a
+ * click that lost its place reloads and decides again, as alone), access-log lines (one insert), case-cache
+ * updates (one update command of many statements) and board rows. One per connection (built with the models).
  */
 export class CaseBatches {
   private readonly lines = new GroupCommit<Item<Pick<Models, 'caseAccessLog'>, AccessLine>>(async (items) => {
