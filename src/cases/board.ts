@@ -106,13 +106,13 @@ export async function writeBoardRows(stores: Pick<Models, 'caseBoard'>, listings
   const rows = listings.filter((l) => l.status !== 'closed').map((l) => ({ _id: rowId(l.caseId, l.version), ...l }));
   if (rows.length > 0) {
     try {
-      await retryBusy(() => stores.caseBoard.insertMany(rows, { ordered: false }));
+      await retryBusy(() => stores.caseBoard.insertMany(rows, { ordered: false, throwOnValidationError: true }));
     } catch (err) {
       if (!isOnlyDuplicateKeys(err)) throw err;
     }
   }
   const older = listings.filter((l) => l.version > 1).map((l) => ({ deleteMany: { filter: { caseId: l.caseId, version: { $lt: l.version } } } }));
-  if (older.length > 0) await retryBusy(() => stores.caseBoard.bulkWrite(older, { ordered: false }));
+  if (older.length > 0) await retryBusy(() => stores.caseBoard.bulkWrite(older, { ordered: false, throwOnValidationError: true }));
 }
 
 /** Keeps each case's newest row, drops closed cases, newest opened first. */

@@ -62,7 +62,7 @@ export class CaseBatches {
     // Ids chosen once, so a retried insert skips the lines an earlier try stored instead of writing them twice.
     const lines = items.map((i) => ({ _id: new Types.ObjectId(), ...i.value }));
     try {
-      await retryBusy(() => storesOf(items).caseAccessLog.insertMany(lines, { ordered: false }));
+      await retryBusy(() => storesOf(items).caseAccessLog.insertMany(lines, { ordered: false, throwOnValidationError: true }));
     } catch (err) {
       if (!isOnlyDuplicateKeys(err)) throw err;
     }
@@ -70,7 +70,7 @@ export class CaseBatches {
 
   private readonly caches = new GroupCommit<Item<Pick<Models, 'cases'>, CacheUpdate>>(async (items) => {
     const ops = items.map(({ value: u }) => ({ updateOne: { filter: { schoolId: u.schoolId, caseId: u.caseId, version: { $lt: u.version } }, update: { $set: { ...u.set, version: u.version } } } }));
-    await retryBusy(() => storesOf(items).cases.bulkWrite(ops, { ordered: false }));
+    await retryBusy(() => storesOf(items).cases.bulkWrite(ops, { ordered: false, throwOnValidationError: true }));
   });
 
   private readonly rows = new GroupCommit<Item<Pick<Models, 'caseBoard'>, CaseListing>>((items) => writeBoardRows(storesOf(items), items.map((i) => i.value)));

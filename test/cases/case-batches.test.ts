@@ -55,4 +55,19 @@ describe('grouped timeline inserts', () => {
     expect(loaded?.timeline.map((e) => e.note).slice(1).sort()).toEqual(['Note 0', 'Note 1', 'Note 2', 'Note 3', 'Note 4', 'Note 5']);
     expect((await verifyCases(models, school.id)).issues.filter((i) => i.caseId === opened.caseId)).toEqual([]);
   });
+
+  it('an access-log line the log would not accept fails the caller: it is never dropped quietly', async () => {
+    const line = { schoolId: school.id, caseId: null, who: 'r.okafor@northgate.example', what: 'case.view', at: new Date() };
+    // The first line is written at once; the two after it wait for that write and go together.
+    const [, bad, good] = await Promise.allSettled([
+      models.caseBatches.logAccess(models, { ...line, kind: 'view' }),
+      models.caseBatches.logAccess(models, { ...line, kind: 'peeked' as 'view' }),
+      models.caseBatches.logAccess(models, { ...line, kind: 'view', what: 'grouped with a bad line' }),
+    ]);
+    expect(bad.status).toBe('rejected');
+    // A line grouped with it is stored; its caller hears of the failure too (safe: it never answers unlogged).
+    expect(good.status).toBe('rejected');
+    expect(await models.caseAccessLog.countDocuments({ what: 'grouped with a bad line' })).toBe(1);
+    expect(await models.caseAccessLog.countDocuments({ kind: 'peeked' as 'view' })).toBe(0);
+  });
 });
