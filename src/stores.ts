@@ -7,6 +7,7 @@ import type { Logger } from './log/logger.js';
 import { openIntegrityKey, type IntegrityKey } from './integrity/key.js';
 import { createAgreementModels } from './agreements/models.js';
 import { SignatureAppends } from './agreements/signature-appends.js';
+import { CaseBatches } from './cases/case-batches.js';
 import { createCaseModels } from './cases/models.js';
 import { createDashboardModels } from './dashboard/models.js';
 import { createDigestModels } from './digest/models.js';
@@ -25,12 +26,14 @@ export { ensureIndexes };
  * Every capability's models on one connection. Each capability owns its schemas and compiles them itself
  * (`create…Models`); start-up and CLI commands compose them here, so `db/` stays infrastructure.
  * `integrity` is the key that seals chain entries as they are written (null: entries are not sealed);
- * `signatureAppends` the connection's signatures waiting for their school's chain (appended together).
+ * `signatureAppends` the connection's signatures waiting for their school's chain (appended together);
+ * `caseBatches` its case reads and writes (documents, timelines, access log, board), grouped across clicks.
  */
 export function createModels(conn: Connection, integrity: IntegrityKey | null = null) {
   return {
     integrity,
     signatureAppends: new SignatureAppends(),
+    caseBatches: new CaseBatches(),
     ...createAgreementModels(conn),
     ...createCaseModels(conn),
     ...createDashboardModels(conn),

@@ -1,5 +1,5 @@
 import type { CaseState } from './state.js';
-import { appendEntry, beforeOf, loadCase, TimelineConflict, writeCache, type CaseStores, type LoadedCase } from './store.js';
+import { appendEntry, beforeOf, loadCase, TimelineConflict, writeCache, type CaseStores, type LoadedCase, type StoredCase } from './store.js';
 import { foldTimeline } from './state.js';
 import type { Actor, TimelineEntry } from './timeline-model.js';
 import { finishRedaction } from './redact-later.js';
@@ -25,9 +25,11 @@ export async function applyChange(
   actor: Actor,
   decideFn: (state: CaseState, loaded: LoadedCase) => Decision | Refusal | Promise<Decision | Refusal>,
   clock: () => Date,
+  known?: StoredCase,
 ): Promise<ChangeResult> {
   for (let raced = 0; raced < MAX_RACES; raced++) {
-    const loaded = await loadCase(stores, schoolId, caseId);
+    // The caller's fresh read of the case document serves the first try; a lost race reads it again.
+    const loaded = await loadCase(stores, schoolId, caseId, raced === 0 ? known : undefined);
     if (!loaded) return { ok: false, reason: 'Lantern cannot find this case for your school.', loaded: undefined };
     const decision = await decideFn(loaded.state, loaded);
     if (!decision.ok) return { ok: false, reason: decision.reason, loaded };
@@ -47,7 +49,7 @@ export async function applyChange(
       });
       const timeline = [...loaded.timeline, entry];
       const state = foldTimeline(timeline);
-      await writeCache(stores, loaded.doc, state, entry.seq);
+      await writeCache(stores, loaded.doc, state, entry.seq, loaded.state);
       const written = { doc: { ...loaded.doc, ...state, version: entry.seq }, state, timeline, head: entry };
       // A case that is (or just became) "do not view" keeps no earlier link, file name or item id either.
       return { ok: true, entry, loaded: state.doNotView ? await finishRedaction(stores, written, clock) : written, raced };
@@ -60,9 +62,10 @@ export async function applyChange(
 
 /**
  * Applies a DSL team member's command (acknowledge, assign, note, …) to a case. A link is recorded on both
- * cases, each on its own timeline, so either case's record names the other.
+ * cases, each on its own timeline, so either case's record names the other. `known`: the case document the
+ * caller has just read.
  */
-export async function applyCommand(stores: CaseStores, schoolId: string, caseId: string, actor: Actor, command: CaseCommand, clock: () => Date): Promise<ChangeResult> {
+export async function applyCommand(stores: CaseStores, schoolId: string, caseId: string, actor: Actor, command: CaseCommand, clock: () => Date, known?: StoredCase): Promise<ChangeResult> {
   let otherCaseId: string | undefined;
   const result = await applyChange(
     stores,
@@ -83,6 +86,7 @@ export async function applyCommand(stores: CaseStores, schoolId: string, caseId:
       return decide(state, command, actor, clock());
     },
     clock,
+    known,
   );
   if (result.ok && command.kind === 'link' && otherCaseId) {
     const number = result.loaded.doc.number;

@@ -2,7 +2,7 @@ import { Schema } from 'mongoose';
 import type { Models } from '../stores.js';
 import type { CaseStatus } from './case-model.js';
 import type { CaseState } from './state.js';
-import { isDuplicateKey, retryBusy } from '../db/errors.js';
+import { isDuplicateKey, isOnlyDuplicateKeys, retryBusy } from '../db/errors.js';
 
 /**
  * The open-case board: one small row per (case, timeline version) for cases that are not closed, so the
@@ -15,9 +15,11 @@ import { isDuplicateKey, retryBusy } from '../db/errors.js';
  *
  * Why rows per version: updates are not atomic on FerretDB, so a row that writers overwrite could end up
  * holding an older writer's state. Instead each writer inserts the row for the version it appended
- * (`_id` `${caseId}:${seq}`, a unique insert), then deletes the row of the version before it (deleteOne by
- * `_id` is atomic). Readers keep the highest version per case and drop closed ones, so a row left behind
- * by a crash is harmless; `rebuildBoard` tidies it.
+ * (`_id` `${caseId}:${seq}`, a unique insert), then deletes the case's rows of older versions (a delete is
+ * atomic per row). A change the list does not show (a note) writes no row: the case's newest row already
+ * says the same, so the next writer's delete of every older row still leaves exactly one. Readers keep the
+ * highest version per case and drop closed ones, so a row left behind by a crash is harmless; `rebuildBoard`
+ * tidies it.
  */
 export const boardSchema = new Schema(
   {
@@ -40,6 +42,7 @@ export const boardSchema = new Schema(
   { versionKey: false, minimize: false },
 );
 boardSchema.index({ schoolId: 1, openedAt: -1 });
+boardSchema.index({ caseId: 1, version: 1 });
 
 /** One case as the open-case list shows it (metadata only: the list never shows notes or timeline). */
 export interface CaseListing {
@@ -59,8 +62,8 @@ export interface CaseListing {
   acknowledgedAt: Date | null;
 }
 
-/** The collection the board lives in (registered in db/models.ts). */
-export type BoardStores = Pick<Models, 'caseBoard'>;
+/** The collection the board lives in (registered in db/models.ts), and the connection's grouped writes when given. */
+export type BoardStores = Pick<Models, 'caseBoard'> & Partial<Pick<Models, 'caseBatches'>>;
 
 const rowId = (caseId: string, version: number): string => `${caseId}:${String(version).padStart(6, '0')}`;
 
@@ -84,19 +87,32 @@ export function listingOf(head: { caseId: string; schoolId: string; number: stri
   };
 }
 
+/** True when the board would show the two listings alike (their versions aside): such a change writes no row. */
+export function sameListing(a: CaseListing, b: CaseListing): boolean {
+  return JSON.stringify({ ...a, version: 0 }) === JSON.stringify({ ...b, version: 0 });
+}
+
 /**
  * Records a case's state at `version` on the board: inserts this version's row (unless closed), then
- * removes the row of the version before. A second writer of the same version is a no-op.
+ * removes the case's rows of older versions. A second writer of the same version is a no-op. With the
+ * connection's grouped writes, rows of clicks arriving together go in one insert and one delete.
  */
 export async function postToBoard(stores: BoardStores, listing: CaseListing): Promise<void> {
-  if (listing.status !== 'closed') {
+  await (stores.caseBatches ? stores.caseBatches.postToBoard(stores, listing) : writeBoardRows(stores, [listing]));
+}
+
+/** Writes several cases' board rows: one insert of the open ones, one delete of every older row of each case. */
+export async function writeBoardRows(stores: Pick<Models, 'caseBoard'>, listings: readonly CaseListing[]): Promise<void> {
+  const rows = listings.filter((l) => l.status !== 'closed').map((l) => ({ _id: rowId(l.caseId, l.version), ...l }));
+  if (rows.length > 0) {
     try {
-      await retryBusy(() => stores.caseBoard.create({ _id: rowId(listing.caseId, listing.version), ...listing }));
+      await retryBusy(() => stores.caseBoard.insertMany(rows, { ordered: false, throwOnValidationError: true }));
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+      if (!isOnlyDuplicateKeys(err)) throw err;
     }
   }
-  if (listing.version > 1) await retryBusy(() => stores.caseBoard.deleteOne({ _id: rowId(listing.caseId, listing.version - 1) }));
+  const older = listings.filter((l) => l.version > 1).map((l) => ({ deleteMany: { filter: { caseId: l.caseId, version: { $lt: l.version } } } }));
+  if (older.length > 0) await retryBusy(() => stores.caseBoard.bulkWrite(older, { ordered: false, throwOnValidationError: true }));
 }
 
 /** Keeps each case's newest row, drops closed cases, newest opened first. */

@@ -3,6 +3,14 @@ export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
+/** True when a write failed only on duplicate keys (an unordered insert reports each in `writeErrors`). */
+export function isOnlyDuplicateKeys(err: unknown): boolean {
+  if (isDuplicateKey(err)) return true;
+  const errors = (err as { writeErrors?: unknown } | null)?.writeErrors;
+  const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+  return list.length > 0 && list.every(isDuplicateKey);
+}
+
 /** True for the embedded FerretDB's SQLite "database is locked" answer to a write under contention. */
 export function isBusy(err: unknown): boolean {
   const message = err instanceof Error ? err.message : '';

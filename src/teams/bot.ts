@@ -15,7 +15,8 @@ import type { SendShared } from './send/deps.js';
 import type { ProactiveSender } from './send/proactive.js';
 import { offerPendingAgreements } from './agreements/on-install.js';
 import { SENDER_CACHED_VERBS } from './agreements/sign-actions.js';
-import { ClickCache } from './click-cache.js';
+import { ClickCache, PERSON_TTL_MS } from './click-cache.js';
+import { CASE_CARD_ACTIONS, CASE_SENDER_TTL_MS } from './cases/card-actions.js';
 
 /** What the bot needs from the rest of Lantern: the adapter and proactive sender are start-up's one pair. */
 export interface BotDeps {
@@ -44,6 +45,15 @@ function activityLogger(turn: TurnContext, logger: Logger): Logger {
 /** A handler for one kind of activity; the table below is the whole of the bot's surface. */
 type ActivityRoute = (turn: TurnContext, deps: BotDeps, log: Logger) => Promise<void>;
 
+/**
+ * How long a verb may use a directory person found earlier: the signing verbs minutes, the DSL case verbs a
+ * minute (access there is the config's DSL list, checked each click), anything else not at all.
+ */
+function senderCacheTtl(verb: string): number | undefined {
+  if (SENDER_CACHED_VERBS.has(verb)) return PERSON_TTL_MS;
+  return Object.hasOwn(CASE_CARD_ACTIONS, verb) ? CASE_SENDER_TTL_MS : undefined;
+}
+
 /** Runs the handler for a pressed card button; unknown verbs and failures become a clear card. */
 async function runCardAction(turn: TurnContext, deps: BotDeps, log: Logger): Promise<AdaptiveCardJson | string> {
   const action = readCardAction(turn);
@@ -52,8 +62,8 @@ async function runCardAction(turn: TurnContext, deps: BotDeps, log: Logger): Pro
     log.warn({ verb: action?.verb?.slice(0, 60) }, 'unknown card verb');
     return staleCard('unknown-verb');
   }
-  // Only the signing verbs take a person found minutes ago: anything that grants access looks them up afresh.
-  const sender = await identifySender(turn.activity, deps.config, deps.models, SENDER_CACHED_VERBS.has(action.verb) ? deps.clicks : undefined);
+  const ttlMs = senderCacheTtl(action.verb);
+  const sender = await identifySender(turn.activity, deps.config, deps.models, ttlMs ? deps.clicks : undefined, ttlMs);
   try {
     return await handler({ turn, sender, config: deps.config, models: deps.models, proactive: deps.proactive, policyLinks: deps.policyLinks, clicks: deps.clicks, log: log.child({ verb: action.verb }), ...action });
   } catch (err) {
@@ -88,6 +98,7 @@ async function onInstallOrMembers(turn: TurnContext, deps: BotDeps, log: Logger)
   const removed = activity.type === 'installationUpdate' && String(activity.action ?? '').startsWith('remove');
   if (removed) {
     if (activity.conversation?.id) await markConversationRemoved(deps.models.conversationRefs, activity.conversation.id);
+    deps.clicks?.forgetChannelReferences();
     log.info('app removed from a conversation');
     return;
   }
@@ -105,6 +116,7 @@ async function onInstallOrMembers(turn: TurnContext, deps: BotDeps, log: Logger)
     log.warn({ schoolId: sender.school?.id, reason: saved }, saved === 'host-changed' ? 'conversation reference not stored: it would move an existing reference to another host' : 'conversation reference not stored');
     return;
   }
+  deps.clicks?.forgetChannelReferences();
   log.info({ schoolId: sender.school?.id }, 'conversation reference stored');
   // A new personal chat shows the agreements waiting for this person, with no command typed (once).
   await offerPendingAgreements(turn, deps, sender, log);

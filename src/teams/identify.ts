@@ -51,8 +51,11 @@ export function schoolsForTenant(config: LanternConfig, tenantId: string | undef
   return config.schools.filter((s) => s.microsoft === undefined);
 }
 
-/** Looks the sender up in the directory of the schools their tenant maps to (through the instance's click cache when given). */
-export async function identifySender(activity: Activity, config: LanternConfig, models: Models, cache?: ClickCache): Promise<Sender> {
+/**
+ * Looks the sender up in the directory of the schools their tenant maps to (through the instance's click cache
+ * when given, reusing a person found within `ttlMs`).
+ */
+export async function identifySender(activity: Activity, config: LanternConfig, models: Models, cache?: ClickCache, ttlMs?: number): Promise<Sender> {
   const tenantId = tenantOf(activity);
   const schools = schoolsForTenant(config, tenantId);
   const aadObjectId = activity.from?.aadObjectId;
@@ -61,7 +64,7 @@ export async function identifySender(activity: Activity, config: LanternConfig, 
 
   const schoolIds = schools.map((s) => s.id);
   const load = () => models.people.findOne({ schoolId: { $in: schoolIds }, aadObjectId, active: true }).lean<Person>();
-  const person = cache ? await cache.person(schoolIds, aadObjectId, load) : await load();
+  const person = cache ? await cache.person(schoolIds, aadObjectId, load, ttlMs) : await load();
   const school = person ? schools.find((s) => s.id === person.schoolId) : schools.length === 1 ? schools[0] : undefined;
   const isDsl = Boolean(person?.email && school?.dsl.members.some((m) => m.email === person.email));
   return { ...base, ...(school ? { school } : {}), person, isDsl };

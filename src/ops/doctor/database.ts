@@ -18,7 +18,7 @@ export async function checkDatabase(database: OpenDatabase): Promise<CheckResult
     return [fail('database', `${database.description}: ${reason(err)}`, 'check MONGODB_URI, that the server is running and that its user may read and write')];
   }
   const missing: string[] = [];
-  const { integrity, signatureAppends: _appends, ...collections } = database.models;
+  const { integrity, signatureAppends: _appends, caseBatches: _batches, ...collections } = database.models;
   for (const model of Object.values(collections)) {
     const present = new Set((await model.collection.listIndexes().toArray().catch(() => [])).map((i) => JSON.stringify(i.key)));
     for (const [fields] of model.schema.indexes()) if (!present.has(JSON.stringify(fields))) missing.push(`${model.collection.collectionName} ${JSON.stringify(fields)}`);

@@ -10,7 +10,7 @@ import { resolvePupilNames } from '../../cases/pupil-names.js';
 import { publishCaseCard, renderChannelCard, type ChannelDeps } from './channel.js';
 import { submitConcern } from './concern.js';
 import { previewRemediation, approveRemediation } from './remediation-actions.js';
-import { loadCase } from '../../cases/store.js';
+import { findCase, loadCase, type StoredCase } from '../../cases/store.js';
 import { isOutcomeCategory } from '../../cases/outcomes.js';
 import { readWhen } from '../../cases/when-known.js';
 import { suppressFromCase } from './suppress.js';
@@ -37,12 +37,14 @@ export interface CaseVerbContext {
   ctx: CardActionContext;
   actor: Actor;
   caseId: string;
+  /** The case document as read when the click was checked (load the timeline with loadCase(…, doc)). */
+  doc: StoredCase;
   deps: ChannelDeps;
 }
 
 /** Builds the channel deps from a card action's context. */
 export function channelDeps(ctx: CardActionContext): ChannelDeps {
-  return { stores: ctx.models, config: ctx.config, sender: ctx.proactive, log: ctx.log, clock: () => new Date() };
+  return { stores: ctx.models, config: ctx.config, sender: ctx.proactive, log: ctx.log, clock: () => new Date(), clicks: ctx.clicks };
 }
 
 /**
@@ -62,13 +64,14 @@ async function guarded(ctx: CardActionContext, kind: 'view' | 'act', body: (v: C
     return refusedCard(ctx.sender.school?.name);
   }
   if (!caseId) return badCaseDataCard();
-  const exists = await ctx.models.cases.exists({ schoolId: actor.school.id, caseId });
-  if (!exists) {
+  // The one read of the case document: the verb builds on it rather than reading it again.
+  const doc = await findCase(ctx.models, actor.school.id, caseId);
+  if (!doc) {
     await logAccess(ctx.models, { schoolId, caseId, who, kind: 'refused', what: `${ctx.verb}: no such case at this school`, at: now });
     return badCaseDataCard();
   }
   await logAccess(ctx.models, { schoolId, caseId, who, kind, what: ctx.verb, at: now });
-  return body({ ctx, actor: { email: actor.email, name: actor.name }, caseId, deps: channelDeps(ctx) });
+  return body({ ctx, actor: { email: actor.email, name: actor.name }, caseId, doc, deps: channelDeps(ctx) });
 }
 
 /** A verb that turns the button's data into a case command, applies it and refreshes the card for everyone. */
@@ -78,19 +81,19 @@ function commandVerb(toCommand: (data: Readonly<Record<string, unknown>>, v: Cas
       const school = ctx.sender.school;
       if (!school) return badCaseDataCard();
       const command = await toCommand(ctx.data, v);
-      const result = typeof command === 'string' ? undefined : await applyCommand(ctx.models, school.id, v.caseId, v.actor, command, v.deps.clock);
+      const result = typeof command === 'string' ? undefined : await applyCommand(ctx.models, school.id, v.caseId, v.actor, command, v.deps.clock, v.doc);
       if (result?.ok) {
         // Everyone in the channel sees the new card (the same one the actor gets back in this invoke's answer).
         // Their copy is replaced after the answer, so a slow Teams call never holds the actor's click; an
         // update that fails marks the case pending and the flush job tries again.
-        const card = await renderChannelCard(ctx.models, school, result.loaded, v.deps.clock());
+        const card = await renderChannelCard(ctx.models, school, result.loaded, v.deps.clock(), undefined, ctx.clicks);
         void publishCaseCard(v.deps, school, v.caseId, { loaded: result.loaded, card }).catch((err: unknown) => ctx.log.warn({ err }, 'could not update the DSL channel card'));
         return card;
       }
-      const loaded = result?.loaded ?? (await loadCase(ctx.models, school.id, v.caseId));
+      const loaded = result?.loaded ?? (await loadCase(ctx.models, school.id, v.caseId, v.doc));
       if (!loaded) return badCaseDataCard();
       const notice = typeof command === 'string' ? command : result && !result.ok ? result.reason : undefined;
-      return renderChannelCard(ctx.models, school, loaded, v.deps.clock(), notice);
+      return renderChannelCard(ctx.models, school, loaded, v.deps.clock(), notice, ctx.clicks);
     });
 }
 
@@ -101,13 +104,21 @@ async function memberByEmail(v: CaseVerbContext, email: string): Promise<Actor |
   return { email, name: person?.displayName ?? email };
 }
 
+/**
+ * How long a case verb may use the directory person the instance found for this Teams user: who may act on a
+ * case is the school's DSL list in config, checked against the person's email on every click, so the cache
+ * only saves re-reading the same directory entry. A directory change (a leaver deactivated, an account
+ * re-linked) reaches case buttons within this time.
+ */
+export const CASE_SENDER_TTL_MS = 60_000;
+
 /** The DSL case verbs (`case.*`), spread into CARD_ACTIONS. */
 export const CASE_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   'case.view': (ctx) =>
     guarded(ctx, 'view', async (v) => {
       const school = ctx.sender.school;
-      const loaded = school ? await loadCase(ctx.models, school.id, v.caseId) : undefined;
-      return school && loaded ? renderChannelCard(ctx.models, school, loaded, v.deps.clock()) : badCaseDataCard();
+      const loaded = school ? await loadCase(ctx.models, school.id, v.caseId, v.doc) : undefined;
+      return school && loaded ? renderChannelCard(ctx.models, school, loaded, v.deps.clock(), undefined, ctx.clicks) : badCaseDataCard();
     }),
   'case.acknowledge': commandVerb(() => ({ kind: 'acknowledge' })),
   'case.assign-me': commandVerb((_d, v) => ({ kind: 'assign', to: v.actor })),

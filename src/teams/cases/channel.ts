@@ -11,6 +11,7 @@ import { createChannelPoster, type TeamChannel } from '../channel-poster.js';
 import { loadCase, type CaseStores, type LoadedCase } from '../../cases/store.js';
 import { retryBusy } from '../../db/errors.js';
 import type { PublishOutcome } from '../../cases/ports.js';
+import type { ClickCache } from '../click-cache.js';
 
 /** What posting to the DSL channel needs. */
 export interface ChannelDeps {
@@ -19,25 +20,37 @@ export interface ChannelDeps {
   sender: ProactiveSender;
   log: Logger;
   clock: () => Date;
+  /** The bot instance's cache of what does not change per click (channel references, the DSL team's names). */
+  clicks?: ClickCache | undefined;
 }
 
 /** Shown (and logged) when the DSL team's channel cannot be reached yet. */
 export const CHANNEL_UNREACHABLE = 'DSL channel not reachable — install Lantern in the DSL team';
 
 /** The school's DSL channel, or undefined when Lantern has not been installed in any of the school's teams. */
-export async function dslChannel(deps: Pick<ChannelDeps, 'stores' | 'sender'>, school: School): Promise<TeamChannel | undefined> {
-  return createChannelPoster(deps.stores, deps.sender).reach(school.id, school.dsl.channel.channelId);
+export async function dslChannel(deps: Pick<ChannelDeps, 'stores' | 'sender' | 'clicks'>, school: School): Promise<TeamChannel | undefined> {
+  return createChannelPoster(deps.stores, deps.sender, deps.clicks).reach(school.id, school.dsl.channel.channelId);
 }
 
-/** The people a case card names (its subjects and the DSL team), for display only. */
-export async function peopleForCard(stores: Pick<CaseStores, 'people'>, school: School, loaded: LoadedCase): Promise<Person[]> {
+/**
+ * The people a case card names (its subjects and the DSL team), for display only. With the instance's click
+ * cache the DSL team's entries are reused for a minute and only the case's pupils are read (if it has any).
+ */
+export async function peopleForCard(stores: Pick<CaseStores, 'people'>, school: School, loaded: LoadedCase, clicks?: ClickCache): Promise<Person[]> {
   const emails = school.dsl.members.map((m) => m.email);
-  return stores.people.find({ schoolId: school.id, $or: [{ personId: { $in: everSubjects(loaded) } }, { email: { $in: emails } }] }).lean<Person[]>();
+  const subjects = everSubjects(loaded);
+  if (!clicks) return stores.people.find({ schoolId: school.id, $or: [{ personId: { $in: subjects } }, { email: { $in: emails } }] }).lean<Person[]>();
+  const [team, pupils] = await Promise.all([
+    clicks.dslTeam(school.id, () => stores.people.find({ schoolId: school.id, email: { $in: emails } }).lean<Person[]>()),
+    subjects.length > 0 ? stores.people.find({ schoolId: school.id, personId: { $in: subjects } }).lean<Person[]>() : Promise.resolve([]),
+  ]);
+  const named = new Set(pupils.map((p) => p.personId));
+  return [...pupils, ...team.filter((p) => !named.has(p.personId))];
 }
 
-/** Renders the DSL channel card of a case as it stands. */
-export async function renderChannelCard(stores: CaseStores, school: School, loaded: LoadedCase, now: Date, notice?: string): Promise<AdaptiveCardJson> {
-  const people = await peopleForCard(stores, school, loaded);
+/** Renders the DSL channel card of a case as it stands (through the instance's click cache when given). */
+export async function renderChannelCard(stores: CaseStores, school: School, loaded: LoadedCase, now: Date, notice?: string, clicks?: ClickCache): Promise<AdaptiveCardJson> {
+  const people = await peopleForCard(stores, school, loaded, clicks);
   return renderCard('case-channel', channelCardData({ loaded, school, now, people, ...(notice ? { notice } : {}) }));
 }
 
@@ -100,7 +113,7 @@ async function postCaseCard(
   }
   let message: Activity;
   try {
-    message = cardMessage(ready?.card ?? (await renderChannelCard(deps.stores, school, loaded, deps.clock())));
+    message = cardMessage(ready?.card ?? (await renderChannelCard(deps.stores, school, loaded, deps.clock(), undefined, deps.clicks)));
   } catch (err) {
     await markPending(deps, school, caseId, number, 'render_failed', codeOf(err));
     return 'queued';
