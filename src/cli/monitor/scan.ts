@@ -20,7 +20,7 @@ export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCo
       if (!flags.config) throw usageError('--config is required (the tenant file: ownDomains, trustedDomains, people)', usage);
       const parsed = { input: flags.input, config: flags.config, json: flags.json === true, strict: flags.strict === true };
       const tenantFile = path.resolve(io.cwd, parsed.config);
-      const loaded = loadTenantFile(tenantFile);
+      const loaded = await loadTenantFile(tenantFile);
       let input: AsyncIterable<Buffer | string>;
       const label = parsed.input === '-' ? 'standard input' : parsed.input;
       if (parsed.input === '-') input = stdin ?? process.stdin;
