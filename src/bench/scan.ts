@@ -1,17 +1,19 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
+import { readAndParse } from './scan-floor.js';
 import { benchTenant, writeSyntheticActivities } from './synthetic.js';
 
 /**
  * `npm run bench:scan [-- --events N] [--rounds R]`: generates N synthetic Reports API activities, then runs,
- * alternately and R times (default 3), (a) a baseline that only streams the lines and JSON.parses them and
- * (b) the real `lantern scan --json` as a child process. Reports medians of wall clock and CPU time (user +
- * system) for both, their ratios (CPU is the fair figure on a loaded machine), events/s, the scan's peak RSS,
- * and the wall time of `lantern --help` and `lantern scan --help` (5 runs each).
+ * alternately and R times (default 3), (a) a baseline process that only streams the lines and JSON.parses them
+ * (scan-floor.ts) and (b) the real `lantern scan --json`, both as child processes timed the same way, so each
+ * side pays for starting node. Reports medians of wall clock and CPU time (user + system) for both, their
+ * ratios (CPU is the fair figure on a loaded machine), events/s, the scan's peak RSS, and the wall time of
+ * `lantern --help` and `lantern scan --help` (5 runs each). For comparison with earlier runs it also times the
+ * same baseline inside the bench process (without node's start-up), as the bench did before.
  * Targets at 1,000,000 events: ratio to the baseline ≤ 1.3, peak RSS < 300 MB; help screens under 0.5 s.
  */
 
@@ -31,26 +33,11 @@ function parseCount(argv: readonly string[], flag: string, fallback: number): nu
   return n;
 }
 
-/** The baseline: read the file in 64 KB chunks (as the scan does), split lines, JSON.parse each. Nothing else. */
-async function baseline(file: string): Promise<{ ms: number; cpuMs: number; lines: number }> {
+/** The baseline inside this process (the bench's earlier method): no node start-up, a warm JIT after round 1. */
+async function baselineInProcess(file: string): Promise<{ ms: number; cpuMs: number; lines: number }> {
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  let lines = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) {
-    const text = rest + decoder.write(chunk as Buffer);
-    let start = 0;
-    let nl: number;
-    while ((nl = text.indexOf('\n', start)) !== -1) {
-      if (nl > start) {
-        JSON.parse(text.slice(start, nl));
-        lines++;
-      }
-      start = nl + 1;
-    }
-    rest = text.slice(start);
-  }
+  const lines = await readAndParse(file);
   const used = process.cpuUsage(cpu);
   return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, lines };
 }
@@ -126,6 +113,7 @@ async function main(): Promise<void> {
   const rounds = parseCount(argv, '--rounds', 3);
   const here = path.dirname(fileURLToPath(import.meta.url));
   const cli = path.resolve(here, '../cli/main.js');
+  const floor = path.resolve(here, 'scan-floor.js');
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-bench-'));
   try {
     const file = path.join(workDir, 'activities.jsonl');
@@ -137,39 +125,46 @@ async function main(): Promise<void> {
     say(`  ${mb(statSync(file).size)} in ${((performance.now() - genStart) / 1000).toFixed(1)} s (${planted.risky} risky records, ${planted.bursts} download bursts planted)`);
     say(`Load average before measuring: ${load()} on ${os.cpus().length} CPUs`);
 
-    const bases: { ms: number; cpuMs: number }[] = [];
+    const bases: ScanRun[] = [];
+    const inProcess: { ms: number; cpuMs: number }[] = [];
     const scans: ScanRun[] = [];
     let summary: string[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const base = await baseline(file);
+      const base = await runCli([floor, file], workDir);
       const scan = await runCli([cli, 'scan', '--input', file, '--config', tenant, '--json'], workDir);
-      if (scan.code !== 0) {
-        process.stderr.write(`lantern scan failed (exit ${scan.code}):\n${scan.stderr}\n`);
-        process.exitCode = 1;
-        return;
+      inProcess.push(await baselineInProcess(file));
+      for (const [what, run] of [['baseline', base], ['lantern scan', scan]] as const) {
+        if (run.code !== 0) {
+          process.stderr.write(`${what} failed (exit ${run.code}):\n${run.stderr}\n`);
+          process.exitCode = 1;
+          return;
+        }
       }
       summary = scan.stderr.split('\n').filter((l) => /^(Scanned|\d[\d,]* detection)/.test(l));
       bases.push(base);
       scans.push(scan);
-      const cpu = scan.cpuMs !== undefined ? `, CPU ${secs(scan.cpuMs)} vs ${secs(base.cpuMs)} = ${(scan.cpuMs / base.cpuMs).toFixed(2)}` : '';
+      const cpu = scan.cpuMs !== undefined && base.cpuMs !== undefined ? `, CPU ${secs(scan.cpuMs)} vs ${secs(base.cpuMs)} = ${(scan.cpuMs / base.cpuMs).toFixed(2)}` : '';
       say(`  round ${round}: baseline ${secs(base.ms)} wall, scan ${secs(scan.ms)} wall = ${(scan.ms / base.ms).toFixed(2)}${cpu}; load ${load()}`);
     }
     for (const line of summary) say(`  ${line}`);
 
     const baseMs = median(bases.map((b) => b.ms));
-    const baseCpu = median(bases.map((b) => b.cpuMs));
+    const baseCpus = bases.map((b) => b.cpuMs).filter((c): c is number => c !== undefined);
+    const baseCpu = baseCpus.length === bases.length ? median(baseCpus) : undefined;
+    const inProcessCpu = median(inProcess.map((b) => b.cpuMs));
     const scanMs = median(scans.map((s) => s.ms));
     const cpus = scans.map((s) => s.cpuMs).filter((c): c is number => c !== undefined);
     const scanCpu = cpus.length === scans.length ? median(cpus) : undefined;
     const rss = scans.map((s) => s.peakRssKb).filter((k): k is number => k !== undefined);
     const rssMb = rss.length > 0 ? Math.max(...rss) / 1024 : undefined;
     const wallRatio = scanMs / baseMs;
-    const cpuRatio = scanCpu !== undefined ? scanCpu / baseCpu : undefined;
+    const cpuRatio = scanCpu !== undefined && baseCpu !== undefined ? scanCpu / baseCpu : undefined;
     const eps = (events / scanMs) * 1000;
     say(`Medians of ${rounds} alternating rounds:`);
-    say(`  Baseline (stream lines + JSON.parse): ${secs(baseMs)} wall, ${secs(baseCpu)} CPU, ${rate(events, baseMs)}`);
+    say(`  Baseline (node process: stream lines + JSON.parse): ${secs(baseMs)} wall, ${baseCpu !== undefined ? secs(baseCpu) : 'unknown'} CPU, ${rate(events, baseMs)}`);
     say(`  lantern scan --json (child process):  ${secs(scanMs)} wall, ${scanCpu !== undefined ? secs(scanCpu) : 'unknown'} CPU, ${rate(events, scanMs)} (${rate(events, scanCpu ?? scanMs)} of CPU)`);
     say(`  Ratio to baseline: wall ${wallRatio.toFixed(2)}, CPU ${cpuRatio?.toFixed(2) ?? 'unknown'} (CPU is the fair figure on a loaded machine)`);
+    say(`  Same baseline inside the bench process (the earlier method; no node start-up in it): ${secs(inProcessCpu)} CPU; scan CPU ratio to it ${scanCpu !== undefined ? (scanCpu / inProcessCpu).toFixed(2) : 'unknown'}`);
     say(`  Peak RSS of the scan: ${rssMb !== undefined ? `${rssMb.toFixed(0)} MB` : 'unknown'} (highest of the rounds, ${scans[0]?.how ?? ''})`);
 
     const help = await timeCli([cli, '--help'], workDir, 5);

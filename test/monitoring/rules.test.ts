@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/monitoring/engine.js';
+import { appRiskyOauthGrantGoogle, RISKY_GOOGLE_SCOPES } from '../../src/monitoring/rules/app-risky-oauth-grant-google.js';
+import { dataMassDeleteMicrosoft } from '../../src/monitoring/rules/data-mass-delete-microsoft.js';
 import { ALL_RULES } from '../../src/monitoring/rules/index.js';
-import { makeAlert, makeDirectoryAudit, makeGoogleEvent, makeO365, makeSignIn, SAMPLE_TENANT } from '../../src/monitoring/rules/fixtures.js';
+import { at, makeAlert, makeDirectoryAudit, makeGoogleEvent, makeO365, makeSignIn, PUPIL, repeat, SAMPLE_TENANT } from '../../src/monitoring/rules/fixtures.js';
 import { normaliseRecord } from '../../src/monitoring/records/normalise.js';
 import { detectionJson } from '../../src/monitoring/scan/format.js';
 import { createTenantContext } from '../../src/monitoring/tenant.js';
@@ -137,5 +139,46 @@ describe('rules called directly', () => {
         }
       }
     }
+  });
+});
+
+describe('rules on the hot path', () => {
+  it('app.risky_oauth_grant.google flags a scope exactly when one of its listed patterns matches it', () => {
+    const scopes = [
+      'https://www.googleapis.com/auth/admin.directory.user',
+      'https://www.googleapis.com/auth/ediscovery.readonly',
+      'https://www.googleapis.com/auth/cloud_search',
+      'https://www.googleapis.com/auth/apps.groups.settings',
+      'https://mail.google.com/',
+      'https://mail.google.com',
+      'https://mail.google.com/extra',
+      'https://www.googleapis.com/auth/gmail.readonly',
+      'https://www.googleapis.com/auth/gmail.modify',
+      'https://www.googleapis.com/auth/gmail.modify.extra',
+      'https://www.googleapis.com/auth/gmail.send',
+      'https://www.googleapis.com/auth/gmail.settings.sharing',
+      'https://www.googleapis.com/auth/drive',
+      'https://www.googleapis.com/auth/drive.readonly',
+      'https://www.googleapis.com/auth/drive.file',
+      'https://www.googleapis.com/auth/chat.messages',
+      'https://www.googleapis.com/auth/chat.messages.create',
+      'https://www.googleapis.com/auth/calendar.readonly',
+      'openid',
+      '',
+    ];
+    const ctx = createTenantContext(SAMPLE_TENANT);
+    for (const scope of scopes) {
+      const n = normaliseRecord(makeGoogleEvent('token', 'authorize', { app_name: 'Some app', client_id: '1-x.apps.googleusercontent.com', scope: [scope] }, { type: 'auth' }));
+      if (!n.ok) throw new Error(n.problem.message);
+      const listed = RISKY_GOOGLE_SCOPES.some((p) => p.test(scope));
+      expect(appRiskyOauthGrantGoogle.evaluate(n.record, ctx) !== undefined, scope).toBe(listed);
+    }
+  });
+
+  it('a bulk-file burst is worded for its workload, and a pupil burst touching pupil data is conduct with pupil data', () => {
+    const records = repeat(50, (i) => makeO365('FileDeleted', { UserId: PUPIL, Workload: 'SharePoint', CreationTime: at(i * 5).slice(0, 19), SourceFileName: i === 49 ? 'SEN register.xlsx' : `notes-${i}.docx` }));
+    const { detections } = runRecords(records, { rules: [dataMassDeleteMicrosoft] });
+    expect(detections).toHaveLength(1);
+    expect(detections[0]).toMatchObject({ summary: `${PUPIL} deleted an unusual number of SharePoint items in a short time.`, category: 'conduct', looksLikePupilData: true, count: 50 });
   });
 });

@@ -18,9 +18,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function scan(args: string[], stdin?: string) {
   const out: string[] = [];
   const err: string[] = [];
+  let writes = 0;
   const command = createScanCommand(stdin === undefined ? undefined : Readable.from([Buffer.from(stdin)]));
-  const code = await command.run(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, cwd: dir });
-  return { code, out, err: err.join('\n') };
+  // `--json` output arrives in batches of lines: split them back into lines.
+  const code = await command.run(args, { out: (l) => (writes++, out.push(...l.split('\n'))), err: (l) => err.push(l), env: {}, cwd: dir });
+  return { code, out, err: err.join('\n'), writes };
 }
 
 function file(name: string, content: string): string {
@@ -48,6 +50,16 @@ describe('lantern scan', () => {
     expect(JSON.stringify(share)).not.toContain('class list');
     expect(err).toMatch(/Scanned 3 record\(s\)/);
     expect(err).toMatch(/2 detection\(s\)/);
+  });
+
+  it('writes --json lines in batches, every detection once and in the order found', async () => {
+    const shares = Array.from({ length: 2000 }, (_, i) => makeDriveEvent('change_user_access', { target_user: 'someone@gmail.com', new_value: ['can_view'], doc_id: `doc-${i}` }));
+    const input = file('many.jsonl', jsonl(...shares));
+    const { code, out, writes } = await scan(['--input', input, '--config', 'tenant.json', '--json']);
+    expect(code).toBe(0);
+    const detections = out.map((l) => JSON.parse(l) as { objectId: string });
+    expect(detections.map((d) => d.objectId)).toEqual(shares.map((_, i) => `doc-${i}`));
+    expect(writes).toBeLessThan(50);
   });
 
   it('prints a readable table without --json, and reads standard input with -', async () => {

@@ -33,4 +33,11 @@ describe('lantern scan start-up', () => {
     // The walk itself must see the scan's real dependencies, or an empty result would prove nothing.
     expect(packages.has('zod')).toBe(true);
   });
+
+  it('loads the YAML parser and the CSV directory reader only when a tenant file needs them', () => {
+    // A JSON tenant file is the common case; YAML and a school's CSV directory are imported on demand.
+    const packages = runtimePackages('src/cli/monitor/scan.ts');
+    const onDemand = [...packages].filter(([spec]) => ['yaml', 'csv-parse'].some((p) => spec === p || spec.startsWith(`${p}/`))).map(([spec, chain]) => `${spec} <- ${chain.join(' <- ')}`);
+    expect(onDemand).toEqual([]);
+  });
 });

@@ -13,6 +13,9 @@ import { scanSpec } from './commands.js';
 /** Problem lines printed before the rest are only counted (a broken export can have millions). */
 const MAX_PROBLEM_LINES = 100;
 
+/** `--json` lines are written in batches of about this many characters: a write per detection costs a system call each. */
+const OUTPUT_BATCH_CHARS = 64 * 1024;
+
 /** Builds the command; `stdin` is injectable so tests can feed `--input -`. */
 export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCommand {
   return commandFrom(scanSpec, async ({ flags, usage }, io) => {
@@ -20,7 +23,7 @@ export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCo
       if (!flags.config) throw usageError('--config is required (the tenant file: ownDomains, trustedDomains, people)', usage);
       const parsed = { input: flags.input, config: flags.config, json: flags.json === true, strict: flags.strict === true };
       const tenantFile = path.resolve(io.cwd, parsed.config);
-      const loaded = loadTenantFile(tenantFile);
+      const loaded = await loadTenantFile(tenantFile);
       let input: AsyncIterable<Buffer | string>;
       const label = parsed.input === '-' ? 'standard input' : parsed.input;
       if (parsed.input === '-') input = stdin ?? process.stdin;
@@ -35,6 +38,20 @@ export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCo
         input = createReadStream(file, { highWaterMark: 64 * 1024 });
       }
       const collected: Detection[] = [];
+      let batch: string[] = [];
+      let batchChars = 0;
+      const flush = (): void => {
+        if (batch.length === 0) return;
+        io.out(batch.join('\n'));
+        batch = [];
+        batchChars = 0;
+      };
+      const writeJson = (d: Detection): void => {
+        const line = detectionJson(d);
+        batch.push(line);
+        batchChars += line.length;
+        if (batchChars >= OUTPUT_BATCH_CHARS) flush();
+      };
       let problems = 0;
       const summary = await runScan({
         input,
@@ -42,12 +59,13 @@ export function createScanCommand(stdin?: AsyncIterable<Buffer | string>): CliCo
         settings: loaded.settings,
         suppressions: loaded.suppressions,
         strict: parsed.strict,
-        onDetection: (d) => (parsed.json ? io.out(detectionJson(d)) : collected.push(d)),
+        onDetection: (d) => (parsed.json ? writeJson(d) : collected.push(d)),
         onProblem: (p) => {
           if (++problems <= MAX_PROBLEM_LINES) io.err(problemLine(p));
           else if (problems === MAX_PROBLEM_LINES + 1) io.err(`… further problems are counted in the summary but not listed.`);
         },
       });
+      flush();
       if (summary.aborted) {
         io.err(`Error: ${problemLine(summary.aborted)}`);
         for (const line of summaryLines(summary, label)) io.err(line);

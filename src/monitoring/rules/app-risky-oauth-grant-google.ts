@@ -23,6 +23,8 @@ export const RISKY_GOOGLE_SCOPES: readonly RegExp[] = [
   /\/auth\/chat\.messages(?:\.readonly)?$/, // every chat message
 ];
 const ADMIN_SCOPE = /\/auth\/(?:admin\.|ediscovery)/;
+/** The list above as one pattern, compiled once: one regex run per scope instead of nine. */
+const RISKY_SCOPE = new RegExp(RISKY_GOOGLE_SCOPES.map((p) => `(?:${p.source})`).join('|'));
 /** Admin console: an admin gives a client domain-wide delegation (Reports API admin event, parameters API_CLIENT_NAME, API_SCOPES). */
 const DWD_EVENT = 'AUTHORIZE_API_CLIENT_ACCESS';
 
@@ -39,7 +41,7 @@ function shortScopes(scopes: readonly string[]): string {
 function delegationHit(record: GoogleActivity, ctx: TenantContext): RuleHit | undefined {
   for (const ev of record.events) {
     if (ev.name !== DWD_EVENT) continue;
-    const risky = scopesOf(ev.parameters, 'API_SCOPES').filter((s) => RISKY_GOOGLE_SCOPES.some((p) => p.test(s)));
+    const risky = scopesOf(ev.parameters, 'API_SCOPES').filter((s) => RISKY_SCOPE.test(s));
     const client = paramText(ev.parameters, 'API_CLIENT_NAME');
     if (risky.length === 0 || ctx.isApprovedApp(client)) continue;
     return {
@@ -73,7 +75,7 @@ export const appRiskyOauthGrantGoogle: Rule = {
     if (record.application === 'admin') return delegationHit(record, ctx);
     for (const ev of record.events) {
       if (ev.name !== 'authorize') continue;
-      const risky = paramList(ev.parameters, 'scope').filter((s) => RISKY_GOOGLE_SCOPES.some((p) => p.test(s)));
+      const risky = paramList(ev.parameters, 'scope').filter((s) => RISKY_SCOPE.test(s));
       if (risky.length === 0) continue;
       const app = paramText(ev.parameters, 'app_name') || 'an app';
       const clientId = paramText(ev.parameters, 'client_id');

@@ -1,8 +1,6 @@
-import { looksLikePupilData } from '../pupil-data.js';
-import { paramText } from '../records/google-params.js';
 import type { Rule } from '../rule.js';
+import { driveFileTitle, FileBurstHit } from './file-burst-hit.js';
 import { at, makeDriveEvent, repeat } from './fixtures.js';
-import { who } from './helpers.js';
 
 const DELETES = ['trash', 'delete'];
 
@@ -24,15 +22,7 @@ export const dataMassDeleteGoogle: Rule = {
     if (record.kind !== 'google.reports.activity' || !record.actor) return undefined;
     const ev = record.events.find((e) => DELETES.includes(e.name));
     if (!ev) return undefined;
-    return {
-      summary: `${who(record.actor)} deleted an unusual number of Drive files in a short time.`,
-      counterKey: record.actor,
-      // Evaluated only when the engine emits (a burst past the threshold), not for every single download.
-      get looksLikePupilData() {
-        return looksLikePupilData(paramText(ev.parameters, 'doc_title'));
-      },
-      category: ctx.isPupil(record.actor) ? 'conduct' : 'security',
-    };
+    return new FileBurstHit(record.actor, ctx, 'deleted', 'Drive', 'files', ev, driveFileTitle);
   },
   samples: {
     positive: [{ name: '50 files trashed in 4 minutes', records: repeat(50, (i) => makeDriveEvent('trash', { doc_id: `d${i}`, doc_title: i === 49 ? 'Attendance autumn' : 'Notes' }, { time: at(i * 5), type: 'access' })), expect: { count: 50, looksLikePupilData: true, severity: 'high' } }],

@@ -1,8 +1,6 @@
-import { looksLikePupilData } from '../pupil-data.js';
-import { text } from '../records/read.js';
 import type { Rule } from '../rule.js';
+import { FileBurstHit, sharePointFileName } from './file-burst-hit.js';
 import { at, makeO365, repeat } from './fixtures.js';
-import { who } from './helpers.js';
 
 const OPERATIONS = ['FileDeleted', 'FileRecycled', 'FileDeletedFirstStageRecycleBin', 'FolderDeleted', 'FolderRecycled'];
 
@@ -22,15 +20,7 @@ export const dataMassDeleteMicrosoft: Rule = {
   triggers: [{ kind: 'o365.management.activity', operations: OPERATIONS }],
   evaluate(record, ctx) {
     if (record.kind !== 'o365.management.activity' || !record.actor) return undefined;
-    return {
-      summary: `${who(record.actor)} deleted an unusual number of ${record.workload || 'SharePoint'} items in a short time.`,
-      counterKey: record.actor,
-      // Evaluated only when the engine emits (a burst past the threshold), not for every single download.
-      get looksLikePupilData() {
-        return looksLikePupilData(text(record.raw, 'SourceFileName'));
-      },
-      category: ctx.isPupil(record.actor) ? 'conduct' : 'security',
-    };
+    return new FileBurstHit(record.actor, ctx, 'deleted', record.workload || 'SharePoint', 'items', record.raw, sharePointFileName);
   },
   samples: {
     positive: [{ name: '50 files recycled in 5 minutes', records: repeat(50, (i) => makeO365(i % 2 ? 'FileRecycled' : 'FileDeleted', { CreationTime: at(i * 6).slice(0, 19) })), expect: { count: 50 } }],

@@ -1,8 +1,6 @@
-import { looksLikePupilData } from '../pupil-data.js';
-import { paramText } from '../records/google-params.js';
 import type { Rule } from '../rule.js';
+import { driveFileTitle, FileBurstHit } from './file-burst-hit.js';
 import { at, makeDriveEvent, PUPIL, repeat } from './fixtures.js';
-import { who } from './helpers.js';
 
 /** Many Drive downloads by one account in a short time. */
 export const dataMassDownloadGoogle: Rule = {
@@ -22,15 +20,7 @@ export const dataMassDownloadGoogle: Rule = {
     if (record.kind !== 'google.reports.activity') return undefined;
     const ev = record.events.find((e) => e.name === 'download');
     if (!ev || !record.actor) return undefined;
-    return {
-      summary: `${who(record.actor)} downloaded an unusual number of Drive files in a short time.`,
-      counterKey: record.actor,
-      // Evaluated only when the engine emits (a burst past the threshold), not for every single download.
-      get looksLikePupilData() {
-        return looksLikePupilData(paramText(ev.parameters, 'doc_title'));
-      },
-      category: ctx.isPupil(record.actor) ? 'conduct' : 'security',
-    };
+    return new FileBurstHit(record.actor, ctx, 'downloaded', 'Drive', 'files', ev, driveFileTitle);
   },
   samples: {
     positive: [

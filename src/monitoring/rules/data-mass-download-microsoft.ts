@@ -1,8 +1,6 @@
-import { looksLikePupilData } from '../pupil-data.js';
-import { text } from '../records/read.js';
 import type { Rule } from '../rule.js';
+import { FileBurstHit, sharePointFileName } from './file-burst-hit.js';
 import { at, makeO365, repeat } from './fixtures.js';
-import { who } from './helpers.js';
 
 /** Many SharePoint / OneDrive downloads (or full syncs) by one account in a short time. */
 export const dataMassDownloadMicrosoft: Rule = {
@@ -20,15 +18,7 @@ export const dataMassDownloadMicrosoft: Rule = {
   triggers: [{ kind: 'o365.management.activity', operations: ['FileDownloaded', 'FileSyncDownloadedFull'] }],
   evaluate(record, ctx) {
     if (record.kind !== 'o365.management.activity' || !record.actor) return undefined;
-    return {
-      summary: `${who(record.actor)} downloaded an unusual number of ${record.workload || 'SharePoint'} files in a short time.`,
-      counterKey: record.actor,
-      // Evaluated only when the engine emits (a burst past the threshold), not for every single download.
-      get looksLikePupilData() {
-        return looksLikePupilData(text(record.raw, 'SourceFileName'));
-      },
-      category: ctx.isPupil(record.actor) ? 'conduct' : 'security',
-    };
+    return new FileBurstHit(record.actor, ctx, 'downloaded', record.workload || 'SharePoint', 'files', record.raw, sharePointFileName);
   },
   samples: {
     positive: [{ name: '50 downloads in 5 minutes', records: repeat(50, (i) => makeO365('FileDownloaded', { CreationTime: at(i * 6).slice(0, 19), SourceFileName: `f${i}.docx` })), expect: { count: 50 } }],

@@ -53,7 +53,8 @@ export function problemLine(p: ScanProblem): string {
   return `line ${p.line}: ${what}: ${p.message}`;
 }
 
-const n = (x: number): string => x.toLocaleString('en-GB');
+/** Whole numbers with thousands commas, as en-GB writes them; done by hand because loading ICU's locale data costs each scan ~10 ms of CPU. */
+const n = (x: number): string => (Number.isSafeInteger(x) ? String(x).replace(/\B(?=(\d{3})+$)/g, ',') : x.toLocaleString('en-GB'));
 
 const FORMAT_LABEL: Record<ScanSummary['format'], string> = {
   json: 'JSON',

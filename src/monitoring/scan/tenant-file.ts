@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from '../../config/format-issues.js';
 import type { School } from '../../config/load.js';
-import { SchoolSchema } from '../../config/schema.js';
-import { readLocalDirectory } from '../../directory/local-source.js';
 import { ROLES } from '../../directory/roles.js';
 import { ErrorCode, LanternError } from '../../errors.js';
 import { ALL_RULES } from '../rules/index.js';
@@ -53,7 +50,10 @@ function invalid(file: string, details: string[]): never {
   throw new LanternError(ErrorCode.ConfigInvalid, `${file} has ${details.length} problem(s):\n  ${details.join('\n  ')}`, { details });
 }
 
-function fromSchool(raw: unknown, file: string): LoadedTenant {
+// The school shape and YAML are loaded only when a file uses them: a JSON tenant file (the common case, and the
+// bench's) then starts the scan without the YAML parser, the config schema or the CSV directory reader.
+async function fromSchool(raw: unknown, file: string): Promise<LoadedTenant> {
+  const [{ SchoolSchema }, { readLocalDirectory }] = await Promise.all([import('../../config/schema.js'), import('../../directory/local-source.js')]);
   const parsed = SchoolSchema.safeParse(raw);
   if (!parsed.success) invalid(file, formatIssues(parsed.error.issues));
   const s = parsed.data;
@@ -79,7 +79,7 @@ function fromSchool(raw: unknown, file: string): LoadedTenant {
  * Reads a tenant file (JSON or YAML): either the scan's own shape ({ownDomains, trustedDomains, people,
  * rules?, suppressions?}), a school entry from the main config, or a main config with exactly one school.
  */
-export function loadTenantFile(file: string): LoadedTenant {
+export async function loadTenantFile(file: string): Promise<LoadedTenant> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -88,7 +88,7 @@ export function loadTenantFile(file: string): LoadedTenant {
   }
   let raw: unknown;
   try {
-    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    raw = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new LanternError(ErrorCode.ConfigInvalid, `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${why}`, { cause: err });
