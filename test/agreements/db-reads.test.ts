@@ -13,6 +13,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { createAdapter } from '../../src/teams/adapter.js';
 import { RateLimiter } from '../../src/teams/send/rate-limit.js';
 import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js';
+import { SendFeed } from '../../src/teams/send/feed.js';
 import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { dropTestDatabase } from '../support/db.js';
 import { commandCount, connectMeteredDatabase, type CommandMeter } from './sim/meter.js';
@@ -122,6 +123,29 @@ describe('database reads on the agreements hot paths', () => {
     // Neither the sends, their outcomes nor the installed chats: the one read of an empty collection.
     expect(meter.phases.get('idle')?.commands).toBe(1);
     expect(commandCount(meter.phases, 'idle', 'find agreement_open_sends')).toBe(1);
+  });
+
+  it('a campaign sent while it is being queued reads the installed chats once, not once per card', async () => {
+    const version = await models.agreementVersions.findOne({ schoolId: school, policyId: 'staff-aua' }).lean<AgreementVersion>();
+    const sender = createProactiveSender(createAdapter(config), config);
+    const feed = new SendFeed();
+    const deliveredBefore = fake.deliveries.length;
+    const [run] = await measured('streamed', () =>
+      Promise.all([
+        // The worker starts on an empty queue: every card reaches it through the feed.
+        workSendQueue(
+          { models, config, logger: createLogger({ level: 'silent' }), clock: () => new Date(), policyLinks: policyPageLinks(() => undefined), limiter: new RateLimiter(), workerId: 'w-streamed', transport: async (reference, activity) => void (await sender.send(reference, activity)) },
+          { campaignId: `${school}:staff-aua:v${version!.number}:streamed` },
+          { feed },
+        ),
+        issueCampaign(models, { schoolId: school, version: version!, dueAt: new Date(Date.now() + 86_400_000), reminderDays: [3], createdBy: 'test', reason: 'test', key: 'streamed' }, new Date(), (items, people) => feed.push(items, people)).finally(() => feed.close()),
+      ]),
+    );
+    // s1 signed in the first test.
+    expect(run).toMatchObject({ sent: 5, skipped: 1, unreachable: 0 });
+    expect(fake.deliveries.length - deliveredBefore).toBe(5);
+    // One read by the issue (who is reachable) and one by the worker; before, the worker looked each person up.
+    expect(commandCount(meter.phases, 'streamed', 'find conversation_refs')).toBe(2);
   });
 
   it('a campaign expands its sign card once per run: each person\'s copy is the same card, refreshed for them', async () => {

@@ -78,6 +78,17 @@ export async function workSendQueue(
   const states = new Map<string, AttemptState>();
   const people = new Map<string, Person | null>();
   let references = new Map<string, ConversationReference>();
+  // Read with the open sends; a run that began on an empty queue reads them when its first cards come from the
+  // feed. Never left to buildSend, which looks up one person at a time (a whole-collection scan each on FerretDB).
+  let referencesRead: Promise<void> | undefined;
+  const readReferences = (): Promise<void> =>
+    (referencesRead = withDbRetry(() => referencesFor(deps.models)).then(
+      (read) => void (references = read),
+      (err: unknown) => {
+        referencesRead = undefined;
+        throw err;
+      },
+    ));
   const ready: AgreementSend[] = [];
   const later = new Map<string, number>();
   let inFlight = 0;
@@ -110,6 +121,7 @@ export async function workSendQueue(
       const fresh = items.filter((s) => !finished.has(s._id) && !known.has(s._id) && (!scope.campaignId || s.campaignId === scope.campaignId) && (!scope.schoolId || s.schoolId === scope.schoolId));
       const missing = fresh.filter((s) => !people.has(`${s.schoolId}:${s.personId}`));
       for (const [key, person] of await withDbRetry(() => peopleFor(deps.models, missing))) people.set(key, person);
+      if (fresh.length > 0) await (referencesRead ?? readReferences());
       const at = now();
       for (const s of fresh) {
         if (known.has(s._id)) continue;
@@ -137,7 +149,7 @@ export async function workSendQueue(
       // was finished by another worker. Not one admitted meanwhile (from the feed): the read may predate it.
       const before = [...known.keys()];
       const open = await withDbRetry(() => deps.models.agreementOpenSends.find(filter).lean<AgreementSend[]>());
-      if (open.length > 0) references = await withDbRetry(() => referencesFor(deps.models));
+      if (open.length > 0) await readReferences();
       cache.signed.clear();
       const still = new Set(open.map((s) => s._id));
       for (const id of before) {
