@@ -125,7 +125,7 @@ describe('database reads on the agreements hot paths', () => {
     expect(commandCount(meter.phases, 'idle', 'find agreement_open_sends')).toBe(1);
   });
 
-  it('a campaign sent while it is being queued reads the installed chats once, not once per card', async () => {
+  it('a campaign sent while it is being queued reads the installed chats once and gathers its per-card writes', async () => {
     const version = await models.agreementVersions.findOne({ schoolId: school, policyId: 'staff-aua' }).lean<AgreementVersion>();
     const sender = createProactiveSender(createAdapter(config), config);
     const feed = new SendFeed();
@@ -146,6 +146,11 @@ describe('database reads on the agreements hot paths', () => {
     expect(fake.deliveries.length - deliveredBefore).toBe(5);
     // One read by the issue (who is reachable) and one by the worker; before, the worker looked each person up.
     expect(commandCount(meter.phases, 'streamed', 'find conversation_refs')).toBe(2);
+    // Claims gathered (one insert for the six cards, two if the feed's batches straddle one) and the finished sends
+    // taken out of the open sends together: before, one command per card for each.
+    expect(commandCount(meter.phases, 'streamed', 'insert agreement_send_claims')).toBeLessThanOrEqual(2);
+    expect(commandCount(meter.phases, 'streamed', 'delete agreement_open_sends')).toBe(1);
+    expect(await models.agreementOpenSends.countDocuments()).toBe(0);
   });
 
   it('a campaign expands its sign card once per run: each person\'s copy is the same card, refreshed for them', async () => {

@@ -10,6 +10,7 @@ import type { AgreementCampaign, AgreementSend } from '../../agreements/campaign
 import type { AgreementSendSummary } from '../../agreements/ports.js';
 import { attemptSend, buildSend, tenantOf, withDbRetry, type AttemptState, type Outcome } from './attempt.js';
 import type { SendFeed } from './feed.js';
+import { batchedWrites } from './writes.js';
 import type { TenantSendLease } from './lease.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import type { AdaptiveCardJson } from '../cards.js';
@@ -73,6 +74,7 @@ export async function workSendQueue(
   const cache: RunCache = { campaigns: new Map(), versions: new Map(), signed: new Map(), signCards: new Map() };
   const filter = { ...(scope.schoolId ? { schoolId: scope.schoolId } : {}), ...(scope.campaignId ? { campaignId: scope.campaignId } : {}) };
   const now = () => deps.clock().getTime();
+  const writes = batchedWrites(deps.models, deps.logger);
   const known = new Map<string, AgreementSend>();
   const finished = new Set<string>();
   const states = new Map<string, AttemptState>();
@@ -221,6 +223,7 @@ export async function workSendQueue(
     return attemptSend(deps, item, built, states.get(item._id) ?? { attempts: 0, contested: false }, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(lease ? { mayStillSend: (tenant: string) => lease.mayStillSend(tenant) } : {}),
+      writes,
     });
   };
 
@@ -231,6 +234,8 @@ export async function workSendQueue(
     if (later.size > 0 && Math.min(...later.values()) - now() <= horizon) return false;
     // Everything this run knows of is settled: read the queue once more for anything queued while it worked.
     if (!workedSinceScan) return true;
+    // Its own finished sends out first, so the read finds only what is still open.
+    await writes.flush();
     await scan();
     return ready.length === 0 && inFlight === 0 && (later.size === 0 || Math.min(...later.values()) - now() > horizon);
   };
@@ -283,6 +288,7 @@ export async function workSendQueue(
     if (failed) throw failed.reason;
   } finally {
     unsubscribe?.();
+    await writes.flush();
     await leaveLease?.().catch((err: unknown) => deps.logger.warn({ err }, 'could not give back the sender lease'));
   }
   return summary;
