@@ -114,7 +114,7 @@ export async function attemptSend(
   };
   if (built.kind !== 'send') return finish(built.kind === 'unreachable' ? 'unreachable' : 'skipped', built.reason);
   const tenant = tenantOf(built.reference, item.schoolId);
-  await deps.limiter.acquire(
+  const release = await deps.limiter.acquire(
     [
       { key: `tenant:${tenant}`, windows: PER_TENANT_LIMITS },
       { key: `conversation:${built.reference.conversation?.id ?? item.personId}`, windows: PER_CONVERSATION_LIMITS },
@@ -124,6 +124,7 @@ export async function attemptSend(
   // The limiter may have waited past the end of this instance's turn to send for the tenant: nothing was
   // posted, so the claim is given back and the new holder can take this attempt number at once.
   if (options.mayStillSend && !options.mayStillSend(tenant)) {
+    release();
     await withDbRetry(() => deps.models.agreementSendClaims.deleteOne({ _id: `${item._id}#${n}`, by: deps.workerId })).catch(() => undefined);
     return { kind: 'wait', ms: 250 };
   }
@@ -137,6 +138,9 @@ export async function attemptSend(
     }
     deps.logger.warn({ sendId: item._id, status: failure.status }, 'agreement card could not be sent');
     return finish('failed', detail);
+  } finally {
+    // Answered (or failed): from now on the request leaves the limiter's windows a window's length later.
+    release();
   }
   return finish('sent');
 }
