@@ -45,11 +45,11 @@ export interface SendQueueDeps {
 /** Counts of what one run of the worker did. */
 export type SendSummary = AgreementSendSummary;
 
-/** Caches of the documents a run keeps looking at; `signed` is refreshed with every scan. */
+/** Caches of the documents a run keeps looking at, each loaded once however many lanes ask; `signed` is refreshed with every scan. */
 export interface RunCache {
-  campaigns: Map<string, AgreementCampaign | null>;
-  versions: Map<string, AgreementVersion | null>;
-  signed: Map<string, Set<string>>;
+  campaigns: Map<string, Promise<AgreementCampaign | null>>;
+  versions: Map<string, Promise<AgreementVersion | null>>;
+  signed: Map<string, Promise<Set<string>>>;
   /** Sign cards expanded once for the run (see signCardFrom). */
   signCards: Map<string, AdaptiveCardJson>;
 }
@@ -150,8 +150,11 @@ export async function workSendQueue(
       // A row is deleted only once its outcome is recorded, so an item known before this read and missing from it
       // was finished by another worker. Not one admitted meanwhile (from the feed): the read may predate it.
       const before = [...known.keys()];
+      // Cards are on their way from a feed: the installed chats are read alongside, not after the first of them.
+      const early = options.feed && !options.feed.isClosed && !referencesRead ? readReferences() : undefined;
       const open = await withDbRetry(() => deps.models.agreementOpenSends.find(filter).lean<AgreementSend[]>());
-      if (open.length > 0) await readReferences();
+      if (early) await early;
+      else if (open.length > 0) await readReferences();
       cache.signed.clear();
       const still = new Set(open.map((s) => s._id));
       for (const id of before) {
