@@ -32,7 +32,7 @@ export interface SendQueueDeps {
   lease?: TenantSendLease;
   /** Names this worker in its claims. */
   workerId: string;
-  /** Attempts in flight at once (default 16: enough for 49 a second when an attempt takes up to ~300 ms). */
+  /** Attempts in flight at once (default 16: enough for 50 a second when an attempt takes up to ~300 ms). */
   concurrency?: number;
   /** Attempts per card before it is marked failed (default 8). */
   maxAttempts?: number;
