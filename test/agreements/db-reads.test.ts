@@ -13,6 +13,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { createAdapter } from '../../src/teams/adapter.js';
 import { RateLimiter } from '../../src/teams/send/rate-limit.js';
 import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js';
+import { SendFeed } from '../../src/teams/send/feed.js';
 import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { dropTestDatabase } from '../support/db.js';
 import { commandCount, connectMeteredDatabase, type CommandMeter } from './sim/meter.js';
@@ -122,6 +123,44 @@ describe('database reads on the agreements hot paths', () => {
     // Neither the sends, their outcomes nor the installed chats: the one read of an empty collection.
     expect(meter.phases.get('idle')?.commands).toBe(1);
     expect(commandCount(meter.phases, 'idle', 'find agreement_open_sends')).toBe(1);
+  });
+
+  it('a campaign sent while it is being queued reads the installed chats once and gathers its per-card writes', async () => {
+    const version = await models.agreementVersions.findOne({ schoolId: school, policyId: 'staff-aua' }).lean<AgreementVersion>();
+    const sender = createProactiveSender(createAdapter(config), config);
+    const feed = new SendFeed();
+    const deliveredBefore = fake.deliveries.length;
+    const order: string[] = [];
+    const listen = (e: { commandName: string; command: Record<string, unknown> }) => order.push(`${e.commandName} ${String(e.command[e.commandName])}`);
+    conn.getClient().on('commandStarted', listen);
+    const [run] = await measured('streamed', () =>
+      Promise.all([
+        // The worker starts on an empty queue: every card reaches it through the feed.
+        workSendQueue(
+          { models, config, logger: createLogger({ level: 'silent' }), clock: () => new Date(), policyLinks: policyPageLinks(() => undefined), limiter: new RateLimiter(), workerId: 'w-streamed', transport: async (reference, activity) => void (await sender.send(reference, activity)) },
+          { campaignId: `${school}:staff-aua:v${version!.number}:streamed` },
+          { feed },
+        ),
+        issueCampaign(models, { schoolId: school, version: version!, dueAt: new Date(Date.now() + 86_400_000), reminderDays: [3], createdBy: 'test', reason: 'test', key: 'streamed' }, new Date(), (items, people) => feed.push(items, people)).finally(() => feed.close()),
+      ]),
+    );
+    conn.getClient().off('commandStarted', listen);
+    // s1 signed in the first test.
+    expect(run).toMatchObject({ sent: 5, skipped: 1, unreachable: 0 });
+    expect(fake.deliveries.length - deliveredBefore).toBe(5);
+    // One read by the issue (who is reachable) and one by the worker; before, the worker looked each person up.
+    expect(commandCount(meter.phases, 'streamed', 'find conversation_refs')).toBe(2);
+    // And read while the issue works out who is reachable, so it is ready when the first cards arrive.
+    expect(order.indexOf('find conversation_refs')).toBeLessThan(order.indexOf('insert agreement_open_sends'));
+    expect(order.lastIndexOf('find conversation_refs')).toBeLessThan(order.indexOf('insert agreement_open_sends'));
+    // Claims gathered (one insert for the six cards, two if the feed's batches straddle one) and the finished sends
+    // taken out of the open sends together: before, one command per card for each.
+    expect(commandCount(meter.phases, 'streamed', 'insert agreement_send_claims')).toBeLessThanOrEqual(2);
+    expect(commandCount(meter.phases, 'streamed', 'delete agreement_open_sends')).toBe(1);
+    expect(await models.agreementOpenSends.countDocuments()).toBe(0);
+    // The campaign and who has signed are read once for the run, not once by each lane that starts at once.
+    expect(commandCount(meter.phases, 'streamed', 'find agreement_signatures')).toBe(1);
+    expect(commandCount(meter.phases, 'streamed', 'find agreement_campaigns')).toBe(2);
   });
 
   it('a campaign expands its sign card once per run: each person\'s copy is the same card, refreshed for them', async () => {

@@ -7,6 +7,7 @@ import { cardForSend, type BuiltSend } from './cards.js';
 import type { RunCache, SendQueueDeps, SendSummary, Transport } from './queue.js';
 import { personalReference, SendFailure } from './proactive.js';
 import { isDuplicateKey } from '../../db/errors.js';
+import { immediateWrites, type SendWrites } from './writes.js';
 
 /** Back-off for throttled or failed posts: 1 s doubling to 2 min, ±20 % jitter (Retry-After wins). */
 export const SEND_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 120_000, jitter: 0.2 };
@@ -46,22 +47,17 @@ export function tenantOf(reference: ConversationReference, schoolId: string): st
  * Claims the next attempt number for an item by unique insert, or says how long another (live) worker
  * holds it. A taken number whose send already has an outcome means the work is done elsewhere.
  */
-async function claim(deps: SendQueueDeps, item: AgreementSend, state: AttemptState): Promise<number | 'done-elsewhere' | { kind: 'wait'; ms: number }> {
+async function claim(deps: SendQueueDeps, writes: SendWrites, item: AgreementSend, state: AttemptState): Promise<number | 'done-elsewhere' | { kind: 'wait'; ms: number }> {
   const lease = deps.claimLeaseMs ?? 60_000;
   for (let n = state.attempts + 1; n < state.attempts + 50; n++) {
     const at = deps.clock();
-    try {
-      await withDbRetry(() => deps.models.agreementSendClaims.create({ _id: `${item._id}#${n}`, by: deps.workerId, at }));
-      return n;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      state.contested = true;
-      if (await withDbRetry(() => deps.models.agreementSendResults.findById(item._id, { _id: 1 }).lean())) return 'done-elsewhere';
-      const held = await withDbRetry(() => deps.models.agreementSendClaims.findById(`${item._id}#${n}`).lean());
-      const age = held ? at.getTime() - new Date(held.at).getTime() : lease;
-      // A recent claim is a live worker's; an old one is a dead worker's attempt, so try the next number.
-      if (age < lease) return { kind: 'wait', ms: lease - age };
-    }
+    if ((await withDbRetry(() => writes.claim({ _id: `${item._id}#${n}`, by: deps.workerId, at }))) === 'inserted') return n;
+    state.contested = true;
+    if (await withDbRetry(() => deps.models.agreementSendResults.findById(item._id, { _id: 1 }).lean())) return 'done-elsewhere';
+    const held = await withDbRetry(() => deps.models.agreementSendClaims.findById(`${item._id}#${n}`).lean());
+    const age = held ? at.getTime() - new Date(held.at).getTime() : lease;
+    // A recent claim is a live worker's; an old one is a dead worker's attempt, so try the next number.
+    if (age < lease) return { kind: 'wait', ms: lease - age };
   }
   return { kind: 'wait', ms: lease };
 }
@@ -70,8 +66,8 @@ async function claim(deps: SendQueueDeps, item: AgreementSend, state: AttemptSta
  * Takes a send with a recorded outcome out of the open sends. Never throws: the outcome is what counts, and
  * a row left behind is settled by the next run (its claim is taken and its outcome found).
  */
-async function settle<T extends Outcome>(deps: SendQueueDeps, item: AgreementSend, outcome: T): Promise<T> {
-  await withDbRetry(() => deps.models.agreementOpenSends.deleteOne({ _id: item._id })).catch((err: unknown) => deps.logger.warn({ err, sendId: item._id }, 'could not take a finished agreement card out of the open sends; the next run will'));
+async function settle<T extends Outcome>(writes: SendWrites, item: AgreementSend, outcome: T): Promise<T> {
+  await writes.close(item._id);
   return outcome;
 }
 
@@ -101,28 +97,24 @@ export async function attemptSend(
   item: AgreementSend,
   built: BuiltSend,
   state: AttemptState,
-  options: { signal?: AbortSignal; transport?: Transport; mayStillSend?: (tenant: string) => boolean } = {},
+  options: { signal?: AbortSignal; transport?: Transport; mayStillSend?: (tenant: string) => boolean; writes?: SendWrites } = {},
 ): Promise<Outcome> {
-  const n = await claim(deps, item, state);
-  if (n === 'done-elsewhere') return settle(deps, item, n);
+  const writes = options.writes ?? immediateWrites(deps.models, deps.logger);
+  const n = await claim(deps, writes, item, state);
+  if (n === 'done-elsewhere') return settle(writes, item, n);
   if (typeof n !== 'number') return n;
   state.attempts = n;
   // Only when another worker has touched this item can it have finished it since the queue was read.
-  if (state.contested && (await withDbRetry(() => deps.models.agreementSendResults.findById(item._id, { _id: 1 }).lean()))) return settle(deps, item, 'done-elsewhere');
+  if (state.contested && (await withDbRetry(() => deps.models.agreementSendResults.findById(item._id, { _id: 1 }).lean()))) return settle(writes, item, 'done-elsewhere');
   const finish = async (status: 'sent' | 'unreachable' | 'skipped' | 'failed', detail?: string): Promise<Outcome> => {
-    try {
-      await withDbRetry(() =>
-        deps.models.agreementSendResults.create({ _id: item._id, schoolId: item.schoolId, campaignId: item.campaignId, personId: item.personId, round: item.round, status, attempts: n, at: deps.clock(), ...(detail ? { detail } : {}) }),
-      );
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      return settle(deps, item, 'done-elsewhere');
-    }
-    return settle(deps, item, status);
+    const recorded = await withDbRetry(() =>
+      writes.record({ _id: item._id, schoolId: item.schoolId, campaignId: item.campaignId, personId: item.personId, round: item.round, status, attempts: n, at: deps.clock(), ...(detail ? { detail } : {}) }),
+    );
+    return settle(writes, item, recorded === 'inserted' ? status : 'done-elsewhere');
   };
   if (built.kind !== 'send') return finish(built.kind === 'unreachable' ? 'unreachable' : 'skipped', built.reason);
   const tenant = tenantOf(built.reference, item.schoolId);
-  await deps.limiter.acquire(
+  const release = await deps.limiter.acquire(
     [
       { key: `tenant:${tenant}`, windows: PER_TENANT_LIMITS },
       { key: `conversation:${built.reference.conversation?.id ?? item.personId}`, windows: PER_CONVERSATION_LIMITS },
@@ -132,6 +124,7 @@ export async function attemptSend(
   // The limiter may have waited past the end of this instance's turn to send for the tenant: nothing was
   // posted, so the claim is given back and the new holder can take this attempt number at once.
   if (options.mayStillSend && !options.mayStillSend(tenant)) {
+    release();
     await withDbRetry(() => deps.models.agreementSendClaims.deleteOne({ _id: `${item._id}#${n}`, by: deps.workerId })).catch(() => undefined);
     return { kind: 'wait', ms: 250 };
   }
@@ -145,6 +138,9 @@ export async function attemptSend(
     }
     deps.logger.warn({ sendId: item._id, status: failure.status }, 'agreement card could not be sent');
     return finish('failed', detail);
+  } finally {
+    // Answered (or failed): from now on the request leaves the limiter's windows a window's length later.
+    release();
   }
   return finish('sent');
 }

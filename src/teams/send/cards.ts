@@ -22,9 +22,17 @@ export type BuiltSend =
 /** The text reports use for someone Lantern cannot message. */
 export const NOT_REACHABLE = 'not reachable — Lantern not installed for them';
 
-async function cached<T>(map: Map<string, T | null>, id: string, load: () => Promise<T | null>): Promise<T | null> {
-  if (!map.has(id)) map.set(id, await load());
-  return map.get(id) ?? null;
+/** One load per id, however many lanes ask at once; a failed load is forgotten so the next ask tries again. */
+function cached<T>(map: Map<string, Promise<T>>, id: string, load: () => PromiseLike<T>): Promise<T> {
+  const known = map.get(id);
+  if (known) return known;
+  // A real promise, settled once: a mongoose query would run again for every await.
+  const loading = (async () => await load())();
+  map.set(id, loading);
+  loading.catch(() => {
+    if (map.get(id) === loading) map.delete(id);
+  });
+  return loading;
 }
 
 /**
@@ -65,11 +73,7 @@ export async function cardForSend(
     return { kind: 'send', reference, activity: cardMessage(card) };
   }
   if (item.round >= 0) {
-    let signed = cache.signed.get(version._id);
-    if (!signed) {
-      signed = await signedPersonIds(deps.models, version, now, calendarOf(school));
-      cache.signed.set(version._id, signed);
-    }
+    const signed = await cached(cache.signed, version._id, () => signedPersonIds(deps.models, version, now, calendarOf(school)));
     if (signed.has(person.personId)) return { kind: 'skip', reason: 'already signed' };
   }
   if (!reference) return { kind: 'unreachable', reason: NOT_REACHABLE };

@@ -10,6 +10,7 @@ import type { AgreementCampaign, AgreementSend } from '../../agreements/campaign
 import type { AgreementSendSummary } from '../../agreements/ports.js';
 import { attemptSend, buildSend, tenantOf, withDbRetry, type AttemptState, type Outcome } from './attempt.js';
 import type { SendFeed } from './feed.js';
+import { batchedWrites } from './writes.js';
 import type { TenantSendLease } from './lease.js';
 import type { AgreementVersion } from '../../agreements/version-model.js';
 import type { AdaptiveCardJson } from '../cards.js';
@@ -31,7 +32,7 @@ export interface SendQueueDeps {
   lease?: TenantSendLease;
   /** Names this worker in its claims. */
   workerId: string;
-  /** Attempts in flight at once (default 16: enough for 49 a second when an attempt takes up to ~300 ms). */
+  /** Attempts in flight at once (default 16: enough for 50 a second when an attempt takes up to ~300 ms). */
   concurrency?: number;
   /** Attempts per card before it is marked failed (default 8). */
   maxAttempts?: number;
@@ -44,11 +45,11 @@ export interface SendQueueDeps {
 /** Counts of what one run of the worker did. */
 export type SendSummary = AgreementSendSummary;
 
-/** Caches of the documents a run keeps looking at; `signed` is refreshed with every scan. */
+/** Caches of the documents a run keeps looking at, each loaded once however many lanes ask; `signed` is refreshed with every scan. */
 export interface RunCache {
-  campaigns: Map<string, AgreementCampaign | null>;
-  versions: Map<string, AgreementVersion | null>;
-  signed: Map<string, Set<string>>;
+  campaigns: Map<string, Promise<AgreementCampaign | null>>;
+  versions: Map<string, Promise<AgreementVersion | null>>;
+  signed: Map<string, Promise<Set<string>>>;
   /** Sign cards expanded once for the run (see signCardFrom). */
   signCards: Map<string, AdaptiveCardJson>;
 }
@@ -73,11 +74,23 @@ export async function workSendQueue(
   const cache: RunCache = { campaigns: new Map(), versions: new Map(), signed: new Map(), signCards: new Map() };
   const filter = { ...(scope.schoolId ? { schoolId: scope.schoolId } : {}), ...(scope.campaignId ? { campaignId: scope.campaignId } : {}) };
   const now = () => deps.clock().getTime();
+  const writes = batchedWrites(deps.models, deps.logger);
   const known = new Map<string, AgreementSend>();
   const finished = new Set<string>();
   const states = new Map<string, AttemptState>();
   const people = new Map<string, Person | null>();
   let references = new Map<string, ConversationReference>();
+  // Read with the open sends; a run that began on an empty queue reads them when its first cards come from the
+  // feed. Never left to buildSend, which looks up one person at a time (a whole-collection scan each on FerretDB).
+  let referencesRead: Promise<void> | undefined;
+  const readReferences = (): Promise<void> =>
+    (referencesRead = withDbRetry(() => referencesFor(deps.models)).then(
+      (read) => void (references = read),
+      (err: unknown) => {
+        referencesRead = undefined;
+        throw err;
+      },
+    ));
   const ready: AgreementSend[] = [];
   const later = new Map<string, number>();
   let inFlight = 0;
@@ -110,6 +123,7 @@ export async function workSendQueue(
       const fresh = items.filter((s) => !finished.has(s._id) && !known.has(s._id) && (!scope.campaignId || s.campaignId === scope.campaignId) && (!scope.schoolId || s.schoolId === scope.schoolId));
       const missing = fresh.filter((s) => !people.has(`${s.schoolId}:${s.personId}`));
       for (const [key, person] of await withDbRetry(() => peopleFor(deps.models, missing))) people.set(key, person);
+      if (fresh.length > 0) await (referencesRead ?? readReferences());
       const at = now();
       for (const s of fresh) {
         if (known.has(s._id)) continue;
@@ -136,8 +150,11 @@ export async function workSendQueue(
       // A row is deleted only once its outcome is recorded, so an item known before this read and missing from it
       // was finished by another worker. Not one admitted meanwhile (from the feed): the read may predate it.
       const before = [...known.keys()];
+      // Cards are on their way from a feed: the installed chats are read alongside, not after the first of them.
+      const early = options.feed && !options.feed.isClosed && !referencesRead ? readReferences() : undefined;
       const open = await withDbRetry(() => deps.models.agreementOpenSends.find(filter).lean<AgreementSend[]>());
-      if (open.length > 0) references = await withDbRetry(() => referencesFor(deps.models));
+      if (early) await early;
+      else if (open.length > 0) await readReferences();
       cache.signed.clear();
       const still = new Set(open.map((s) => s._id));
       for (const id of before) {
@@ -209,6 +226,7 @@ export async function workSendQueue(
     return attemptSend(deps, item, built, states.get(item._id) ?? { attempts: 0, contested: false }, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(lease ? { mayStillSend: (tenant: string) => lease.mayStillSend(tenant) } : {}),
+      writes,
     });
   };
 
@@ -219,6 +237,8 @@ export async function workSendQueue(
     if (later.size > 0 && Math.min(...later.values()) - now() <= horizon) return false;
     // Everything this run knows of is settled: read the queue once more for anything queued while it worked.
     if (!workedSinceScan) return true;
+    // Its own finished sends out first, so the read finds only what is still open.
+    await writes.flush();
     await scan();
     return ready.length === 0 && inFlight === 0 && (later.size === 0 || Math.min(...later.values()) - now() > horizon);
   };
@@ -271,6 +291,7 @@ export async function workSendQueue(
     if (failed) throw failed.reason;
   } finally {
     unsubscribe?.();
+    await writes.flush();
     await leaveLease?.().catch((err: unknown) => deps.logger.warn({ err }, 'could not give back the sender lease'));
   }
   return summary;
