@@ -154,3 +154,14 @@ export async function startFakeBotConnector(options: FakeConnectorOptions = {}):
       }),
   };
 }
+
+/** The most of these times (ms, any order) that fall in any one-second window: what "per second" means at Teams. */
+export function busiestSecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while ((sorted[i] as number) - (sorted[j] as number) >= 1_000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createAdapter } from '../../src/teams/adapter.js';
 import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { PER_CONVERSATION_LIMITS, PER_TENANT_LIMITS, RateLimiter } from '../../src/teams/send/rate-limit.js';
-import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
+import { busiestSecond, startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
 
 // The limiter against a real HTTP stand-in for the Bot Connector, which counts requests as they arrive, as Teams does.
 let fake: FakeBotConnector;
@@ -17,15 +17,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function busiestSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[i] as number) - (sorted[j] as number) >= 1_000) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 /** Repeatable pseudo-random numbers in [0, 1). */
 function seeded(seed: number): () => number {

@@ -12,7 +12,7 @@ import { TenantSendLease } from '../../src/teams/send/lease.js';
 import { workSendQueue, type SendQueueDeps } from '../../src/teams/send/queue.js';
 import { createProactiveSender } from '../../src/teams/send/proactive.js';
 import { publishVersion } from '../../src/agreements/versions.js';
-import { startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
+import { busiestSecond, startFakeBotConnector, type FakeBotConnector } from '../../src/bench/fake-bot-connector.js';
 import { connectTestDatabase, dropTestDatabase } from '../support/db.js';
 import { policyPageLinks } from '../../src/agreements/policy-link.js';
 
@@ -51,15 +51,6 @@ function instance(name: string, abortAfter?: { sends: number; controller: AbortC
   };
 }
 
-function busiestSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[i] as number) - (sorted[j] as number) >= 1_000) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 beforeAll(async () => {
   conn = await connectTestDatabase('agr_lease');
