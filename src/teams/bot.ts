@@ -16,7 +16,6 @@ import type { ProactiveSender } from './send/proactive.js';
 import { offerPendingAgreements } from './agreements/on-install.js';
 import { SENDER_CACHED_VERBS } from './agreements/sign-actions.js';
 import { ClickCache, PERSON_TTL_MS } from './click-cache.js';
-import { CASE_CARD_ACTIONS, CASE_SENDER_TTL_MS } from './cases/card-actions.js';
 
 /** What the bot needs from the rest of Lantern: the adapter and proactive sender are start-up's one pair. */
 export interface BotDeps {
@@ -46,12 +45,11 @@ function activityLogger(turn: TurnContext, logger: Logger): Logger {
 type ActivityRoute = (turn: TurnContext, deps: BotDeps, log: Logger) => Promise<void>;
 
 /**
- * How long a verb may use a directory person found earlier: the signing verbs minutes, the DSL case verbs a
- * minute (access there is the config's DSL list, checked each click), anything else not at all.
+ * How long a verb may use a directory person found earlier: viewing and signing one's own agreement minutes;
+ * anything that grants access (the DSL case buttons, IT, admin) not at all, so a directory change counts at once.
  */
 function senderCacheTtl(verb: string): number | undefined {
-  if (SENDER_CACHED_VERBS.has(verb)) return PERSON_TTL_MS;
-  return Object.hasOwn(CASE_CARD_ACTIONS, verb) ? CASE_SENDER_TTL_MS : undefined;
+  return SENDER_CACHED_VERBS.has(verb) ? PERSON_TTL_MS : undefined;
 }
 
 /** Runs the handler for a pressed card button; unknown verbs and failures become a clear card. */

@@ -136,8 +136,8 @@ const question: CardActionHandler = async (ctx) => {
 /**
  * The verbs that may use the directory person the instance found for this Teams user in the last few minutes
  * (ClickCache): viewing and signing one's own agreement grant nothing, so a directory change may take that long
- * to reach them. The DSL case verbs reuse the person for a minute (CASE_SENDER_TTL_MS); every other verb (IT,
- * admin roles) looks the person up on each click.
+ * to reach them. Every other verb (the DSL case buttons, IT, admin roles) grants access, so it looks the person
+ * up on each click.
  */
 export const SENDER_CACHED_VERBS: ReadonlySet<string> = new Set(['agreement.view', 'agreement.sign']);
 

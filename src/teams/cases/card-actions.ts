@@ -104,14 +104,6 @@ async function memberByEmail(v: CaseVerbContext, email: string): Promise<Actor |
   return { email, name: person?.displayName ?? email };
 }
 
-/**
- * How long a case verb may use the directory person the instance found for this Teams user: who may act on a
- * case is the school's DSL list in config, checked against the person's email on every click, so the cache
- * only saves re-reading the same directory entry. A directory change (a leaver deactivated, an account
- * re-linked) reaches case buttons within this time.
- */
-export const CASE_SENDER_TTL_MS = 60_000;
-
 /** The DSL case verbs (`case.*`), spread into CARD_ACTIONS. */
 export const CASE_CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   'case.view': (ctx) =>
