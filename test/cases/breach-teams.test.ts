@@ -1,38 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../src/cases/open.js';
 import { loadCase } from '../../src/cases/store.js';
-import { makeActivity, postActivity } from '../support/activities.js';
-import { startTestLantern, type TestLantern } from '../support/lantern.js';
-import { startConnectorStandIn, type ConnectorStandIn } from './connector-stand-in.js';
+import type { TestLantern } from '../support/lantern.js';
+import { startDslCardBench, type DslCardBench } from './dsl-card.js';
 import { demoSchool, makeCaseInput } from './fixtures.js';
 
 const RUTH_AAD = '00000000-0000-0000-0000-00000000b001';
 const ALEX_AAD = '00000000-0000-0000-0000-0000000000020';
-const CHANNEL_ID = '19:demo-dsl-channel@thread.tacv2';
 
+let bench: DslCardBench;
 let lantern: TestLantern;
-let connector: ConnectorStandIn;
 
+/** Presses a button on a case card as Ruth (the DSL) or Alex (a teacher); the answer card as JSON. */
 async function act(verb: string, data: Record<string, unknown>, who: 'ruth' | 'alex' = 'ruth'): Promise<string> {
-  const from = who === 'ruth' ? { id: '29:ruth', name: 'Ruth Okafor', aadObjectId: RUTH_AAD } : { id: '29:alex', name: 'Alex Wilber', aadObjectId: ALEX_AAD };
-  const res = await postActivity(lantern.url, makeActivity({
-    type: 'invoke', name: 'adaptiveCard/action', deliveryMode: undefined, serviceUrl: connector.url, from,
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    conversation: { id: `${CHANNEL_ID};messageid=1`, conversationType: 'channel', tenantId: '00000000-0000-0000-0000-0000000000001' },
-  }));
-  expect(res.status).toBe(200);
-  return JSON.stringify((res.body as { value: unknown }).value);
+  return JSON.stringify(await bench.press(verb, data, who === 'ruth' ? bench.ruth : { aadObjectId: ALEX_AAD, name: 'Alex Wilber' }));
 }
 
 beforeAll(async () => {
-  connector = await startConnectorStandIn();
-  lantern = await startTestLantern();
-  await lantern.models.people.updateOne({ schoolId: 'northgate', email: 'r.okafor@northgate.example' }, { $set: { aadObjectId: RUTH_AAD } });
+  bench = await startDslCardBench(RUTH_AAD);
+  lantern = bench.lantern;
 }, 60_000);
-afterAll(async () => {
-  await lantern?.close();
-  await connector?.close();
-});
+afterAll(() => bench?.close());
 
 describe('the DSL case card: possible personal-data breach', () => {
   it('offers the action, starts the clock with who and why, then takes the decision once', async () => {

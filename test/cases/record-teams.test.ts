@@ -1,41 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../src/cases/open.js';
 import { verifyCases } from '../../src/cases/verify.js';
-import { makeActivity, makeMessage, postActivity, repliedCards } from '../support/activities.js';
-import { startTestLantern, type TestLantern } from '../support/lantern.js';
-import { startConnectorStandIn, type ConnectorStandIn } from './connector-stand-in.js';
+import { makeMessage, postActivity, repliedCards } from '../support/activities.js';
+import type { TestLantern } from '../support/lantern.js';
+import { startDslCardBench, type DslCardBench } from './dsl-card.js';
 import { demoSchool, makeCaseInput } from './fixtures.js';
 
 const RUTH_AAD = '00000000-0000-0000-0000-00000000a001';
 const ALEX_AAD = '00000000-0000-0000-0000-0000000000020';
-const CHANNEL_ID = '19:demo-dsl-channel@thread.tacv2';
 
+let bench: DslCardBench;
 let lantern: TestLantern;
-let connector: ConnectorStandIn;
 
 function text(card: unknown): string {
   return JSON.stringify(card);
 }
 
-async function invoke(verb: string, data: Record<string, unknown>, from: { aadObjectId: string; name: string }, channel: boolean) {
-  const activity = makeActivity({
-    type: 'invoke',
-    name: 'adaptiveCard/action',
-    deliveryMode: undefined,
-    serviceUrl: connector.url,
-    from: { id: `29:${from.name}`, name: from.name, aadObjectId: from.aadObjectId },
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    ...(channel ? { conversation: { id: `${CHANNEL_ID};messageid=1`, conversationType: 'channel', tenantId: '00000000-0000-0000-0000-0000000000001' } } : {}),
-  });
-  const res = await postActivity(lantern.url, activity);
-  expect(res.status).toBe(200);
-  return (res.body as { value: Record<string, unknown> }).value;
-}
-
 /** Presses a button on a case card as Ruth (the DSL), through the real bot endpoint. */
-const act = (verb: string, data: Record<string, unknown>) => invoke(verb, data, { aadObjectId: RUTH_AAD, name: 'Ruth Okafor' }, true);
+const act = (verb: string, data: Record<string, unknown>) => bench.press(verb, data);
 /** Alex Wilber (a teacher) sends the concern form. */
-const reportConcern = (data: Record<string, unknown>) => invoke('case.concern.submit', { schoolId: 'northgate', category: 'contact', ...data }, { aadObjectId: ALEX_AAD, name: 'Alex Wilber' }, false);
+const reportConcern = (data: Record<string, unknown>) => bench.press('case.concern.submit', { schoolId: 'northgate', category: 'contact', ...data }, { aadObjectId: ALEX_AAD, name: 'Alex Wilber' }, false);
 
 async function caseOf(what: string) {
   const doc = await lantern.models.cases.findOne({ schoolId: 'northgate', summary: what }).lean();
@@ -44,15 +28,10 @@ async function caseOf(what: string) {
 }
 
 beforeAll(async () => {
-  connector = await startConnectorStandIn();
-  lantern = await startTestLantern();
-  await lantern.models.people.updateOne({ schoolId: 'northgate', email: 'r.okafor@northgate.example' }, { $set: { aadObjectId: RUTH_AAD } });
+  bench = await startDslCardBench(RUTH_AAD);
+  lantern = bench.lantern;
 }, 60_000);
-
-afterAll(async () => {
-  await lantern?.close();
-  await connector?.close();
-});
+afterAll(() => bench?.close());
 
 describe('the concern form: the child\'s own words and "time not known"', () => {
   it('asks for the child\'s words in their own field', async () => {

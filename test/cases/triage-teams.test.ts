@@ -2,36 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../src/cases/open.js';
 import { verifyCases } from '../../src/cases/verify.js';
 import type { Person } from '../../src/directory/person.js';
-import { makeActivity, postActivity } from '../support/activities.js';
-import { startTestLantern, type TestLantern } from '../support/lantern.js';
-import { startConnectorStandIn, type ConnectorStandIn } from './connector-stand-in.js';
+import type { TestLantern } from '../support/lantern.js';
+import { startDslCardBench, type DslCardBench } from './dsl-card.js';
 import { demoSchool, makeCaseInput } from './fixtures.js';
 
 const RUTH_AAD = '00000000-0000-0000-0000-00000000a001';
-const CHANNEL_ID = '19:demo-dsl-channel@thread.tacv2';
 
+let bench: DslCardBench;
 let lantern: TestLantern;
-let connector: ConnectorStandIn;
 
 function text(card: unknown): string {
   return JSON.stringify(card);
 }
 
 /** Presses a button on a case card as Ruth (the DSL), through the real bot endpoint. */
-async function act(verb: string, data: Record<string, unknown>) {
-  const activity = makeActivity({
-    type: 'invoke',
-    name: 'adaptiveCard/action',
-    deliveryMode: undefined,
-    serviceUrl: connector.url,
-    from: { id: '29:ruth', name: 'Ruth Okafor', aadObjectId: RUTH_AAD },
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    conversation: { id: `${CHANNEL_ID};messageid=1`, conversationType: 'channel', tenantId: '00000000-0000-0000-0000-0000000000001' },
-  });
-  const res = await postActivity(lantern.url, activity);
-  expect(res.status).toBe(200);
-  return (res.body as { value: Record<string, unknown> }).value;
-}
+const act = (verb: string, data: Record<string, unknown>) => bench.press(verb, data);
 
 async function pupil(personId: string): Promise<Person> {
   const p = await lantern.models.people.findOne({ schoolId: 'northgate', personId }).lean<Person>();
@@ -40,15 +25,10 @@ async function pupil(personId: string): Promise<Person> {
 }
 
 beforeAll(async () => {
-  connector = await startConnectorStandIn();
-  lantern = await startTestLantern();
-  await lantern.models.people.updateOne({ schoolId: 'northgate', email: 'r.okafor@northgate.example' }, { $set: { aadObjectId: RUTH_AAD } });
+  bench = await startDslCardBench(RUTH_AAD);
+  lantern = bench.lantern;
 }, 60_000);
-
-afterAll(async () => {
-  await lantern?.close();
-  await connector?.close();
-});
+afterAll(() => bench?.close());
 
 describe('triage on the DSL channel card', () => {
   it('changes severity and category with a reason, as a timeline entry, and refuses a change without one', async () => {
