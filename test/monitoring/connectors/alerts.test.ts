@@ -2,23 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseJobHandlers } from '../../../src/cases/jobs.js';
 import { loadConfig, type LanternConfig } from '../../../src/config/load.js';
-import { connectDatabase } from '../../../src/db/connect.js';
 import { JobRunner } from '../../../src/jobs/index.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { checkpointId } from '../../../src/monitoring/connectors/checkpoint-model.js';
 import { monitorJobHandlers } from '../../../src/monitoring/connectors/jobs.js';
 import { makeAlert, makeGoogleAlert, PUPIL } from '../../../src/monitoring/rules/fixtures.js';
 import { auditClientFactories } from '../../../src/server/audit-clients.js';
-import { createModels, ensureIndexes, type Models } from '../../../src/stores.js';
+import type { Models } from '../../../src/stores.js';
 import { testMongoUri } from '../../support/db.js';
 import { NORTHGATE_SCHOOL } from '../../support/school-yaml.js';
 import { teamsEdgeFor } from '../../support/teams.js';
 import { FakeGoogle, writeServiceAccountKey } from './support/fake-google.js';
-import { FakeMicrosoft } from './support/fake-microsoft.js';
+import type { FakeMicrosoft } from './support/fake-microsoft.js';
+import { startConnectorWorld, type ConnectorWorld } from './support/world.js';
 
 const TENANT_ID = '5c3e1a2b-7d9f-4e8a-b6c4-1f2e3d4c5b6a';
 const CLIENT_ID = '0b6f1c2d-3e4f-4a5b-8c7d-9e0f1a2b3c4d';
@@ -26,9 +25,9 @@ const uri = `${testMongoUri()}monitoralerts_${randomUUID().slice(0, 8)}`;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-alerts-'));
 const keyFile = writeServiceAccountKey();
 const logger = createLogger({ level: 'silent' });
+let world: ConnectorWorld;
 let google: FakeGoogle;
 let ms: FakeMicrosoft;
-let conn: Connection;
 let models: Models;
 let config: LanternConfig;
 
@@ -75,20 +74,12 @@ async function poll(source: 'google' | 'microsoft'): Promise<void> {
 }
 
 beforeAll(async () => {
-  google = await new FakeGoogle().start();
-  ms = await new FakeMicrosoft().start();
+  world = await startConnectorWorld(uri);
+  ({ google, ms, models } = world);
   const env = { MONGODB_URI: uri, LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, LANTERN_MS_CLIENT_SECRET_NORTHGATE: 'fake-secret' };
   config = loadConfig({ file: writeConfig(), env, cwd: dir });
-  conn = await connectDatabase(uri);
-  models = createModels(conn);
-  await ensureIndexes(models);
 });
-afterAll(async () => {
-  await conn.dropDatabase();
-  await conn.close();
-  await google.stop();
-  await ms.stop();
-});
+afterAll(() => world?.stop());
 
 describe('live alert APIs: Graph security alerts and the Google Alert Center', () => {
   it('a Google DLP alert about a nude image, polled live, opens a do-not-view case with no file name, link or id', async () => {

@@ -3,21 +3,20 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { connectDatabase } from '../../../src/db/connect.js';
 import { JobRunner } from '../../../src/jobs/index.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { monitorJobHandlers } from '../../../src/monitoring/connectors/jobs.js';
 import { makeDriveEvent } from '../../../src/monitoring/rules/fixtures.js';
 import { auditClientFactories } from '../../../src/server/audit-clients.js';
-import { createModels, ensureIndexes, type Models } from '../../../src/stores.js';
+import type { Models } from '../../../src/stores.js';
 import { testMongoUri } from '../../support/db.js';
 import { NORTHGATE_SCHOOL } from '../../support/school-yaml.js';
 import { FakeGoogle, writeServiceAccountKey } from './support/fake-google.js';
-import { FakeMicrosoft } from './support/fake-microsoft.js';
+import type { FakeMicrosoft } from './support/fake-microsoft.js';
+import { startConnectorWorld, type ConnectorWorld } from './support/world.js';
 import { closedPort, selfSignedServer } from './support/unreachable.js';
 
 const TENANT_ID = '5c3e1a2b-7d9f-4e8a-b6c4-1f2e3d4c5b6a';
@@ -25,9 +24,9 @@ const CLIENT_ID = '0b6f1c2d-3e4f-4a5b-8c7d-9e0f1a2b3c4d';
 const uri = `${testMongoUri()}monitorerrors_${randomUUID().slice(0, 8)}`;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-monitor-errors-'));
 const keyFile = writeServiceAccountKey();
+let world: ConnectorWorld;
 let google: FakeGoogle;
 let ms: FakeMicrosoft;
-let conn: Connection;
 let models: Models;
 const env = { MONGODB_URI: uri, LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, LANTERN_MS_CLIENT_SECRET_NORTHGATE: 'fake-secret' };
 
@@ -60,18 +59,10 @@ const GOOGLE_FAKE = () => `      reportsUrl: ${google.url}\n      alertCenterUrl
 const MICROSOFT_FAKE = () => `        manageUrl: ${ms.url}\n        graphUrl: ${ms.url}/v1.0\n        graph: false\n`;
 
 beforeAll(async () => {
-  google = await new FakeGoogle().start();
-  ms = await new FakeMicrosoft().start();
-  conn = await connectDatabase(uri);
-  models = createModels(conn);
-  await ensureIndexes(models);
+  world = await startConnectorWorld(uri);
+  ({ google, ms, models } = world);
 });
-afterAll(async () => {
-  await conn.dropDatabase();
-  await conn.close();
-  await google.stop();
-  await ms.stop();
-});
+afterAll(() => world?.stop());
 
 describe('connector errors name their real cause, in the CLI, the status and the server log', () => {
   it('a closed port: the refused connection, exit 1, and the same cause in status and the server log', async () => {

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { connectDatabase } from '../../../src/db/connect.js';
-import { createModels, ensureIndexes, type Models } from '../../../src/stores.js';
+import type { Models } from '../../../src/stores.js';
 import { JobRunner } from '../../../src/jobs/index.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { monitorJobHandlers, monitorSchedules } from '../../../src/monitoring/connectors/jobs.js';
@@ -17,7 +15,8 @@ import { connectorStatus } from '../../../src/monitoring/connectors/status.js';
 import { makeDriveEvent, makeO365, makeSignIn } from '../../../src/monitoring/rules/fixtures.js';
 import { testMongoUri } from '../../support/db.js';
 import { FakeGoogle, writeServiceAccountKey } from './support/fake-google.js';
-import { FakeMicrosoft } from './support/fake-microsoft.js';
+import type { FakeMicrosoft } from './support/fake-microsoft.js';
+import { startConnectorWorld, type ConnectorWorld } from './support/world.js';
 import { NORTHGATE_SCHOOL } from '../../support/school-yaml.js';
 
 const TENANT_ID = '5c3e1a2b-7d9f-4e8a-b6c4-1f2e3d4c5b6a';
@@ -26,9 +25,9 @@ const uri = `${testMongoUri()}monitorjobs_${randomUUID().slice(0, 8)}`;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-monitor-'));
 const keyFile = writeServiceAccountKey();
 const logger = createLogger({ level: 'silent' });
+let world: ConnectorWorld;
 let google: FakeGoogle;
 let ms: FakeMicrosoft;
-let conn: Connection;
 let models: Models;
 let configFile: string;
 let env: Record<string, string>;
@@ -73,20 +72,12 @@ async function cli(...argv: string[]) {
 }
 
 beforeAll(async () => {
-  google = await new FakeGoogle().start();
-  ms = await new FakeMicrosoft().start();
+  world = await startConnectorWorld(uri);
+  ({ google, ms, models } = world);
   configFile = writeConfig();
   env = { LANTERN_CONFIG: configFile, MONGODB_URI: uri, LANTERN_GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, LANTERN_MS_CLIENT_SECRET_NORTHGATE: 'fake-secret' };
-  conn = await connectDatabase(uri);
-  models = createModels(conn);
-  await ensureIndexes(models);
 });
-afterAll(async () => {
-  await conn.dropDatabase();
-  await conn.close();
-  await google.stop();
-  await ms.stop();
-});
+afterAll(() => world?.stop());
 
 describe('monitoring config, jobs and CLI', () => {
   it('polls only schools with credentials, and names the missing variable otherwise', () => {
