@@ -1,7 +1,7 @@
 import { asArray, asObject, child, text, type JsonObject } from '../records/read.js';
 import type { Rule } from '../rule.js';
 import { makeGoogleAlert, PUPIL } from './fixtures.js';
-import { mentionsIndecentImage, who } from './helpers.js';
+import { INDECENT_IMAGE_ALERT, mentionsIndecentImage, who } from './helpers.js';
 
 /**
  * The words of an Alert Center alert that can say what it is about: its type and source, the name of the DLP
@@ -26,16 +26,9 @@ function alertWords(raw: JsonObject): string {
  */
 export const contentIndecentImageGoogleAlert: Rule = {
   id: 'content.indecent_image.google_alert',
-  family: 'content.indecent_image',
+  ...INDECENT_IMAGE_ALERT,
   source: 'google',
   title: 'Google alert: item may be an indecent image',
-  category: 'content',
-  categoryLogic: 'always content',
-  severity: 'critical',
-  severityLogic: 'always critical: a possible indecent image of a child is a child-protection matter',
-  foldWindowMinutes: 24 * 60,
-  mayInvolveIndecentImage: true,
-  runbook: 'Do not open, copy, forward or delete the item. Follow the UKCIS sharing-nudes guidance: the DSL decides on referral (police / CEOP); ask IT to preserve, not view, the evidence.',
   triggers: [{ kind: 'google.alert' }],
   evaluate(record) {
     if (record.kind !== 'google.alert') return undefined;

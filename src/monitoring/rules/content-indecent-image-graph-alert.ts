@@ -1,7 +1,7 @@
 import { text } from '../records/read.js';
 import type { Rule } from '../rule.js';
 import { makeAlert } from './fixtures.js';
-import { mentionsIndecentImage, who } from './helpers.js';
+import { INDECENT_IMAGE_ALERT, mentionsIndecentImage, who } from './helpers.js';
 
 /** True when a Graph security alert is about possible indecent or sexual imagery (so other rules leave it to this one). */
 export function isIndecentImageAlert(raw: Readonly<Record<string, unknown>>): boolean {
@@ -14,16 +14,9 @@ export function isIndecentImageAlert(raw: Readonly<Record<string, unknown>>): bo
  */
 export const contentIndecentImageGraphAlert: Rule = {
   id: 'content.indecent_image.graph_alert',
-  family: 'content.indecent_image',
+  ...INDECENT_IMAGE_ALERT,
   source: 'microsoft',
   title: 'Microsoft alert: item may be an indecent image',
-  category: 'content',
-  categoryLogic: 'always content',
-  severity: 'critical',
-  severityLogic: 'always critical: a possible indecent image of a child is a child-protection matter',
-  foldWindowMinutes: 24 * 60,
-  mayInvolveIndecentImage: true,
-  runbook: 'Do not open, copy, forward or delete the item. Follow the UKCIS sharing-nudes guidance: the DSL decides on referral (police / CEOP); ask IT to preserve, not view, the evidence.',
   triggers: [{ kind: 'graph.alert' }],
   evaluate(record) {
     if (record.kind !== 'graph.alert') return undefined;

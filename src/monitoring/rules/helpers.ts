@@ -59,6 +59,21 @@ export function mentionsIndecentImage(text: string): boolean {
   return INDECENT.test(text);
 }
 
+/**
+ * What every vendor alert about a possible indecent image shares, whoever raised it: critical, content, "do not
+ * view" (B5, UKCIS), folded over a day, and the same runbook.
+ */
+export const INDECENT_IMAGE_ALERT = {
+  family: 'content.indecent_image',
+  category: 'content',
+  categoryLogic: 'always content',
+  severity: 'critical',
+  severityLogic: 'always critical: a possible indecent image of a child is a child-protection matter',
+  foldWindowMinutes: 24 * 60,
+  mayInvolveIndecentImage: true,
+  runbook: 'Do not open, copy, forward or delete the item. Follow the UKCIS sharing-nudes guidance: the DSL decides on referral (police / CEOP); ask IT to preserve, not view, the evidence.',
+} as const;
+
 /** A vendor severity word mapped to ours; informational, unknown or inherited keys ("constructor") give undefined. */
 export function vendorSeverity(word: string): Exclude<Severity, 'critical'> | undefined {
   const w = word.toLowerCase();
